@@ -1,0 +1,3 @@
+from kai_local.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,244 @@
+"""POST /chat/completions: OpenAI's chat completions, plain or streamed as server-sent events."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any, AsyncIterator
+
+import anyio
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+
+from kai_local.api.context import json_object, request_id_of, services_of, usage_of
+from kai_local.api.validation import (
+    optional_bool,
+    optional_int,
+    optional_number,
+    optional_str,
+)
+from kai_local.engines.chat.base import (
+    ChatDelta,
+    ChatEngine,
+    ChatEvent,
+    ChatMessage,
+    ChatRequest,
+    ChatUsage,
+    SamplingOptions,
+)
+from kai_local.errors import InvalidRequest, ServiceUnavailable
+from kai_local.gateway.auth import principal_of
+
+ROLES = ("system", "user", "assistant")
+MAX_STOP_SEQUENCES = 4
+
+
+@dataclass(frozen=True)
+class ChatParams:
+    model: str | None
+    messages: tuple[ChatMessage, ...]
+    sampling: SamplingOptions
+    stream: bool
+    include_usage: bool
+
+
+def _message_content(content: Any, index: int) -> str:
+    param = f"messages[{index}].content"
+    if isinstance(content, list):  # OpenAI's content parts: text only
+        texts = []
+        for part in content:
+            if not isinstance(part, dict) or part.get("type") != "text":
+                raise InvalidRequest(
+                    "Only text content parts are supported.", param=param, code="invalid_type"
+                )
+            texts.append(str(part.get("text", "")))
+        content = "".join(texts)
+    if not isinstance(content, str):
+        raise InvalidRequest(f"'{param}' must be a string.", param=param, code="invalid_type")
+    if not content:
+        raise InvalidRequest(
+            f"'{param}' must be at least 1 character.", param=param, code="invalid_value"
+        )
+    return content
+
+
+def _messages(body: dict[str, Any]) -> tuple[ChatMessage, ...]:
+    raw = body.get("messages")
+    if not isinstance(raw, list) or not raw:
+        raise InvalidRequest(
+            "'messages' must be an array with at least 1 item.", param="messages", code="invalid_value"
+        )
+    messages = []
+    for index, item in enumerate(raw):
+        if not isinstance(item, dict):
+            raise InvalidRequest(
+                f"'messages[{index}]' must be an object.", param=f"messages[{index}]", code="invalid_type"
+            )
+        role = item.get("role")
+        if role not in ROLES:
+            raise InvalidRequest(
+                f"'messages[{index}].role' must be one of {', '.join(ROLES)}; got {role!r}.",
+                param=f"messages[{index}].role",
+                code="invalid_value",
+            )
+        messages.append(ChatMessage(role=role, content=_message_content(item.get("content"), index)))
+    return tuple(messages)
+
+
+def _stop(body: dict[str, Any]) -> tuple[str, ...]:
+    stop = body.get("stop")
+    if stop is None:
+        return ()
+    items = [stop] if isinstance(stop, str) else stop
+    if (
+        not isinstance(items, list)
+        or not all(isinstance(s, str) and s for s in items)
+        or len(items) > MAX_STOP_SEQUENCES
+    ):
+        raise InvalidRequest(
+            f"'stop' must be a non-empty string or an array of up to {MAX_STOP_SEQUENCES} of them.",
+            param="stop",
+            code="invalid_value",
+        )
+    return tuple(items)
+
+
+def parse_chat_params(body: dict[str, Any]) -> ChatParams:
+    stream_options = body.get("stream_options")
+    if stream_options is not None and not isinstance(stream_options, dict):
+        raise InvalidRequest("'stream_options' must be an object.", param="stream_options")
+    sampling = SamplingOptions(
+        temperature=optional_number(body, "temperature", 0, 2),
+        top_p=optional_number(body, "top_p", 0, 1),
+        max_tokens=optional_int(body, "max_tokens", 1, 32768),
+        n=optional_int(body, "n", 1, 10) or 1,
+        stop=_stop(body),
+        presence_penalty=optional_number(body, "presence_penalty", -2, 2) or 0.0,
+        frequency_penalty=optional_number(body, "frequency_penalty", -2, 2) or 0.0,
+        seed=optional_int(body, "seed", -(2**63), 2**63 - 1),
+    )
+    return ChatParams(
+        model=optional_str(body, "model") or None,
+        messages=_messages(body),
+        sampling=sampling,
+        stream=bool(optional_bool(body, "stream")),
+        include_usage=bool(optional_bool(stream_options or {}, "include_usage")),
+    )
+
+
+async def create_chat_completion(request: Request) -> Response:
+    services = services_of(request)
+    params = parse_chat_params(await json_object(request))
+    spec = services.catalog.resolve(params.model, "chat", principal_of(request).product)
+    engine: ChatEngine | None = services.engines.get(spec.id)
+    if engine is None:
+        raise ServiceUnavailable(
+            f"The model '{spec.id}' is not loaded on this server.", code="model_not_loaded"
+        )
+    usage = usage_of(request)
+    usage.model = spec.id
+    chat_request = ChatRequest(request_id_of(request), params.messages, params.sampling)
+    completion_id = "chatcmpl-" + request_id_of(request).removeprefix("req_")
+    created = int(time.time())
+    events = aiter(engine.generate(chat_request))
+    # Pull the first event before answering, so errors such as context_length_exceeded still
+    # become a proper status instead of a broken stream.
+    try:
+        first = await anext(events)
+    except BaseException:
+        with anyio.CancelScope(shield=True):
+            await events.aclose()
+        raise
+
+    if not params.stream:
+        try:
+            choices, totals = await _collect(first, events, params.sampling.n)
+        finally:
+            with anyio.CancelScope(shield=True):
+                await events.aclose()
+        usage.tokens_in, usage.tokens_out = totals.prompt_tokens, totals.completion_tokens
+        return JSONResponse(
+            {
+                "id": completion_id,
+                "object": "chat.completion",
+                "created": created,
+                "model": spec.id,
+                "choices": choices,
+                "usage": _usage_body(totals),
+            }
+        )
+
+    async def sse() -> AsyncIterator[str]:
+        def chunk(choices: list[dict[str, Any]], **extra: Any) -> str:
+            payload = {
+                "id": completion_id,
+                "object": "chat.completion.chunk",
+                "created": created,
+                "model": spec.id,
+                "choices": choices,
+                **extra,
+            }
+            return f"data: {json.dumps(payload, ensure_ascii=False)}\n\n"
+
+        try:
+            for index in range(params.sampling.n):
+                yield chunk([{"index": index, "delta": {"role": "assistant", "content": ""},
+                              "logprobs": None, "finish_reason": None}])
+            event: ChatEvent | None = first
+            while event is not None:
+                if isinstance(event, ChatUsage):
+                    usage.tokens_in = event.prompt_tokens
+                    usage.tokens_out = event.completion_tokens
+                    if params.include_usage:
+                        yield chunk([], usage=_usage_body(event))
+                elif event.text or event.finish_reason:
+                    delta = {"content": event.text} if event.text else {}
+                    yield chunk([{"index": event.index, "delta": delta, "logprobs": None,
+                                  "finish_reason": event.finish_reason}])
+                event = await anext(events, None)
+            yield "data: [DONE]\n\n"
+        finally:
+            # Client gone or stream done: closing the iterator aborts the engine's request.
+            with anyio.CancelScope(shield=True):
+                await events.aclose()
+
+    return StreamingResponse(
+        sse(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+async def _collect(
+    first: ChatEvent, events: AsyncIterator[ChatEvent], n: int
+) -> tuple[list[dict[str, Any]], ChatUsage]:
+    texts = [[] for _ in range(n)]  # type: list[list[str]]
+    finish: list[str | None] = [None] * n
+    totals = ChatUsage(0, 0)
+    event: ChatEvent | None = first
+    while event is not None:
+        if isinstance(event, ChatDelta):
+            texts[event.index].append(event.text)
+            finish[event.index] = event.finish_reason or finish[event.index]
+        else:
+            totals = event
+        event = await anext(events, None)
+    choices = [
+        {
+            "index": i,
+            "message": {"role": "assistant", "content": "".join(texts[i])},
+            "logprobs": None,
+            "finish_reason": finish[i] or "stop",
+        }
+        for i in range(n)
+    ]
+    return choices, totals
+
+
+def _usage_body(usage: ChatUsage) -> dict[str, int]:
+    return {
+        "prompt_tokens": usage.prompt_tokens,
+        "completion_tokens": usage.completion_tokens,
+        "total_tokens": usage.prompt_tokens + usage.completion_tokens,
+    }

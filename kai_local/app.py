@@ -1,0 +1,83 @@
+"""create_app(settings) -> Starlette. The lifespan builds the Services and the engines."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+
+import anyio.to_thread
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+
+from kai_local.api import all_routes
+from kai_local.catalog import ModelCatalog
+from kai_local.engines.registry import build_engine
+from kai_local.errors import KaiError, MethodNotAllowed, NotFound
+from kai_local.gateway.gpu import GpuSemaphore
+from kai_local.gateway.middleware import GatewayMiddleware, error_body
+from kai_local.gateway.services import Services
+from kai_local.gateway.store import Store
+from kai_local.gateway.workpool import CpuPool
+from kai_local.settings import Settings
+
+log = logging.getLogger("kai_local")
+
+
+async def build_services(settings: Settings) -> Services:
+    store = await anyio.to_thread.run_sync(Store, settings.db_path)
+    services = Services(
+        settings=settings,
+        store=store,
+        catalog=ModelCatalog.load(settings.models_file, settings.models_dir),
+        gpu=GpuSemaphore(settings.gpu_slots_per_device, settings.gpu_wait_timeout_s),
+        cpu_pool=CpuPool(settings.cpu_workers, settings.cpu_queue_limit),
+    )
+    if settings.load_engines:
+        for spec in services.catalog.available():
+            engine = build_engine(spec, settings, services.gpu)
+            await engine.start()
+            services.engines[spec.id] = engine
+            log.info("engine ready: %s (%s on %s)", spec.id, spec.engine, spec.device)
+    missing = [m.id for m in services.catalog.models.values() if not m.available]
+    if missing:
+        log.info("models without weights (not served): %s", ", ".join(missing))
+    return services
+
+
+async def close_services(services: Services) -> None:
+    for engine in services.engines.values():
+        await engine.close()
+    services.store.close()
+
+
+def _http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own 404/405 (unknown route, wrong method) in the OpenAI envelope."""
+    status = getattr(exc, "status_code", 500)
+    error: KaiError
+    if status == 405:
+        error = MethodNotAllowed(f"Method {request.method} is not allowed on {request.url.path}.")
+    else:
+        error = NotFound(f"Unknown route: {request.method} {request.url.path}.")
+    return Response(error_body(error), status_code=error.status, media_type="application/json")
+
+
+def create_app(settings: Settings) -> Starlette:
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Services]]:
+        services = await build_services(settings)
+        app.state.services = services  # for introspection (tests, benchmarks); routes use request state
+        try:
+            yield {"services": services}
+        finally:
+            await close_services(services)
+
+    return Starlette(
+        routes=all_routes(),
+        middleware=[Middleware(GatewayMiddleware)],
+        exception_handlers={HTTPException: _http_error},
+        lifespan=lifespan,
+    )

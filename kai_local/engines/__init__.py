@@ -1,0 +1,1 @@
+"""Inference engines behind small Protocols; `registry` maps models.toml's `engine` to a class."""

@@ -1,0 +1,1 @@
+"""The gateway: keys, products, limits, usage accounting, GPU slots."""

@@ -1,0 +1,267 @@
+"""The gateway as one ASGI middleware: request id, auth, limits, usage, errors, access log.
+
+It wraps the whole response, so a concurrency slot covers a stream to its end and is released
+in a `finally` (client gone, handler failed or not). Every error raised here or below it is
+rendered as OpenAI's envelope; an unexpected one is logged with its request id and becomes a
+bare 500.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+import anyio.to_thread
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kai_local.errors import (
+    AuthenticationFailed,
+    InternalError,
+    KaiError,
+    PayloadTooLarge,
+    PermissionDenied,
+    RateLimited,
+)
+from kai_local.gateway.auth import Principal
+from kai_local.gateway.services import Services
+from kai_local.gateway.usage import UsageRecord, period_of, utc_now
+
+access_log = logging.getLogger("kai_local.access")
+error_log = logging.getLogger("kai_local.errors")
+
+API_PREFIXES = ("/api/v1", "/v1")
+
+# Authenticated routes (path below the prefix) and, for POSTs, the permission each needs.
+AUTHENTICATED_PATHS = frozenset({"/models", "/usage"})
+ENDPOINT_OF_ROUTE: dict[str, str] = {
+    "/chat/completions": "chat_completions",
+    "/audio/transcriptions": "audio_transcriptions",
+    "/audio/translations": "audio_transcriptions",
+    "/documents/anonymize": "documents_anonymize",
+    "/documents/strip-metadata": "documents_strip_metadata",
+}
+# Reachable with a key whose trial ended, so its owner can see why.
+OPEN_TO_ENDED_TRIALS = frozenset({"/usage"})
+
+
+def error_body(exc: KaiError) -> bytes:
+    return json.dumps(exc.body()).encode("utf-8")
+
+
+def api_subpath(path: str) -> str | None:
+    for prefix in API_PREFIXES:
+        if path.startswith(prefix + "/"):
+            return path[len(prefix) :].rstrip("/") or "/"
+    return None
+
+
+@dataclass
+class _Exchange:
+    """What the middleware learns about one request while it runs."""
+
+    request_id: str
+    status: int = 0
+    started: bool = False
+    key_id: str = "-"
+    extra_headers: list[tuple[bytes, bytes]] | None = None
+
+
+class GatewayMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        exchange = _Exchange(request_id="req_" + secrets.token_hex(12))
+        state = scope.setdefault("state", {})
+        state["request_id"] = exchange.request_id
+        began = time.perf_counter()
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                exchange.status = message["status"]
+                exchange.started = True
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", exchange.request_id.encode()))
+                headers.extend(exchange.extra_headers or [])
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self._handle(scope, receive, send_with_headers, exchange)
+        except KaiError as exc:
+            await self._send_error(send_with_headers, exchange, exc)
+        except Exception:
+            error_log.exception("request %s failed", exchange.request_id)
+            await self._send_error(
+                send_with_headers,
+                exchange,
+                InternalError(
+                    f"The server had an error processing your request (request id "
+                    f"{exchange.request_id})."
+                ),
+            )
+        finally:
+            access_log.info(
+                "request_id=%s key=%s method=%s route=%s status=%s latency_ms=%.1f",
+                exchange.request_id,
+                exchange.key_id,
+                scope["method"],
+                scope["path"],
+                exchange.status or 499,
+                (time.perf_counter() - began) * 1000,
+            )
+
+    async def _send_error(self, send: Send, exchange: _Exchange, exc: KaiError) -> None:
+        if exchange.started:
+            # Too late for a status: the body already began (a stream). Just end it.
+            error_log.warning("request %s: %s after response start", exchange.request_id, exc)
+            return
+        body = error_body(exc)
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+        ] + [(k.lower().encode(), v.encode()) for k, v in exc.headers.items()]
+        await send({"type": "http.response.start", "status": exc.status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    async def _handle(
+        self, scope: Scope, receive: Receive, send: Send, exchange: _Exchange
+    ) -> None:
+        subpath = api_subpath(scope["path"])
+        endpoint = ENDPOINT_OF_ROUTE.get(subpath or "")
+        if subpath is None or (endpoint is None and subpath not in AUTHENTICATED_PATHS):
+            await self.app(scope, receive, send)  # unknown route: the router answers 404
+            return
+
+        services: Services = scope["state"]["services"]
+        principal = await self._authenticate(scope, services, subpath)
+        exchange.key_id = principal.key.id
+        scope["state"]["principal"] = principal
+
+        rate = services.rate_limiter.admit(principal.key.id, principal.product.rate_limit_per_minute)
+        exchange.extra_headers = [
+            (b"x-ratelimit-limit-requests", str(rate.limit).encode()),
+            (b"x-ratelimit-remaining-requests", str(rate.remaining).encode()),
+            (b"x-ratelimit-reset-requests", f"{rate.reset_s:.0f}s".encode()),
+        ]
+        if scope["method"] != "POST" or endpoint is None:
+            if not rate.allowed:
+                raise _rate_limited(rate.retry_after_s, principal.product.rate_limit_per_minute)
+            await self.app(scope, receive, send)
+            return
+
+        usage = UsageRecord()
+        scope["state"]["usage"] = usage
+        acquired = False
+        try:
+            if endpoint not in principal.product.endpoints:
+                raise PermissionDenied(
+                    f"Your key's product '{principal.product.name}' does not include the "
+                    f"'{endpoint}' permission.",
+                    code="endpoint_not_enabled",
+                )
+            if not rate.allowed:
+                raise _rate_limited(rate.retry_after_s, principal.product.rate_limit_per_minute)
+            acquired = services.concurrency.try_acquire(
+                principal.key.id, principal.product.max_concurrent
+            )
+            if not acquired:
+                raise RateLimited(
+                    f"Too many simultaneous requests for this key (limit "
+                    f"{principal.product.max_concurrent}); wait for one to finish.",
+                    code="concurrency_limit_exceeded",
+                    headers={"Retry-After": "1"},
+                )
+            services.usage_caps.check(principal, services.concurrency.in_flight(principal.key.id) - 1)
+            limit = principal.product.max_file_size + services.settings.multipart_overhead_bytes
+            await self.app(scope, _limited_receive(scope, receive, limit), send)
+        finally:
+            # Shielded: a client that went away must not skip the accounting or leak the slot.
+            with anyio.CancelScope(shield=True):
+                ok = exchange.started and exchange.status < 400
+                try:
+                    await anyio.to_thread.run_sync(
+                        services.store.record_usage, principal.key.id, endpoint, ok, usage, utc_now()
+                    )
+                finally:
+                    if acquired:
+                        if ok:
+                            services.usage_caps.add_ok(principal)
+                        services.concurrency.release(principal.key.id)
+
+    async def _authenticate(self, scope: Scope, services: Services, subpath: str) -> Principal:
+        token = _bearer_token(scope)
+        if not token:
+            raise AuthenticationFailed(
+                "You didn't provide an API key. Send it as 'Authorization: Bearer YOUR_KEY'."
+            )
+        period = period_of(utc_now())
+        record = await anyio.to_thread.run_sync(services.store.find_key, token, period)
+        if record is None:
+            raise AuthenticationFailed("Incorrect API key provided.")
+        principal = Principal(record.key, record.product)
+        services.usage_caps.seed(principal, period, record.period_ok, record.lifetime_ok)
+        if record.key.status != "active":
+            raise AuthenticationFailed("This API key has been revoked.", code="api_key_revoked")
+        if record.key.trial_over(utc_now()) and subpath not in OPEN_TO_ENDED_TRIALS:
+            raise PermissionDenied(
+                f"The trial of this key ended at {record.key.trial_ends_at:%Y-%m-%d %H:%M} UTC.",
+                code="trial_expired",
+            )
+        return principal
+
+
+def _rate_limited(retry_after_s: int, limit: int) -> RateLimited:
+    return RateLimited(
+        f"Rate limit reached: {limit} requests per minute for this key. "
+        f"Retry in {retry_after_s} s.",
+        code="rate_limit_exceeded",
+        headers={"Retry-After": str(retry_after_s)},
+    )
+
+
+def _bearer_token(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            if scheme.lower() == "bearer" and token.strip():
+                return token.strip()
+            return None
+    return None
+
+
+def _limited_receive(scope: Scope, receive: Receive, limit: int) -> Receive:
+    """Refuse a body over `limit` bytes: by Content-Length before reading, else while reading."""
+    for name, value in scope["headers"]:
+        if name == b"content-length" and value.isdigit() and int(value) > limit:
+            raise _too_large(limit)
+    received = 0
+
+    async def limited() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise _too_large(limit)
+        return message
+
+    return limited
+
+
+def _too_large(limit: int) -> PayloadTooLarge:
+    return PayloadTooLarge(
+        f"The request body is larger than this key's limit of {limit} bytes.",
+        code="file_too_large",
+    )
+
+
+__all__: list[Any] = ["GatewayMiddleware", "api_subpath", "error_body"]

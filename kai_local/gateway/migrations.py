@@ -1,0 +1,55 @@
+"""Numbered schema migrations: plain, portable SQL (SQLite now, PostgreSQL-compatible).
+
+Append new steps; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, str]] = [
+    (
+        1,
+        """
+        CREATE TABLE products (
+            name TEXT PRIMARY KEY,
+            label TEXT NOT NULL,
+            usage_label TEXT NOT NULL,
+            rate_limit_per_minute INTEGER NOT NULL,
+            max_concurrent INTEGER NOT NULL,
+            monthly_cap INTEGER NULL,
+            max_file_size BIGINT NOT NULL,
+            endpoints TEXT NOT NULL,
+            models TEXT NOT NULL,
+            default_chat_model TEXT NULL,
+            default_transcription_model TEXT NULL,
+            addons TEXT NOT NULL,
+            features TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE api_keys (
+            id TEXT PRIMARY KEY,
+            digest TEXT NOT NULL UNIQUE,
+            product TEXT NOT NULL REFERENCES products(name),
+            status TEXT NOT NULL,
+            is_free INTEGER NOT NULL,
+            trial_ends_at TEXT NULL,
+            trial_usage_limit INTEGER NULL,
+            created_at TEXT NOT NULL,
+            revoked_at TEXT NULL
+        );
+        -- Monthly aggregates, one row per (key, period, endpoint, model): bounded, never a log.
+        CREATE TABLE usage_monthly (
+            key_id TEXT NOT NULL REFERENCES api_keys(id),
+            period TEXT NOT NULL,
+            endpoint TEXT NOT NULL,
+            model TEXT NOT NULL,
+            requests BIGINT NOT NULL DEFAULT 0,
+            ok BIGINT NOT NULL DEFAULT 0,
+            errors BIGINT NOT NULL DEFAULT 0,
+            tokens_in BIGINT NOT NULL DEFAULT 0,
+            tokens_out BIGINT NOT NULL DEFAULT 0,
+            audio_seconds DOUBLE PRECISION NOT NULL DEFAULT 0,
+            PRIMARY KEY (key_id, period, endpoint, model)
+        );
+        """,
+    ),
+]

@@ -1,0 +1,28 @@
+"""Everything a request may use, built once in the lifespan and shared through request state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kai_local.catalog import ModelCatalog
+from kai_local.gateway.caps import UsageCaps
+from kai_local.gateway.gpu import GpuSemaphore
+from kai_local.gateway.limits import ConcurrencyLimiter, RateLimiter
+from kai_local.gateway.store import Store
+from kai_local.gateway.workpool import CpuPool
+from kai_local.settings import Settings
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    store: Store
+    catalog: ModelCatalog
+    gpu: GpuSemaphore
+    cpu_pool: CpuPool
+    rate_limiter: RateLimiter = field(default_factory=RateLimiter)
+    concurrency: ConcurrencyLimiter = field(default_factory=ConcurrencyLimiter)
+    usage_caps: UsageCaps = field(default_factory=UsageCaps)
+    # Loaded engines by model id (chat engines, transcribers); filled by the lifespan.
+    engines: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,361 @@
+"""The durable store: products, keys and monthly usage aggregates in SQLite (WAL).
+
+Methods are synchronous and short; async callers run them through `anyio.to_thread`. Two
+connections: one for reads, one for writes, each behind its own lock, so reads never wait on a
+write (WAL readers see the last committed state). WAL with synchronous=NORMAL keeps every
+committed transaction across a process crash (`kill -9`); only an OS crash may lose the last few.
+"""
+
+from __future__ import annotations
+
+import hmac
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Iterator
+
+from kai_local.errors import InvalidRequest, NotFound
+from kai_local.gateway.keys import ApiKey, key_digest, new_key, new_key_id
+from kai_local.gateway.migrations import MIGRATIONS
+from kai_local.gateway.products import DEFAULT_PRODUCT, ENDPOINTS, Product
+from kai_local.gateway.usage import UsageRecord, UsageTotals, period_of, utc_now
+
+_PRODUCT_COLUMNS = (
+    "name, label, usage_label, rate_limit_per_minute, max_concurrent, monthly_cap, "
+    "max_file_size, endpoints, models, default_chat_model, default_transcription_model, "
+    "addons, features"
+)
+_KEY_COLUMNS = "id, product, status, is_free, created_at, trial_ends_at, trial_usage_limit"
+
+
+@dataclass(frozen=True)
+class KeyRecord:
+    """What authentication needs about a key in one read: the key, its product, its usage."""
+
+    key: ApiKey
+    product: Product
+    period_ok: int
+    lifetime_ok: int
+
+
+def _join(values: tuple[str, ...]) -> str:
+    return ",".join(values)
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(part for part in text.split(",") if part)
+
+
+def _ts(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _dt(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _product(row: tuple[Any, ...]) -> Product:
+    return Product(
+        name=row[0],
+        label=row[1],
+        usage_label=row[2],
+        rate_limit_per_minute=row[3],
+        max_concurrent=row[4],
+        monthly_cap=row[5],
+        max_file_size=row[6],
+        endpoints=_split(row[7]),
+        models=_split(row[8]),
+        default_chat_model=row[9],
+        default_transcription_model=row[10],
+        addons=_split(row[11]),
+        features=_split(row[12]),
+    )
+
+
+def _api_key(row: tuple[Any, ...]) -> ApiKey:
+    return ApiKey(
+        id=row[0],
+        product=row[1],
+        status=row[2],
+        is_free=bool(row[3]),
+        created_at=datetime.fromisoformat(row[4]),
+        trial_ends_at=_dt(row[5]),
+        trial_usage_limit=row[6],
+    )
+
+
+class Store:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._write = self._connect()
+        self._read = self._connect()
+        self._write_lock = threading.Lock()
+        self._read_lock = threading.Lock()
+        self._migrate()
+        self._ensure_default_product()
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            self.path, timeout=30.0, isolation_level=None, check_same_thread=False
+        )
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA busy_timeout=30000")
+        return conn
+
+    def close(self) -> None:
+        self._write.close()
+        self._read.close()
+
+    # -- transactions --------------------------------------------------------------------
+
+    def _transaction(self) -> "_Tx":
+        return _Tx(self._write, self._write_lock)
+
+    def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._read_lock:
+            return self._read.execute(sql, params).fetchall()
+
+    # -- schema --------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        # BEGIN IMMEDIATE serialises a CLI and a server that open the same store at once.
+        with self._transaction() as db:
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations "
+                "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+            )
+            done = {row[0] for row in db.execute("SELECT version FROM schema_migrations")}
+            for version, script in MIGRATIONS:
+                if version in done:
+                    continue
+                for statement in script.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
+                    (version, utc_now().isoformat()),
+                )
+
+    def schema_version(self) -> int:
+        rows = self._query("SELECT MAX(version) FROM schema_migrations")
+        return int(rows[0][0] or 0)
+
+    def _ensure_default_product(self) -> None:
+        """First start: one product with every endpoint, so the quick start works."""
+        with self._transaction() as db:
+            if db.execute("SELECT COUNT(*) FROM products").fetchone()[0]:
+                return
+            self._insert_product(db, Product(name=DEFAULT_PRODUCT, label="Default"))
+
+    # -- products ------------------------------------------------------------------------
+
+    def _insert_product(self, db: sqlite3.Connection, product: Product) -> None:
+        db.execute(
+            f"INSERT INTO products ({_PRODUCT_COLUMNS}, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            self._product_values(product) + (utc_now().isoformat(),),
+        )
+
+    @staticmethod
+    def _product_values(product: Product) -> tuple[Any, ...]:
+        return (
+            product.name,
+            product.label,
+            product.usage_label,
+            product.rate_limit_per_minute,
+            product.max_concurrent,
+            product.monthly_cap,
+            product.max_file_size,
+            _join(product.endpoints),
+            _join(product.models),
+            product.default_chat_model,
+            product.default_transcription_model,
+            _join(product.addons),
+            _join(product.features),
+        )
+
+    def create_product(self, product: Product) -> Product:
+        with self._transaction() as db:
+            exists = db.execute("SELECT 1 FROM products WHERE name = ?", (product.name,))
+            if exists.fetchone():
+                raise InvalidRequest(f"Product '{product.name}' already exists", param="name")
+            self._insert_product(db, product)
+        return product
+
+    def update_product(self, product: Product) -> Product:
+        values = self._product_values(product)
+        assignments = ", ".join(f"{col.strip()} = ?" for col in _PRODUCT_COLUMNS.split(",")[1:])
+        with self._transaction() as db:
+            cursor = db.execute(
+                f"UPDATE products SET {assignments} WHERE name = ?", values[1:] + (values[0],)
+            )
+            if cursor.rowcount == 0:
+                raise NotFound(f"No product named '{product.name}'", param="name")
+        return product
+
+    def get_product(self, name: str) -> Product:
+        rows = self._query(f"SELECT {_PRODUCT_COLUMNS} FROM products WHERE name = ?", (name,))
+        if not rows:
+            raise NotFound(f"No product named '{name}'", param="product")
+        return _product(rows[0])
+
+    def list_products(self) -> list[Product]:
+        rows = self._query(f"SELECT {_PRODUCT_COLUMNS} FROM products ORDER BY name")
+        return [_product(row) for row in rows]
+
+    # -- keys ----------------------------------------------------------------------------
+
+    def create_key(
+        self,
+        product: str,
+        *,
+        trial_days: int | None = None,
+        trial_usage_limit: int | None = None,
+        is_free: bool = False,
+    ) -> tuple[ApiKey, str]:
+        """Returns the stored key and the plain key, which exists only in this return value."""
+        self.get_product(product)
+        now = utc_now()
+        plain = new_key()
+        key = ApiKey(
+            id=new_key_id(),
+            product=product,
+            status="active",
+            is_free=is_free,
+            created_at=now,
+            trial_ends_at=now + timedelta(days=trial_days) if trial_days is not None else None,
+            trial_usage_limit=trial_usage_limit,
+        )
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO api_keys (id, digest, product, status, is_free, trial_ends_at, "
+                "trial_usage_limit, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    key.id,
+                    key_digest(plain),
+                    key.product,
+                    key.status,
+                    int(key.is_free),
+                    _ts(key.trial_ends_at),
+                    key.trial_usage_limit,
+                    _ts(key.created_at),
+                ),
+            )
+        return key, plain
+
+    def list_keys(self) -> list[ApiKey]:
+        rows = self._query(f"SELECT {_KEY_COLUMNS} FROM api_keys ORDER BY created_at, id")
+        return [_api_key(row) for row in rows]
+
+    def revoke_key(self, key_id: str) -> ApiKey:
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE api_keys SET status = 'inactive', revoked_at = ? WHERE id = ?",
+                (utc_now().isoformat(), key_id),
+            )
+            if cursor.rowcount == 0:
+                raise NotFound(f"No key with id '{key_id}'", param="id")
+        return next(k for k in self.list_keys() if k.id == key_id)
+
+    def find_key(self, plain_key: str, period: str) -> KeyRecord | None:
+        """Everything authentication needs, in one read."""
+        digest = key_digest(plain_key)
+        rows = self._query(
+            f"SELECT k.digest, {', '.join('k.' + c.strip() for c in _KEY_COLUMNS.split(','))}, "
+            f"{', '.join('p.' + c.strip() for c in _PRODUCT_COLUMNS.split(','))}, "
+            "(SELECT COALESCE(SUM(u.ok), 0) FROM usage_monthly u "
+            " WHERE u.key_id = k.id AND u.period = ?), "
+            "(SELECT COALESCE(SUM(u.ok), 0) FROM usage_monthly u WHERE u.key_id = k.id) "
+            "FROM api_keys k JOIN products p ON p.name = k.product WHERE k.digest = ?",
+            (period, digest),
+        )
+        # The index finds the row; the comparison itself is constant-time as well.
+        if not rows or not hmac.compare_digest(rows[0][0], digest):
+            return None
+        row = rows[0]
+        n_key = len(_KEY_COLUMNS.split(","))
+        n_product = len(_PRODUCT_COLUMNS.split(","))
+        key = _api_key(row[1 : 1 + n_key])
+        product = _product(row[1 + n_key : 1 + n_key + n_product])
+        return KeyRecord(key, product, int(row[-2]), int(row[-1]))
+
+    # -- usage ---------------------------------------------------------------------------
+
+    def record_usage(
+        self, key_id: str, endpoint: str, ok: bool, usage: UsageRecord, moment: datetime
+    ) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO usage_monthly (key_id, period, endpoint, model, requests, ok, "
+                "errors, tokens_in, tokens_out, audio_seconds) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (key_id, period, endpoint, model) DO UPDATE SET "
+                "requests = usage_monthly.requests + 1, "
+                "ok = usage_monthly.ok + excluded.ok, "
+                "errors = usage_monthly.errors + excluded.errors, "
+                "tokens_in = usage_monthly.tokens_in + excluded.tokens_in, "
+                "tokens_out = usage_monthly.tokens_out + excluded.tokens_out, "
+                "audio_seconds = usage_monthly.audio_seconds + excluded.audio_seconds",
+                (
+                    key_id,
+                    period_of(moment),
+                    endpoint,
+                    usage.model,
+                    int(ok),
+                    int(not ok),
+                    usage.tokens_in,
+                    usage.tokens_out,
+                    usage.audio_seconds,
+                ),
+            )
+
+    def usage_totals(self, key_id: str, period: str) -> UsageTotals:
+        rows = self._query(
+            "SELECT COALESCE(SUM(requests), 0), COALESCE(SUM(ok), 0), COALESCE(SUM(errors), 0), "
+            "COALESCE(SUM(tokens_in), 0), COALESCE(SUM(tokens_out), 0), "
+            "COALESCE(SUM(audio_seconds), 0) FROM usage_monthly WHERE key_id = ? AND period = ?",
+            (key_id, period),
+        )
+        r = rows[0]
+        return UsageTotals(int(r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[4]), float(r[5]))
+
+    def lifetime_ok(self, key_id: str) -> int:
+        rows = self._query("SELECT COALESCE(SUM(ok), 0) FROM usage_monthly WHERE key_id = ?", (key_id,))
+        return int(rows[0][0])
+
+    def usage_rows(self, key_id: str) -> Iterator[tuple[Any, ...]]:
+        yield from self._query(
+            "SELECT period, endpoint, model, requests, ok, errors, tokens_in, tokens_out, "
+            "audio_seconds FROM usage_monthly WHERE key_id = ? ORDER BY period, endpoint, model",
+            (key_id,),
+        )
+
+
+class _Tx:
+    """`with store._transaction() as db:` -- BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on error."""
+
+    def __init__(self, conn: sqlite3.Connection, lock: threading.Lock) -> None:
+        self._conn = conn
+        self._lock = lock
+
+    def __enter__(self) -> sqlite3.Connection:
+        self._lock.acquire()
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._lock.release()
+            raise
+        return self._conn
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        try:
+            self._conn.execute("ROLLBACK" if exc_type else "COMMIT")
+        finally:
+            self._lock.release()
+
+
+__all__ = ["ENDPOINTS", "KeyRecord", "Store"]

@@ -1,0 +1,35 @@
+"""Usage accounting: what one request adds to its key's monthly aggregates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def period_of(moment: datetime) -> str:
+    """Billing period, `YYYY-MM` in UTC."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m")
+
+
+@dataclass
+class UsageRecord:
+    """Filled in by the route handler on `request.state.usage`, stored by the gateway."""
+
+    model: str = ""
+    tokens_in: int = 0
+    tokens_out: int = 0
+    audio_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class UsageTotals:
+    requests: int = 0
+    ok: int = 0
+    errors: int = 0
+    tokens_in: int = 0
+    tokens_out: int = 0
+    audio_seconds: float = 0.0

@@ -1,0 +1,41 @@
+"""A bounded pool for blocking CPU work (transcription, OCR, parsing), off the event loop.
+
+At most `workers` jobs run at once; at most `queue_limit` more wait. Past that a request gets
+503 `server_busy` at once, so many large uploads cannot pile up and exhaust memory.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, TypeVar
+
+import anyio
+import anyio.to_thread
+
+from kai_local.errors import ServiceUnavailable
+
+T = TypeVar("T")
+
+
+class CpuPool:
+    def __init__(self, workers: int, queue_limit: int) -> None:
+        self.workers = workers
+        self.queue_limit = queue_limit
+        self._limiter = anyio.CapacityLimiter(workers)
+        self._admitted = 0
+
+    @property
+    def admitted(self) -> int:
+        return self._admitted
+
+    async def run(self, fn: Callable[..., T], *args: object) -> T:
+        if self._admitted >= self.workers + self.queue_limit:
+            raise ServiceUnavailable(
+                f"The server is busy ({self._admitted} jobs running or queued); retry later",
+                code="server_busy",
+                headers={"Retry-After": "5"},
+            )
+        self._admitted += 1
+        try:
+            return await anyio.to_thread.run_sync(fn, *args, limiter=self._limiter)
+        finally:
+            self._admitted -= 1

@@ -1,0 +1,75 @@
+"""Typed settings. Built once (from the CLI and the environment) and passed in; never read globally."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import platformdirs
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_MODELS_FILE = PACKAGE_DIR.parent / "models.toml"
+
+
+def default_data_dir() -> Path:
+    """`KAI_DATA_DIR`, else the per-user data folder (e.g. ~/.local/share/kai-local)."""
+    env = os.environ.get("KAI_DATA_DIR")
+    return Path(env) if env else Path(platformdirs.user_data_dir("kai-local", appauthor=False))
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = field(default_factory=default_data_dir)
+    models_file: Path = DEFAULT_MODELS_FILE
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # GPU semaphore: concurrent engine calls per accelerator, and how long a request may wait.
+    gpu_slots_per_device: int = 1
+    gpu_wait_timeout_s: float = 30.0
+    # Blocking CPU work (transcription, OCR, parsing) runs in a bounded pool; past the queue: 503.
+    cpu_workers: int = 2
+    cpu_queue_limit: int = 16
+    # Slack on top of a product's max_file_size for the multipart envelope and form fields.
+    multipart_overhead_bytes: int = 1 << 20
+    # Start engines (vLLM, whisper) at start-up. Tests of the gateway alone turn this off.
+    load_engines: bool = True
+    models_dir_override: Path | None = None
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "kai-local.sqlite3"
+
+    @property
+    def models_dir(self) -> Path:
+        """Prepared model weights: `$KAI_MODELS_DIR` if set, else DATA_DIR/models."""
+        return self.models_dir_override or self.data_dir / "models"
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        """Defaults, then `KAI_*` environment variables, then explicit overrides (CLI flags)."""
+        base = cls(
+            models_file=Path(os.environ.get("KAI_MODELS_FILE", str(DEFAULT_MODELS_FILE))),
+            host=os.environ.get("KAI_HOST", "127.0.0.1"),
+            port=_env_int("KAI_PORT", 8000),
+            gpu_slots_per_device=_env_int("KAI_GPU_SLOTS_PER_DEVICE", 1),
+            gpu_wait_timeout_s=_env_float("KAI_GPU_WAIT_TIMEOUT_S", 30.0),
+            cpu_workers=_env_int("KAI_CPU_WORKERS", 2),
+            cpu_queue_limit=_env_int("KAI_CPU_QUEUE_LIMIT", 16),
+            models_dir_override=Path(os.environ["KAI_MODELS_DIR"]) if os.environ.get("KAI_MODELS_DIR") else None,
+        )
+        clean = {k: v for k, v in overrides.items() if v is not None}
+        for key in ("data_dir", "models_file", "models_dir_override"):
+            if key in clean:
+                clean[key] = Path(clean[key])  # type: ignore[arg-type]
+        return replace(base, **clean)  # type: ignore[arg-type]

@@ -1,0 +1,98 @@
+"""Shared fixtures: a real app (real store, real middleware) driven through httpx and the
+official openai SDK over ASGI. Heavy engines are started once per session by the fixtures of
+the tests that need them (see `running_gateway`)."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, AsyncIterator
+
+import httpx
+import openai
+import pytest
+from asgi_lifespan import LifespanManager
+from starlette.applications import Starlette
+
+from kai_local.app import create_app
+from kai_local.engines.registry import register_engine
+from kai_local.gateway.products import Product
+from kai_local.gateway.services import Services
+from kai_local.settings import Settings
+from tests.fakes import EchoChatEngine
+
+REPO = Path(__file__).resolve().parents[1]
+TESTDATA = REPO.parent / "shared" / "testdata"
+BASE_URL = "http://kai.test/api/v1"
+
+register_engine("test-echo", EchoChatEngine)
+
+
+@pytest.fixture(scope="session")
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def prepared_models_dir() -> Path:
+    """Where `kai-local models prepare` (run by scripts/setup.sh) put the bundled weights."""
+    return Settings.from_env().models_dir
+
+
+@dataclass
+class Gateway:
+    app: Starlette
+    settings: Settings
+    http: httpx.AsyncClient
+
+    @property
+    def services(self) -> Services:
+        return self.app.state.services
+
+    def create_product(self, name: str, **fields: Any) -> Product:
+        product = Product(name=name, label=fields.pop("label", name.title()), **fields)
+        return self.services.store.create_product(product)
+
+    def create_key(self, product: str = "default", **options: Any) -> str:
+        return self.services.store.create_key(product, **options)[1]
+
+    def openai(self, key: str, **options: Any) -> openai.AsyncOpenAI:
+        return openai.AsyncOpenAI(api_key=key, base_url=BASE_URL, http_client=self.http,
+                                  max_retries=0, **options)
+
+    def headers(self, key: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {key}"}
+
+
+@asynccontextmanager
+async def running_gateway(settings: Settings) -> AsyncIterator[Gateway]:
+    """The real app with its lifespan, reachable in-process at BASE_URL."""
+    app = create_app(settings)
+    async with LifespanManager(app, startup_timeout=600, shutdown_timeout=120) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL, timeout=600) as http:
+            yield Gateway(app=app, settings=settings, http=http)
+
+
+ECHO_MODELS_TOML = """
+[models."echo-1"]
+kind = "chat"
+engine = "test-echo"
+weights = "{models_dir}"
+"""
+
+
+def echo_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    models_file = tmp_path / "models.toml"
+    models_file.write_text(ECHO_MODELS_TOML)
+    return replace(Settings(), data_dir=tmp_path / "data", models_file=models_file,
+                   models_dir_override=tmp_path, **overrides)
+
+
+@pytest.fixture
+async def gateway(tmp_path: Path) -> AsyncIterator[Gateway]:
+    """The gateway with one fake chat model (echo-1): for tests about the gateway itself."""
+    EchoChatEngine.reset()
+    async with running_gateway(echo_settings(tmp_path)) as gw:
+        yield gw
+    EchoChatEngine.reset()

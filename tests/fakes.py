@@ -1,0 +1,56 @@
+"""Test engines registered through the real extension point (the engine registry).
+
+Used only by tests that are about the gateway, never by tests of an engine itself.
+"""
+
+from __future__ import annotations
+
+from typing import AsyncIterator
+
+import anyio
+
+from kai_local.catalog import ModelSpec
+from kai_local.engines.chat.base import ChatDelta, ChatEvent, ChatRequest, ChatUsage
+from kai_local.gateway.gpu import GpuSemaphore
+from kai_local.settings import Settings
+
+
+class EchoChatEngine:
+    """Answers with the last user message; waits on `gate` first when one is set."""
+
+    gate: anyio.Event | None = None
+    started = 0
+    finished = 0
+    aborted = 0
+
+    def __init__(self, spec: ModelSpec, settings: Settings, gpu: GpuSemaphore) -> None:
+        self.spec = spec
+
+    async def start(self) -> None:
+        pass
+
+    async def close(self) -> None:
+        pass
+
+    async def generate(self, request: ChatRequest) -> AsyncIterator[ChatEvent]:
+        cls = type(self)
+        cls.started += 1
+        try:
+            if cls.gate is not None:
+                await cls.gate.wait()
+            words = request.messages[-1].content.split()
+            for i, word in enumerate(words):
+                last = i == len(words) - 1
+                yield ChatDelta(0, word if i == 0 else " " + word, "stop" if last else None)
+                await anyio.sleep(0)
+            yield ChatUsage(prompt_tokens=sum(len(m.content.split()) for m in request.messages),
+                            completion_tokens=len(words))
+            cls.finished += 1
+        except BaseException:
+            cls.aborted += 1
+            raise
+
+    @classmethod
+    def reset(cls) -> None:
+        cls.gate = None
+        cls.started = cls.finished = cls.aborted = 0
