@@ -1,0 +1,1 @@
+"""Documents: type detection, text extraction, PII anonymization, metadata stripping."""
