@@ -37,11 +37,15 @@ async def build_services(settings: Settings) -> Services:
         cpu_pool=CpuPool(settings.cpu_workers, settings.cpu_queue_limit),
     )
     if settings.load_engines:
-        for spec in services.catalog.available():
-            engine = build_engine(spec, settings, services.gpu)
-            await engine.start()
-            services.engines[spec.id] = engine
-            log.info("engine ready: %s (%s on %s)", spec.id, spec.engine, spec.device)
+        try:
+            for spec in services.catalog.available():
+                engine = build_engine(spec, settings, services.gpu)
+                await engine.start()
+                services.engines[spec.id] = engine
+                log.info("engine ready: %s (%s on %s)", spec.id, spec.engine, spec.device)
+        except BaseException:
+            await close_services(services)  # the engines already started, and the store
+            raise
     missing = [m.id for m in services.catalog.models.values() if not m.available]
     if missing:
         log.info("models without weights (not served): %s", ", ".join(missing))

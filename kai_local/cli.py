@@ -36,9 +36,10 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+def _common(parser: argparse.ArgumentParser, models_file: bool = False) -> None:
     parser.add_argument("--data-dir", help="state folder (default: $KAI_DATA_DIR or the per-user data folder)")
-    parser.add_argument("--models", dest="models_file", help="models.toml to use")
+    if models_file:  # products use --models for their allowed model ids instead
+        parser.add_argument("--models", dest="models_file", help="models.toml to use")
 
 
 def _product_options(parser: argparse.ArgumentParser) -> None:
@@ -61,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="run the API server")
-    _common(serve)
+    _common(serve, models_file=True)
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.add_argument("--log-level", default="info")
@@ -97,9 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
         dest="action", required=True
     )
     prepare = models.add_parser("prepare", help="build bundled weights into the data dir (idempotent)")
-    _common(prepare)
+    _common(prepare, models_file=True)
     prepare.add_argument("ids", nargs="*", help="only these model ids")
-    _common(models.add_parser("list"))
+    _common(models.add_parser("list"), models_file=True)
     return parser
 
 

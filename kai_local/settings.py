@@ -45,6 +45,18 @@ class Settings:
     # Start engines (vLLM, whisper) at start-up. Tests of the gateway alone turn this off.
     load_engines: bool = True
     models_dir_override: Path | None = None
+    # Document text extraction (kai_local.documents.extraction): bounds per uploaded document.
+    extract_max_pages: int = 500
+    extract_max_pixels: int = 60_000_000
+    extract_max_unzipped_bytes: int = 200 * 2**20
+    extract_max_zip_members: int = 10_000
+    extract_ocr_timeout_s: float = 120.0
+    extract_parse_timeout_s: float = 120.0
+    extract_ocr_dpi: int = 300
+    # OCR: "tesseract" (default) or "easyocr" (needs its weights in easyocr_model_dir).
+    ocr_engine: str = "tesseract"
+    ocr_languages: str = "deu+eng"
+    easyocr_model_dir: Path | None = None
 
     @property
     def db_path(self) -> Path:
@@ -67,9 +79,19 @@ class Settings:
             cpu_workers=_env_int("KAI_CPU_WORKERS", 2),
             cpu_queue_limit=_env_int("KAI_CPU_QUEUE_LIMIT", 16),
             models_dir_override=Path(os.environ["KAI_MODELS_DIR"]) if os.environ.get("KAI_MODELS_DIR") else None,
+            extract_max_pages=_env_int("KAI_EXTRACT_MAX_PAGES", 500),
+            extract_max_pixels=_env_int("KAI_EXTRACT_MAX_PIXELS", 60_000_000),
+            extract_max_unzipped_bytes=_env_int("KAI_EXTRACT_MAX_UNZIPPED_BYTES", 200 * 2**20),
+            extract_max_zip_members=_env_int("KAI_EXTRACT_MAX_ZIP_MEMBERS", 10_000),
+            extract_ocr_timeout_s=_env_float("KAI_EXTRACT_OCR_TIMEOUT_S", 120.0),
+            extract_parse_timeout_s=_env_float("KAI_EXTRACT_PARSE_TIMEOUT_S", 120.0),
+            extract_ocr_dpi=_env_int("KAI_EXTRACT_OCR_DPI", 300),
+            ocr_engine=os.environ.get("KAI_OCR_ENGINE", "tesseract"),
+            ocr_languages=os.environ.get("KAI_OCR_LANGUAGES", "deu+eng"),
+            easyocr_model_dir=Path(os.environ["KAI_EASYOCR_MODEL_DIR"]) if os.environ.get("KAI_EASYOCR_MODEL_DIR") else None,
         )
         clean = {k: v for k, v in overrides.items() if v is not None}
-        for key in ("data_dir", "models_file", "models_dir_override"):
+        for key in ("data_dir", "models_file", "models_dir_override", "easyocr_model_dir"):
             if key in clean:
                 clean[key] = Path(clean[key])  # type: ignore[arg-type]
         return replace(base, **clean)  # type: ignore[arg-type]

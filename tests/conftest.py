@@ -82,9 +82,10 @@ weights = "{models_dir}"
 """
 
 
-def echo_settings(tmp_path: Path, **overrides: Any) -> Settings:
+def echo_settings(tmp_path: Path, models_toml: str = ECHO_MODELS_TOML, **overrides: Any) -> Settings:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     models_file = tmp_path / "models.toml"
-    models_file.write_text(ECHO_MODELS_TOML)
+    models_file.write_text(models_toml)
     return replace(Settings(), data_dir=tmp_path / "data", models_file=models_file,
                    models_dir_override=tmp_path, **overrides)
 

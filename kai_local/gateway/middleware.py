@@ -170,6 +170,9 @@ class GatewayMiddleware:
                 )
             if not rate.allowed:
                 raise _rate_limited(rate.retry_after_s, principal.product.rate_limit_per_minute)
+            # Caps first (a used-up month is the answer that matters), then the slot; no await
+            # in between, so both decisions see the same in-flight count.
+            services.usage_caps.check(principal, services.concurrency.in_flight(principal.key.id))
             acquired = services.concurrency.try_acquire(
                 principal.key.id, principal.product.max_concurrent
             )
@@ -180,7 +183,6 @@ class GatewayMiddleware:
                     code="concurrency_limit_exceeded",
                     headers={"Retry-After": "1"},
                 )
-            services.usage_caps.check(principal, services.concurrency.in_flight(principal.key.id) - 1)
             limit = principal.product.max_file_size + services.settings.multipart_overhead_bytes
             await self.app(scope, _limited_receive(scope, receive, limit), send)
         finally:
