@@ -1,0 +1,197 @@
+"""PDF: the text layer with pdfplumber (tables kept as rows, in reading order), OCR where a
+page has no text layer.
+
+Per page:
+- text layer: pdfplumber's lines; on pages with ruling lines, the tables pdfplumber finds are
+  taken out of the running text and put back as ' | ' rows at their vertical position;
+- a page with (almost) no text but with images or vector drawings (a scan, outlined text) is
+  rendered with pypdfium2 and OCR'd as a whole;
+- on a page that has text, a large image that holds no text of its own (a scan pasted into a
+  typed letter) is OCR'd from the rendered page and placed at its position. A searchable scan
+  (image under an invisible OCR text layer) has text inside the image, so it is not OCR'd again.
+
+pypdfium2 is the page counter (it reads /Count; pdfminer would build every page object first)
+and the renderer. PDFium is not thread-safe, even across documents, so every call into it holds
+PDFIUM_LOCK -- one lock per process is the point, hence a module-level object.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import threading
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+import pdfplumber
+import pypdfium2
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfplumber.page import Page
+from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+from PIL import Image
+
+from kai_local.documents.extract.base import (
+    Deadline,
+    ExtractedDocument,
+    ExtractionLimits,
+    check_page_count,
+    clean,
+    corrupt,
+    encrypted,
+    table_row,
+)
+from kai_local.documents.ocr import OcrEngine, ocr_page, prepare_for_ocr
+
+PDFIUM_LOCK = threading.Lock()
+
+# A page with fewer non-blank characters than this counts as having no text layer.
+MIN_TEXT_CHARS = 16
+# TeX-made PDFs often draw an umlaut as a letter plus a spacing diaeresis ('Go¨ktas'); joined
+# back into one letter here. The spacing form is never meant on its own in running text.
+_SPACED_DIAERESIS = re.compile(r"([AEIOUYaeiouy])\u00a8|\u00a8([AEIOUYaeiouy])")
+# An image covering at least this share of the page, with no text on it, is OCR'd.
+MIN_IMAGE_SHARE = 0.2
+
+
+def extract_pdf(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline: Deadline) -> ExtractedDocument:
+    ocr_deadline = Deadline(limits.ocr_timeout_s, "ocr_timeout", "OCR")
+    with _pdfium_document(data) as rendered:
+        with PDFIUM_LOCK:
+            count = len(rendered)
+        check_page_count(count, limits)
+        pages: list[str] = []
+        ocr_pages = 0
+        with _plumber_document(data) as parsed:
+            check_page_count(len(parsed.pages), limits)
+            for index, page in enumerate(parsed.pages):
+                deadline.check()
+                try:
+                    text, ocr_used = _page_text(page, index, rendered, limits, ocr, ocr_deadline)
+                except (PdfminerException, MalformedPDFException) as exc:
+                    raise corrupt("PDF", f"page {index + 1}: {exc}") from exc
+                finally:
+                    page.close()
+                pages.append(clean(_SPACED_DIAERESIS.sub(_umlaut, text)))
+                ocr_pages += ocr_used
+    if ocr_pages == 0:
+        method = "pdf_parser"
+    else:
+        method = "ocr" if ocr_pages == len(pages) else "pdf_parser+ocr"
+    return ExtractedDocument(pages=pages, extraction_method=method, used_ocr=ocr_pages > 0, page_count=len(pages))
+
+
+def _umlaut(match: re.Match[str]) -> str:
+    return (match.group(1) or match.group(2)) + "\u0308"  # clean() composes it (NFC)
+
+
+@contextmanager
+def _pdfium_document(data: bytes) -> Iterator[pypdfium2.PdfDocument]:
+    try:
+        with PDFIUM_LOCK:
+            document = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise encrypted("PDF") from exc
+        raise corrupt("PDF", exc) from exc
+    try:
+        yield document
+    finally:
+        with PDFIUM_LOCK:
+            document.close()
+
+
+@contextmanager
+def _plumber_document(data: bytes) -> Iterator[pdfplumber.PDF]:
+    try:
+        document = pdfplumber.open(io.BytesIO(data))
+    except (PdfminerException, MalformedPDFException) as exc:
+        cause = exc.args[0] if exc.args else exc
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise encrypted("PDF") from exc
+        raise corrupt("PDF", exc) from exc
+    try:
+        yield document
+    finally:
+        document.close()
+
+
+def _page_text(page: Page, index: int, rendered: pypdfium2.PdfDocument, limits: ExtractionLimits,
+               ocr: OcrEngine, ocr_deadline: Deadline) -> tuple[str, bool]:
+    """The page's text, and whether OCR produced (part of) it."""
+    if _blank_chars(page.chars) < MIN_TEXT_CHARS:
+        if not (page.images or page.curves):
+            return page.extract_text(), False  # a blank or nearly blank page: nothing to read
+        image = _render(rendered, index, limits)
+        return ocr_page(ocr, image, limits.ocr_languages, ocr_deadline), True
+
+    blocks: list[tuple[float, str]] = []  # (top, text) in reading order
+    text_page: Any = page
+    if page.lines or page.rects:  # pdfplumber's default table finder needs ruling lines
+        for table in page.find_tables():
+            rows = [table_row([cell or "" for cell in row]) for row in table.extract()]
+            blocks.append((table.bbox[1], "\n".join(rows)))
+            text_page = text_page.outside_bbox(table.bbox)
+    blank_images = _untexted_images(page)
+    if not blocks and not blank_images:
+        return page.extract_text(), False  # the common case, and pdfplumber's fastest path
+    for line in text_page.extract_text_lines(return_chars=False):
+        blocks.append((line["top"], line["text"]))
+    if blank_images:
+        image = _render(rendered, index, limits)
+        for bbox in blank_images:
+            crop = _crop(image, page, bbox)
+            blocks.append((bbox[1], ocr_page(ocr, crop, limits.ocr_languages, ocr_deadline)))
+    blocks.sort(key=lambda block: block[0])
+    return "\n".join(text for _, text in blocks), bool(blank_images)
+
+
+def _blank_chars(chars: list[dict[str, Any]]) -> int:
+    return sum(1 for char in chars if not char["text"].isspace())
+
+
+def _untexted_images(page: Page) -> list[tuple[float, float, float, float]]:
+    """Bounding boxes of large images with no text layer on them (rotated pages: none, since
+    pdfplumber's coordinates and the rendered bitmap would disagree)."""
+    if not page.images or (page.rotation or 0) % 360:
+        return []
+    x0, top, x1, bottom = page.bbox
+    page_area = max((x1 - x0) * (bottom - top), 1.0)
+    found = []
+    for image in page.images:
+        box = (max(image["x0"], x0), max(image["top"], top), min(image["x1"], x1), min(image["bottom"], bottom))
+        if box[2] <= box[0] or box[3] <= box[1]:
+            continue
+        if (box[2] - box[0]) * (box[3] - box[1]) < MIN_IMAGE_SHARE * page_area:
+            continue
+        inside = page.within_bbox(box).chars
+        if _blank_chars(inside) < MIN_TEXT_CHARS:
+            found.append(box)
+    return found
+
+
+def _render(document: pypdfium2.PdfDocument, index: int, limits: ExtractionLimits) -> Image.Image:
+    """The page as a gray bitmap at `ocr_dpi`, scaled down if that would exceed `max_pixels`
+    (a poster-sized page is read at a lower resolution rather than refused)."""
+    with PDFIUM_LOCK:
+        page = document[index]
+        try:
+            width, height = page.get_size()
+            scale = limits.ocr_dpi / 72
+            area = max(width * height, 1.0)
+            scale = min(scale, math.sqrt(limits.max_pixels / area))
+            bitmap = page.render(scale=scale, grayscale=True)
+            image = bitmap.to_pil()
+            image.load()
+            bitmap.close()
+        finally:
+            page.close()
+    return prepare_for_ocr(image)
+
+
+def _crop(image: Image.Image, page: Page, bbox: tuple[float, float, float, float]) -> Image.Image:
+    x0, top, x1, bottom = page.bbox
+    sx, sy = image.width / (x1 - x0), image.height / (bottom - top)
+    box = (int((bbox[0] - x0) * sx), int((bbox[1] - top) * sy), math.ceil((bbox[2] - x0) * sx),
+           math.ceil((bbox[3] - top) * sy))
+    return image.crop(box)
