@@ -1,0 +1,178 @@
+"""DOCX with python-docx: body paragraphs and tables in document order, text boxes, headers,
+footers, footnotes, endnotes and comments.
+
+A DOCX stores no page layout, so pages are split where the file itself forces one: a hard page
+break (w:br w:type="page"), "page break before" on a paragraph, or a section break that starts
+a new page. Headers come first on page 1; footers, notes and comments close the last page.
+Paragraph text is read from the XML (w:t, tabs, breaks) so that text boxes and content
+controls are not lost; tables go through python-docx, which resolves merged cells.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any, Iterator
+
+import docx
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml import parse_xml
+from docx.oxml.ns import qn
+from docx.table import Table
+from lxml import etree
+
+from kai_local.documents.extract.base import (
+    Deadline,
+    ExtractedDocument,
+    ExtractionLimits,
+    check_page_count,
+    clean,
+    corrupt,
+    table_row,
+)
+from kai_local.documents.extract.zipguard import check_zip
+from kai_local.documents.ocr import OcrEngine
+
+PAGE_BREAK = "\f"  # marker between pages inside the collected lines
+_HEADER_PARTS = re.compile(r"^/word/header\d*\.xml$")
+_CLOSING_PARTS = re.compile(r"^/word/(footer\d*|footnotes|endnotes|comments)\.xml$")
+_W_P, _W_TBL, _W_SDT, _W_R = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:r")
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def extract_docx(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline: Deadline) -> ExtractedDocument:
+    check_zip(data, limits, deadline, "DOCX")
+    try:
+        document = docx.Document(io.BytesIO(data))
+        parts = list(document.part.package.iter_parts())
+        body = list(_blocks(document.element.body, document, deadline))
+        headers = _part_lines(parts, _HEADER_PARTS, document)
+        closing = _part_lines(parts, _CLOSING_PARTS, document)
+    except (PackageNotFoundError, KeyError, ValueError, AttributeError, etree.XMLSyntaxError) as exc:
+        raise corrupt("DOCX", exc) from exc
+    pages = _split_pages(headers + body + closing)
+    check_page_count(len(pages), limits)
+    return ExtractedDocument(pages=pages, extraction_method="docx_parser", used_ocr=False, page_count=len(pages))
+
+
+def _split_pages(lines: list[str]) -> list[str]:
+    pages: list[list[str]] = [[]]
+    for line in lines:
+        if line == PAGE_BREAK:
+            pages.append([])
+        else:
+            pages[-1].append(line)
+    texts = [clean("\n".join(page)) for page in pages]
+    return [text for text in texts if text] or [""]
+
+
+def _part_lines(parts: list[Any], name: re.Pattern[str], document: Any) -> list[str]:
+    """Lines of the header/footer/notes parts, each distinct text once (a first-page header is
+    often the default one again)."""
+    lines: list[str] = []
+    seen: set[str] = set()
+    for part in sorted((p for p in parts if name.match(str(p.partname))), key=lambda p: str(p.partname)):
+        element = getattr(part, "element", None)
+        root = element if element is not None else parse_xml(part.blob)
+        text = "\n".join(line for line in _blocks(root, document, None) if line != PAGE_BREAK).strip()
+        if text and text not in seen:
+            seen.add(text)
+            lines.append(text)
+    return lines
+
+
+def _blocks(container: Any, parent: Any, deadline: Deadline | None) -> Iterator[str]:
+    """Lines of a container's paragraphs and tables in order (page-break markers between)."""
+    for child in container.iterchildren():
+        if deadline is not None:
+            deadline.check()
+        if child.tag == _W_P:
+            yield from _paragraph(child, parent)
+        elif child.tag == _W_TBL:
+            yield from _table(Table(child, parent), parent)
+        elif child.tag == _W_SDT:  # a content control: its content is ordinary blocks
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                yield from _blocks(content, parent, deadline)
+        elif child.tag in (qn("w:footnote"), qn("w:endnote"), qn("w:comment")):
+            yield from _blocks(child, parent, deadline)
+
+
+def _paragraph(p: Any, parent: Any) -> Iterator[str]:
+    properties = p.find(qn("w:pPr"))
+    if properties is not None and _is_on(properties.find(qn("w:pageBreakBefore"))):
+        yield PAGE_BREAK
+    pieces: list[str] = []
+    boxes: list[str] = []
+    breaks_before = breaks_after = False
+    for node in p.iter():
+        if _inside_textbox_or_fallback(node, p):
+            continue
+        tag = node.tag
+        if tag == qn("w:t"):
+            pieces.append(node.text or "")
+        elif tag == qn("w:tab"):
+            pieces.append("\t")
+        elif tag in (qn("w:br"), qn("w:cr")):
+            if node.get(qn("w:type")) == "page":
+                breaks_before |= not "".join(pieces).strip()
+                breaks_after |= bool("".join(pieces).strip())
+            else:
+                pieces.append("\n")
+        elif tag == qn("w:noBreakHyphen"):
+            pieces.append("-")
+        elif tag == qn("w:txbxContent") and not _has_ancestor(node, _MC_FALLBACK, p):
+            boxes.extend(line for line in _blocks(node, parent, None) if line != PAGE_BREAK)
+    if breaks_before:
+        yield PAGE_BREAK
+    text = "".join(pieces)
+    if text.strip():
+        yield text
+    yield from boxes
+    if breaks_after:
+        yield PAGE_BREAK
+    section = properties.find(qn("w:sectPr")) if properties is not None else None
+    if section is not None:
+        kind = section.find(qn("w:type"))
+        if kind is None or kind.get(qn("w:val")) != "continuous":
+            yield PAGE_BREAK
+
+
+def _table(table: Table, parent: Any) -> Iterator[str]:
+    """Rows as ' | ' lines; a merged cell's text only where the cell starts."""
+    seen: set[int] = set()
+    for row in table.rows:
+        cells: list[str] = []
+        for cell in row.cells:
+            if id(cell._tc) in seen:
+                cells.append("")
+                continue
+            seen.add(id(cell._tc))
+            lines = [line for line in _blocks(cell._tc, cell, None) if line != PAGE_BREAK]
+            cells.append(" ".join(lines))
+        if any(cells):
+            yield table_row(cells)
+
+
+def _inside_textbox_or_fallback(node: Any, stop: Any) -> bool:
+    """True for nodes under a text box or an mc:Fallback inside this paragraph (text boxes are
+    read on their own; a Fallback repeats its mc:Choice)."""
+    parent = node.getparent()
+    while parent is not None and parent is not stop:
+        if parent.tag in (qn("w:txbxContent"), _MC_FALLBACK):
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _has_ancestor(node: Any, tag: str, stop: Any) -> bool:
+    parent = node.getparent()
+    while parent is not None and parent is not stop:
+        if parent.tag == tag:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _is_on(flag: Any) -> bool:
+    return flag is not None and flag.get(qn("w:val"), "true") not in ("0", "false", "off")
