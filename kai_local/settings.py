@@ -57,6 +57,8 @@ class Settings:
     ocr_engine: str = "tesseract"
     ocr_languages: str = "deu+eng"
     easyocr_model_dir: Path | None = None
+    # Transcription: longest audio decoded per upload (decoded samples take 64 KB a second).
+    max_audio_seconds: float = 10_800.0
 
     @property
     def db_path(self) -> Path:
@@ -89,6 +91,7 @@ class Settings:
             ocr_engine=os.environ.get("KAI_OCR_ENGINE", "tesseract"),
             ocr_languages=os.environ.get("KAI_OCR_LANGUAGES", "deu+eng"),
             easyocr_model_dir=Path(os.environ["KAI_EASYOCR_MODEL_DIR"]) if os.environ.get("KAI_EASYOCR_MODEL_DIR") else None,
+            max_audio_seconds=_env_float("KAI_MAX_AUDIO_SECONDS", 10_800.0),
         )
         clean = {k: v for k, v in overrides.items() if v is not None}
         for key in ("data_dir", "models_file", "models_dir_override", "easyocr_model_dir"):
