@@ -17,6 +17,7 @@ from kai_local.api import all_routes
 from kai_local.catalog import ModelCatalog
 from kai_local.engines.registry import build_engine
 from kai_local.errors import KaiError, MethodNotAllowed, NotFound
+from kai_local.gateway.auth import KeyCache
 from kai_local.gateway.gpu import GpuSemaphore
 from kai_local.gateway.middleware import GatewayMiddleware, error_body
 from kai_local.gateway.services import Services
@@ -35,6 +36,7 @@ async def build_services(settings: Settings) -> Services:
         catalog=ModelCatalog.load(settings.models_file, settings.models_dir),
         gpu=GpuSemaphore(settings.gpu_slots_per_device, settings.gpu_wait_timeout_s),
         cpu_pool=CpuPool(settings.cpu_workers, settings.cpu_queue_limit),
+        key_cache=KeyCache(store),
     )
     if settings.load_engines:
         try:

@@ -46,6 +46,12 @@ class ModelCatalog:
     def __init__(self, models: list[ModelSpec]) -> None:
         self.models = {m.id: m for m in models}
         self._aliases = {alias: m.id for m in models for alias in m.aliases}
+        # Which weights are in place, looked at once: engines load at start-up, so a model
+        # prepared later is served after a restart. Also keeps file-system calls off requests.
+        self._created = {m.id: m.created for m in models if m.available}
+
+    def created(self, spec: ModelSpec) -> int:
+        return self._created.get(spec.id, 0)
 
     @classmethod
     def load(cls, path: Path, models_dir: Path) -> ModelCatalog:
@@ -76,7 +82,7 @@ class ModelCatalog:
         return [
             m
             for m in self.models.values()
-            if m.available
+            if m.id in self._created
             and (kind is None or m.kind == kind)
             and (product is None or product.allows_model(m.id))
         ]
@@ -104,7 +110,12 @@ class ModelCatalog:
             return self.default_for(product, kind)
         model_id = requested if requested in self.models else self._aliases.get(requested)
         spec = self.models.get(model_id) if model_id else None
-        if spec is None or spec.kind != kind or not spec.available or not product.allows_model(spec.id):
+        if (
+            spec is None
+            or spec.kind != kind
+            or spec.id not in self._created
+            or not product.allows_model(spec.id)
+        ):
             raise NotFound(
                 f"The model '{requested}' does not exist or you do not have access to it.",
                 code="model_not_found",

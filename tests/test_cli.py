@@ -5,8 +5,10 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import anyio
 import pytest
 
 from kai_local.gateway.keys import KEY_PREFIX, key_digest
@@ -95,7 +97,11 @@ async def test_keys_create_list_revoke(tmp_path: Path) -> None:
         assert usage["is_trial"] is True and usage["trial_usage_limit"] == "50"
         cli(data, "keys", "revoke", key_id)
         assert "inactive" in cli(data, "keys", "list").stdout
-        revoked = await gw.http.get("/usage", headers=gw.headers(key))
+        # The CLI is another process: the server notices within KeyCache's recheck interval.
+        began = time.monotonic()
+        while (revoked := await gw.http.get("/usage", headers=gw.headers(key))).status_code == 200:
+            assert time.monotonic() - began < 2.0, "revocation not seen within 2 s"
+            await anyio.sleep(0.05)
         assert revoked.status_code == 401 and revoked.json()["error"]["code"] == "api_key_revoked"
 
 

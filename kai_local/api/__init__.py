@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Route
 
 from kai_local.api import chat, models, usage
 from kai_local.gateway.middleware import API_PREFIXES
@@ -17,6 +17,9 @@ def api_routes() -> list[Route]:
 
 
 def all_routes() -> list[BaseRoute]:
+    """Each API route under every prefix, flat: one routing level instead of a Mount's two."""
     routes: list[BaseRoute] = [Route("/health", models.health, methods=["GET"])]
-    routes += [Mount(prefix, routes=api_routes()) for prefix in API_PREFIXES]
+    for prefix in API_PREFIXES:
+        for route in api_routes():
+            routes.append(Route(prefix + route.path, route.endpoint, methods=route.methods))
     return routes

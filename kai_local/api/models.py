@@ -13,7 +13,7 @@ async def list_models(request: Request) -> JSONResponse:
     services = services_of(request)
     product = principal_of(request).product
     data = [
-        {"id": m.id, "object": "model", "created": m.created, "owned_by": m.owned_by}
+        {"id": m.id, "object": "model", "created": services.catalog.created(m), "owned_by": m.owned_by}
         for m in services.catalog.available(product)
     ]
     return JSONResponse({"object": "list", "data": data})

@@ -205,15 +205,16 @@ class GatewayMiddleware:
             raise AuthenticationFailed(
                 "You didn't provide an API key. Send it as 'Authorization: Bearer YOUR_KEY'."
             )
-        period = period_of(utc_now())
-        record = await anyio.to_thread.run_sync(services.store.find_key, token, period)
+        now = utc_now()
+        period = period_of(now)
+        record = await services.key_cache.find(token, period)
         if record is None:
             raise AuthenticationFailed("Incorrect API key provided.")
         principal = Principal(record.key, record.product)
         services.usage_caps.seed(principal, period, record.period_ok, record.lifetime_ok)
         if record.key.status != "active":
             raise AuthenticationFailed("This API key has been revoked.", code="api_key_revoked")
-        if record.key.trial_over(utc_now()) and subpath not in OPEN_TO_ENDED_TRIALS:
+        if record.key.trial_over(now) and subpath not in OPEN_TO_ENDED_TRIALS:
             raise PermissionDenied(
                 f"The trial of this key ended at {record.key.trial_ends_at:%Y-%m-%d %H:%M} UTC.",
                 code="trial_expired",

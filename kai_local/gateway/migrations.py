@@ -52,4 +52,13 @@ MIGRATIONS: list[tuple[int, str]] = [
         );
         """,
     ),
+    (
+        2,
+        """
+        -- Bumped by every change to products or keys, so a running server can drop its
+        -- cached key lookups when the CLI (another process) changes them.
+        CREATE TABLE config_version (id INTEGER PRIMARY KEY, version BIGINT NOT NULL);
+        INSERT INTO config_version (id, version) VALUES (1, 0);
+        """,
+    ),
 ]

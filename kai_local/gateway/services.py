@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kai_local.catalog import ModelCatalog
+from kai_local.gateway.auth import KeyCache
 from kai_local.gateway.caps import UsageCaps
 from kai_local.gateway.gpu import GpuSemaphore
 from kai_local.gateway.limits import ConcurrencyLimiter, RateLimiter
@@ -21,6 +22,7 @@ class Services:
     catalog: ModelCatalog
     gpu: GpuSemaphore
     cpu_pool: CpuPool
+    key_cache: KeyCache
     rate_limiter: RateLimiter = field(default_factory=RateLimiter)
     concurrency: ConcurrencyLimiter = field(default_factory=ConcurrencyLimiter)
     usage_caps: UsageCaps = field(default_factory=UsageCaps)

@@ -94,6 +94,8 @@ class Store:
         self._read = self._connect()
         self._write_lock = threading.Lock()
         self._read_lock = threading.Lock()
+        # Products/keys changed through this Store object (the cache sees those at once).
+        self.local_changes = 0
         self._migrate()
         self._ensure_default_product()
 
@@ -154,7 +156,16 @@ class Store:
 
     # -- products ------------------------------------------------------------------------
 
+    def _bump_config_version(self, db: sqlite3.Connection) -> None:
+        db.execute("UPDATE config_version SET version = version + 1 WHERE id = 1")
+        self.local_changes += 1
+
+    def config_version(self) -> int:
+        """Changes whenever a product or key changes, in any process."""
+        return int(self._query("SELECT version FROM config_version WHERE id = 1")[0][0])
+
     def _insert_product(self, db: sqlite3.Connection, product: Product) -> None:
+        self._bump_config_version(db)
         db.execute(
             f"INSERT INTO products ({_PRODUCT_COLUMNS}, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -191,6 +202,7 @@ class Store:
         values = self._product_values(product)
         assignments = ", ".join(f"{col.strip()} = ?" for col in _PRODUCT_COLUMNS.split(",")[1:])
         with self._transaction() as db:
+            self._bump_config_version(db)
             cursor = db.execute(
                 f"UPDATE products SET {assignments} WHERE name = ?", values[1:] + (values[0],)
             )
@@ -232,6 +244,7 @@ class Store:
             trial_usage_limit=trial_usage_limit,
         )
         with self._transaction() as db:
+            self._bump_config_version(db)
             db.execute(
                 "INSERT INTO api_keys (id, digest, product, status, is_free, trial_ends_at, "
                 "trial_usage_limit, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -254,6 +267,7 @@ class Store:
 
     def revoke_key(self, key_id: str) -> ApiKey:
         with self._transaction() as db:
+            self._bump_config_version(db)
             cursor = db.execute(
                 "UPDATE api_keys SET status = 'inactive', revoked_at = ? WHERE id = ?",
                 (utc_now().isoformat(), key_id),

@@ -12,7 +12,8 @@ def utc_now() -> datetime:
 
 def period_of(moment: datetime) -> str:
     """Billing period, `YYYY-MM` in UTC."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m")
+    utc = moment.astimezone(timezone.utc)
+    return f"{utc.year:04d}-{utc.month:02d}"  # strftime costs more, on every request
 
 
 @dataclass

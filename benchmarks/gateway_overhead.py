@@ -1,0 +1,165 @@
+"""Gateway overhead: authenticated GET /api/v1/models through uvicorn, against a bare Starlette
+app that returns the same JSON on the same server settings, loaded by the same client (wrk).
+
+    .venv/bin/python benchmarks/gateway_overhead.py [--duration 10] [--connections 16] [--rounds 3]
+
+The two servers run one after the other, alternating A/B for `--rounds` rounds, each a fresh
+single uvicorn process; the table shows the median round. Targets: the gateway keeps at least
+70 % of the bare app's throughput and adds under 1 ms at p50.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+
+def serve(kind: str, port: int, data_dir: Path, body_file: Path) -> None:
+    """Run one server in this process (the benchmark starts itself with --serve)."""
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    from kai_local.app import create_app
+    from kai_local.settings import Settings
+
+    if kind == "gateway":
+        # As `kai-local serve` runs it: one INFO access line per request (to stderr, discarded).
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        settings = replace(Settings.from_env(), data_dir=data_dir, load_engines=False)
+        app = create_app(settings)
+    else:
+        body = json.loads(body_file.read_text())
+
+        async def models(request):  # the same JSON the gateway answers with, rendered per request
+            return JSONResponse(body)
+
+        app = Starlette(routes=[Route("/api/v1/models", models), Route("/health", models)])
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(kind: str, data_dir: Path, body_file: Path) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--serve", kind, "--port", str(port), "--data-dir", str(data_dir),
+         "--body-file", str(body_file)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    for _ in range(300):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
+            return process, port
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"{kind} server did not start")
+
+
+def parse_ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[unit]
+
+
+def wrk(port: int, key: str, duration: int, connections: int) -> dict[str, float]:
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency",
+         "-H", f"Authorization: Bearer {key}", f"http://127.0.0.1:{port}/api/v1/models"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = parse_ms(re.search(r"50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    p99 = parse_ms(re.search(r"99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    if non2xx:
+        raise RuntimeError(f"{non2xx.group(1)} failed responses:\n{out}")
+    return {"rps": rps, "p50": p50, "p99": p99}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--serve", choices=["gateway", "bare"])
+    parser.add_argument("--port", type=int)
+    parser.add_argument("--data-dir", type=Path)
+    parser.add_argument("--body-file", type=Path)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve, args.port, args.data_dir, args.body_file)
+        return
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: apt-get install wrk (scripts/setup.sh installs it)")
+
+    from kai_local.gateway.products import Product
+    from kai_local.gateway.store import Store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir, body_file = Path(tmp) / "data", Path(tmp) / "models.json"
+        store = Store(data_dir / "kai-local.sqlite3")
+        store.create_product(Product(name="bench", label="Bench", rate_limit_per_minute=10**9))
+        _, key = store.create_key("bench")
+        store.close()
+        body_file.write_text("{}")
+        process, port = start("gateway", data_dir, body_file)
+        try:
+            reply = httpx.get(f"http://127.0.0.1:{port}/api/v1/models",
+                              headers={"Authorization": f"Bearer {key}"})
+            reply.raise_for_status()
+            body_file.write_bytes(reply.content)
+        finally:
+            process.terminate()
+            process.wait()
+
+        results: dict[str, list[dict[str, float]]] = {"bare": [], "gateway": []}
+        for round_no in range(args.rounds):
+            for kind in ("bare", "gateway"):
+                process, port = start(kind, data_dir, body_file)
+                try:
+                    wrk(port, key, 2, args.connections)  # warm-up
+                    results[kind].append(wrk(port, key, args.duration, args.connections))
+                finally:
+                    process.terminate()
+                    process.wait()
+                r = results[kind][-1]
+                print(f"round {round_no + 1}/{args.rounds} {kind:8s} {r['rps']:9.0f} req/s  "
+                      f"p50 {r['p50']:.2f} ms  p99 {r['p99']:.2f} ms", file=sys.stderr, flush=True)
+
+    med = {k: {m: statistics.median(r[m] for r in v) for m in ("rps", "p50", "p99")}
+           for k, v in results.items()}
+    print(f"\nGET /api/v1/models, wrk -t1 -c{args.connections} -d{args.duration}s, "
+          f"median of {args.rounds} alternating rounds")
+    print(f"| server | req/s | p50 ms | p99 ms |\n|---|---:|---:|---:|")
+    for kind in ("bare", "gateway"):
+        print(f"| {kind} | {med[kind]['rps']:.0f} | {med[kind]['p50']:.2f} | {med[kind]['p99']:.2f} |")
+    ratio = med["gateway"]["rps"] / med["bare"]["rps"]
+    added = med["gateway"]["p50"] - med["bare"]["p50"]
+    print(f"\nthroughput ratio gateway/bare: {ratio:.2f} (target >= 0.70); "
+          f"added p50 latency: {added:.2f} ms (target < 1 ms)")
+
+
+if __name__ == "__main__":
+    main()
