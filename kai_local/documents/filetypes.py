@@ -146,6 +146,6 @@ def _text_type(data: bytes, filename: str) -> str:
         try:
             json.loads(text)
             return JSON
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than json allows
             pass
     return CSV if extension_type(filename) == CSV else TXT

@@ -5,10 +5,12 @@ text frames, tables as ' | ' rows, then the speaker notes.
 
 PPT (PowerPoint 97-2003 binary): no maintained Python library reads it, and LibreOffice or
 Apache Tika would add hundreds of MB for one format. catppt (Debian's catdoc; small C, reads the
-record stream directly) does. We take the "PowerPoint Document" stream out of the OLE container
-with olefile and pipe it to catppt's stdin (no temp file); catppt ends each slide with a form
-feed. Encryption is read from the "Current User" stream's header token first, since catppt
-would print the encrypted bytes as text.
+record stream directly) does, in a subprocess with the parse deadline as its timeout, so a crash
+or a hang on a hostile file stays outside the server. It needs a file path (its stdin mode
+crashes in Debian's 0.95 build), so the upload goes to a private temporary file. catppt ends
+each slide with a form feed. olefile checks the container first: the "PowerPoint Document"
+stream must exist, and the "Current User" header token says whether the file is encrypted
+(catppt would print the encrypted bytes as text).
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from __future__ import annotations
 import io
 import struct
 import subprocess
+import tempfile
 import zipfile
+from pathlib import Path
 from typing import Any, Iterator
 
 import olefile
@@ -96,22 +100,26 @@ def extract_ppt(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline:
                 head = ole.openstream("Current User").read(16)
                 if len(head) >= 16 and struct.unpack_from("<I", head, 12)[0] == _ENCRYPTED_TOKEN:
                     raise encrypted("PPT")
-            stream = ole.openstream("PowerPoint Document").read()
+            if not ole.exists("PowerPoint Document"):
+                raise corrupt("PPT", "it has no PowerPoint Document stream")
     except (OSError, ValueError, struct.error) as exc:
         raise corrupt("PPT", exc) from exc
     remaining = deadline.remaining()
     if remaining <= 0:
         raise deadline.exceeded()
     try:
-        done = subprocess.run(["catppt", "-d", "utf-8"], input=stream, capture_output=True,
-                              timeout=remaining, check=False)
+        with tempfile.TemporaryDirectory(prefix="kai-ppt-") as folder:
+            path = Path(folder) / "upload.ppt"
+            path.write_bytes(data)
+            done = subprocess.run(["catppt", "-d", "utf-8", str(path)], capture_output=True,
+                                  stdin=subprocess.DEVNULL, timeout=remaining, check=False)
     except subprocess.TimeoutExpired as exc:
         raise deadline.exceeded() from exc
     except FileNotFoundError as exc:
         raise ServiceUnavailable("PPT support is not installed (catppt, Debian package catdoc)",
                                  code="ppt_unavailable") from exc
-    if done.returncode != 0:
-        raise corrupt("PPT", done.stderr.decode("utf-8", "replace").strip())
+    if done.returncode != 0:  # a negative code is a signal: catppt crashed on this file
+        raise corrupt("PPT", done.stderr.decode("utf-8", "replace").strip() or f"catppt exit {done.returncode}")
     slides = done.stdout.decode("utf-8", "replace").split("\f")
     if slides and not slides[-1].strip():
         slides.pop()  # catppt closes the last slide with a form feed too

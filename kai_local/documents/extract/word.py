@@ -139,15 +139,22 @@ def _paragraph(p: Any, parent: Any) -> Iterator[str]:
 
 
 def _table(table: Table, parent: Any) -> Iterator[str]:
-    """Rows as ' | ' lines; a merged cell's text only where the cell starts."""
-    seen: set[int] = set()
+    """Rows as ' | ' lines. A cell merged across columns is one cell; one merged down rows
+    shows its text in its first row and stays an empty column below, to keep columns aligned."""
+    # Keyed by id() of lxml element proxies; the dict holds the proxies so ids stay unique.
+    seen: dict[int, Any] = {}
     for row in table.rows:
         cells: list[str] = []
+        in_row: set[int] = set()
         for cell in row.cells:
-            if id(cell._tc) in seen:
+            key = id(cell._tc)
+            if key in in_row:
+                continue
+            in_row.add(key)
+            if key in seen:
                 cells.append("")
                 continue
-            seen.add(id(cell._tc))
+            seen[key] = cell._tc
             lines = [line for line in _blocks(cell._tc, cell, None) if line != PAGE_BREAK]
             cells.append(" ".join(lines))
         if any(cells):

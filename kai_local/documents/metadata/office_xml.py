@@ -1,0 +1,150 @@
+"""Person and revision data inside the XML parts of DOCX, XLSX and PPTX.
+
+Comments and tracked changes stay (they are content), but who wrote them and when does not:
+authors and initials become empty, dates go. Word's revision-save ids (rsid), document ids and
+the workbook's absolute save path go too. Each rule works on a parsed part and returns the
+labels of what it changed, so running the rules on a cleaned file must change nothing (that is
+how a result is verified).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from lxml import etree
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
+W16CEX = "http://schemas.microsoft.com/office/word/2018/wordml/cex"
+S = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+X15AC = "http://schemas.microsoft.com/office/spreadsheetml/2010/11/ac"
+XR = "http://schemas.microsoft.com/office/spreadsheetml/2014/revision"
+TC = "http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments"
+P = "http://schemas.openxmlformats.org/presentationml/2006/main"
+P188 = "http://schemas.microsoft.com/office/powerpoint/2018/8/main"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+
+_WORD_COMMENT_TAGS = {f"{{{W}}}comment"}
+
+
+def _q(namespace: str, name: str) -> str:
+    return f"{{{namespace}}}{name}"
+
+
+def _elements(root: etree._Element) -> list[etree._Element]:
+    return [el for el in root.iter() if isinstance(el.tag, str)]
+
+
+def _blank(el: etree._Element, attribute: str, value: str = "") -> bool:
+    if attribute in el.attrib and el.attrib[attribute] != value:
+        el.attrib[attribute] = value
+        return True
+    return False
+
+
+def _drop(el: etree._Element, attribute: str) -> bool:
+    if attribute in el.attrib:
+        del el.attrib[attribute]
+        return True
+    return False
+
+
+def _remove(el: etree._Element) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    # An element inside <mc:Choice> alone: remove the whole <mc:AlternateContent> around it.
+    if parent.tag == _q(MC, "Choice") and len(parent) == 1:
+        wrapper = parent.getparent()
+        if wrapper is not None and wrapper.tag == _q(MC, "AlternateContent") and wrapper.getparent() is not None:
+            wrapper.getparent().remove(wrapper)
+            return
+    parent.remove(el)
+
+
+def scrub_word(root: etree._Element) -> set[str]:
+    changed: set[str] = set()
+    doomed = []
+    for el in _elements(root):
+        if el.tag in (_q(W, "rsids"), _q(W, "rsid")):  # the list in settings, a style's own
+            doomed.append(el)
+            changed.add("rsid")
+            continue
+        if el.tag in (_q(W14, "docId"), _q(W15, "docId")):
+            doomed.append(el)
+            changed.add("Document-IDs")
+            continue
+        label = "Comments" if el.tag in _WORD_COMMENT_TAGS else "Revisions"
+        for attribute in list(el.attrib):
+            if attribute.startswith(f"{{{W}}}rsid"):
+                del el.attrib[attribute]
+                changed.add("rsid")
+        if _blank(el, _q(W, "author")) | _blank(el, _q(W, "initials")) | _drop(el, _q(W, "date")):
+            changed.add(label)
+        if _drop(el, _q(W16CEX, "dateUtc")):
+            changed.add("Comments")
+    for el in doomed:
+        _remove(el)
+    return changed
+
+
+def scrub_spreadsheet(root: etree._Element) -> set[str]:
+    changed: set[str] = set()
+    doomed = []
+    for el in _elements(root):
+        if el.tag == _q(S, "author") and el.text:
+            el.text = ""
+            changed.add("Comments")
+        elif el.tag == _q(TC, "person"):
+            if (_blank(el, "displayName") | _blank(el, "userId")
+                    | _blank(el, "providerId", "None")):
+                changed.add("People")
+        elif el.tag == _q(TC, "threadedComment") and _drop(el, "dT"):
+            changed.add("Comments")
+        elif el.tag == _q(X15AC, "absPath"):
+            doomed.append(el)
+            changed.add("File-Path")
+        elif el.tag == _q(XR, "revisionPtr"):
+            doomed.append(el)
+            changed.add("Document-IDs")
+        elif el.tag == _q(S, "fileSharing") and _blank(el, "userName"):
+            changed.add("People")
+    for el in doomed:
+        _remove(el)
+    return changed
+
+
+def scrub_presentation(root: etree._Element) -> set[str]:
+    changed: set[str] = set()
+    for el in _elements(root):
+        if el.tag == _q(P, "cmAuthor"):
+            if _blank(el, "name") | _blank(el, "initials"):
+                changed.add("Comments")
+        elif el.tag == _q(P, "cm") and _drop(el, "dt"):
+            changed.add("Comments")
+        elif el.tag == _q(P188, "author"):
+            if (_blank(el, "name") | _blank(el, "initials") | _blank(el, "userId")
+                    | _blank(el, "providerId", "None")):
+                changed.add("Comments")
+        elif el.tag in (_q(P188, "cm"), _q(P188, "reply")) and _drop(el, "created"):
+            changed.add("Comments")
+    return changed
+
+
+Rule = Callable[[etree._Element], set[str]]
+# Every Word part may carry rsids; in workbooks and presentations only these few parts hold
+# people, so large worksheets and slides are never parsed.
+WORD_NAMESPACES = frozenset({W, W15, W16CEX})
+RULES_BY_ROOT: dict[str, Rule] = {
+    _q(S, "comments"): scrub_spreadsheet, _q(S, "workbook"): scrub_spreadsheet,
+    _q(TC, "personList"): scrub_spreadsheet, _q(TC, "ThreadedComments"): scrub_spreadsheet,
+    _q(P, "cmAuthorLst"): scrub_presentation, _q(P, "cmLst"): scrub_presentation,
+    _q(P188, "authorLst"): scrub_presentation, _q(P188, "cmLst"): scrub_presentation,
+}
+
+
+def rule_for(root_tag: str) -> Rule | None:
+    if etree.QName(root_tag).namespace in WORD_NAMESPACES:
+        return scrub_word
+    return RULES_BY_ROOT.get(root_tag)

@@ -1,0 +1,126 @@
+"""The facade the route calls: bytes in, a verified clean file (or a KaiError) out.
+
+Type policy (the same as text extraction's): the bytes decide, not the name. A JPEG named
+photo.png is cleaned as a JPEG and returned as image/jpeg (under the name it was sent with).
+The name matters only where the bytes cannot tell: unreadable bytes named like a supported
+format are a damaged file (400 metadata_stripping_failed), plain text named like a binary
+format is a mismatch (400 file_type_mismatch), and `.csv` tells CSV from TXT.
+Formats outside the spec's list (GIF, DOC, PPT, ZIP, anything unrecognised) are 415
+unsupported_file_type, even where exiftool could write them, so the list stays the contract.
+
+Blocking (exiftool, pikepdf, zip rewrites): call `strip` through `services.cpu_pool.run`.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from kai_local.documents import filetypes as ft
+from kai_local.documents.metadata.exiftool import ExifTool
+from kai_local.documents.metadata.images import clean_bmp, clean_images
+from kai_local.documents.metadata.ole import clean_ole
+from kai_local.documents.metadata.ooxml import clean_package
+from kai_local.documents.metadata.pdf import clean_pdf
+from kai_local.documents.metadata.policy import describe, identifying
+from kai_local.documents.metadata.result import Cleaned, StripFailed, ToolMissing, ordered
+from kai_local.errors import InvalidRequest, ServiceUnavailable, UnsupportedMediaType
+
+SUPPORTED_TYPES = frozenset({
+    ft.PDF, ft.DOCX, ft.PPTX, ft.XLSX, ft.XLS, ft.CSV, ft.JSON, ft.PNG, ft.JPEG, ft.TIFF,
+    ft.WEBP, ft.BMP, ft.TXT,
+})
+_BINARY_TYPES = SUPPORTED_TYPES - ft.TEXT_TYPES
+_CONTAINERS = {ft.ZIP: {ft.DOCX, ft.XLSX, ft.PPTX}, ft.OLE: {ft.XLS}}
+
+
+@dataclass(frozen=True)
+class Stripped:
+    data: bytes
+    kind: str
+    media_type: str
+    stripped: bool  # whether any metadata group was found and removed
+    method: str
+    fields: tuple[str, ...]
+    original_size: int
+
+
+class MetadataStripper:
+    def __init__(self, exiftool: ExifTool) -> None:
+        self.exiftool = exiftool
+
+    def strip(self, data: bytes, filename: str) -> Stripped:
+        kind = self.resolve_type(data, filename)
+        if kind in ft.TEXT_TYPES:
+            cleaned = Cleaned(data, "none")  # CSV, JSON, TXT carry nothing but their text
+        else:
+            try:
+                cleaned = self._clean(data, kind)
+            except StripFailed as exc:
+                raise InvalidRequest(
+                    f"Failed to strip metadata from '{_shown(filename)}': {exc}.",
+                    code="metadata_stripping_failed", param="file") from None
+            except ToolMissing as exc:
+                raise ServiceUnavailable(str(exc), code="metadata_tool_missing") from None
+        return Stripped(cleaned.data, kind, ft.MEDIA_TYPES[kind], bool(cleaned.removed),
+                        cleaned.method, ordered(cleaned.removed), len(data))
+
+    def resolve_type(self, data: bytes, filename: str) -> str:
+        detected = ft.detect(data, filename)
+        claimed = ft.extension_type(filename)
+        if detected == ft.EMPTY:
+            raise InvalidRequest(f"The file '{_shown(filename)}' is empty.", code="empty_file",
+                                 param="file")
+        if detected in SUPPORTED_TYPES:
+            if detected in ft.TEXT_TYPES and claimed in _BINARY_TYPES:
+                raise InvalidRequest(
+                    f"The file '{_shown(filename)}' is named as {claimed.upper()} but its "
+                    "content is plain text.", code="file_type_mismatch", param="file")
+            return detected
+        if detected == ft.ENCRYPTED_OFFICE:
+            raise InvalidRequest(
+                f"Failed to strip metadata from '{_shown(filename)}': the document is "
+                "password-protected.", code="metadata_stripping_failed", param="file")
+        if claimed in _CONTAINERS.get(detected, ()):
+            return claimed  # a damaged container: its cleaner says what is wrong (400)
+        if detected == ft.UNKNOWN and claimed in _BINARY_TYPES:
+            raise InvalidRequest(
+                f"Failed to strip metadata from '{_shown(filename)}': its content is not "
+                f"a valid {claimed.upper()} file.", code="metadata_stripping_failed", param="file")
+        what = ft.MEDIA_TYPES.get(detected, "an unrecognised format")
+        raise UnsupportedMediaType(
+            f"Unsupported file type for '{_shown(filename)}' ({what}). Supported: PDF, DOCX, "
+            "PPTX, XLSX, XLS, CSV, JSON, PNG, JPEG, TIFF, WebP, BMP, TXT.", param="file")
+
+    def _clean(self, data: bytes, kind: str) -> Cleaned:
+        with tempfile.TemporaryDirectory(prefix="kai-strip-") as tmp:
+            workdir = Path(tmp)
+            if kind in (ft.JPEG, ft.PNG, ft.TIFF, ft.WEBP):
+                return clean_images(self.exiftool, [(data, kind)], workdir)[0]
+            if kind == ft.BMP:
+                return clean_bmp(data)
+            if kind == ft.PDF:
+                return clean_pdf(data, self.exiftool, workdir)
+            if kind in (ft.DOCX, ft.XLSX, ft.PPTX):
+                return clean_package(data, self.exiftool, workdir)
+            if kind == ft.XLS:
+                cleaned = clean_ole(data)
+                self._check_with_exiftool(cleaned.data, workdir / "cleaned.xls")
+                return cleaned
+        raise StripFailed(f"no cleaner for {kind}")  # unreachable: resolve_type filters
+
+    def _check_with_exiftool(self, data: bytes, path: Path) -> None:
+        path.write_bytes(data)
+        tags = self.exiftool.read([path]).get(path)
+        if tags is None or identifying(tags):
+            raise StripFailed(f"metadata remained after cleaning ({describe(identifying(tags or []))})")
+
+    def close(self) -> None:
+        self.exiftool.close()
+
+
+def _shown(filename: str) -> str:
+    """The name as sent, safe to put in a message: no control characters, bounded length."""
+    clean = "".join(c for c in filename if c.isprintable())
+    return clean if len(clean) <= 120 else clean[:117] + "..."

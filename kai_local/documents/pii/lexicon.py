@@ -1,0 +1,134 @@
+"""Word lists the recognizers share, loaded once (when the Anonymizer is built) and passed in.
+
+Sources, all offline and installed: Faker's person/address/job data (de_AT, de_DE, de_CH, en_US,
+en_GB), python-stdnum's Austrian post office list, spaCy's German and English stop words, and
+our own curated lists in `data/` (diagnoses, nationalities, religions, insurers, ...).
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+NAME_LOCALES = ("de_AT", "de_DE", "de_CH", "en_US", "en_GB")
+ADJECTIVE_ENDINGS = ("", "e", "er", "en", "em", "es")
+
+
+def data_lines(name: str) -> list[str]:
+    """Non-empty, non-comment lines of a file in data/."""
+    lines = (DATA_DIR / name).read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def _faker_attr(module: str, attr: str) -> list[str]:
+    provider = importlib.import_module(module).Provider
+    value = getattr(provider, attr, ())
+    return list(value.keys() if isinstance(value, dict) else value)
+
+
+def _split_gendered(job: str) -> list[str]:
+    """Faker de_AT writes 'Bäcker*in', 'Beauftragte*r', 'Arzt/Ärztin'; a letter uses one form."""
+    forms = []
+    for part in job.split("/"):
+        base, star, suffix = part.strip().partition("*")
+        if base:
+            forms += [base, base + suffix] if star else [base]
+    return forms
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    first_names: frozenset[str]
+    last_names: frozenset[str]
+    not_names: frozenset[str]  # capitalised words that are never (part of) a name
+    common_words: frozenset[str]  # lower-cased German and English everyday words
+    towns: frozenset[str]
+    street_suffixes_en: frozenset[str]
+    occupations: frozenset[str]
+    diagnoses: tuple[str, ...]  # longest first
+    religions: tuple[str, ...]
+    insurers: tuple[str, ...]
+    nationality_words: frozenset[str]  # lower-cased adjectives (inflected), nouns, English
+    countries: frozenset[str]
+    vehicle_codes_at: frozenset[str]
+    vehicle_codes_de: frozenset[str]
+
+    @classmethod
+    def load(cls) -> Lexicon:
+        from spacy.lang.de.stop_words import STOP_WORDS as DE_STOP
+        from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP
+
+        first: set[str] = set()
+        last: set[str] = set()
+        for locale in NAME_LOCALES:
+            module = f"faker.providers.person.{locale}"
+            first.update(_faker_attr(module, "first_names"))
+            first.update(_faker_attr(module, "first_names_male"))
+            first.update(_faker_attr(module, "first_names_female"))
+            last.update(_faker_attr(module, "last_names"))
+        lorem = {w.lower() for w in _faker_attr("faker.providers.lorem.de_DE", "word_list")}
+        common = frozenset(lorem | {w.lower() for w in DE_STOP | EN_STOP})
+        not_names = frozenset(data_lines("not_names.txt"))
+        # A first name that is also an everyday word ("Ernst", "Will") is no evidence alone.
+        first = {n for n in first if n.lower() not in common and n not in not_names}
+
+        towns: set[str] = set(data_lines("extra_towns.txt"))
+        for locale in ("de_AT", "de_DE", "de_CH"):
+            towns.update(_faker_attr(f"faker.providers.address.{locale}", "cities"))
+        towns.update(_austrian_post_offices())
+
+        occupations: set[str] = set()
+        for job in _faker_attr("faker.providers.job.de_AT", "jobs"):
+            occupations.update(_split_gendered(job))
+        for module in ("faker.providers.job.de_DE", "faker.providers.job.en_US"):
+            for job in _faker_attr(module, "jobs"):
+                occupations.update(_split_gendered(job))
+        occupations.update(data_lines("occupations.txt"))
+
+        nationality_words: set[str] = set()
+        countries: set[str] = set()
+        for line in data_lines("nationalities.txt"):
+            stem, nouns, country, english = (part.strip() for part in line.split("|"))
+            nationality_words.update(stem + ending for ending in ADJECTIVE_ENDINGS)
+            nationality_words.update(n.strip() for n in nouns.split(","))
+            nationality_words.add(english)
+            countries.add(country)
+        vehicle = {line.split()[0]: frozenset(line.split()[1:]) for line in data_lines("vehicle_codes.txt")}
+
+        by_length = lambda items: tuple(sorted(set(items), key=len, reverse=True))  # noqa: E731
+        return cls(
+            first_names=frozenset(first),
+            last_names=frozenset(last),
+            not_names=not_names,
+            common_words=common,
+            towns=frozenset(towns),
+            street_suffixes_en=frozenset(
+                _faker_attr("faker.providers.address.en_US", "street_suffixes")
+                + _faker_attr("faker.providers.address.en_GB", "street_suffixes")
+            ),
+            occupations=frozenset(o for o in occupations if len(o) >= 4),
+            diagnoses=by_length(data_lines("diagnoses_de.txt") + data_lines("diagnoses_en.txt")),
+            religions=by_length(data_lines("religions.txt")),
+            insurers=by_length(data_lines("insurers.txt")),
+            nationality_words=frozenset(w.lower() for w in nationality_words),
+            countries=frozenset(countries),
+            vehicle_codes_at=vehicle["AT"],
+            vehicle_codes_de=vehicle["DE"],
+        )
+
+    def is_name_token(self, token: str) -> bool:
+        """Could this capitalised token be part of a person's name?"""
+        if token in self.first_names or token in self.last_names:
+            return True
+        return token not in self.not_names and token.lower() not in self.common_words
+
+
+def _austrian_post_offices() -> set[str]:
+    """Town names of every Austrian post office, from python-stdnum's postal code table."""
+    import stdnum.at
+
+    path = Path(stdnum.at.__file__).parent / "postleitzahl.dat"
+    return set(re.findall(r'location="([^"]+)"', path.read_text(encoding="utf-8")))

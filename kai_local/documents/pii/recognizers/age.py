@@ -1,0 +1,34 @@
+"""Age: "45-jährige", "45 J.", "45 Jahre alt", "im Alter von 45 Jahren", "Alter: 45", "45-year-old"."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span
+
+_N = r"(?:1[01]\d|120|\d{1,2})"
+PATTERNS = (
+    re.compile(r"(?<![\w.,])" + _N + r"\s?-?\s?(?:jährig|Jährig)(?:e|er|en|em|es)?(?!\w)"),
+    re.compile(r"(?<![\w.,])" + _N + r"\s?(?:J\.|Jahre alt|Jahren alt|a\.|LJ|Lj\.)(?!\w)"),
+    re.compile(r"(?<!\w)(?:im Alter von|mit|Alter:?|Lebensalter:?)\s(?P<v>" + _N + r"(?:\sJahr(?:e|en)?)?)(?=\s|[,.;)]|$)"),
+    re.compile(r"(?<!\w)im\s(?P<v>" + _N + r"\.\sLebensjahr)(?!\w)"),
+    re.compile(r"(?<![\w.,])" + _N + r"[- ](?:year|yr)s?[- ]old(?!\w)", re.IGNORECASE),
+    re.compile(r"(?<!\w)(?:aged|age:?|Age:?)\s(?P<v>" + _N + r"(?:\syears)?)(?!\w)"),
+)
+# "mit 45" alone is too weak: 'mit 45 Jahren' yes, 'mit 45 mg' no.
+NEEDS_YEARS = re.compile(r"^mit\s")
+
+
+class AgeRecognizer(RuleRecognizer):
+    ENTITY = "AGE"
+
+    def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
+        for pattern in PATTERNS:
+            for m in pattern.finditer(text):
+                if "v" in pattern.groupindex:
+                    if NEEDS_YEARS.match(m.group()) and "Jahr" not in m.group("v"):
+                        continue
+                    yield Span(m.start("v"), m.end("v"), 0.85)
+                else:
+                    yield Span(m.start(), m.end(), 0.9)

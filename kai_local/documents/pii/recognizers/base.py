@@ -1,0 +1,78 @@
+"""The base of our recognizers: a Presidio EntityRecognizer that yields (start, end, score) spans.
+
+Presidio's own context enhancement only raises scores; many of our types *need* their context
+("Reisepass", "geb.") to be reported at all, so each recognizer decides its score itself, from
+its data (patterns, context words, lists) and validators (check digits).
+"""
+
+from __future__ import annotations
+
+import re
+from abc import abstractmethod
+from typing import ClassVar, Iterable, NamedTuple
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from kai_local.documents.pii.lexicon import Lexicon
+
+
+class Span(NamedTuple):
+    start: int
+    end: int
+    score: float
+
+
+class RuleRecognizer(EntityRecognizer):
+    ENTITY: ClassVar[str]
+
+    def __init__(self, lexicon: Lexicon, language: str) -> None:
+        self.lexicon = lexicon
+        super().__init__(supported_entities=[self.ENTITY], supported_language=language)
+
+    def load(self) -> None:  # nothing to load: data comes with the lexicon
+        pass
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        if self.ENTITY not in entities:
+            return []
+        metadata = {
+            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+        }
+        return [
+            RecognizerResult(self.ENTITY, span.start, span.end, span.score, recognition_metadata=dict(metadata))
+            for span in self.find(text, nlp_artifacts)
+            if span.end > span.start
+        ]
+
+    @abstractmethod
+    def find(self, text: str, nlp_artifacts: NlpArtifacts | None) -> Iterable[Span]: ...
+
+
+def context_before(text: str, start: int, chars: int = 40, *, same_line: bool = True) -> str:
+    """Up to `chars` characters before `start` (by default only from the same line)."""
+    begin = max(0, start - chars)
+    window = text[begin:start]
+    if same_line:
+        window = window.rsplit("\n", 1)[-1]
+    return window
+
+
+def has_context(pattern: re.Pattern[str], text: str, start: int, chars: int = 40, *, same_line: bool = True) -> bool:
+    return pattern.search(context_before(text, start, chars, same_line=same_line)) is not None
+
+
+def words(*items: str) -> re.Pattern[str]:
+    """A case-insensitive pattern for context words/phrases (each may be a regex fragment)."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(items) + r")(?!\w)", re.IGNORECASE)
+
+
+def strip_span(text: str, start: int, end: int, chars: str = " \t.,;:()[]") -> tuple[int, int]:
+    while start < end and text[start] in chars:
+        start += 1
+    while end > start and text[end - 1] in chars:
+        end -= 1
+    return start, end

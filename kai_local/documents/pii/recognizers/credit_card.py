@@ -1,0 +1,27 @@
+"""Payment card numbers: 13-19 digits with a known issuer prefix and a valid Luhn check digit."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from stdnum import luhn
+
+from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, has_context, words
+
+CANDIDATE = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
+ISSUER = re.compile(r"^(?:4|5[1-5]|2[2-7]|3[47]|6011|65|64[4-9]|35|36|38|30[0-5])")
+CONTEXT = words("Kreditkarte", "Kreditkartennummer", "Karte", "Kartennummer", "Karten-Nr\\.", "Visa",
+                "Mastercard", "Maestro", "Amex", "American Express", "Diners", "card", "credit card",
+                "card number", "Debitkarte", "Zahlung")
+
+
+class CreditCardRecognizer(RuleRecognizer):
+    ENTITY = "CREDIT_CARD"
+
+    def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
+        for m in CANDIDATE.finditer(text):
+            digits = re.sub(r"\D", "", m.group())
+            if not 13 <= len(digits) <= 19 or not ISSUER.match(digits) or not luhn.is_valid(digits):
+                continue
+            yield Span(m.start(), m.end(), 1.0 if has_context(CONTEXT, text, m.start(), 40) else 0.85)

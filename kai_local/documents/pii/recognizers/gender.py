@@ -1,0 +1,27 @@
+"""Gender: the words (männlich, weiblich, divers, male, female, ...) and short codes after a label."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span
+
+WORDS = re.compile(
+    r"(?<!\w)(?:männlich|weiblich|divers|intersexuell|nicht-binär|nichtbinär|transgender|transident"
+    r"|male|female|non-binary|nonbinary|intersex)(?:e|er|en|em|es)?(?!\w)",
+    re.IGNORECASE,
+)
+CODE = re.compile(
+    r"(?<!\w)(?:Geschlecht|Geschl\.|Sex|Gender)\s*:?\s*(?P<v>m|w|d|f|x|M|W|D|F|X|männl\.|weibl\.)(?!\w)"
+)
+
+
+class GenderRecognizer(RuleRecognizer):
+    ENTITY = "GENDER"
+
+    def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
+        for m in WORDS.finditer(text):
+            yield Span(m.start(), m.end(), 0.85)
+        for m in CODE.finditer(text):
+            yield Span(m.start("v"), m.end("v"), 0.85)

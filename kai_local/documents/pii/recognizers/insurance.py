@@ -1,0 +1,40 @@
+"""Insurance: the carrier (ÖGK, BVAEB, AOK Bayern, Helsana, UNIQA, ...) and policy/member numbers
+next to their label. Social insurance numbers with check digits are healthcare_number."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, has_context, words
+from kai_local.documents.pii.recognizers.listed import matchers
+
+INSURANCE_WORDS = words("Versicherung", "Versicherungsträger", "Versicherungsanstalt", "Krankenversicherung",
+                        "Zusatzversicherung", "Privatversicherung", "Krankenkasse", "Kasse", "Kostenträger",
+                        "Träger", "versichert", "KV", "Sozialversicherung", "insurance", "insurer",
+                        "insured", "health plan", "payer", "Krankenversicherer")
+POLICY = re.compile(
+    r"(?<!\w)(?:Polizzen?(?:nummer|-?Nr\.?)?|Polizze|Police(?:nnummer|-?Nr\.?)?|Versicherungsschein(?:nummer|-?Nr\.?)?"
+    r"|Vertragsnummer|Vertrags-?Nr\.?|Mitgliedsnummer|Mitglieds-?Nr\.?|Versicherungsnummer|Vers\.-?Nr\.?"
+    r"|Versichertennummer|Policy(?: number| No\.?| ID)?|Member(?:ship)? (?:ID|number|No\.?)|Insurance (?:ID|number|No\.?))"
+    r"\s*[:#]?\s*(?P<v>[A-Z0-9](?:[A-Z0-9./ -]{3,22}[A-Z0-9])?)(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+class InsuranceRecognizer(RuleRecognizer):
+    ENTITY = "INSURANCE"
+
+    def load(self) -> None:
+        self.plain, self.marked = matchers(self.lexicon.insurers, casefold=False)
+
+    def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
+        for start, end in self.plain.finditer(text):
+            yield Span(start, end, 0.85)
+        for start, end in self.marked.finditer(text):
+            if has_context(INSURANCE_WORDS, text, start, 40) or INSURANCE_WORDS.match(text, end + 1):
+                yield Span(start, end, 0.8)
+        for m in POLICY.finditer(text):
+            value = m.group("v").rstrip(" .-/")
+            if sum(c.isdigit() for c in value) >= 4:
+                yield Span(m.start("v"), m.start("v") + len(value), 0.8)

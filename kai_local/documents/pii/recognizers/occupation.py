@@ -1,0 +1,52 @@
+"""Occupation: the value after a label (Beruf:, Occupation:) or a phrase (arbeitet als, von Beruf,
+works as), and listed job titles (Faker's Austrian AMS list, en_US, data/occupations.txt) right
+after such a phrase or an age ("45-jährige Lehrerin").
+
+Clinical letters name the staff's professions everywhere (Fachärztin, Physiotherapeut), so a
+listed job title alone is not reported.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from kai_local.documents.pii.phrases import PhraseMatcher
+from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, context_before
+
+LABEL_VALUE = re.compile(
+    r"(?<!\w)(?:Beruf|Berufsbezeichnung|Ausgeübter Beruf|Derzeitiger Beruf|Erlernter Beruf|Tätigkeit|"
+    r"Beschäftigung|Occupation|Profession|Job title|Employment)\s*:[ \t]*(?P<v>[^\n,;:()]{3,60}?)[ \t]*(?=[\n,;()]|$)",
+    re.IGNORECASE,
+)
+PHRASE_VALUE = re.compile(
+    r"(?<!\w)(?:arbeitet(?:e)? (?:derzeit |seit \w+ Jahren |zuletzt )?als|tätig als|beschäftigt als|angestellt als|"
+    r"ist von Beruf|von Beruf|war (?:bis \w+ )?als|works as(?: an?)?|worked as(?: an?)?|employed as(?: an?)?|"
+    r"by profession,?(?: an?)?|retired)\s+(?:ein(?:e|er)? |eine )?(?P<v>[\w-]+(?: [\w-]+){0,2})",
+    re.IGNORECASE,
+)
+BEFORE_JOB = re.compile(
+    r"(?:-?jährige[rn]?|jährig|[- ]year[- ]old|ehemalige[rn]?|pensionierte[rn]?|arbeitslose[rn]?|"
+    r"gelernte[rn]?|selbständige[rn]?|selbstständige[rn]?|retired|former|unemployed|als|a|an)\s*$",
+    re.IGNORECASE,
+)
+
+
+class OccupationRecognizer(RuleRecognizer):
+    ENTITY = "OCCUPATION"
+
+    def load(self) -> None:
+        self.jobs = PhraseMatcher(self.lexicon.occupations, casefold=True)
+
+    def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
+        for m in LABEL_VALUE.finditer(text):
+            yield Span(m.start("v"), m.end("v"), 0.9)
+        for m in PHRASE_VALUE.finditer(text):
+            # Keep the longest listed job title in the phrase ("als Krankenpflegerin im AKH").
+            value = m.group("v")
+            best = max(self.jobs.finditer(value), key=lambda s: s[1] - s[0], default=None)
+            if best is not None and best[0] == 0:
+                yield Span(m.start("v"), m.start("v") + best[1], 0.85)
+        for start, end in self.jobs.finditer(text):
+            if BEFORE_JOB.search(context_before(text, start, 25)):
+                yield Span(start, end, 0.75)

@@ -1,0 +1,29 @@
+"""Passport and identity card numbers; these formats collide with any code, so only next to
+their label (Reisepass, Personalausweis, passport, ...)."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span
+
+LABEL = re.compile(
+    r"(?<!\w)(?:Reisepass(?:nummer|-?Nr\.?)?|Pass(?:nummer|-?Nr\.?|-?Nummer)|Passport(?: No\.?| number| #| ID)?"
+    r"|Personalausweis(?:nummer|-?Nr\.?)?|Ausweis(?:nummer|-?Nr\.?)?|Identitätsausweis(?:-?Nr\.?)?"
+    r"|Identitätskarte(?:-?Nr\.?)?|ID[- ]card(?: No\.?| number)?|Aufenthaltstitel(?:-?Nr\.?)?"
+    r"|Dokumentennummer|Document (?:No\.?|number))(?!\w)",
+    re.IGNORECASE,
+)
+# Up to a few label-ish words between label and number ("Reisepass Nr.:", "Passport No. is").
+VALUE = re.compile(r"[^\n\w]{0,4}(?:(?:Nr|No|Nummer|number|is|lautet)\.?[^\n\w]{0,3}){0,2}(?P<v>(?=[A-Z0-9]*\d{5})[A-Z0-9]{7,10})(?![\w])")
+
+
+class PassportRecognizer(RuleRecognizer):
+    ENTITY = "PASSPORT"
+
+    def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
+        for label in LABEL.finditer(text):
+            m = VALUE.match(text, label.end())
+            if m:
+                yield Span(m.start("v"), m.end("v"), 0.9)

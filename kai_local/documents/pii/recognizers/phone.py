@@ -1,0 +1,63 @@
+"""Telephone and fax numbers (AT, DE, CH first, then international), validated with phonenumbers.
+
+A candidate is a run of digits with the usual separators. National numbers must start with the
+trunk prefix 0 (AT/DE/CH), international ones with + or 00; only English text also accepts
+North American numbers without a prefix, and then only next to a phone label.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+import phonenumbers
+
+from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, has_context, words
+
+CANDIDATE = re.compile(r"(?<![\w+/.,-])(?:\+|00|\(0|0|\(?[1-9])[\d \t()/.-]{5,22}\d(?![\w]|[.,]\d)")
+EXTENSION = re.compile(r"\s*(?:x|ext\.?|Durchwahl|DW|Klappe|Kl\.)\s*\d{1,6}", re.IGNORECASE)
+DATE_LIKE = re.compile(r"^\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})$|^\d{4}-\d{2}-\d{2}$|^\d{1,2}/\d{1,2}/\d{2,4}$")
+LABEL = words("Tel", "Tel\\.", "Telefon", "Telefonnummer", "Tel\\.-Nr\\.", "T", "Fax", "F", "Telefax",
+              "Mobil", "Mobiltelefon", "Handy", "Mob", "Mob\\.", "Phone", "Ph", "Cell", "Mobile",
+              "Ruf", "Rufnummer", "erreichbar", "Notruf", "Durchwahl", "DW", "Hotline", "Zentrale",
+              "call", "tel\\.:")
+REGIONS = {"de": ("AT", "DE", "CH"), "en": ("GB", "US", "AT", "DE", "CH")}
+
+
+class PhoneRecognizer(RuleRecognizer):
+    ENTITY = "PHONE"
+
+    def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
+        regions = REGIONS.get(self.supported_language, REGIONS["de"])
+        for m in CANDIDATE.finditer(text):
+            raw = m.group().rstrip(" \t-/.(")
+            start = m.start()
+            if "\n" in raw or DATE_LIKE.match(raw):
+                continue
+            digits = re.sub(r"\D", "", raw)
+            if not 6 <= len(digits) <= 15:
+                continue
+            labelled = has_context(LABEL, text, start, 25)
+            international = raw.startswith(("+", "00"))
+            trunk = raw.lstrip("(").startswith("0")
+            if not (international or trunk or (labelled and self.supported_language == "en")):
+                continue
+            if not self._valid(raw, regions, international):
+                continue
+            end = start + len(raw)
+            ext = EXTENSION.match(text, end)
+            if ext:
+                end = ext.end()
+            yield Span(start, end, 0.95 if labelled else 0.75)
+
+    @staticmethod
+    def _valid(raw: str, regions: tuple[str, ...], international: bool) -> bool:
+        number = "+" + raw[2:] if raw.startswith("00") else raw
+        for region in (None,) if international else regions:
+            try:
+                parsed = phonenumbers.parse(number, region)
+            except phonenumbers.NumberParseException:
+                continue
+            if phonenumbers.is_valid_number(parsed):
+                return True
+        return False

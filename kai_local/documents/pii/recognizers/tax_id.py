@@ -1,0 +1,38 @@
+"""Tax identification numbers: German Steuer-ID (de.idnr) and Steuernummer (de.stnr), Austrian
+Abgabenkontonummer/Steuernummer (at.tin), UK UTR (gb.utr), US EIN; all but the check-digit-safe
+Steuer-ID need their label."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from stdnum.at import tin as at_tin
+from stdnum.de import idnr, stnr
+from stdnum.gb import utr
+
+from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, has_context, words
+
+IDNR = re.compile(r"(?<![\d/.-])\d{2}[ ]?\d{3}[ ]?\d{3}[ ]?\d{3}(?![\d]|[/.-]\d)")
+STNR = re.compile(r"(?<![\d/])\d{2,3}/\d{3,4}/\d{4,5}(?![\d/])|(?<!\d)\d{13}(?!\d)")
+AT_TIN = re.compile(r"(?<![\d/-])\d{2}[- ]?\d{3}/?\d{4}(?![\d/])")
+UTR = re.compile(r"(?<!\d)(?:\d{5} ?\d{5})(?!\d)")
+EIN = re.compile(r"(?<![\d-])\d{2}-\d{7}(?![\d-])")
+LABEL = words("Steuernummer", "Steuer-Nr\\.?", "St\\.?-?Nr\\.?", "StNr\\.?", "Steuer-ID", "Steuer-IdNr\\.?",
+              "Steuer-Identifikationsnummer", "Steueridentifikationsnummer", "steuerliche Identifikationsnummer",
+              "Identifikationsnummer", "IdNr\\.?", "TIN", "Tax ID", "Tax number", "Taxpayer", "UTR", "EIN",
+              "Abgabenkontonummer", "Abgabenkonto", "Finanzamt", "Steuerkonto")
+
+
+class TaxIdRecognizer(RuleRecognizer):
+    ENTITY = "TAX_ID"
+
+    def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
+        for m in IDNR.finditer(text):
+            if idnr.is_valid(m.group()):
+                yield Span(m.start(), m.end(), 1.0 if has_context(LABEL, text, m.start()) else 0.6)
+        checks = ((STNR, stnr.is_valid), (AT_TIN, at_tin.is_valid), (UTR, utr.is_valid), (EIN, lambda v: True))
+        for pattern, valid in checks:
+            for m in pattern.finditer(text):
+                if has_context(LABEL, text, m.start()) and valid(m.group()):
+                    yield Span(m.start(), m.end(), 0.95)

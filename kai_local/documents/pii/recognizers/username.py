@@ -1,0 +1,26 @@
+"""User names: after a label (Benutzername:, Login:, User:), and @handles outside e-mail addresses."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span
+
+LABELLED = re.compile(
+    r"(?<!\w)(?:Benutzername|Benutzerkennung|Benutzer-?ID|Benutzer|Username|User-?name|User ID|User|Login|"
+    r"Login-?Name|Anmeldename|Kennung|Account|Handle|Nickname|Skype|Twitter|Instagram|Telegram|GitHub|Mastodon)"
+    r"\s*:\s*(?P<v>@?[A-Za-z0-9][\w.-]{1,30}[A-Za-z0-9_])(?![\w@.-]|\.\w)",
+    re.IGNORECASE,
+)
+HANDLE = re.compile(r"(?<![\w@.])@(?P<v>[A-Za-z0-9_](?:[A-Za-z0-9_.]{1,28}[A-Za-z0-9_]))(?![\w@]|\.\w)")
+
+
+class UsernameRecognizer(RuleRecognizer):
+    ENTITY = "USERNAME"
+
+    def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
+        for m in LABELLED.finditer(text):
+            yield Span(m.start("v"), m.end("v"), 0.85)
+        for m in HANDLE.finditer(text):
+            yield Span(m.start(), m.end(), 0.75)

@@ -1,0 +1,40 @@
+"""Number plates (Austrian and German district codes) and vehicle identification numbers.
+
+A plate needs a known district code and the usual shape; without a label (Kennzeichen, Kfz,
+PKW, license plate) it must also carry the hyphen that plates are written with.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, has_context, words
+
+PLATE = re.compile(
+    r"(?<![\w-])(?P<code>[A-ZÄÖÜ]{1,3})(?P<sep>[- ]|\s?·\s?)"
+    r"(?:(?P<at>\d{1,5}\s?[A-Z]{1,3})|(?P<de>[A-Z]{1,2}\s?\d{1,4}[EH]?)|(?P<wish>[A-Z]{2,6}\s?\d{1,3}))(?![\w-])"
+)
+VIN = re.compile(r"(?<!\w)[A-HJ-NPR-Z0-9]{17}(?!\w)")
+LABEL = words("Kennzeichen", "amtl\\. Kennzeichen", "amtliches Kennzeichen", "Kfz", "Kfz-Kennzeichen",
+              "KFZ", "PKW", "Pkw", "LKW", "Fahrzeug", "Auto", "Motorrad", "Zulassung", "license plate",
+              "licence plate", "registration", "plate", "vehicle", "Nummernschild", "Fahrgestellnummer",
+              "FIN", "VIN", "Fahrzeugidentifikationsnummer", "Unfallgegner")
+
+
+class VehicleRecognizer(RuleRecognizer):
+    ENTITY = "VEHICLE"
+
+    def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
+        codes = self.lexicon.vehicle_codes_at | self.lexicon.vehicle_codes_de
+        for m in PLATE.finditer(text):
+            if m.group("code") not in codes:
+                continue
+            labelled = has_context(LABEL, text, m.start(), 40)
+            if labelled:
+                yield Span(m.start(), m.end(), 0.9)
+            elif m.group("sep") == "-" and (m.group("at") or m.group("de")):
+                yield Span(m.start(), m.end(), 0.6)
+        for m in VIN.finditer(text):
+            if any(c.isdigit() for c in m.group()) and any(c.isalpha() for c in m.group()) and has_context(LABEL, text, m.start(), 40):
+                yield Span(m.start(), m.end(), 0.9)
