@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from kai_local.api import chat, models, usage
+from kai_local.api import audio, chat, models, usage
 from kai_local.gateway.middleware import API_PREFIXES
 
 
@@ -13,6 +13,8 @@ def api_routes() -> list[Route]:
         Route("/models", models.list_models, methods=["GET"]),
         Route("/usage", usage.get_usage, methods=["GET"]),
         Route("/chat/completions", chat.create_chat_completion, methods=["POST"]),
+        Route("/audio/transcriptions", audio.create_transcription, methods=["POST"]),
+        Route("/audio/translations", audio.create_translation, methods=["POST"]),
     ]
 
 

@@ -1,0 +1,143 @@
+"""faster-whisper (CTranslate2) behind the Transcriber contract.
+
+models.toml `engine_args` are split three ways: WhisperModel's constructor (compute_type,
+cpu_threads, num_workers, device_index), `batch_size` (switches to BatchedInferencePipeline, the
+GPU path), and everything else passed to `transcribe` (beam_size, vad_filter, ...). Unknown keys
+fail at start-up rather than on the first request.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+from typing import Any
+
+import anyio.to_thread
+import numpy as np
+
+from kai_local.catalog import ModelSpec
+from kai_local.engines.speech.base import Segment, Transcript, TranscriptionOptions, Word
+from kai_local.gateway.gpu import GpuSemaphore
+from kai_local.settings import Settings
+
+MODEL_ARGS = frozenset({"compute_type", "cpu_threads", "num_workers", "device_index"})
+# faster-whisper's own fallback: start greedy-ish at 0 and retry hotter when decoding fails.
+FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+# Silero VAD (bundled with faster-whisper) drops non-speech first: silence gives an empty text
+# instead of Whisper's classic hallucinations ("You", "Thank you."), and it saves time.
+DEFAULT_DECODE_ARGS: dict[str, Any] = {"vad_filter": True, "beam_size": 5}
+
+
+def _device(spec: ModelSpec) -> tuple[str, int]:
+    kind, _, index = spec.device.partition(":")
+    return kind, int(index or 0)
+
+
+class WhisperTranscriber:
+    def __init__(self, spec: ModelSpec, settings: Settings, gpu: GpuSemaphore) -> None:
+        self.spec = spec
+        self._settings = settings
+        self._model: Any = None  # faster_whisper.WhisperModel
+        self._runner: Any = None  # the model, or a BatchedInferencePipeline around it
+        self._languages: frozenset[str] = frozenset()
+        args = dict(spec.engine_args)
+        self._batch_size: int | None = args.pop("batch_size", None)
+        self._model_args = {k: args.pop(k) for k in list(args) if k in MODEL_ARGS}
+        self._decode_args = {**DEFAULT_DECODE_ARGS, **args}
+        device, index = _device(spec)
+        self._device = device
+        self._device_index = int(self._model_args.pop("device_index", index))
+
+    @property
+    def languages(self) -> frozenset[str]:
+        return self._languages
+
+    @property
+    def accelerator(self) -> str | None:
+        return None if self._device == "cpu" else f"{self._device}:{self._device_index}"
+
+    async def start(self) -> None:
+        await anyio.to_thread.run_sync(self._load)
+
+    def _load(self) -> None:
+        from faster_whisper import BatchedInferencePipeline, WhisperModel
+
+        accepted = set(inspect.signature(WhisperModel.transcribe).parameters) - {"self", "audio"}
+        unknown = set(self._decode_args) - accepted
+        if unknown:
+            raise ValueError(f"model {self.spec.id!r}: unknown engine_args {sorted(unknown)}")
+        model_args = dict(self._model_args)
+        if self._device == "cpu":
+            model_args.setdefault("compute_type", "int8")
+            # One CTranslate2 worker per pool worker, so concurrent uploads really run in
+            # parallel; the cores are shared out between them.
+            workers = model_args.setdefault("num_workers", self._settings.cpu_workers)
+            model_args.setdefault("cpu_threads", max(1, (os.cpu_count() or 1) // workers))
+        else:
+            self._check_cuda()
+            model_args.setdefault("compute_type", "float16")
+        self._model = WhisperModel(
+            str(self.spec.weights),
+            device=self._device,
+            device_index=self._device_index,
+            local_files_only=True,  # never reach for the hub
+            **model_args,
+        )
+        self._runner = (
+            BatchedInferencePipeline(model=self._model) if self._batch_size else self._model
+        )
+        self._languages = frozenset(self._model.supported_languages)
+
+    def _check_cuda(self) -> None:
+        import ctranslate2
+
+        if ctranslate2.get_cuda_device_count() <= self._device_index:
+            raise RuntimeError(
+                f"model {self.spec.id!r} wants {self.spec.device}, but CTranslate2 sees "
+                f"{ctranslate2.get_cuda_device_count()} CUDA device(s). It loads libcublas.so.12 "
+                "at run time; on a host with only CUDA 13 libraries, link libcublas.so.12 and "
+                "libcublasLt.so.12 to them (see README, GPU notes)."
+            )
+
+    async def close(self) -> None:
+        self._runner = self._model = None  # CTranslate2 frees the weights with the last reference
+
+    def transcribe(self, audio: np.ndarray, options: TranscriptionOptions) -> Transcript:
+        if self._runner is None:
+            raise RuntimeError(f"model {self.spec.id!r} is not started")
+        kwargs = dict(self._decode_args)
+        if self._batch_size:
+            kwargs["batch_size"] = self._batch_size
+        temperature = options.temperature
+        segments, info = self._runner.transcribe(
+            audio,
+            task=options.task,
+            language=options.language,
+            initial_prompt=options.prompt,
+            temperature=[temperature] if temperature else list(FALLBACK_TEMPERATURES),
+            word_timestamps=options.word_timestamps,
+            **kwargs,
+        )
+        # The segments are a lazy generator: the decoding happens while this loop runs.
+        result = tuple(_segment(i, s) for i, s in enumerate(segments))
+        language = "en" if options.task == "translate" else info.language
+        return Transcript(language=language, duration=float(info.duration), segments=result)
+
+
+def _segment(index: int, s: Any) -> Segment:
+    return Segment(
+        id=index,
+        seek=int(s.seek),
+        start=round(float(s.start), 3),
+        end=round(float(s.end), 3),
+        text=s.text,
+        tokens=tuple(int(t) for t in s.tokens),
+        temperature=float(s.temperature or 0.0),
+        avg_logprob=float(s.avg_logprob),
+        compression_ratio=float(s.compression_ratio),
+        no_speech_prob=float(s.no_speech_prob),
+        words=tuple(
+            Word(w.word, round(float(w.start), 3), round(float(w.end), 3), float(w.probability))
+            for w in s.words or ()
+        ),
+    )
