@@ -15,6 +15,7 @@ from starlette.responses import Response
 
 from kai_local.api import all_routes
 from kai_local.catalog import ModelCatalog
+from kai_local.documents.metadata import ExifTool, MetadataStripper
 from kai_local.engines.registry import build_engine
 from kai_local.errors import KaiError, MethodNotAllowed, NotFound
 from kai_local.gateway.auth import KeyCache
@@ -37,6 +38,8 @@ async def build_services(settings: Settings) -> Services:
         gpu=GpuSemaphore(settings.gpu_slots_per_device, settings.gpu_wait_timeout_s),
         cpu_pool=CpuPool(settings.cpu_workers, settings.cpu_queue_limit),
         key_cache=KeyCache(store),
+        metadata=MetadataStripper(ExifTool(timeout_s=settings.metadata_timeout_s,
+                                           processes=settings.cpu_workers)),
     )
     if settings.load_engines:
         try:
@@ -58,6 +61,8 @@ async def close_services(services: Services) -> None:
     for engine in services.engines.values():
         await engine.close()
     services.store.close()
+    if services.metadata is not None:
+        services.metadata.close()
 
 
 def _http_error(request: Request, exc: Exception) -> Response:

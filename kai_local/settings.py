@@ -59,6 +59,8 @@ class Settings:
     easyocr_model_dir: Path | None = None
     # Transcription: longest audio decoded per upload (decoded samples take 64 KB a second).
     max_audio_seconds: float = 10_800.0
+    # Metadata stripping: longest one exiftool command may run before it is killed (then 400).
+    metadata_timeout_s: float = 60.0
 
     @property
     def db_path(self) -> Path:
@@ -92,6 +94,7 @@ class Settings:
             ocr_languages=os.environ.get("KAI_OCR_LANGUAGES", "deu+eng"),
             easyocr_model_dir=Path(os.environ["KAI_EASYOCR_MODEL_DIR"]) if os.environ.get("KAI_EASYOCR_MODEL_DIR") else None,
             max_audio_seconds=_env_float("KAI_MAX_AUDIO_SECONDS", 10_800.0),
+            metadata_timeout_s=_env_float("KAI_METADATA_TIMEOUT_S", 60.0),
         )
         clean = {k: v for k, v in overrides.items() if v is not None}
         for key in ("data_dir", "models_file", "models_dir_override", "easyocr_model_dir"):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kai_local.catalog import ModelCatalog
 from kai_local.gateway.auth import KeyCache
@@ -13,6 +13,9 @@ from kai_local.gateway.limits import ConcurrencyLimiter, RateLimiter
 from kai_local.gateway.store import Store
 from kai_local.gateway.workpool import CpuPool
 from kai_local.settings import Settings
+
+if TYPE_CHECKING:
+    from kai_local.documents.metadata import MetadataStripper
 
 
 @dataclass(frozen=True)
@@ -28,3 +31,5 @@ class Services:
     usage_caps: UsageCaps = field(default_factory=UsageCaps)
     # Loaded engines by model id (chat engines, transcribers); filled by the lifespan.
     engines: dict[str, Any] = field(default_factory=dict)
+    # /documents/strip-metadata: holds the stay-open exiftool processes; closed by the lifespan.
+    metadata: MetadataStripper | None = None

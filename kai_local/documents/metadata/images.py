@@ -22,7 +22,7 @@ from PIL import Image, UnidentifiedImageError
 
 from kai_local.documents import filetypes
 from kai_local.documents.metadata.exiftool import ExifTool, Tag
-from kai_local.documents.metadata.policy import describe, identifying, is_identifying, labels
+from kai_local.documents.metadata.policy import describe, identifying, is_identifying, removed_labels
 from kai_local.documents.metadata.result import Cleaned, StripFailed
 
 EXIFTOOL_TYPES = {
@@ -51,18 +51,21 @@ def strip_args(kind: str, before: list[Tag]) -> list[str]:
 def clean_images(exiftool: ExifTool, items: list[tuple[bytes, str]], workdir: Path) -> list[Cleaned]:
     """Clean several images (data, kind) with a few exiftool round trips; verify each result."""
     workdir = Path(tempfile.mkdtemp(dir=workdir))  # callers may clean several batches
+    outdir = workdir / "out"
     sources, targets = [], []
     for index, (data, kind) in enumerate(items):
-        source = workdir / f"in{index}.{EXIFTOOL_TYPES[kind]}"
+        source = workdir / f"{index}.{EXIFTOOL_TYPES[kind]}"
         source.write_bytes(data)
         sources.append(source)
-        targets.append(workdir / f"out{index}.{EXIFTOOL_TYPES[kind]}")
+        targets.append(outdir / source.name)
     before = exiftool.read(sources)
     for source, target, (_, kind) in zip(sources, targets, items):
         tags = before.get(source)
         if tags is None or any(t.family1 == "ExifTool" and t.name == "Error" for t in tags):
             raise StripFailed("it is not a readable image")
-        _, stderr = exiftool.execute([*strip_args(kind, tags), "-o", str(target), str(source)])
+        # -o DIR/%f.%e, not a file name: given "x.webp" exiftool 12.57 tries to create a new
+        # RIFF file and fails ("Can't write RIFF files").
+        _, stderr = exiftool.execute([*strip_args(kind, tags), "-o", f"{outdir}/%f.%e", str(source)])
         if not target.exists():
             reason = stderr.strip().splitlines()[0] if stderr.strip() else "no output"
             raise StripFailed(f"exiftool could not rewrite it ({_without_paths(reason)})")
@@ -75,7 +78,7 @@ def clean_images(exiftool: ExifTool, items: list[tuple[bytes, str]], workdir: Pa
         data = target.read_bytes()
         if filetypes.detect(data) != kind:
             raise StripFailed("the cleaned image is not the same format")
-        results.append(Cleaned(data, "exiftool", tuple(labels(before[source]))))
+        results.append(Cleaned(data, "exiftool", tuple(removed_labels(before[source], after[target]))))
     return results
 
 

@@ -117,7 +117,9 @@ def _parse(name: str, body: bytes) -> etree._Element:
 
 
 def _serialize(root: etree._Element) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    # The declaration exactly as Office writes it (lxml would use single quotes).
+    return (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
+            + etree.tostring(root, encoding="UTF-8", xml_declaration=False))
 
 
 def _root_tag(body: bytes) -> str | None:
@@ -253,9 +255,9 @@ def _plan_xml(plan: _Plan, parts: dict[str, bytes], kept: set[str]) -> None:
             continue
         root = _parse(name, parts[name])
         changed = rule(root) if rule else set()
-        if ids and _drop_id_references(root, ids):
-            changed.add("Template")
-        if changed:
+        # r:ids of removed relationships: labelled already, by the relationship's type
+        dropped = bool(ids) and _drop_id_references(root, ids)
+        if changed or dropped:
             plan.labels |= changed
             plan.rewritten[name] = _serialize(root)
 

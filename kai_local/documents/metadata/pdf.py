@@ -104,6 +104,8 @@ def _strip_annotation(annotation: Dictionary | Stream) -> set[str]:
 
 def _clean_jpegs(pdf: pikepdf.Pdf, exiftool: ExifTool, workdir: Path) -> set[str]:
     """JPEG images are stored as whole JPEG files (DCTDecode), EXIF, XMP and comments included."""
+    # Only a plain DCTDecode stream is a JPEG file as is (qpdf cannot undo an ASCII85 or Flate
+    # layer over it without decoding the JPEG too); writers rarely add one.
     streams = [obj for obj in pdf.objects if isinstance(obj, Stream)
                and obj.get("/Subtype") == "/Image" and _filters(obj) == ["/DCTDecode"]]
     raws = [bytes(s.read_raw_bytes()) for s in streams]

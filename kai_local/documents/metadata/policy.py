@@ -69,7 +69,7 @@ STRUCTURAL: dict[str, frozenset[str]] = {
         "FrameCount", "Duration",
     }),
     "PDF": frozenset({"PDFVersion", "Linearized", "PageCount", "Encryption", "UserAccess",
-                      "Tagged", "Language"}),
+                      "Tagged", "Language", "PageMode", "PageLayout"}),
     "ZIP": frozenset({"ZipRequiredVersion", "ZipBitFlag", "ZipCompression", "ZipCRC",
                       "ZipCompressedSize", "ZipUncompressedSize", "ZipFileName"}),
     "FlashPix": frozenset({"CodePage"}),
@@ -105,15 +105,31 @@ def label(tag: Tag) -> str:
         return "ZIP-Timestamps"
     if tag.name == "Comment" and tag.family0 in ("File", "GIF"):
         return "Comment"
+    if tag.name == "CurrentIPTCDigest":
+        return "IPTC"
     return {
         "EXIF": "EXIF", "MakerNotes": "MakerNotes", "XMP": "XMP", "IPTC": "IPTC",
         "ICC_Profile": "ICC", "Photoshop": "Photoshop", "PNG": "PNG-Text", "PDF": "PDF-Info",
-        "XML": "docProps", "FlashPix": "OLE-Properties", "MPF": "Thumbnail",
+        "XML": "docProps", "FlashPix": "OLE-Properties", "MPF": "Thumbnail", "PrintIM": "EXIF",
     }.get(tag.family0, tag.family0)
 
 
+# Groups that are metadata as a whole, even when every tag left in them is harmless (an EXIF
+# block holding only resolution tags is still an EXIF block that was removed).
+METADATA_FAMILIES = frozenset({"EXIF", "MakerNotes", "XMP", "IPTC", "ICC_Profile", "Photoshop",
+                               "MPF", "PrintIM", "XML", "FlashPix"})
+
+
 def labels(tags: list[Tag]) -> set[str]:
-    return {label(t) for t in identifying(tags)}
+    """The groups of the metadata in `tags` (Composite tags are computed from the others)."""
+    return {label(t) for t in tags if t.family0 != "Composite"
+            and (is_identifying(t) or t.family0 in METADATA_FAMILIES)}
+
+
+def removed_labels(before: list[Tag], after: list[Tag]) -> set[str]:
+    """Groups of the metadata tags present before and gone after."""
+    kept = {(t.family0, t.family1, t.name) for t in after}
+    return labels([t for t in before if (t.family0, t.family1, t.name) not in kept])
 
 
 def describe(tags: list[Tag], limit: int = 6) -> str:

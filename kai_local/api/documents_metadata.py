@@ -1,0 +1,65 @@
+"""POST /documents/strip-metadata: one file in, the same file without its metadata out.
+
+The cleaned bytes are the body (Content-Type by content, Content-Disposition with the name as
+sent); what was done is in the headers X-Metadata-Stripped, X-Strip-Method, X-Stripped-Fields,
+X-Original-Size and X-Sanitized-Size.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from kai_local.api.context import services_of
+from kai_local.api.uploads import Upload, UploadForm, read_form
+from kai_local.errors import InvalidRequest, ServiceUnavailable
+
+
+async def strip_metadata(request: Request) -> Response:
+    upload = _the_file(await read_form(request))
+    stripper = services_of(request).metadata
+    if stripper is None:
+        raise ServiceUnavailable("Metadata stripping is not configured on this server.")
+    result = await services_of(request).cpu_pool.run(stripper.strip, upload.data, upload.filename)
+    return Response(
+        result.data,
+        media_type=result.media_type,
+        headers={
+            "Content-Disposition": content_disposition(upload.filename),
+            "X-Metadata-Stripped": "true" if result.stripped else "false",
+            "X-Strip-Method": result.method,
+            "X-Stripped-Fields": ",".join(result.fields),
+            "X-Original-Size": str(result.original_size),
+            "X-Sanitized-Size": str(len(result.data)),
+        },
+    )
+
+
+def _the_file(form: UploadForm) -> Upload:
+    files = form.files_named("file")
+    if not files:
+        if form.value("file") is not None:
+            raise InvalidRequest("'file' must be a file upload.", param="file", code="invalid_type")
+        raise InvalidRequest(
+            "You must provide a 'file' to strip metadata from.", param="file",
+            code="missing_required_parameter")
+    if len(files) > 1:
+        raise InvalidRequest(f"Send exactly one 'file'; got {len(files)}.", param="file",
+                             code="invalid_value")
+    return files[0]
+
+
+def content_disposition(filename: str) -> str:
+    """RFC 6266: an ASCII `filename` fallback and the exact name as RFC 5987 `filename*`."""
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]  # never a client's folder path
+    name = "".join(c for c in name if c.isprintable()).strip() or "download"
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    ascii_name = "".join(c if c not in '"\\;' else "_" for c in ascii_name).strip()
+    if not ascii_name or ascii_name.startswith("."):  # nothing ASCII left of the stem
+        ascii_name = "download" + ascii_name
+    if ascii_name == name:
+        return f'attachment; filename="{ascii_name}"'
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
