@@ -1,0 +1,136 @@
+"""The facade: detect PII in a text (Presidio AnalyzerEngine + our recognizers), resolve overlaps,
+add repetitions, and replace everything by placeholders (Presidio AnonymizerEngine).
+
+Built once per process (`Anonymizer.build()`, a few seconds: spaCy and Presidio load); then
+`detect` and `anonymize` are thread-safe, blocking CPU work: run them off the event loop.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+from presidio_anonymizer import AnonymizerEngine
+
+from kai_local.documents.pii.findings import (
+    Finding,
+    add_occurrences,
+    add_repetitions,
+    repeatable_values,
+    resolve_overlaps,
+)
+from kai_local.documents.pii.lexicon import Lexicon
+from kai_local.documents.pii.nlp import LANGUAGES, build_nlp_engine, detect_language
+from kai_local.documents.pii.placeholders import PlaceholderMap, apply_placeholders
+from kai_local.documents.pii.recognizers import RECOGNIZERS
+from kai_local.documents.pii.types import PII_TYPES, entity_of, type_of
+
+MIN_SCORE = 0.5
+# spaCy and the regexes see the text in pieces of at most this many characters, cut at line ends.
+CHUNK_CHARS = 50_000
+
+
+@dataclass(frozen=True)
+class Anonymized:
+    sanitized_text: str
+    sanitized_filename: str
+    placeholders: dict[str, str]
+    findings: tuple[Finding, ...]
+
+
+class Anonymizer:
+    def __init__(self, analyzer: AnalyzerEngine, anonymizer: AnonymizerEngine, lexicon: Lexicon) -> None:
+        self.analyzer = analyzer
+        self.anonymizer = anonymizer
+        self.lexicon = lexicon
+
+    @classmethod
+    def build(cls) -> Anonymizer:
+        lexicon = Lexicon.load()
+        registry = RecognizerRegistry(supported_languages=list(LANGUAGES))
+        for language in LANGUAGES:
+            for recognizer in RECOGNIZERS:
+                registry.add_recognizer(recognizer(lexicon, language))
+        analyzer = AnalyzerEngine(
+            registry=registry, nlp_engine=build_nlp_engine(), supported_languages=list(LANGUAGES)
+        )
+        return cls(analyzer, AnonymizerEngine(), lexicon)
+
+    # --- detection ------------------------------------------------------------------------------
+
+    def detect(self, text: str, pii_types: Sequence[str] = PII_TYPES) -> list[Finding]:
+        """Non-overlapping findings, repetitions included, sorted by position."""
+        found = resolve_overlaps(self._analyze(text, pii_types))
+        return add_repetitions(text, found, self.lexicon)
+
+    def merge(self, text: str, rules: list[Finding], extra: Iterable[Finding]) -> list[Finding]:
+        """Add findings from another source where the rules found nothing; never drops a rule finding."""
+        mask = bytearray(len(text))
+        for f in rules:
+            mask[f.start : f.end] = b"\x01" * f.length
+        accepted = resolve_overlaps(f for f in extra if not any(mask[f.start : f.end]))
+        return add_repetitions(text, sorted(rules + accepted, key=lambda f: f.start), self.lexicon)
+
+    def _analyze(self, text: str, pii_types: Sequence[str]) -> list[Finding]:
+        entities = [entity_of(t) for t in pii_types]
+        findings = []
+        for offset, chunk in _chunks(text, CHUNK_CHARS):
+            if not chunk.strip():
+                continue
+            results = self.analyzer.analyze(
+                chunk, language=detect_language(chunk), entities=entities, score_threshold=MIN_SCORE
+            )
+            findings += [
+                Finding(type_of(r.entity_type), offset + r.start, offset + r.end, r.score) for r in results
+            ]
+        return findings
+
+    # --- replacement ----------------------------------------------------------------------------
+
+    def anonymize(
+        self, text: str, filename: str, findings: list[Finding], pii_types: Sequence[str] = PII_TYPES
+    ) -> Anonymized:
+        mapping = PlaceholderMap()
+        sanitized = apply_placeholders(self.anonymizer, text, findings, mapping)
+        known = repeatable_values(text, findings, self.lexicon)
+        return Anonymized(
+            sanitized_text=sanitized,
+            sanitized_filename=self._sanitize_filename(filename, mapping, known, pii_types),
+            placeholders=dict(mapping.placeholders),
+            findings=tuple(findings),
+        )
+
+    def run(self, text: str, filename: str, pii_types: Sequence[str] = PII_TYPES) -> Anonymized:
+        return self.anonymize(text, filename, self.detect(text, pii_types), pii_types)
+
+    def _sanitize_filename(
+        self, filename: str, mapping: PlaceholderMap, known: dict[str, str], pii_types: Sequence[str]
+    ) -> str:
+        """PII in the name is replaced too, with the document's placeholders: values found in the
+        text, and whatever detection finds in the name itself ('_' read as a space)."""
+        stem, ext = os.path.splitext(filename)
+        readable = stem.replace("_", " ")
+        found = resolve_overlaps(self._analyze(readable, pii_types))
+        found = add_occurrences(readable, found, known)
+        if not found:
+            return filename
+        return apply_placeholders(self.anonymizer, stem, found, mapping) + ext
+
+
+def _chunks(text: str, size: int) -> Iterable[tuple[int, str]]:
+    """(offset, piece) pieces of at most `size` characters, cut after a newline where possible."""
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + size)
+        if end < len(text):
+            cut = text.rfind("\n", start + size // 2, end)
+            end = cut + 1 if cut != -1 else end
+        yield start, text[start:end]
+        start = end
+
+
+def contains_placeholder(text: str) -> bool:
+    return re.search(r"\[\[[A-Z_]+_\d+\]\]", text) is not None

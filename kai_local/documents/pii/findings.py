@@ -1,0 +1,103 @@
+"""Findings: resolving overlaps (the most specific wins) and finding every repetition of a value."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from kai_local.documents.pii.lexicon import Lexicon
+
+# When two findings overlap with equal score and length, the earlier type here wins: values
+# with check digits or a strict syntax before pattern-with-context before list lookups.
+SPECIFICITY = (
+    "iban", "credit_card", "healthcare_number", "tax_id", "vat_number", "company_register", "email",
+    "linkedin", "ip_address", "url", "passport", "vehicle", "phone", "dob", "username", "birth_year",
+    "age", "address", "company", "name", "insurance", "medical", "occupation", "nationality",
+    "religion", "gender",
+)
+_RANK = {t: i for i, t in enumerate(SPECIFICITY)}
+# Repetitions of short values ("m" for male) would hit ordinary words.
+MIN_REPEAT_LENGTH = 3
+NO_REPEAT_TYPES = frozenset({"gender"})
+
+
+@dataclass(frozen=True)
+class Finding:
+    pii_type: str
+    start: int
+    end: int
+    score: float
+    source: str = "rules"  # rules | ai | repeat
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+def resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
+    """Keep a non-overlapping subset: higher score first, then the longer span, then the more
+    specific type. Returned sorted by position."""
+    ranked = sorted(findings, key=lambda f: (-round(f.score, 2), -f.length, _RANK.get(f.pii_type, 99), f.start))
+    taken: list[Finding] = []
+    mask = bytearray(max((f.end for f in ranked), default=0))
+    for f in ranked:
+        if any(mask[f.start : f.end]):
+            continue
+        mask[f.start : f.end] = b"\x01" * f.length
+        taken.append(f)
+    return sorted(taken, key=lambda f: f.start)
+
+
+def name_parts(value: str, lexicon: Lexicon) -> list[str]:
+    """The parts of a name that identify the person when they appear alone ("Mustermann")."""
+    parts = []
+    for part in re.split(r"[\s,]+", value):
+        if len(part) < MIN_REPEAT_LENGTH or not part[0].isupper() or part in lexicon.not_names:
+            continue
+        if part.lower() in lexicon.common_words and part not in lexicon.last_names:
+            continue
+        parts.append(part)
+        if part.isupper():
+            parts.append(part.title())
+        elif part.istitle() and "-" not in part:
+            parts.append(part.upper())
+    return parts
+
+
+def repeatable_values(text: str, findings: Iterable[Finding], lexicon: Lexicon) -> dict[str, str]:
+    """value -> type for every found value (and every identifying part of a found name)."""
+    wanted: dict[str, str] = {}
+    for f in findings:
+        if f.pii_type in NO_REPEAT_TYPES:
+            continue
+        value = text[f.start : f.end]
+        candidates = [value] + (name_parts(value, lexicon) if f.pii_type == "name" else [])
+        for candidate in candidates:
+            if len(candidate) >= MIN_REPEAT_LENGTH:
+                wanted.setdefault(candidate, f.pii_type)
+    return wanted
+
+
+def add_occurrences(text: str, findings: list[Finding], wanted: dict[str, str]) -> list[Finding]:
+    """Each whole-word occurrence of a wanted value outside the findings becomes a finding."""
+    if not wanted:
+        return findings
+    pattern = re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(v) for v in sorted(wanted, key=len, reverse=True)) + r")(?!\w)"
+    )
+    mask = bytearray(len(text))
+    for f in findings:
+        mask[f.start : f.end] = b"\x01" * f.length
+    added = []
+    for m in pattern.finditer(text):
+        if any(mask[m.start() : m.end()]):
+            continue
+        mask[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+        added.append(Finding(wanted[m.group()], m.start(), m.end(), 0.8, "repeat"))
+    return sorted(findings + added, key=lambda f: f.start)
+
+
+def add_repetitions(text: str, findings: list[Finding], lexicon: Lexicon) -> list[Finding]:
+    """Every other occurrence of a found value becomes a finding: nothing leaks by repetition."""
+    return add_occurrences(text, findings, repeatable_values(text, findings, lexicon))

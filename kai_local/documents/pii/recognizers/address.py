@@ -1,0 +1,151 @@
+"""Postal addresses: street + house number (with Stiege/Top/Tür), postcode + town, Postfach, and
+English street lines, US "City, ST 12345" and UK postcodes.
+
+A postcode + town is taken when the postcode is a real Austrian one (python-stdnum's list), the
+town is a known one, it carries a country prefix (A-1010), or it follows a street line; pieces on
+one line separated by ", " are reported as one address.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from stdnum.at import postleitzahl
+
+from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, has_context, words
+
+STREET_SUFFIXES = (
+    "straße", "strasse", "str.", "gasse", "weg", "platz", "allee", "ring", "gürtel", "kai", "zeile",
+    "promenade", "ufer", "damm", "steig", "stiege", "markt", "hof", "berg", "feld", "siedlung", "park", "graben",
+    "bühel", "anger", "steg", "lände", "winkel", "chaussee", "pfad", "brücke", "wall", "kamp", "heide", "plateau",
+    "boulevard", "passage", "hang", "leite", "gstetten", "ried", "egg", "gries", "rain",
+)
+NUMBER = r"\d{1,4}\s?[a-zA-Z]?(?:\s?[-/]\s?\d{1,4}[a-zA-Z]?){0,3}"
+UNIT = r"(?:,?\s(?:Stiege|Stg\.?|Top|Tür|Whg\.?|Wohnung|Stock|Etage|Haus|Block|Bauteil|Apt\.?|Apartment|Suite|Unit|Flat)\s?\d{1,4}[a-zA-Z]?)*"
+STREET_WORD = re.compile(
+    r"(?<![\w-])(?P<word>(?=[A-ZÄÖÜ])[\w.'’-]*?(?i:" + "|".join(re.escape(s) for s in STREET_SUFFIXES) + r"))"
+    r"\s(?P<num>" + NUMBER + r")(?P<unit>" + UNIT + r")(?![\w]|[.,]\d)"
+)
+PREPOSITION_STREET = re.compile(
+    r"(?<![\w-])(?:Am|An der|Auf der|Auf dem|Im|In der|Zum|Zur|Unter den|Hinter der|Bei der|Beim|Obere[rs]?|Untere[rs]?)"
+    r"\s(?P<word>[A-ZÄÖÜ][\w'’-]+)\s(?P<num>" + NUMBER + r")(?P<unit>" + UNIT + r")(?![\w]|[.,]\d)"
+)
+# Words that may stand before the suffix word: "Wiener Straße", "Obere Donaustraße", "St.-Peter-Gürtel".
+LEFT_WORD = re.compile(r"(?:[A-ZÄÖÜ][\w'’-]*er|Obere|Untere|Alte|Neue|Große|Kleine|Lange|Hohe|Hintere|Vordere|Innere"
+                       r"|Äußere|St\.|Sankt|Dr\.|Prof\.|Am|An|Auf|Im|In|Zum|Zur|Unter|der|den|dem)$")
+POSTCODE_TOWN = re.compile(
+    r"(?<![\w-])(?:(?P<cc>A|AT|D|DE|CH|FL)-\s?)?(?P<pc>\d{4,5})\s(?P<town>(?:St\.\s|Sankt\s|Bad\s|Markt\s|Maria\s)?"
+    r"[A-ZÄÖÜ][\w'’.-]*(?:/[A-ZÄÖÜ][\w'’-]*)?(?:\s(?:am|an der|an|im|in der|in|ob der|bei|unter)\s[A-ZÄÖÜ][\w'’-]*)?)"
+)
+POSTFACH = re.compile(r"(?<!\w)(?:Postfach|Postfach-Nr\.?|Postf\.|PF|P\.\s?O\.\s?Box|PO Box|Post Office Box)\s?\d{1,6}(?!\w)")
+EN_STREET = re.compile(
+    r"(?<![\w-])(?P<num>\d{1,5}[A-Za-z]?)\s(?P<name>(?:[A-Z][\w'’-]*\s){1,3})(?P<suffix>[A-Z][a-z]+)\.?"
+    r"(?P<unit>(?:,?\s(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Floor|Fl\.?|#)\s?[\w-]{1,6})?)(?![\w])"
+)
+EN_ABBREVIATIONS = frozenset("St Ave Rd Ln Dr Blvd Ct Pl Sq Ter Hwy Pkwy Cres Cl Gdns Gr".split())
+US_CITY = re.compile(r"(?<![\w-])(?P<city>[A-Z][\w'’-]*(?:\s[A-Z][\w'’-]*){0,2}),\s(?P<state>[A-Z]{2})\s(?P<zip>\d{5}(?:-\d{4})?)(?!\w)")
+US_STATES = frozenset(
+    """AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH
+    OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP AA AE AP""".split()
+)
+UK_POSTCODE = re.compile(r"(?<![\w-])(?:(?P<town>[A-Z][\w'’-]*(?:\s[A-Z][\w'’-]*){0,2}),?\s)?(?P<pc>[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2})(?!\w)")
+ADDRESS_CONTEXT = words("wohnhaft", "wohnt", "Wohnort", "Wohnadresse", "Adresse", "Anschrift", "Hauptwohnsitz",
+                        "Wohnsitz", "Meldeadresse", "Postanschrift", "Lieferadresse", "Rechnungsadresse", "address",
+                        "lives", "resident", "residing")
+
+
+class AddressRecognizer(RuleRecognizer):
+    ENTITY = "ADDRESS"
+
+    def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
+        pieces: list[Span] = []
+        pieces += self._streets(text)
+        pieces += self._towns(text, pieces)
+        pieces += [Span(m.start(), m.end(), 0.85) for m in POSTFACH.finditer(text)]
+        pieces += self._english(text)
+        yield from self._merge(text, pieces)
+
+    def _streets(self, text: str) -> list[Span]:
+        found = []
+        for m in STREET_WORD.finditer(text):
+            word = m.group("word")
+            if word.lower() in STREET_SUFFIXES or word in self.lexicon.not_names:
+                start = self._extend_left(text, m.start())
+                if start == m.start() and word.lower() in STREET_SUFFIXES:
+                    continue  # a bare "Straße 3" is no address
+            else:
+                start = self._extend_left(text, m.start())
+            found.append(Span(start, m.end(), 0.85))
+        for m in PREPOSITION_STREET.finditer(text):
+            word = m.group("word")
+            if word not in self.lexicon.not_names and word.lower() not in self.lexicon.common_words:
+                found.append(Span(m.start(), m.end(), 0.7))
+        return found
+
+    @staticmethod
+    def _extend_left(text: str, start: int) -> int:
+        for _ in range(3):
+            m = re.search(r"(\S+)[ ]$", text[max(0, start - 40) : start])
+            if not m or not LEFT_WORD.match(m.group(1)):
+                break
+            start -= len(m.group(0))
+        return start
+
+    def _towns(self, text: str, streets: list[Span]) -> list[Span]:
+        street_ends = {s.end for s in streets}
+        found = []
+        for m in POSTCODE_TOWN.finditer(text):
+            town = m.group("town")
+            first = town.split()[0].split("/")[0]
+            if first in self.lexicon.not_names and town not in self.lexicon.towns:
+                continue
+            pc = m.group("pc")
+            after_street = any(0 < m.start() - end <= 3 and text[end : m.start()].strip(" ,\n") == "" for end in street_ends)
+            known_town = town in self.lexicon.towns or first in self.lexicon.towns
+            austrian = len(pc) == 4 and postleitzahl.is_valid(pc)
+            if m.group("cc") or after_street:
+                score = 0.9
+            elif known_town and (austrian or len(pc) == 5 or len(pc) == 4):
+                score = 0.85
+            elif austrian and self._matches_post_office(pc, town):
+                score = 0.85
+            elif has_context(ADDRESS_CONTEXT, text, m.start(), 40, same_line=False):
+                score = 0.75
+            else:
+                continue
+            found.append(Span(m.start(), m.end(), score))
+        return found
+
+    @staticmethod
+    def _matches_post_office(pc: str, town: str) -> bool:
+        location = postleitzahl.info(pc).get("location", "")
+        return bool(location) and (location.split()[0] == town.split()[0] or town.startswith(location[:5]))
+
+    def _english(self, text: str) -> list[Span]:
+        suffixes = self.lexicon.street_suffixes_en
+        found = []
+        for m in EN_STREET.finditer(text):
+            if m.group("suffix") in suffixes or m.group("suffix") in EN_ABBREVIATIONS:
+                found.append(Span(m.start(), m.end(), 0.8))
+        for m in US_CITY.finditer(text):
+            if m.group("state") in US_STATES:
+                found.append(Span(m.start(), m.end(), 0.85))
+        for m in UK_POSTCODE.finditer(text):
+            start = m.start("town") if m.group("town") and m.group("town") not in self.lexicon.not_names else m.start("pc")
+            found.append(Span(start, m.end(), 0.85))
+        return found
+
+    @staticmethod
+    def _merge(text: str, pieces: list[Span]) -> Iterable[Span]:
+        """One span for pieces of one address on one line ("Hauptstraße 1, 8010 Graz")."""
+        merged: list[Span] = []
+        for piece in sorted(pieces):
+            if merged and piece.start - merged[-1].end <= 2 and text[merged[-1].end : piece.start] in ("", " ", ", ", ","):
+                last = merged.pop()
+                piece = Span(last.start, max(last.end, piece.end), max(last.score, piece.score))
+            elif merged and piece.start < merged[-1].end:
+                last = merged.pop()
+                piece = Span(last.start, max(last.end, piece.end), max(last.score, piece.score))
+            merged.append(piece)
+        return merged

@@ -1,0 +1,87 @@
+"""Companies and institutions: names ending in a legal form (GmbH, AG, KG, OG, e.U., Ges.m.b.H.,
+Inc., Ltd. ...) and hospitals (LKH Graz, AKH Wien, Klinikum Wels-Grieskirchen, St. Mary's Hospital).
+
+The name before a legal form is up to four capitalised words (with &, und, -); it stops at
+sentence words, so "Rechnung der Huber & Söhne GmbH" yields "Huber & Söhne GmbH".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span
+
+LEGAL_FORM = re.compile(
+    r"(?<=[\w.)] )(?:GmbH\s?&\s?Co\.?\s?KG|GmbH\s?&\s?Co\.?\s?OG|Ges\.?\s?m\.?\s?b\.?\s?H\.?|GesmbH|GmbH|gGmbH|mbH"
+    r"|AG|KG|OG|OHG|GbR|PartG|e\.\s?U\.|e\.\s?K\.|e\.\s?V\.|eG|SE|KGaA|UG(?:\s\(haftungsbeschränkt\))?"
+    r"|Inc\.?|Ltd\.?|LLC|L\.L\.C\.|LLP|plc|PLC|Corp\.?|Corporation|Co\.\s?KG|S\.A\.|SA|S\.p\.A\.|S\.r\.l\.|B\.V\.|N\.V\.|Sàrl|Sagl"
+    r"|&\s?Cie\.?|&\s?Co\.?|und Partner|&\s?Partner|&\s?Söhne|&\s?Sohn|& Sons|Group|Holding|Stiftung|Verein)(?![\w])"
+)
+NAME_WORD = re.compile(r"(?:[A-ZÄÖÜ0-9][\w'’.-]*|&|\+|und|and|u\.|von|der|de|of|the)$")
+HOSPITAL = re.compile(
+    r"(?<![\w-])(?:LKH(?:-Univ\.?\s?-?Klinikum)?|AKH|UKH|UK|Landesklinikum|Landeskrankenhaus|Universitätsklinikum|Uniklinikum"
+    r"|Universitätsspital|Kantonsspital|Ordensklinikum|Klinikum|Krankenhaus|Spital|Klinik|Sanatorium|Privatklinik"
+    r"|Rehaklinik|Rehabilitationszentrum|Reha-Zentrum|Pflegeheim|Pflegezentrum|Gesundheitszentrum|Ambulatorium"
+    r"|Primärversorgungszentrum|PVE|PVZ)(?:\s(?:der|des|am|an der|im|in)\s(?:Barmherzigen\s\w+|Elisabethinen|\w+))?"
+    r"(?P<place>(?:[ -](?:St\.|Sankt|Bad|[A-ZÄÖÜ][\w'’.]*(?:-[A-ZÄÖÜ][\w'’]*)*|am|an der|im|in der|ob der|bei)(?=[\s,.;)\n-]|$)){1,5})",
+)
+HOSPITAL_COMPOUND = re.compile(r"(?<![\w-])(?:[A-ZÄÖÜ][\w-]*-)?[A-ZÄÖÜ][\w]*(?:spital|klinikum|krankenhaus|klinik)(?!\w)")
+EN_HOSPITAL = re.compile(
+    r"(?<![\w-])(?:(?:St\.?|Saint|Royal|[A-Z][\w'’-]+)\s){1,4}(?:General\s)?(?:Hospital|Infirmary|Medical Center|Medical Centre|Clinic|Health Centre|Health Center)(?!\w)"
+)
+TRAILING_PARTICLES = re.compile(r"(?:\s(?:am|an der|im|in der|ob der|bei|an|der|in))+$")
+
+
+class CompanyRecognizer(RuleRecognizer):
+    ENTITY = "COMPANY"
+
+    def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
+        for m in LEGAL_FORM.finditer(text):
+            start = self._name_start(text, m.start())
+            if start is not None:
+                yield Span(start, m.end(), 0.85)
+        for m in HOSPITAL.finditer(text):
+            place = m.group("place").strip(" -")
+            first = place.split()[0] if place.split() else ""
+            if not first or (first in self.lexicon.not_names and first not in self.lexicon.towns):
+                continue
+            end = m.end() - len(TRAILING_PARTICLES.search(m.group()).group() if TRAILING_PARTICLES.search(m.group()) else "")
+            yield Span(m.start(), end, 0.8)
+        for m in HOSPITAL_COMPOUND.finditer(text):
+            word = m.group()
+            if word.lower() not in {"klinik", "spital", "klinikum", "krankenhaus", "universitätsklinik",
+                                    "privatklinik", "tagesklinik", "kinderklinik", "uniklinik", "landesklinikum",
+                                    "universitätsklinikum", "kreisklinik", "rehaklinik", "fachklinik"}:
+                yield Span(m.start(), m.end(), 0.65)
+        for m in EN_HOSPITAL.finditer(text):
+            first = m.group().split()[0]
+            if first not in self.lexicon.not_names:
+                yield Span(m.start(), m.end(), 0.8)
+
+    def _name_start(self, text: str, form_start: int) -> int | None:
+        """Walk left over up to four name words on the same line; None if there is none."""
+        line_start = text.rfind("\n", 0, form_start) + 1
+        words = list(re.finditer(r"\S+", text[line_start:form_start]))
+        start = None
+        taken = 0
+        for word in reversed(words):
+            token = word.group().rstrip(",")
+            if word.group().endswith(",") and taken:
+                break
+            if not NAME_WORD.match(token) or token in self.lexicon.not_names or taken >= 4:
+                break
+            if token.lower() in self.lexicon.common_words and token[0].isupper() and token not in self.lexicon.last_names:
+                if token not in {"&", "und", "and", "u.", "von", "der", "de", "of", "the"}:
+                    break
+            start = line_start + word.start()
+            taken += 1
+        if start is None:
+            return None
+        # Do not start on a connector ("und Huber GmbH" -> "Huber GmbH").
+        while True:
+            m = re.match(r"(?:&|\+|und|and|u\.|von|der|de|of|the)\s+", text[start:form_start])
+            if not m:
+                break
+            start += m.end()
+        return start if start < form_start else None

@@ -1,0 +1,72 @@
+"""Diagnoses and conditions: the curated German/English lists (data/diagnoses_*.txt), German and
+English disease-word endings (…karzinom, …itis, …insuffizienz; …itis, …oma) and ICD-10 codes.
+
+An ICD-10 code with a subcode (E11.9) stands alone; a bare one (I10) needs a diagnosis label
+on its line, since "B12" or "A1" are everyday tokens.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from kai_local.documents.pii.phrases import PhraseMatcher
+from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, has_context, words
+
+ICD_WITH_SUB = re.compile(r"(?<![\w.])[A-TV-Z]\d{2}\.\d{1,2}[A-Z]?(?![\w]|\.\d)")
+ICD_BARE = re.compile(r"(?<![\w.])[A-TV-Z]\d{2}(?![\w.]|\.\d)")
+ICD_LABEL = words("ICD", "ICD-10", "ICD-10-GM", "ICD10", "Diagnose", "Diagnosen", "Dg\\.?", "Dx", "Diagnosis",
+                  "Hauptdiagnose", "Nebendiagnose", "Nebendiagnosen", "Entlassungsdiagnose", "Code")
+# The word right before the code: "Vitamin B12", "Zimmer A12", "Top B21" are no diagnoses.
+NOT_ICD = re.compile(r"(?:Vitamin|Vit\.|Typ|Zimmer|Raum|Bett|Top|Stiege|Tür|Gate|Schritt|Stufe|Phase|Seite|Station"
+                     r"|Trakt|Haus|Bauteil|Block|Gruppe|Klasse|Format|Modell|Nr\.)[\s-]?$", re.IGNORECASE)
+DISEASE_WORD = re.compile(
+    r"(?<![\w-])[\w-]{3,}(?:karzinom|sarkom|lymphom|melanom|adenom|itis|insuffizienz|infarkt|fraktur|pathie"
+    r"|algie|plegie|parese|stenose|thrombose|embolie|sklerose|zirrhose|dysplasie|ämie|urie|ose|syndrom"
+    r"|erkrankung|krankheit|infektion|läsion|ruptur|aneurysma|blutung|ödem|abszess|fistel|hernie|tumor"
+    r"|carcinoma|sarcoma|lymphoma|melanoma|itis|emia|aemia|osis|pathy|plegia|syndrome|disease|disorder"
+    r"|infection|failure|fracture|tumour|tumor)(?![\w-])",
+    re.IGNORECASE,
+)
+# German adjectives in -los ("arbeitslose", "problemloser") end like diseases in -ose.
+ADJECTIVE_LOS = re.compile(r"los(?:e|er|en|em|es)$")
+NOT_DISEASE = frozenset(
+    w.lower()
+    for w in (
+        "Diagnose", "Prognose", "Narkose", "Dose", "Hose", "Rose", "Chose", "Glukose", "Glucose", "Laktose",
+        "Fruktose", "Saccharose", "Dosis", "Anamnese", "Osmose", "Symbiose", "Virtuose", "Arthroskopie",
+        "Diagnosis", "Prognosis", "Dextrose", "Cellulose", "Zellulose", "Hypnose", "Mimose", "Franzose",
+        "Aprikose", "Steckdose", "Dialyse", "Differentialdiagnose", "Verdachtsdiagnose", "Hauptdiagnose",
+        "Nebendiagnose", "Entlassungsdiagnose", "Aufnahmediagnose", "Arbeitsdiagnose", "Blutzuckerkurve",
+        "Vorerkrankung", "Grunderkrankung", "Begleiterkrankung", "Nebenerkrankung", "Erkrankung",
+        "Krankheit", "Infektion", "Tumor", "Syndrom", "Disease", "Disorder", "Failure", "Fracture",
+        "Tumour", "Infection", "Syndrome", "Blutung", "Hernie", "Mikrourie", "Osteosynthese", "Prothese",
+        "Endoprothese", "Anastomose", "Thromboseprophylaxe", "Kinderkrankheit", "Krankheiten",
+        "Urinose", "Kose", "Lose", "Bose", "Dispose", "Purpose", "Suppose", "Expose", "Compose", "Close",
+        "Those", "Whose", "Chose", "Hose", "Nose", "Rose", "Pose", "Lose", "Dose",
+        "Atelektase",
+    )
+)
+
+
+class MedicalRecognizer(RuleRecognizer):
+    ENTITY = "MEDICAL"
+
+    def load(self) -> None:
+        self.diagnoses = PhraseMatcher(self.lexicon.diagnoses, casefold=True)
+
+    def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
+        for start, end in self.diagnoses.finditer(text):
+            yield Span(start, end, 0.85)
+        for m in DISEASE_WORD.finditer(text):
+            word = m.group().lower()
+            if word not in NOT_DISEASE and not ADJECTIVE_LOS.search(word):
+                yield Span(m.start(), m.end(), 0.7)
+        for m in ICD_WITH_SUB.finditer(text):
+            if not has_context(NOT_ICD, text, m.start(), 12):
+                yield Span(m.start(), m.end(), 0.85)
+        for m in ICD_BARE.finditer(text):
+            in_brackets = text[m.start() - 1 : m.start()] == "(" and text[m.end() : m.end() + 1] == ")"
+            labelled = in_brackets or has_context(ICD_LABEL, text, m.start(), 150, same_line=False)
+            if labelled and not has_context(NOT_ICD, text, m.start(), 12):
+                yield Span(m.start(), m.end(), 0.8)

@@ -1,0 +1,217 @@
+"""Person names, without a German NER model.
+
+Evidence, strongest first:
+- a title, salutation or label before the name (Herr, Frau, Dr., Mag., OA, Prim., "Patientin:",
+  "Name:", "gez.", "Dear"), possibly several ("Frau OÄ Dr. med. univ. Anna Huber");
+- the line after a sign-off ("Mit freundlichen Grüßen", "Kind regards");
+- a first name from the name lists followed by a capitalised word ("Anna Huber", "Anna HUBER"),
+  or a listed surname followed by a listed first name ("Huber Anna", "Huber, Anna");
+- spaCy's English NER (English text only; it invents persons in German text).
+A name part must be capitalised and not an everyday word (German nouns are capitalised too:
+"Frau Kollegin" is no name). Titles are not part of the span: "Dr. [[NAME_1]]".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, NamedTuple
+
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span
+
+TOKEN = re.compile(r"[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)*\.?")
+TITLES = frozenset(
+    """Dr. Dr Prof. Prof Mag. Mag Mag.a Mag.(FH) DI Dipl.-Ing. Ing. DDr. Dr.in Dr.med. Univ.-Prof. Ao.
+    Univ.-Doz. Doz. PD Priv.-Doz. OA OÄ OÄ. Prim. Primar Primaria MR SR HR Hofrat Bakk. BSc MSc MBA
+    med. univ. dent. vet. rer. nat. phil. jur. techn. oec. Dipl. DGKP DGKS DGKPin FA FÄ FÄ. Dr.-Ing.
+    Mr. Mr Mrs. Mrs Ms. Ms Miss Mx. Mx Sir Dame Lady Lord Prof.in Drin. Mag.a. Ass.-Prof. Assoc.
+    Ass.Prof. Priv.Doz. Univ.Prof. Sr. Pfr. Pater""".split()
+)
+SALUTATIONS = frozenset("Herr Herrn Frau Hr. Fr. Fam. Familie Ehepaar Mr. Mrs. Ms.".split())
+GREETINGS = frozenset("Liebe Lieber Liebes Hallo Hi Hey Dear Servus Moin Hello".split())
+LABEL = re.compile(
+    r"(?:(?<=\n)|^|(?<=[\t;|]))[ \t]*(?:Patient(?:in)?|PatientIn|Pat\.|Name|Vorname|Nachname|Familienname|Geburtsname"
+    r"|Versicherte[r]?|Kontoinhaber(?:in)?|Ansprechpartner(?:in)?|Ansprechperson|Haus(?:arzt|ärztin)|Zuweiser(?:in)?"
+    r"|Zuweisende[r]? (?:Arzt|Ärztin)|Überweisende[r]? (?:Arzt|Ärztin)|Behandelnde[r]? (?:Arzt|Ärztin)|Arzt|Ärztin"
+    r"|Untersucher(?:in)?|Befundet von|Befundende[r]?|Vidiert(?: von)?|Sachbearbeiter(?:in)?|Empfänger(?:in)?"
+    r"|Absender(?:in)?|Von|An|Cc|Kopie an|Kontaktperson|Angehörige[r]?|Notfallkontakt|Bezugsperson"
+    r"|Erwachsenenvertreter(?:in)?|Sachwalter(?:in)?|Mutter|Vater|Ehemann|Ehefrau|Partner(?:in)?|Tochter|Sohn"
+    r"|Lebensgefährt(?:e|in)|Diktiert von|Geschrieben von|Unterschrift|Kind|Mitarbeiter(?:in)?"
+    r"|Patient name|Name of patient|Full name|Attending(?: physician)?|Physician|Referring (?:physician|doctor)"
+    r"|GP|From|To|Signed|Contact|Next of kin|Dictated by|Author|Doctor|Consultant|Nurse|Emergency contact"
+    r"|Account holder|Insured|Member|Spouse)[ \t]*:[ \t]*",
+    re.IGNORECASE,
+)
+INLINE_TRIGGER = re.compile(r"(?<!\w)(?:gez\.|i\.\s?A\.|i\.\s?V\.|z\.\s?H\.|z\.\s?Hd\.|Attn\.?:?|c/o|geb\.|verh\.|verw\.|née)[ \t]*")
+SIGN_OFF = re.compile(
+    r"(?:Mit (?:freundlichen|besten|kollegialen|herzlichen|lieben) Grüßen|Beste Grüße|Liebe Grüße|Viele Grüße"
+    r"|Herzliche Grüße|Freundliche Grüße|Schöne Grüße|Hochachtungsvoll|MfG|LG|Kind regards|Best regards"
+    r"|Warm regards|Regards|Sincerely|Yours sincerely|Yours faithfully|Best wishes|Many thanks|Cheers)[,.!]?[ \t]*\n",
+    re.IGNORECASE,
+)
+PARTICLES = frozenset("von van de der den da di del della du le la zu vom zum ten ter dos das bin al el y".split())
+# Capitalised acronyms in clinical text that look like ALL-CAPS surnames.
+ACRONYMS = frozenset(
+    """OA OÄ FA FÄ DGKP DGKS ICD COPD KHK EKG CT MRT MRI HNO LKH AKH UKH GMBH AG KG OG EU USA UK ÖGK SVS BVAEB
+    AUVA PVA SVNR IBAN BIC UID FN HRB EEG EMG BMI RR HF AF VHF TIA CRP PSA TSH HIV AIDS MS ALS ADHS PTBS
+    NSTEMI STEMI OP OPS ZNS ICU ITS IMC EDV PDF DOCX PKW LKW KFZ NHS GP ER ED SSN DOB MRN ID ZVR""".split()
+)
+
+
+class Word(NamedTuple):
+    text: str  # without a trailing full stop
+    start: int
+    end: int
+
+
+class NameRecognizer(RuleRecognizer):
+    ENTITY = "NAME"
+
+    def find(self, text: str, nlp_artifacts: NlpArtifacts | None) -> Iterable[Span]:
+        words = [Word(m.group().rstrip("."), m.start(), m.start() + len(m.group().rstrip(".")))
+                 for m in TOKEN.finditer(text)]
+        index = {w.start: i for i, w in enumerate(words)}
+        yield from self._after_triggers(text, words, index)
+        yield from self._listed_names(text, words)
+        if self.supported_language == "en" and nlp_artifacts is not None:
+            yield from self._spacy_persons(text, nlp_artifacts)
+
+    # --- evidence 1 and 2: titles, salutations, labels, sign-offs --------------------------------
+
+    def _after_triggers(self, text: str, words: list[Word], index: dict[int, int]) -> Iterable[Span]:
+        starts: list[tuple[int, float]] = []
+        for i, w in enumerate(words):
+            raw = text[w.start : w.end + 1] if text[w.end : w.end + 1] == "." else w.text
+            if raw in TITLES or raw in SALUTATIONS or w.text in SALUTATIONS:
+                starts.append((i + 1, 0.85))
+            elif w.text in GREETINGS and self._starts_sentence(text, w.start):
+                starts.append((i + 1, 0.8))
+        for pattern in (LABEL, INLINE_TRIGGER):
+            for m in pattern.finditer(text):
+                i = self._word_at_or_after(words, index, m.end())
+                if i is not None and words[i].start - m.end() <= 1:
+                    starts.append((i, 0.85))
+        for m in SIGN_OFF.finditer(text):
+            i = self._word_at_or_after(words, index, m.end())
+            # The name is on one of the next non-empty lines (titles first is fine).
+            gap = text[m.end() : words[i].start] if i is not None else "x"
+            if not gap.strip() and gap.count("\n") <= 2:
+                starts.append((i, 0.8))
+        for i, score in starts:
+            span = self._name_from(text, words, i, after_trigger=True)
+            if span is not None:
+                yield Span(span[0], span[1], score)
+
+    # --- evidence 3: name lists -------------------------------------------------------------------
+
+    def _listed_names(self, text: str, words: list[Word]) -> Iterable[Span]:
+        first, last = self.lexicon.first_names, self.lexicon.last_names
+        for i, w in enumerate(words):
+            if w.text in first and self._next_on_line(text, words, i):
+                span = self._name_from(text, words, i, after_trigger=False)
+                if span is not None and span[1] > w.end:
+                    listed = any(p in last for p in text[span[0] : span[1]].replace("-", " ").split())
+                    yield Span(span[0], span[1], 0.8 if listed else 0.65)
+            elif w.text in last and w.text[0].isupper() and i + 1 < len(words):
+                nxt = words[i + 1]
+                gap = text[w.end : nxt.start]
+                if nxt.text in first and gap in (" ", ", ") and not self._is_common(w.text):
+                    yield Span(w.start, nxt.end, 0.75)
+
+    # --- evidence 4: spaCy (English) --------------------------------------------------------------
+
+    def _spacy_persons(self, text: str, nlp_artifacts: NlpArtifacts) -> Iterable[Span]:
+        for ent in nlp_artifacts.entities:
+            if ent.label_ != "PERSON":
+                continue
+            parts = [t for t in ent if not (t.text in TITLES or t.text.rstrip(".") in TITLES or t.text in SALUTATIONS)]
+            parts = [t for t in parts if t.text[:1].isupper() or t.text.lower() in PARTICLES]
+            if not parts or not all(t.text[:1].isupper() or t.text.lower() in PARTICLES for t in parts):
+                continue
+            names = [t.text for t in parts if t.text[:1].isupper()]
+            if not names or any(n in self.lexicon.not_names or n.upper() in ACRONYMS for n in names):
+                continue
+            listed = any(n in self.lexicon.first_names or n in self.lexicon.last_names for n in names)
+            start, end = parts[0].idx, parts[-1].idx + len(parts[-1].text)
+            if "\n" in text[start:end]:
+                continue
+            yield Span(start, end, 0.85 if listed else 0.7)
+
+    # --- helpers ------------------------------------------------------------------------------------
+
+    def _name_from(self, text: str, words: list[Word], i: int, *, after_trigger: bool) -> tuple[int, int] | None:
+        """The name starting at word i (skipping further titles), or None."""
+        while i < len(words) and self._is_title(text, words[i]):
+            if i + 1 < len(words) and "\n" in text[words[i].end : words[i + 1].start]:
+                return None
+            i += 1
+        parts: list[Word] = []
+        comma_used = False
+        j = i
+        while j < len(words) and len(parts) < 4:
+            w = words[j]
+            if parts:
+                gap = text[parts[-1].end : w.start]
+                if gap == ", " and not comma_used and w.text in self.lexicon.first_names and len(parts) == 1:
+                    comma_used = True  # "Huber, Anna"
+                elif gap not in (" ", "\u00a0"):
+                    break
+            if w.text.lower() in PARTICLES and w.text[0].islower() and j + 1 < len(words):
+                if text[w.end : words[j + 1].start] == " " and self._is_name_part(words[j + 1].text, after_trigger):
+                    parts.append(w)
+                    j += 1
+                    continue
+                break
+            if not self._is_name_part(w.text, after_trigger or bool(parts)):
+                break
+            parts.append(w)
+            j += 1
+        while parts and parts[-1].text.lower() in PARTICLES:
+            parts.pop()
+        if not parts:
+            return None
+        return parts[0].start, parts[-1].end
+
+    def _is_name_part(self, token: str, lenient: bool) -> bool:
+        if len(token) < 2 or not token[0].isupper():
+            return False
+        if token.isupper():
+            if token in ACRONYMS or len(token) < 3:
+                return False
+            token = token.title()
+        if token in TITLES or token in SALUTATIONS or token in self.lexicon.not_names:
+            return False
+        if token in self.lexicon.first_names or token in self.lexicon.last_names:
+            return True
+        return lenient and not self._is_common(token)
+
+    def _is_common(self, token: str) -> bool:
+        return token.lower() in self.lexicon.common_words or token in self.lexicon.not_names
+
+    @staticmethod
+    def _is_title(text: str, w: Word) -> bool:
+        raw = text[w.start : w.end + 1] if text[w.end : w.end + 1] == "." else w.text
+        return raw in TITLES or w.text in TITLES or raw in SALUTATIONS
+
+    @staticmethod
+    def _next_on_line(text: str, words: list[Word], i: int) -> bool:
+        return i + 1 < len(words) and text[words[i].end : words[i + 1].start] in (" ", "\u00a0")
+
+    @staticmethod
+    def _starts_sentence(text: str, start: int) -> bool:
+        before = text[max(0, start - 3) : start]
+        return start == 0 or "\n" in before or before.rstrip().endswith((".", "!", "?", ":")) or not before.strip()
+
+    @staticmethod
+    def _word_at_or_after(words: list[Word], index: dict[int, int], pos: int) -> int | None:
+        if pos in index:
+            return index[pos]
+        lo, hi = 0, len(words)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if words[mid].start < pos:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo if lo < len(words) else None
