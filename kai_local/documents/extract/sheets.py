@@ -33,6 +33,7 @@ from kai_local.documents.extract.zipguard import check_zip
 from kai_local.documents.ocr import OcrEngine
 
 _ROWS_PER_DEADLINE_CHECK = 500
+MAX_GAP = 8  # empty cells in a row kept for column alignment
 
 
 def format_value(value: Any) -> str:
@@ -50,15 +51,27 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
+def _collapse_gaps(cells: list[str]) -> list[str]:
+    """Trailing empty cells dropped, runs of empty cells cut to MAX_GAP, so a
+    lone cell in column XFD does not become 16,383 separators (and a row of text stays a row)."""
+    while cells and not cells[-1].strip():
+        cells.pop()
+    kept: list[str] = []
+    gap = 0
+    for cell in cells:
+        gap = gap + 1 if not cell.strip() else 0
+        if gap <= MAX_GAP:
+            kept.append(cell)
+    return kept
+
+
 def _sheet_text(title: str, rows: Iterable[Iterable[Any]], deadline: Deadline) -> str:
     lines = [title]
     for number, row in enumerate(rows):
         if number % _ROWS_PER_DEADLINE_CHECK == 0:
             deadline.check()
-        cells = [format_value(value) for value in row]
-        while cells and not cells[-1].strip():
-            cells.pop()
-        if any(cell.strip() for cell in cells):
+        cells = _collapse_gaps([format_value(value) for value in row])
+        if cells:
             lines.append(table_row(cells))
     return clean("\n".join(lines))
 
