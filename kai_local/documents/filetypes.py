@@ -89,7 +89,7 @@ def _zip_type(data: bytes) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         return ZIP  # a damaged container: the caller's parser reports it as corrupt
     if any(n.startswith("word/") for n in names):
         return DOCX

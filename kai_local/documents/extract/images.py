@@ -8,6 +8,7 @@ per-call and lower by default.
 from __future__ import annotations
 
 import io
+import struct
 import warnings
 from typing import Iterator
 
@@ -50,7 +51,10 @@ def iter_frames(data: bytes, limits: ExtractionLimits) -> Iterator[Image.Image]:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise PayloadTooLarge(f"The image is too large to decode: {exc}", code="image_too_large",
                               param="files") from exc
-    except (UnidentifiedImageError, OSError, ValueError, EOFError, SyntaxError) as exc:
+    # Pillow reports damaged files through many exception types (TIFF: TypeError 'Missing
+    # dimensions', IndexError, KeyError, struct.error, ...).
+    except (UnidentifiedImageError, OSError, ValueError, EOFError, SyntaxError, TypeError, IndexError,
+            KeyError, struct.error, ZeroDivisionError) as exc:
         raise corrupt("an image", exc) from exc
 
 

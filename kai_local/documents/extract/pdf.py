@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import struct
 import threading
 from contextlib import contextmanager
 from typing import Any, Iterator
@@ -27,6 +28,8 @@ from typing import Any, Iterator
 import pdfplumber
 import pypdfium2
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfexceptions import PDFException
+from pdfminer.psexceptions import PSException
 from pdfplumber.page import Page
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 from PIL import Image
@@ -44,6 +47,12 @@ from kai_local.documents.extract.base import (
 from kai_local.documents.ocr import OcrEngine, ocr_page, prepare_for_ocr
 
 PDFIUM_LOCK = threading.Lock()
+
+# What pdfplumber/pdfminer raise on a damaged file: their own wrappers, and the plain errors
+# pdfplumber's object conversion lets through (a name where a number belongs, a missing key).
+PARSE_ERRORS = (PdfminerException, MalformedPDFException, PDFException, PSException, KeyError,
+                TypeError, ValueError, IndexError, AttributeError, AssertionError, struct.error,
+                ZeroDivisionError, RecursionError)
 
 # A page with fewer non-blank characters than this counts as having no text layer.
 MIN_TEXT_CHARS = 16
@@ -63,17 +72,18 @@ def extract_pdf(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline:
         pages: list[str] = []
         ocr_pages = 0
         with _plumber_document(data) as parsed:
-            check_page_count(len(parsed.pages), limits)
-            for index, page in enumerate(parsed.pages):
-                deadline.check()
-                try:
-                    text, ocr_used = _page_text(page, index, rendered, limits, ocr, ocr_deadline)
-                except (PdfminerException, MalformedPDFException) as exc:
-                    raise corrupt("PDF", f"page {index + 1}: {exc}") from exc
-                finally:
-                    page.close()
-                pages.append(clean(_SPACED_DIAERESIS.sub(_umlaut, text)))
-                ocr_pages += ocr_used
+            try:
+                check_page_count(len(parsed.pages), limits)
+                for index, page in enumerate(parsed.pages):
+                    deadline.check()
+                    try:
+                        text, ocr_used = _page_text(page, index, rendered, limits, ocr, ocr_deadline)
+                    finally:
+                        page.close()
+                    pages.append(clean(_SPACED_DIAERESIS.sub(_umlaut, text)))
+                    ocr_pages += ocr_used
+            except PARSE_ERRORS as exc:
+                raise corrupt("PDF", f"page {len(pages) + 1}: {exc}") from exc
     if ocr_pages == 0:
         method = "pdf_parser"
     else:
@@ -113,7 +123,10 @@ def _plumber_document(data: bytes) -> Iterator[pdfplumber.PDF]:
     try:
         yield document
     finally:
-        document.close()
+        try:
+            document.close()  # walks every page object: a broken page tree fails here again
+        except PARSE_ERRORS:
+            pass
 
 
 def _page_text(page: Page, index: int, rendered: pypdfium2.PdfDocument, limits: ExtractionLimits,

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import struct
 import zipfile
 from typing import Any, Iterable, Iterator
 
 import openpyxl
 import xlrd
+from xlrd.compdoc import CompDocError
 from openpyxl.utils.exceptions import InvalidFileException
 
 from kai_local.documents.extract.base import (
@@ -33,6 +35,9 @@ from kai_local.documents.extract.zipguard import check_zip
 from kai_local.documents.ocr import OcrEngine
 
 _ROWS_PER_DEADLINE_CHECK = 500
+# xlrd (unmaintained, but the only XLS reader) reports damaged files through plain errors.
+XLRD_ERRORS = (CompDocError, struct.error, ValueError, KeyError, IndexError, TypeError, AssertionError,
+               OverflowError, ZeroDivisionError, OSError)
 MAX_GAP = 8  # empty cells in a row kept for column alignment
 
 
@@ -104,7 +109,7 @@ def extract_xls(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline:
         if "encrypted" in str(exc).lower():
             raise encrypted("XLS") from exc
         raise corrupt("XLS", exc) from exc
-    except (ValueError, KeyError, IndexError, AssertionError, OSError) as exc:  # xlrd's own checks
+    except XLRD_ERRORS as exc:
         raise corrupt("XLS", exc) from exc
     try:
         check_page_count(book.nsheets, limits)
@@ -113,7 +118,7 @@ def extract_xls(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline:
             sheet = book.sheet_by_index(index)
             pages.append(_sheet_text(sheet.name, _xls_rows(sheet, book.datemode), deadline))
             book.unload_sheet(index)
-    except (xlrd.XLRDError, ValueError, KeyError, IndexError, AssertionError) as exc:
+    except (xlrd.XLRDError, *XLRD_ERRORS) as exc:
         raise corrupt("XLS", exc) from exc
     finally:
         book.release_resources()

@@ -125,7 +125,7 @@ class ExifTool:
         self.executable = executable
         self.timeout_s = timeout_s
         self._idle: queue.LifoQueue[_Process] = queue.LifoQueue()
-        self._slots = processes
+        self.processes = processes
         self._closed = False
 
     def available(self) -> bool:
@@ -183,7 +183,7 @@ class ExifTool:
 
     def _checkin(self, process: _Process, healthy: bool) -> None:
         # Keep at most `processes` idle; a process that timed out or broke is not reused.
-        if healthy and not self._closed and self._idle.qsize() < self._slots and process.alive():
+        if healthy and not self._closed and self._idle.qsize() < self.processes and process.alive():
             self._idle.put(process)
             return
         process.popen.kill()

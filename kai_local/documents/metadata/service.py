@@ -17,6 +17,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from charset_normalizer import from_bytes
+
 from kai_local.documents import filetypes as ft
 from kai_local.documents.metadata.exiftool import ExifTool
 from kai_local.documents.metadata.images import clean_bmp, clean_images
@@ -63,7 +65,10 @@ class MetadataStripper:
                     code="metadata_stripping_failed", param="file") from None
             except ToolMissing as exc:
                 raise ServiceUnavailable(str(exc), code="metadata_tool_missing") from None
-        return Stripped(cleaned.data, kind, ft.MEDIA_TYPES[kind], bool(cleaned.removed),
+        media_type = ft.MEDIA_TYPES[kind]
+        if kind in (ft.CSV, ft.TXT):
+            media_type += f"; charset={_charset(data)}"
+        return Stripped(cleaned.data, kind, media_type, bool(cleaned.removed),
                         cleaned.method, ordered(cleaned.removed), len(data))
 
     def resolve_type(self, data: bytes, filename: str) -> str:
@@ -118,6 +123,16 @@ class MetadataStripper:
 
     def close(self) -> None:
         self.exiftool.close()
+
+
+def _charset(data: bytes) -> str:
+    """The text's encoding for the Content-Type (the bytes go back untouched)."""
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        best = from_bytes(data[:65536]).best()
+        return best.encoding.replace("_", "-") if best is not None else "utf-8"
 
 
 def _shown(filename: str) -> str:
