@@ -293,7 +293,11 @@ async def test_event_loop_keeps_running_during_ocr() -> None:
 
     async with anyio.create_task_group() as group:
         group.start_soon(ticker)
+        started = time.monotonic()
         doc = await pool.run(extract_document, scan, "scan.pdf", LIMITS, OCR)
+        elapsed = time.monotonic() - started
         done.set()
     assert_ocr_reads_letter(doc.text)
-    assert worst < 0.5, f"the loop stalled {worst:.2f} s"
+    # Run on the loop, the stall would be the whole extraction; other jobs on this 2-core box
+    # can delay a tick too, so the bound is relative.
+    assert worst < max(0.25, 0.3 * elapsed), f"the loop stalled {worst:.2f} s of {elapsed:.2f} s"
