@@ -56,6 +56,39 @@ class WhisperTranscriber:
     def accelerator(self) -> str | None:
         return None if self._device == "cpu" else f"{self._device}:{self._device_index}"
 
+    def model_kwargs(self) -> dict[str, Any]:
+        """WhisperModel's constructor arguments (besides the weights folder) for this entry."""
+        kwargs: dict[str, Any] = {
+            "device": self._device,
+            "device_index": self._device_index,
+            "local_files_only": True,  # never reach for the hub
+            **self._model_args,
+        }
+        if self._device == "cpu":
+            kwargs.setdefault("compute_type", "int8")
+            # One CTranslate2 worker per pool worker, so concurrent uploads really run in
+            # parallel; the cores are shared out between them.
+            workers = kwargs.setdefault("num_workers", self._settings.cpu_workers)
+            kwargs.setdefault("cpu_threads", max(1, (os.cpu_count() or 1) // workers))
+        else:
+            kwargs.setdefault("compute_type", "float16")
+        return kwargs
+
+    def transcribe_kwargs(self, options: TranscriptionOptions) -> dict[str, Any]:
+        """`transcribe`'s keyword arguments for one request (the benchmark calls it directly)."""
+        temperature = options.temperature
+        kwargs = {
+            **self._decode_args,
+            "task": options.task,
+            "language": options.language,
+            "initial_prompt": options.prompt,
+            "temperature": [temperature] if temperature else list(FALLBACK_TEMPERATURES),
+            "word_timestamps": options.word_timestamps,
+        }
+        if self._batch_size:
+            kwargs["batch_size"] = self._batch_size
+        return kwargs
+
     async def start(self) -> None:
         await anyio.to_thread.run_sync(self._load)
 
@@ -66,23 +99,9 @@ class WhisperTranscriber:
         unknown = set(self._decode_args) - accepted
         if unknown:
             raise ValueError(f"model {self.spec.id!r}: unknown engine_args {sorted(unknown)}")
-        model_args = dict(self._model_args)
-        if self._device == "cpu":
-            model_args.setdefault("compute_type", "int8")
-            # One CTranslate2 worker per pool worker, so concurrent uploads really run in
-            # parallel; the cores are shared out between them.
-            workers = model_args.setdefault("num_workers", self._settings.cpu_workers)
-            model_args.setdefault("cpu_threads", max(1, (os.cpu_count() or 1) // workers))
-        else:
+        if self._device != "cpu":
             self._check_cuda()
-            model_args.setdefault("compute_type", "float16")
-        self._model = WhisperModel(
-            str(self.spec.weights),
-            device=self._device,
-            device_index=self._device_index,
-            local_files_only=True,  # never reach for the hub
-            **model_args,
-        )
+        self._model = WhisperModel(str(self.spec.weights), **self.model_kwargs())
         self._runner = (
             BatchedInferencePipeline(model=self._model) if self._batch_size else self._model
         )
@@ -105,19 +124,7 @@ class WhisperTranscriber:
     def transcribe(self, audio: np.ndarray, options: TranscriptionOptions) -> Transcript:
         if self._runner is None:
             raise RuntimeError(f"model {self.spec.id!r} is not started")
-        kwargs = dict(self._decode_args)
-        if self._batch_size:
-            kwargs["batch_size"] = self._batch_size
-        temperature = options.temperature
-        segments, info = self._runner.transcribe(
-            audio,
-            task=options.task,
-            language=options.language,
-            initial_prompt=options.prompt,
-            temperature=[temperature] if temperature else list(FALLBACK_TEMPERATURES),
-            word_timestamps=options.word_timestamps,
-            **kwargs,
-        )
+        segments, info = self._runner.transcribe(audio, **self.transcribe_kwargs(options))
         # The segments are a lazy generator: the decoding happens while this loop runs.
         result = tuple(_segment(i, s) for i, s in enumerate(segments))
         language = "en" if options.task == "translate" else info.language
