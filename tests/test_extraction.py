@@ -31,13 +31,15 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from kai_local.documents.extraction import (
+    EasyOcr,
     ExtractedDocument,
     ExtractionLimits,
     TesseractOcr,
+    build_ocr_engine,
     extract_document,
     extraction_limits,
 )
-from kai_local.errors import InvalidRequest, KaiError, PayloadTooLarge, UnsupportedMediaType
+from kai_local.errors import InvalidRequest, KaiError, PayloadTooLarge, ServiceUnavailable, UnsupportedMediaType
 from kai_local.settings import Settings
 from tests.conftest import TESTDATA
 
@@ -239,6 +241,21 @@ def test_mixed_pdf_parses_text_pages_and_ocrs_scanned_ones(letter_pdf: bytes) ->
     assert (doc.extraction_method, doc.used_ocr, doc.page_count) == ("pdf_parser+ocr", True, 3)
     assert normalise(doc.pages[1]) == normalise("\n".join(LETTER[2:]))  # the text layer, exactly
     assert_ocr_reads_letter(doc.pages[2])
+
+
+def test_text_layer_without_unicode_mapping_is_ocrd() -> None:
+    """A font whose umlaut glyphs have no Unicode mapping: pdfminer reads 'J(cid:2)rg'. Such a
+    page is OCR'd, and the umlauts come back."""
+    with pikepdf.open(io.BytesIO(text_pdf([LETTER]))) as pdf:
+        for font in pdf.pages[0].Resources.Font.values():
+            if "/ToUnicode" in font:
+                del font["/ToUnicode"]
+        buffer = io.BytesIO()
+        pdf.save(buffer)
+    doc = extract(buffer.getvalue(), "ohne-unicode.pdf")
+    assert (doc.extraction_method, doc.used_ocr) == ("ocr", True)
+    assert "(cid:" not in doc.text
+    assert_ocr_reads_letter(doc.text)
 
 
 def test_shared_pdf_keeps_tex_umlauts() -> None:
@@ -509,6 +526,20 @@ def test_another_ocr_engine_plugs_in() -> None:
     image = text_image(LETTER[:1])
     doc = extract_document(image_bytes(image, "PNG"), "x.png", replace(LIMITS, ocr_languages="deu"), Recorder())
     assert doc.text == "Frau Ölz" and seen == [(image.size, "deu")]
+
+
+def test_ocr_engine_follows_settings(tmp_path: Path) -> None:
+    assert isinstance(build_ocr_engine(Settings()), TesseractOcr)
+    easy = build_ocr_engine(replace(Settings(), ocr_engine="easyocr", easyocr_model_dir=tmp_path))
+    assert isinstance(easy, EasyOcr) and easy.model_dir == tmp_path
+    try:
+        import easyocr  # noqa: F401
+    except ImportError:  # the usual case: easyocr is optional, and says so as a 503
+        with pytest.raises(ServiceUnavailable) as caught:
+            easy.image_to_text(text_image(LETTER[:1]), "deu+eng")
+        assert caught.value.code == "ocr_unavailable"
+    with pytest.raises(ValueError):
+        build_ocr_engine(replace(Settings(), ocr_engine="abbyy"))
 
 
 def test_limit_errors_are_413() -> None:

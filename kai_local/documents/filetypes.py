@@ -70,7 +70,7 @@ def detect(data: bytes, filename: str = "") -> str:
         return PNG
     if head.startswith(b"\xff\xd8\xff"):
         return JPEG
-    if head[:4] in (b"II*\x00", b"MM\x00*"):
+    if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):  # classic TIFF, BigTIFF
         return TIFF
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return WEBP

@@ -4,8 +4,9 @@ page has no text layer.
 Per page:
 - text layer: pdfplumber's lines; on pages with ruling lines, the tables pdfplumber finds are
   taken out of the running text and put back as ' | ' rows at their vertical position;
-- a page with (almost) no text but with images or vector drawings (a scan, outlined text) is
-  rendered with pypdfium2 and OCR'd as a whole;
+- a page with (almost) no text but with images or vector drawings (a scan, outlined text), or
+  whose text layer is mostly glyphs without a Unicode mapping, is rendered with pypdfium2 and
+  OCR'd as a whole (a text layer that lost its umlauts to unmapped glyphs is no use either);
 - on a page that has text, a large image that holds no text of its own (a scan pasted into a
   typed letter) is OCR'd from the rendered page and placed at its position. A searchable scan
   (image under an invisible OCR text layer) has text inside the image, so it is not OCR'd again.
@@ -59,6 +60,10 @@ MIN_TEXT_CHARS = 16
 # TeX-made PDFs often draw an umlaut as a letter plus a spacing diaeresis ('Go¨ktas'); joined
 # back into one letter here. The spacing form is never meant on its own in running text.
 _SPACED_DIAERESIS = re.compile(r"([AEIOUYaeiouy])\u00a8|\u00a8([AEIOUYaeiouy])")
+# A text layer with letters that have no Unicode mapping (fonts without ToUnicode: pdfminer
+# prints '(cid:NN)') is unreadable: such a page is OCR'd like a scan (see _unreadable).
+MAX_UNMAPPED_SHARE = 0.3
+MIN_LOST_LETTERS = 3
 # An image covering at least this share of the page, with no text on it, is OCR'd.
 MIN_IMAGE_SHARE = 0.2
 
@@ -132,8 +137,9 @@ def _plumber_document(data: bytes) -> Iterator[pdfplumber.PDF]:
 def _page_text(page: Page, index: int, rendered: pypdfium2.PdfDocument, limits: ExtractionLimits,
                ocr: OcrEngine, ocr_deadline: Deadline) -> tuple[str, bool]:
     """The page's text, and whether OCR produced (part of) it."""
-    if _blank_chars(page.chars) < MIN_TEXT_CHARS:
-        if not (page.images or page.curves):
+    unreadable = _unreadable(page.chars)
+    if unreadable or _blank_chars(page.chars) < MIN_TEXT_CHARS:
+        if not (unreadable or page.images or page.curves):
             return page.extract_text(), False  # a blank or nearly blank page: nothing to read
         image = _render(rendered, index, limits)
         return ocr_page(ocr, image, limits.ocr_languages, ocr_deadline), True
@@ -157,6 +163,21 @@ def _page_text(page: Page, index: int, rendered: pypdfium2.PdfDocument, limits: 
             blocks.append((bbox[1], ocr_page(ocr, crop, limits.ocr_languages, ocr_deadline)))
     blocks.sort(key=lambda block: block[0])
     return "\n".join(text for _, text in blocks), bool(blank_images)
+
+
+def _unreadable(chars: list[dict[str, Any]]) -> bool:
+    """Whether the text layer lost letters: glyphs pdfminer could not map to Unicode (it writes
+    them as '(cid:NN)') inside words (a font whose umlauts lack a mapping: 'J(cid:2)rg'), or
+    making up much of the page. A lone unmapped bullet at a line start does not count."""
+    unmapped = in_words = 0
+    for index, char in enumerate(chars):
+        if not char["text"].startswith("(cid:"):
+            continue
+        unmapped += 1
+        before = chars[index - 1]["text"] if index else ""
+        after = chars[index + 1]["text"] if index + 1 < len(chars) else ""
+        in_words += before.isalpha() or after.isalpha()
+    return in_words >= MIN_LOST_LETTERS or unmapped > MAX_UNMAPPED_SHARE * max(len(chars), 1)
 
 
 def _blank_chars(chars: list[dict[str, Any]]) -> int:

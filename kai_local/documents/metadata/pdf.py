@@ -21,7 +21,7 @@ from pikepdf import Dictionary, Name, Stream
 from kai_local.documents import filetypes
 from kai_local.documents.metadata.exiftool import ExifTool
 from kai_local.documents.metadata.images import clean_images
-from kai_local.documents.metadata.policy import describe, identifying, labels
+from kai_local.documents.metadata.policy import describe, identifying
 from kai_local.documents.metadata.result import Cleaned, StripFailed
 
 PRIVATE_KEYS = {"/Metadata": "XMP", "/PieceInfo": "PDF-PieceInfo", "/LastModified": "PDF-PieceInfo"}
