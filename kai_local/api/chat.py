@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
-from typing import Any, AsyncIterator
+from typing import Any, AsyncIterator, Awaitable, TypeVar
 
 import anyio
 from starlette.requests import Request
@@ -27,11 +27,29 @@ from kai_local.engines.chat.base import (
     ChatUsage,
     SamplingOptions,
 )
-from kai_local.errors import InvalidRequest, ServiceUnavailable
+from kai_local.errors import InvalidRequest, KaiError, ServiceUnavailable
 from kai_local.gateway.auth import principal_of
 
-ROLES = ("system", "user", "assistant")
+# OpenAI's newer "developer" role is what "system" was; both reach the template as "system".
+ROLES = {"system": "system", "developer": "system", "user": "user", "assistant": "assistant"}
 MAX_STOP_SEQUENCES = 4
+MAX_TOKENS = 32768  # the spec's range; an engine clamps it further to the room in the context
+# OpenAI request fields this server cannot honour: refused rather than silently ignored, when
+# set to anything but their "off" value.
+UNSUPPORTED: dict[str, tuple[Any, ...]] = {
+    "tools": (None, []),
+    "functions": (None, []),
+    "tool_choice": (None, "none"),
+    "function_call": (None, "none"),
+    "logprobs": (None, False),
+    "top_logprobs": (None,),
+    "audio": (None,),
+    "prediction": (None,),
+}
+# Nginx's "client closed request": logged and stored for a request whose client went away.
+CLIENT_CLOSED = 499
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -48,11 +66,15 @@ def _message_content(content: Any, index: int) -> str:
     if isinstance(content, list):  # OpenAI's content parts: text only
         texts = []
         for part in content:
-            if not isinstance(part, dict) or part.get("type") != "text":
+            if not isinstance(part, dict) or part.get("type") != "text" or not isinstance(
+                part.get("text"), str
+            ):
                 raise InvalidRequest(
-                    "Only text content parts are supported.", param=param, code="invalid_type"
+                    "Only text content parts ({'type': 'text', 'text': '...'}) are supported.",
+                    param=param,
+                    code="invalid_type",
                 )
-            texts.append(str(part.get("text", "")))
+            texts.append(part["text"])
         content = "".join(texts)
     if not isinstance(content, str):
         raise InvalidRequest(f"'{param}' must be a string.", param=param, code="invalid_type")
@@ -76,13 +98,13 @@ def _messages(body: dict[str, Any]) -> tuple[ChatMessage, ...]:
                 f"'messages[{index}]' must be an object.", param=f"messages[{index}]", code="invalid_type"
             )
         role = item.get("role")
-        if role not in ROLES:
+        if not isinstance(role, str) or role not in ROLES:
             raise InvalidRequest(
                 f"'messages[{index}].role' must be one of {', '.join(ROLES)}; got {role!r}.",
                 param=f"messages[{index}].role",
                 code="invalid_value",
             )
-        messages.append(ChatMessage(role=role, content=_message_content(item.get("content"), index)))
+        messages.append(ChatMessage(role=ROLES[role], content=_message_content(item.get("content"), index)))
     return tuple(messages)
 
 
@@ -104,14 +126,45 @@ def _stop(body: dict[str, Any]) -> tuple[str, ...]:
     return tuple(items)
 
 
+def _max_tokens(body: dict[str, Any]) -> int | None:
+    """`max_completion_tokens` (what current OpenAI SDKs send) or the older `max_tokens`."""
+    newer = optional_int(body, "max_completion_tokens", 1, MAX_TOKENS)
+    older = optional_int(body, "max_tokens", 1, MAX_TOKENS)
+    if newer is not None and older is not None and newer != older:
+        raise InvalidRequest(
+            "Set 'max_completion_tokens' or 'max_tokens', not both with different values.",
+            param="max_tokens",
+            code="invalid_value",
+        )
+    return newer if newer is not None else older
+
+
+def _refuse_unsupported(body: dict[str, Any]) -> None:
+    for name, off in UNSUPPORTED.items():
+        if name in body and body[name] not in off:
+            raise InvalidRequest(
+                f"'{name}' is not supported by this server.", param=name, code="unsupported_parameter"
+            )
+    response_format = body.get("response_format")
+    if response_format is not None and response_format != {"type": "text"}:
+        raise InvalidRequest(
+            "Only 'response_format': {'type': 'text'} is supported.",
+            param="response_format",
+            code="unsupported_parameter",
+        )
+
+
 def parse_chat_params(body: dict[str, Any]) -> ChatParams:
+    _refuse_unsupported(body)
     stream_options = body.get("stream_options")
     if stream_options is not None and not isinstance(stream_options, dict):
-        raise InvalidRequest("'stream_options' must be an object.", param="stream_options")
+        raise InvalidRequest(
+            "'stream_options' must be an object.", param="stream_options", code="invalid_type"
+        )
     sampling = SamplingOptions(
         temperature=optional_number(body, "temperature", 0, 2),
         top_p=optional_number(body, "top_p", 0, 1),
-        max_tokens=optional_int(body, "max_tokens", 1, 32768),
+        max_tokens=_max_tokens(body),
         n=optional_int(body, "n", 1, 10) or 1,
         stop=_stop(body),
         presence_penalty=optional_number(body, "presence_penalty", -2, 2) or 0.0,
@@ -125,6 +178,32 @@ def parse_chat_params(body: dict[str, Any]) -> ChatParams:
         stream=bool(optional_bool(body, "stream")),
         include_usage=bool(optional_bool(stream_options or {}, "include_usage")),
     )
+
+
+async def _unless_disconnected(request: Request, work: Awaitable[T]) -> tuple[bool, T | None]:
+    """Await `work`, cancelling it if the client disconnects first: (finished, result).
+
+    Only for the time before a response starts; a started stream is watched by Starlette's
+    StreamingResponse. The body is already read, so the next ASGI message is the disconnect.
+    """
+    results: list[T] = []
+    failures: list[Exception] = []
+    async with anyio.create_task_group() as group:
+        group.start_soon(_cancel_on_disconnect, request, group.cancel_scope)
+        try:
+            results.append(await work)
+        except Exception as exc:  # re-raised below as it is: the task group would wrap it
+            failures.append(exc)
+        group.cancel_scope.cancel()
+    if failures:
+        raise failures[0]
+    return (True, results[0]) if results else (False, None)
+
+
+async def _cancel_on_disconnect(request: Request, scope: anyio.CancelScope) -> None:
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+    scope.cancel()
 
 
 async def create_chat_completion(request: Request) -> Response:
@@ -142,21 +221,27 @@ async def create_chat_completion(request: Request) -> Response:
     completion_id = "chatcmpl-" + request_id_of(request).removeprefix("req_")
     created = int(time.time())
     events = aiter(engine.generate(chat_request))
-    # Pull the first event before answering, so errors such as context_length_exceeded still
-    # become a proper status instead of a broken stream.
     try:
-        first = await anext(events)
+        # Pull the first event before answering, so errors such as context_length_exceeded
+        # still become a proper status instead of a broken stream.
+        finished, first = await _unless_disconnected(request, anext(events))
+        if finished and not params.stream:
+            finished, collected = await _unless_disconnected(
+                request, _collect(first, events, params.sampling.n)  # type: ignore[arg-type]
+            )
     except BaseException:
         with anyio.CancelScope(shield=True):
             await events.aclose()
         raise
+    if not finished:
+        with anyio.CancelScope(shield=True):
+            await events.aclose()  # aborts the request in the engine
+        return Response(status_code=CLIENT_CLOSED)
 
     if not params.stream:
-        try:
-            choices, totals = await _collect(first, events, params.sampling.n)
-        finally:
-            with anyio.CancelScope(shield=True):
-                await events.aclose()
+        with anyio.CancelScope(shield=True):
+            await events.aclose()
+        choices, totals = collected  # type: ignore[misc]
         usage.tokens_in, usage.tokens_out = totals.prompt_tokens, totals.completion_tokens
         return JSONResponse(
             {
@@ -198,6 +283,9 @@ async def create_chat_completion(request: Request) -> Response:
                                   "finish_reason": event.finish_reason}])
                 event = await anext(events, None)
             yield "data: [DONE]\n\n"
+        except KaiError as exc:
+            # Too late for a status: tell the client in the stream, as OpenAI does.
+            yield f"data: {json.dumps(exc.body(), ensure_ascii=False)}\n\n"
         finally:
             # Client gone or stream done: closing the iterator aborts the engine's request.
             with anyio.CancelScope(shield=True):
@@ -213,7 +301,7 @@ async def create_chat_completion(request: Request) -> Response:
 async def _collect(
     first: ChatEvent, events: AsyncIterator[ChatEvent], n: int
 ) -> tuple[list[dict[str, Any]], ChatUsage]:
-    texts = [[] for _ in range(n)]  # type: list[list[str]]
+    texts: list[list[str]] = [[] for _ in range(n)]
     finish: list[str | None] = [None] * n
     totals = ChatUsage(0, 0)
     event: ChatEvent | None = first
