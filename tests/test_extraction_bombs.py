@@ -273,6 +273,20 @@ def test_parse_time_budget_stops_a_long_csv() -> None:
     assert time.monotonic() - started < 5
 
 
+def test_ppt_whose_sector_chain_loops_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Zeroing the end of the directory and the start of the FAT (found by fuzzing) sends
+    catppt round a sector loop forever; it is killed after CATPPT_TIMEOUT_S (1 s here)."""
+    from kai_local.documents.extract import slides
+    from tests.test_extraction import ppt_bytes
+
+    monkeypatch.setattr(slides, "CATPPT_TIMEOUT_S", 1.0)
+    data = bytearray(ppt_bytes(["Hallo", "Welt"]))
+    fat = 512 + 2 * 4096 + 512  # header, two 4 KiB streams, one directory sector
+    data[fat - 35: fat + 122] = bytes(157)
+    error = refused_quickly(bytes(data), "schleife.ppt", seconds=4)
+    assert (error.status, error.code) == (400, "corrupt_file")
+
+
 @pytest.mark.anyio
 async def test_event_loop_keeps_running_during_ocr() -> None:
     """Extraction in the CPU pool (as the route runs it) leaves the loop free: a 20 ms ticker

@@ -5,8 +5,8 @@ text frames, tables as ' | ' rows, then the speaker notes.
 
 PPT (PowerPoint 97-2003 binary): no maintained Python library reads it, and LibreOffice or
 Apache Tika would add hundreds of MB for one format. catppt (Debian's catdoc; small C, reads the
-record stream directly) does, in a subprocess with the parse deadline as its timeout, so a crash
-or a hang on a hostile file stays outside the server. It needs a file path (its stdin mode
+record stream directly) does, in a subprocess bounded in time and output, so a crash or a hang
+on a hostile file stays outside the server. It needs a file path (its stdin mode
 crashes in Debian's 0.95 build), so the upload goes to a private temporary file. catppt ends
 each slide with a form feed. olefile checks the container first: the "PowerPoint Document"
 stream must exist, and the "Current User" header token says whether the file is encrypted
@@ -19,6 +19,7 @@ import io
 import struct
 import subprocess
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 from typing import Any, Iterator
@@ -44,6 +45,8 @@ from kai_local.documents.ocr import OcrEngine
 from kai_local.errors import ServiceUnavailable
 
 _ENCRYPTED_TOKEN = 0xF3D1C4DF  # CurrentUserAtom.headerToken of an encrypted presentation
+# catppt reads a 25 MB presentation in well under a second; longer means a loop in a damaged file.
+CATPPT_TIMEOUT_S = 15.0
 
 
 def extract_pptx(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline: Deadline) -> ExtractedDocument:
@@ -104,25 +107,50 @@ def extract_ppt(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline:
                 raise corrupt("PPT", "it has no PowerPoint Document stream")
     except (OSError, ValueError, struct.error) as exc:
         raise corrupt("PPT", exc) from exc
-    remaining = deadline.remaining()
-    if remaining <= 0:
-        raise deadline.exceeded()
-    try:
-        with tempfile.TemporaryDirectory(prefix="kai-ppt-") as folder:
-            path = Path(folder) / "upload.ppt"
-            path.write_bytes(data)
-            done = subprocess.run(["catppt", "-d", "utf-8", str(path)], capture_output=True,
-                                  stdin=subprocess.DEVNULL, timeout=remaining, check=False)
-    except subprocess.TimeoutExpired as exc:
-        raise deadline.exceeded() from exc
-    except FileNotFoundError as exc:
-        raise ServiceUnavailable("PPT support is not installed (catppt, Debian package catdoc)",
-                                 code="ppt_unavailable") from exc
-    if done.returncode != 0:  # a negative code is a signal: catppt crashed on this file
-        raise corrupt("PPT", done.stderr.decode("utf-8", "replace").strip() or f"catppt exit {done.returncode}")
-    slides = done.stdout.decode("utf-8", "replace").split("\f")
+    text = _run_catppt(data, deadline)
+    slides = text.split("\f")
     if slides and not slides[-1].strip():
         slides.pop()  # catppt closes the last slide with a form feed too
     check_page_count(len(slides), limits)
     pages = [clean(slide) for slide in slides] or [""]
     return ExtractedDocument(pages=pages, extraction_method="ppt_parser", used_ocr=False, page_count=len(pages))
+
+
+def _run_catppt(data: bytes, deadline: Deadline) -> str:
+    """catppt's output for `data`, bounded in time (CATPPT_TIMEOUT_S and the parse deadline)
+    and in size (output goes to a file that may not outgrow a few times the input): a damaged
+    FAT can send catppt round a sector loop forever, silently or printing."""
+    budget = min(deadline.remaining(), CATPPT_TIMEOUT_S)
+    if budget <= 0:
+        raise deadline.exceeded()
+    max_output = 4 * len(data) + 65536
+    with tempfile.TemporaryDirectory(prefix="kai-ppt-") as folder:
+        path, out_path, err_path = (Path(folder) / name for name in ("upload.ppt", "out.txt", "err.txt"))
+        path.write_bytes(data)
+        with out_path.open("wb") as out, err_path.open("wb") as err:
+            try:
+                process = subprocess.Popen(["catppt", "-d", "utf-8", str(path)], stdin=subprocess.DEVNULL,
+                                           stdout=out, stderr=err)
+            except FileNotFoundError as exc:
+                raise ServiceUnavailable("PPT support is not installed (catppt, Debian package catdoc)",
+                                         code="ppt_unavailable") from exc
+            ends = time.monotonic() + budget
+            try:
+                while process.poll() is None:
+                    if time.monotonic() > ends:
+                        if budget < CATPPT_TIMEOUT_S:
+                            raise deadline.exceeded()
+                        raise corrupt("PPT", f"catppt did not finish within {CATPPT_TIMEOUT_S:g} s")
+                    if out_path.stat().st_size > max_output:
+                        raise corrupt("PPT", "catppt's output outgrew the file (a damaged container)")
+                    time.sleep(0.01)
+            finally:
+                if process.poll() is None:
+                    process.kill()
+                    process.wait()
+        if process.returncode != 0:  # a negative code is a signal: catppt crashed on this file
+            detail = err_path.read_bytes().decode("utf-8", "replace").strip()[:300]
+            raise corrupt("PPT", detail or f"catppt exit {process.returncode}")
+        if out_path.stat().st_size > max_output:
+            raise corrupt("PPT", "catppt's output outgrew the file (a damaged container)")
+        return out_path.read_bytes().decode("utf-8", "replace")
