@@ -158,7 +158,7 @@ def main() -> None:
         baseline = "pdfplumber alone" if name == "text PDF" else "tesseract CLI alone"
         cer = ["", ""]
         if name != "text PDF":
-            cer = [f"{statistics.mean(char_error_rate(t, p) for t, p in zip(truth, outputs[name][side])):.3f}"
+            cer = [f"{statistics.mean(char_error_rate(t, p) for t, p in zip(truth, outputs[name][side], strict=False)):.3f}"
                    for side in ("ours", "base")]
         print(f"| {name} | {pages} | {pages / ours_s:.2f} | {baseline} | {pages / base_s:.2f} | "
               f"{base_s / ours_s:.2f} | {cer[0]} | {cer[1]} |")

@@ -14,7 +14,6 @@ from dataclasses import replace
 from typing import Callable
 
 import anyio
-import docx
 import openpyxl
 import pikepdf
 import pptx
