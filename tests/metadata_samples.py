@@ -12,16 +12,21 @@ from __future__ import annotations
 
 import functools
 import io
+import json
 import math
+import re
 import struct
 import subprocess
 import tempfile
 import uuid
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 from PIL import Image, ImageCms
+
+from kai_local.documents import filetypes as ft
 from PIL.PngImagePlugin import PngInfo
 
 SECRETS = ("Jane Doe", "JDoe", "Example Ltd", "SecretCam", "SN-4711-0815", "Wien Favoriten",
@@ -409,3 +414,68 @@ def rich_xls() -> bytes:
     return _ole({"Workbook": _biff8_workbook("Jane Doe"),
                  "\x05SummaryInformation": summary,
                  "\x05DocumentSummaryInformation": document_summary})
+
+
+# --- checks shared by the tests and the benchmark ------------------------------------------
+
+# Independent of the service's allowlist: tag names that identify a person, device, place,
+# time or tool, and groups that are metadata through and through.
+IDENTIFYING_NAME = re.compile(
+    r"Author|Creator|Artist|Copyright|^Make$|^Model$|Serial|GPS|Date|Comment|Software|Producer|"
+    r"Company|Manager|LastModifiedBy|Title|Subject|Keywords|Description|By-line|City|Thumbnail|"
+    r"Owner|DocumentID|InstanceID|HostComputer|DocumentName|Application|Rights|Project|"
+    r"Classification|Template|TotalEditTime|RevisionNumber|Lens|Firmware")
+IDENTIFYING_GROUPS = ("XMP", "IPTC", "ICC", "MakerNotes", "GPS", "Olympus", "Photoshop", "XML",
+                      "PrintIM", "FlashPix")
+IGNORED_GROUPS = ("System", "ExifTool")
+
+
+def exiftool_json(data: bytes, suffix: str, tmp: Path) -> dict[str, Any]:
+    path = tmp / f"check{suffix}"
+    path.write_bytes(data)
+    out = subprocess.run(["exiftool", "-a", "-G1", "-j", "-n", str(path)], capture_output=True,
+                         timeout=60, check=False)
+    return json.loads(out.stdout)[0]
+
+
+def identifying_tags(tags: dict[str, Any]) -> list[str]:
+    found = []
+    for key, value in tags.items():
+        group, _, name = key.rpartition(":")
+        if not group or group in IGNORED_GROUPS:
+            continue
+        if group == "ZIP":
+            if name == "ZipModifyDate" and value != "1980:01:01 00:00:00":
+                found.append(key)
+            continue
+        if group == "FlashPix" and name == "CodePage":
+            continue
+        if group.startswith(IDENTIFYING_GROUPS) or IDENTIFYING_NAME.search(name):
+            found.append(key)
+    return found
+
+
+def decompressed(data: bytes) -> bytes:
+    """Everything a reader could get at: ZIP members, PDF objects and decoded streams."""
+    kind = ft.detect(data)
+    if kind in (ft.DOCX, ft.XLSX, ft.PPTX):
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        return data + b"".join(archive.read(n) for n in archive.namelist())
+    if kind == ft.PDF:
+        chunks = [data]
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            for obj in pdf.objects:
+                if isinstance(obj, pikepdf.Stream):
+                    try:
+                        chunks.append(bytes(obj.read_bytes()))
+                    except pikepdf.PdfError:
+                        chunks.append(bytes(obj.read_raw_bytes()))
+                chunks.append(repr(obj).encode("utf-8", "replace"))
+        return b"".join(chunks)
+    return data
+
+
+def planted(data: bytes) -> list[str]:
+    content = decompressed(data)
+    return [s for s in SECRETS
+            if s.encode() in content or s.encode("utf-16-le") in content]

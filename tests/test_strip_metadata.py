@@ -7,10 +7,11 @@ file opening in its library, and pixels / text unchanged."""
 from __future__ import annotations
 
 import io
-import json
 import posixpath
 import re
 import subprocess
+import sys
+import time
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -32,74 +33,12 @@ from kai_local.documents.metadata import ExifTool, MetadataStripper
 from kai_local.errors import KaiError
 from tests import metadata_samples as samples
 from tests.conftest import TESTDATA, Gateway, echo_settings, running_gateway
+from tests.metadata_samples import decompressed, exiftool_json, identifying_tags, planted
 
 pytestmark = [pytest.mark.anyio,
               pytest.mark.filterwarnings("ignore:Workbook contains no stylesheet")]  # mat2's xlsx
 METADATA = TESTDATA / "metadata"
 URL = "/documents/strip-metadata"
-
-# Independent of the service's allowlist: tag names that identify a person, device, place,
-# time or tool, and groups that are metadata through and through.
-IDENTIFYING_NAME = re.compile(
-    r"Author|Creator|Artist|Copyright|^Make$|^Model$|Serial|GPS|Date|Comment|Software|Producer|"
-    r"Company|Manager|LastModifiedBy|Title|Subject|Keywords|Description|By-line|City|Thumbnail|"
-    r"Owner|DocumentID|InstanceID|HostComputer|DocumentName|Application|Rights|Project|"
-    r"Classification|Template|TotalEditTime|RevisionNumber|Lens|Firmware")
-IDENTIFYING_GROUPS = ("XMP", "IPTC", "ICC", "MakerNotes", "GPS", "Olympus", "Photoshop", "XML",
-                      "PrintIM", "FlashPix")
-IGNORED_GROUPS = ("System", "ExifTool")
-
-
-def exiftool_json(data: bytes, suffix: str, tmp: Path) -> dict[str, Any]:
-    path = tmp / f"check{suffix}"
-    path.write_bytes(data)
-    out = subprocess.run(["exiftool", "-a", "-G1", "-j", "-n", str(path)], capture_output=True,
-                         timeout=60, check=False)
-    return json.loads(out.stdout)[0]
-
-
-def identifying_tags(tags: dict[str, Any]) -> list[str]:
-    found = []
-    for key, value in tags.items():
-        group, _, name = key.rpartition(":")
-        if not group or group in IGNORED_GROUPS:
-            continue
-        if group == "ZIP":
-            if name == "ZipModifyDate" and value != "1980:01:01 00:00:00":
-                found.append(key)
-            continue
-        if group == "FlashPix" and name == "CodePage":
-            continue
-        if group.startswith(IDENTIFYING_GROUPS) or IDENTIFYING_NAME.search(name):
-            found.append(key)
-    return found
-
-
-def decompressed(data: bytes) -> bytes:
-    """Everything a reader could get at: ZIP members, PDF objects and decoded streams."""
-    kind = ft.detect(data)
-    if kind in (ft.DOCX, ft.XLSX, ft.PPTX):
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        return data + b"".join(archive.read(n) for n in archive.namelist())
-    if kind == ft.PDF:
-        chunks = [data]
-        with pikepdf.open(io.BytesIO(data)) as pdf:
-            for obj in pdf.objects:
-                if isinstance(obj, pikepdf.Stream):
-                    try:
-                        chunks.append(bytes(obj.read_bytes()))
-                    except pikepdf.PdfError:
-                        chunks.append(bytes(obj.read_raw_bytes()))
-                chunks.append(repr(obj).encode("utf-8", "replace"))
-        return b"".join(chunks)
-    return data
-
-
-def planted(data: bytes) -> list[str]:
-    content = decompressed(data)
-    return [s for s in samples.SECRETS
-            if s.encode() in content or s.encode("utf-16-le") in content]
-
 
 # ---------------------------------------------------------------- fixtures
 
@@ -513,3 +452,32 @@ async def test_settings_reach_the_exiftool_pool(tmp_path: Path) -> None:
         stripper = gateway.services.metadata
         assert stripper is not None
         assert (stripper.exiftool.timeout_s, stripper.exiftool.processes) == (7.5, 3)
+
+
+def test_exiftool_does_not_outlive_a_killed_server() -> None:
+    """exiftool -stay_open ignores a closed stdin; the kernel must kill it when we die."""
+    script = (
+        "import glob, os\n"
+        "from kai_local.documents.metadata import ExifTool\n"
+        "tool = ExifTool()\n"
+        "tool.execute(['-ver'])\n"
+        "children = [c for f in glob.glob('/proc/self/task/*/children') for c in open(f).read().split()]\n"
+        "print(' '.join(children), flush=True)\n"
+        "os.kill(os.getpid(), 9)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[1], timeout=60)
+    pids = [int(p) for p in out.stdout.split()]
+    assert pids, out.stderr
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(_running(p) for p in pids):
+        time.sleep(0.05)
+    assert not any(_running(p) for p in pids)
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"

@@ -7,14 +7,18 @@ deadline: a process that misses it is killed and replaced, and the caller gets `
 
 from __future__ import annotations
 
+import ctypes
 import itertools
 import json
 import os
 import queue
 import selectors
 import shutil
+import signal
 import subprocess
+import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -50,6 +54,17 @@ def parse_tags(pairs: list[tuple[str, object]]) -> list[Tag]:
     return tags
 
 
+# exiftool in -stay_open mode does not exit when its stdin closes (it polls), so a server that
+# is killed would leave it running: on Linux the kernel kills it when its parent goes.
+_PR_SET_PDEATHSIG = 1
+_prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
+
+
+def _die_with_parent() -> None:
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 class _Process:
     """One `exiftool -stay_open True -@ -` process."""
 
@@ -60,6 +75,7 @@ class _Process:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             start_new_session=True,  # a Ctrl-C to the server must not reach it mid-command
+            preexec_fn=_die_with_parent,
         )
         self.sequence = itertools.count(1)
 
@@ -71,7 +87,7 @@ class _Process:
         marker = f"{{ready{number}}}"
         lines = [*args, "-echo4", marker, f"-execute{number}"]
         if any("\n" in arg for arg in lines):
-            raise ValueError("exiftool arguments cannot contain newlines")
+            raise StripFailed("a file name or tag cannot be passed to exiftool")
         assert self.popen.stdin is not None and self.popen.stdout is not None
         assert self.popen.stderr is not None
         self.popen.stdin.write(("\n".join(lines) + "\n").encode("utf-8"))
@@ -127,6 +143,9 @@ class ExifTool:
         self._idle: queue.LifoQueue[_Process] = queue.LifoQueue()
         self.processes = processes
         self._closed = False
+        # The parent-death signal fires when the *thread* that forked the child ends, and the
+        # CPU pool's threads come and go: fork from one thread that lives as long as the pool.
+        self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="exiftool-spawn")
 
     def available(self) -> bool:
         return shutil.which(self.executable) is not None
@@ -165,7 +184,8 @@ class ExifTool:
             try:
                 self._idle.get_nowait().close()
             except queue.Empty:
-                return
+                break
+        self._spawner.shutdown(wait=False)
 
     def _checkout(self) -> _Process:
         if self._closed:
@@ -179,7 +199,7 @@ class ExifTool:
             pass
         if not self.available():
             raise ToolMissing("exiftool is not installed (Debian package libimage-exiftool-perl)")
-        return _Process(self.executable)
+        return self._spawner.submit(_Process, self.executable).result()
 
     def _checkin(self, process: _Process, healthy: bool) -> None:
         # Keep at most `processes` idle; a process that timed out or broke is not reused.

@@ -15,6 +15,7 @@ mandatory resolution tags next to it).
 from __future__ import annotations
 
 import io
+import re
 import tempfile
 from pathlib import Path
 
@@ -29,6 +30,7 @@ EXIFTOOL_TYPES = {
     filetypes.JPEG: "jpg", filetypes.PNG: "png", filetypes.TIFF: "tif", filetypes.WEBP: "webp",
     filetypes.GIF: "gif",  # only inside office documents; not accepted on its own (see service)
 }
+_TAG_NAME = re.compile(r"[A-Za-z0-9_]+")  # what may go into an exiftool option as a tag name
 # Largest BMP we decode to compare pixels (an RLE bitmap can expand far beyond its size).
 MAX_BMP_PIXELS = 64_000_000
 
@@ -39,7 +41,8 @@ def strip_args(kind: str, before: list[Tag]) -> list[str]:
     if kind == filetypes.TIFF:
         # IFD0 survives -all= in a TIFF: delete its identifying entries by name.
         args += [f"-{t.family1}:{t.name}=" for t in before
-                 if t.family0 == "EXIF" and t.family1.startswith("IFD") and is_identifying(t)]
+                 if t.family0 == "EXIF" and t.family1.startswith("IFD") and is_identifying(t)
+                 and _TAG_NAME.fullmatch(t.family1 + t.name)]
     else:
         orientation = next((t.value for t in before if t.family1 == "IFD0"
                             and t.name == "Orientation"), None)

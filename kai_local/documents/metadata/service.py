@@ -137,5 +137,6 @@ def _charset(data: bytes) -> str:
 
 def _shown(filename: str) -> str:
     """The name as sent, safe to put in a message: no control characters, bounded length."""
-    clean = "".join(c for c in filename if c.isprintable())
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]  # not the client's folders
+    clean = "".join(c for c in name if c.isprintable())
     return clean if len(clean) <= 120 else clean[:117] + "..."
