@@ -264,6 +264,24 @@ def test_ocr_time_budget_kills_tesseract() -> None:
     assert time.monotonic() - started < 4
 
 
+def test_ocr_time_does_not_count_against_the_parse_budget() -> None:
+    """Three scanned pages, OCR 0.4 s each (an engine that only sleeps: the budgets are the
+    subject here): a 0.6 s parse budget is enough, a 1.0 s OCR budget is not."""
+    from tests.test_extraction import scanned_pdf
+
+    class SlowOcr:
+        def image_to_text(self, image: Image.Image, languages: str) -> str:
+            time.sleep(0.4)
+            return "Seite"
+
+    scan = scanned_pdf(text_pdf([["Eins"], ["Zwei"], ["Drei"]]), dpi=50)
+    doc = extract_document(scan, "scan.pdf", replace(LIMITS, parse_timeout_s=0.6), SlowOcr())
+    assert doc.pages == ["Seite"] * 3
+    with pytest.raises(KaiError) as caught:
+        extract_document(scan, "scan.pdf", replace(LIMITS, ocr_timeout_s=1.0), SlowOcr())
+    assert (caught.value.status, caught.value.code) == (413, "ocr_timeout")
+
+
 def test_parse_time_budget_stops_a_long_csv() -> None:
     rows = "".join(f"{n};Jörg Weißmüller;Hauptstraße {n}\n" for n in range(300_000)).encode()
     started = time.monotonic()

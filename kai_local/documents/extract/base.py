@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import time
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Iterator
 
 from kai_local.errors import InvalidRequest, PayloadTooLarge
 
@@ -18,7 +20,7 @@ class ExtractionLimits:
     max_unzipped_bytes: int = 200 * 2**20  # all members of a DOCX/XLSX/PPTX together
     ocr_timeout_s: float = 120.0  # OCR time for the whole document
     max_zip_members: int = 10_000
-    parse_timeout_s: float = 120.0  # non-OCR parsing time for the whole document
+    parse_timeout_s: float = 120.0  # parsing time for the whole document, OCR not counted
     ocr_dpi: int = 300  # resolution at which PDF pages without a text layer are rendered for OCR
     ocr_languages: str = "deu+eng"  # tesseract language codes, '+'-joined
 
@@ -50,6 +52,15 @@ class Deadline:
     def check(self) -> None:
         if self.remaining() <= 0:
             raise self.exceeded()
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Time spent inside does not count (the parse budget leaves OCR to the OCR budget)."""
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            self._end += time.monotonic() - started
 
     def exceeded(self) -> PayloadTooLarge:
         return PayloadTooLarge(

@@ -82,7 +82,7 @@ def extract_pdf(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline:
                 for index, page in enumerate(parsed.pages):
                     deadline.check()
                     try:
-                        text, ocr_used = _page_text(page, index, rendered, limits, ocr, ocr_deadline)
+                        text, ocr_used = _page_text(page, index, rendered, limits, ocr, ocr_deadline, deadline)
                     finally:
                         page.close()
                     pages.append(clean(_SPACED_DIAERESIS.sub(_umlaut, text)))
@@ -135,14 +135,16 @@ def _plumber_document(data: bytes) -> Iterator[pdfplumber.PDF]:
 
 
 def _page_text(page: Page, index: int, rendered: pypdfium2.PdfDocument, limits: ExtractionLimits,
-               ocr: OcrEngine, ocr_deadline: Deadline) -> tuple[str, bool]:
-    """The page's text, and whether OCR produced (part of) it."""
+               ocr: OcrEngine, ocr_deadline: Deadline, deadline: Deadline) -> tuple[str, bool]:
+    """The page's text, and whether OCR produced (part of) it. Rendering and OCR do not count
+    against the parse budget (OCR has its own)."""
     unreadable = _unreadable(page.chars)
     if unreadable or _blank_chars(page.chars) < MIN_TEXT_CHARS:
         if not (unreadable or page.images or page.curves):
             return page.extract_text(), False  # a blank or nearly blank page: nothing to read
-        image = _render(rendered, index, limits)
-        return ocr_page(ocr, image, limits.ocr_languages, ocr_deadline), True
+        with deadline.paused():
+            image = _render(rendered, index, limits)
+            return ocr_page(ocr, image, limits.ocr_languages, ocr_deadline), True
 
     blocks: list[tuple[float, str]] = []  # (top, text) in reading order
     text_page: Any = page
@@ -157,10 +159,11 @@ def _page_text(page: Page, index: int, rendered: pypdfium2.PdfDocument, limits: 
     for line in text_page.extract_text_lines(return_chars=False):
         blocks.append((line["top"], line["text"]))
     if blank_images:
-        image = _render(rendered, index, limits)
-        for bbox in blank_images:
-            crop = _crop(image, page, bbox)
-            blocks.append((bbox[1], ocr_page(ocr, crop, limits.ocr_languages, ocr_deadline)))
+        with deadline.paused():
+            image = _render(rendered, index, limits)
+            for bbox in blank_images:
+                crop = _crop(image, page, bbox)
+                blocks.append((bbox[1], ocr_page(ocr, crop, limits.ocr_languages, ocr_deadline)))
     blocks.sort(key=lambda block: block[0])
     return "\n".join(text for _, text in blocks), bool(blank_images)
 
