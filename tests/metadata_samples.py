@@ -292,7 +292,24 @@ def rich_xlsx(tmp: Path) -> bytes:
     sheet["A1"].comment = Comment("Bitte prüfen", "Jane Doe")
     out = io.BytesIO()
     workbook.save(out)
-    return _with_properties(out.getvalue(), tmp)
+    # What Excel adds: the folder it was saved in, a revision id, the people of threaded comments.
+    source = zipfile.ZipFile(io.BytesIO(out.getvalue()))
+    book = source.read("xl/workbook.xml").decode().replace("<workbookPr/>", (
+        '<workbookPr/><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-'
+        'compatibility/2006"><mc:Choice Requires="x15"><x15ac:absPath xmlns:x15ac="http://schemas'
+        '.microsoft.com/office/spreadsheetml/2010/11/ac" url="C:\\Users\\JDoe\\Geheimprojekt\\"/>'
+        '</mc:Choice></mc:AlternateContent><xr:revisionPtr xmlns:xr="http://schemas.microsoft.com/'
+        'office/spreadsheetml/2014/revision" revIDLastSave="3" documentId="13_ncr:1_{JDoe-0815}"/>'))
+    persons = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><personList xmlns="http://'
+               'schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments"><person '
+               'displayName="Jane Doe" id="{11111111-2222-3333-4444-555555555555}" '
+               'userId="jane.doe@example.org" providerId="AD"/></personList>')
+    data = add_parts(
+        out.getvalue(), {"xl/workbook.xml": book.encode(), "xl/persons/person.xml": persons.encode()},
+        {"xl/_rels/workbook.xml.rels": [("rIdX9", "http://schemas.microsoft.com/office/2017/10/"
+                                         "relationships/person", "persons/person.xml")]},
+        {"xl/persons/person.xml": "application/vnd.ms-excel.person+xml"})
+    return _with_properties(data, tmp)
 
 
 def rich_pptx(tmp: Path) -> bytes:
@@ -312,10 +329,17 @@ def rich_pptx(tmp: Path) -> bytes:
     authors = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><p:cmAuthorLst xmlns:p="http://'
                'schemas.openxmlformats.org/presentationml/2006/main"><p:cmAuthor id="0" name="Jane Doe" '
                'initials="JDoe" lastIdx="1" clrIdx="0"/></p:cmAuthorLst>')
+    modern = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><p188:authorLst xmlns:p188='
+              '"http://schemas.microsoft.com/office/powerpoint/2018/8/main"><p188:author id="{1}" '
+              'name="Jane Doe" initials="JDoe" userId="jane.doe@example.org" providerId="AD"/>'
+              '</p188:authorLst>')
     data = add_parts(
-        out.getvalue(), {"ppt/commentAuthors.xml": authors.encode()},
-        {"ppt/_rels/presentation.xml.rels": [("rIdC1", f"{R}/commentAuthors", "commentAuthors.xml")]},
-        {"ppt/commentAuthors.xml": "application/vnd.openxmlformats-officedocument.presentationml.commentAuthors+xml"},
+        out.getvalue(), {"ppt/commentAuthors.xml": authors.encode(), "ppt/authors.xml": modern.encode()},
+        {"ppt/_rels/presentation.xml.rels": [
+            ("rIdC1", f"{R}/commentAuthors", "commentAuthors.xml"),
+            ("rIdC2", "http://schemas.microsoft.com/office/2018/10/relationships/authors", "authors.xml")]},
+        {"ppt/commentAuthors.xml": "application/vnd.openxmlformats-officedocument.presentationml.commentAuthors+xml",
+         "ppt/authors.xml": "application/vnd.ms-powerpoint.authors+xml"},
     )
     return _with_properties(data, tmp)
 

@@ -203,7 +203,8 @@ EXPECTED_GROUPS = {
                    "PDF-Annotations", "Embedded-Images"},
     "brief.docx": {"docProps", "Thumbnail", "Comments", "Revisions", "People", "rsid",
                    "Orphan-Parts", "Embedded-Images"},
-    "tabelle.xlsx": {"docProps", "Thumbnail", "Comments", "Orphan-Parts"},
+    "tabelle.xlsx": {"docProps", "Thumbnail", "Comments", "Orphan-Parts", "People", "File-Path",
+                     "Document-IDs"},
     "folien.pptx": {"docProps", "Thumbnail", "Comments", "Embedded-Images"},
     "alt.xls": {"SummaryInformation", "DocumentSummaryInformation", "WriteAccess"},
 }
@@ -339,6 +340,7 @@ ERRORS = [
     ("random bytes named .jpg", "photo.jpg", lambda r: bytes(range(256)) * 40, 400, "metadata_stripping_failed"),
     ("word 97 .doc", "brief.doc", lambda r: _ole_doc(), 415, "unsupported_file_type"),
     ("gif", "anim.gif", lambda r: (METADATA / "dirty.gif").read_bytes(), 415, "unsupported_file_type"),
+    ("svg", "logo.svg", lambda r: b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><metadata>Jane Doe</metadata></svg>', 415, "unsupported_file_type"),
     ("zip that is no office file", "archive.zip", lambda r: _zip_of({"a.txt": b"x"}), 415, "unsupported_file_type"),
     ("truncated pdf", "befund.pdf", lambda r: r["befund.pdf"][: len(r["befund.pdf"]) // 2], 400, "metadata_stripping_failed"),
     ("truncated docx", "brief.docx", lambda r: r["brief.docx"][:5000], 400, "metadata_stripping_failed"),

@@ -28,9 +28,10 @@ def ordered(labels: set[str] | list[str] | tuple[str, ...]) -> tuple[str, ...]:
     """Group labels in a stable, readable order: the well-known ones first."""
     known = ("EXIF", "GPS", "MakerNotes", "IPTC", "XMP", "ICC", "Photoshop", "Comment",
              "PNG-Text", "Thumbnail", "PDF-Info", "PDF-ID", "PDF-Revisions", "PDF-PieceInfo",
-             "PDF-Annotations", "docProps", "Comments", "Revisions", "People", "rsid",
-             "Document-IDs", "Template", "customXml", "PrinterSettings", "Orphan-Parts",
-             "Embedded-Images", "Embedded-Documents", "ZIP-Timestamps", "SummaryInformation",
-             "DocumentSummaryInformation", "WriteAccess", "OLE-Timestamps")
+             "PDF-Annotations", "PDF-Attachments", "docProps", "Comments", "Revisions",
+             "People", "rsid", "Document-IDs", "File-Path", "Template", "customXml",
+             "Sensitivity-Labels", "PrinterSettings", "Orphan-Parts", "Embedded-Images",
+             "Embedded-Documents", "ZIP-Timestamps", "SummaryInformation",
+             "DocumentSummaryInformation", "WriteAccess", "OLE-Timestamps", "Trailing-Data")
     unique = set(labels)
     return tuple(x for x in known if x in unique) + tuple(sorted(unique - set(known)))

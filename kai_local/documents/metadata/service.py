@@ -13,6 +13,7 @@ Blocking (exiftool, pikepdf, zip rewrites): call `strip` through `services.cpu_p
 
 from __future__ import annotations
 
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,8 @@ SUPPORTED_TYPES = frozenset({
     ft.WEBP, ft.BMP, ft.TXT,
 })
 _BINARY_TYPES = SUPPORTED_TYPES - ft.TEXT_TYPES
+_SVG_START = re.compile(rb"\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*(<!DOCTYPE[^>]*>\s*)?<svg[\s>]",
+                        re.S | re.I)
 _CONTAINERS = {ft.ZIP: {ft.DOCX, ft.XLSX, ft.PPTX}, ft.OLE: {ft.XLS}}
 
 
@@ -77,6 +80,10 @@ class MetadataStripper:
         if detected == ft.EMPTY:
             raise InvalidRequest(f"The file '{_shown(filename)}' is empty.", code="empty_file",
                                  param="file")
+        if detected in ft.TEXT_TYPES and _is_svg(data, filename):
+            raise UnsupportedMediaType(
+                f"Unsupported file type for '{_shown(filename)}' (image/svg+xml). Supported: PDF, "
+                "DOCX, PPTX, XLSX, XLS, CSV, JSON, PNG, JPEG, TIFF, WebP, BMP, TXT.", param="file")
         if detected in SUPPORTED_TYPES:
             if detected in ft.TEXT_TYPES and claimed in _BINARY_TYPES:
                 raise InvalidRequest(
@@ -123,6 +130,11 @@ class MetadataStripper:
 
     def close(self) -> None:
         self.exiftool.close()
+
+
+def _is_svg(data: bytes, filename: str) -> bool:
+    """SVG is text, but an image format with its own <metadata>: not returned as plain text."""
+    return filename.lower().endswith(".svg") or _SVG_START.match(data[:4096]) is not None
 
 
 def _charset(data: bytes) -> str:
