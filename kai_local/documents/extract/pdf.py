@@ -170,17 +170,26 @@ def _page_text(page: Page, index: int, rendered: pypdfium2.PdfDocument, limits: 
 
 def _unreadable(chars: list[dict[str, Any]]) -> bool:
     """Whether the text layer lost letters: glyphs pdfminer could not map to Unicode (it writes
-    them as '(cid:NN)') inside words (a font whose umlauts lack a mapping: 'J(cid:2)rg'), or
-    making up much of the page. A lone unmapped bullet at a line start does not count."""
-    unmapped = in_words = 0
+    them as '(cid:NN)') inside words of a font that does map its other letters (a subset whose
+    umlauts lack a mapping: 'J(cid:2)rg'), or making up much of the page. Unmapped symbols from
+    math or dingbat fonts next to a letter do not count."""
+    unmapped = 0
+    suspects: list[int] = []
+    letter_fonts: set[str] = set()
     for index, char in enumerate(chars):
-        if not char["text"].startswith("(cid:"):
-            continue
-        unmapped += 1
-        before = chars[index - 1]["text"] if index else ""
-        after = chars[index + 1]["text"] if index + 1 < len(chars) else ""
-        in_words += before.isalpha() or after.isalpha()
-    return in_words >= MIN_LOST_LETTERS or unmapped > MAX_UNMAPPED_SHARE * max(len(chars), 1)
+        if char["text"].startswith("(cid:"):
+            unmapped += 1
+            suspects.append(index)
+        elif char["text"].isalpha():
+            letter_fonts.add(char["fontname"])
+    if unmapped > MAX_UNMAPPED_SHARE * max(len(chars), 1):
+        return True
+    lost = 0
+    for index in suspects:
+        font = chars[index]["fontname"]
+        neighbours = chars[max(index - 1, 0): index] + chars[index + 1: index + 2]
+        lost += font in letter_fonts and any(n["text"].isalpha() and n["fontname"] == font for n in neighbours)
+    return lost >= MIN_LOST_LETTERS
 
 
 def _blank_chars(chars: list[dict[str, Any]]) -> int:
