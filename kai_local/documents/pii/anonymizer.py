@@ -23,7 +23,14 @@ from kai_local.documents.pii.findings import (
     resolve_overlaps,
 )
 from kai_local.documents.pii.lexicon import Lexicon
-from kai_local.documents.pii.nlp import LANGUAGES, build_nlp_engine, detect_language
+from kai_local.documents.pii.nlp import (
+    LANGUAGES,
+    BilingualSpacyNlpEngine,
+    NoContextEnhancer,
+    build_nlp_engine,
+    detect_language,
+    text_artifacts,
+)
 from kai_local.documents.pii.placeholders import PlaceholderMap, apply_placeholders
 from kai_local.documents.pii.recognizers import RECOGNIZERS
 from kai_local.documents.pii.types import PII_TYPES, entity_of, type_of
@@ -44,6 +51,7 @@ class Anonymized:
 class Anonymizer:
     def __init__(self, analyzer: AnalyzerEngine, anonymizer: AnonymizerEngine, lexicon: Lexicon) -> None:
         self.analyzer = analyzer
+        self.nlp_engine: BilingualSpacyNlpEngine = analyzer.nlp_engine  # type: ignore[assignment]
         self.anonymizer = anonymizer
         self.lexicon = lexicon
 
@@ -55,7 +63,10 @@ class Anonymizer:
             for recognizer in RECOGNIZERS:
                 registry.add_recognizer(recognizer(lexicon, language))
         analyzer = AnalyzerEngine(
-            registry=registry, nlp_engine=build_nlp_engine(), supported_languages=list(LANGUAGES)
+            registry=registry,
+            nlp_engine=build_nlp_engine(),
+            supported_languages=list(LANGUAGES),
+            context_aware_enhancer=NoContextEnhancer(),
         )
         return cls(analyzer, AnonymizerEngine(), lexicon)
 
@@ -80,8 +91,13 @@ class Anonymizer:
         for offset, chunk in _chunks(text, CHUNK_CHARS):
             if not chunk.strip():
                 continue
+            language = detect_language(chunk)
             results = self.analyzer.analyze(
-                chunk, language=detect_language(chunk), entities=entities, score_threshold=MIN_SCORE
+                chunk,
+                language=language,
+                entities=entities,
+                score_threshold=MIN_SCORE,
+                nlp_artifacts=text_artifacts(self.nlp_engine, chunk, language),
             )
             findings += [
                 Finding(type_of(r.entity_type), offset + r.start, offset + r.end, r.score) for r in results

@@ -83,19 +83,24 @@ def add_occurrences(text: str, findings: list[Finding], wanted: dict[str, str]) 
     """Each whole-word occurrence of a wanted value outside the findings becomes a finding."""
     if not wanted:
         return findings
-    pattern = re.compile(
-        r"(?<!\w)(?:" + "|".join(re.escape(v) for v in sorted(wanted, key=len, reverse=True)) + r")(?!\w)"
-    )
     mask = bytearray(len(text))
     for f in findings:
         mask[f.start : f.end] = b"\x01" * f.length
     added = []
-    for m in pattern.finditer(text):
-        if any(mask[m.start() : m.end()]):
-            continue
-        mask[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
-        added.append(Finding(wanted[m.group()], m.start(), m.end(), 0.8, "repeat"))
+    for value in sorted(wanted, key=len, reverse=True):  # longest first: "Max Mustermann" before "Max"
+        start = text.find(value)
+        while start != -1:
+            end = start + len(value)
+            whole_word = not (start > 0 and _is_word(text[start - 1])) and not (end < len(text) and _is_word(text[end]))
+            if whole_word and not any(mask[start:end]):
+                mask[start:end] = b"\x01" * len(value)
+                added.append(Finding(wanted[value], start, end, 0.8, "repeat"))
+            start = text.find(value, start + 1)
     return sorted(findings + added, key=lambda f: f.start)
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
 
 
 def add_repetitions(text: str, findings: list[Finding], lexicon: Lexicon) -> list[Finding]:

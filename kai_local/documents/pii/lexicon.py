@@ -41,8 +41,9 @@ def _split_gendered(job: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Lexicon:
-    first_names: frozenset[str]
+    first_names: frozenset[str]  # without everyday words ("Ernst", "Will")
     last_names: frozenset[str]
+    listed_names: frozenset[str]  # every first and last name of the lists, unfiltered
     not_names: frozenset[str]  # capitalised words that are never (part of) a name
     common_words: frozenset[str]  # lower-cased German and English everyday words
     towns: frozenset[str]
@@ -55,6 +56,7 @@ class Lexicon:
     countries: frozenset[str]
     vehicle_codes_at: frozenset[str]
     vehicle_codes_de: frozenset[str]
+    at_postcodes: dict[str, str]  # Austrian postcode -> post office town
 
     @classmethod
     def load(cls) -> Lexicon:
@@ -72,13 +74,15 @@ class Lexicon:
         lorem = {w.lower() for w in _faker_attr("faker.providers.lorem.de_DE", "word_list")}
         common = frozenset(lorem | {w.lower() for w in DE_STOP | EN_STOP})
         not_names = frozenset(data_lines("not_names.txt"))
+        listed = frozenset(first | last)
         # A first name that is also an everyday word ("Ernst", "Will") is no evidence alone.
         first = {n for n in first if n.lower() not in common and n not in not_names}
 
         towns: set[str] = set(data_lines("extra_towns.txt"))
         for locale in ("de_AT", "de_DE", "de_CH"):
             towns.update(_faker_attr(f"faker.providers.address.{locale}", "cities"))
-        towns.update(_austrian_post_offices())
+        at_postcodes = _austrian_post_offices()
+        towns.update(at_postcodes.values())
 
         occupations: set[str] = set()
         for job in _faker_attr("faker.providers.job.de_AT", "jobs"):
@@ -102,6 +106,7 @@ class Lexicon:
         return cls(
             first_names=frozenset(first),
             last_names=frozenset(last),
+            listed_names=listed,
             not_names=not_names,
             common_words=common,
             towns=frozenset(towns),
@@ -117,6 +122,7 @@ class Lexicon:
             countries=frozenset(countries),
             vehicle_codes_at=vehicle["AT"],
             vehicle_codes_de=vehicle["DE"],
+            at_postcodes=at_postcodes,
         )
 
     def is_name_token(self, token: str) -> bool:
@@ -126,9 +132,11 @@ class Lexicon:
         return token not in self.not_names and token.lower() not in self.common_words
 
 
-def _austrian_post_offices() -> set[str]:
-    """Town names of every Austrian post office, from python-stdnum's postal code table."""
+def _austrian_post_offices() -> dict[str, str]:
+    """Postcode -> town of every Austrian post office, from python-stdnum's postal code table
+    (read once here: stdnum's own lookup re-parses the table on every call)."""
     import stdnum.at
 
     path = Path(stdnum.at.__file__).parent / "postleitzahl.dat"
-    return set(re.findall(r'location="([^"]+)"', path.read_text(encoding="utf-8")))
+    text = path.read_text(encoding="utf-8")
+    return dict(re.findall(r'^(\d{4}) location="([^"]+)"', text, re.MULTILINE))

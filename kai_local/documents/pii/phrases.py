@@ -9,33 +9,36 @@ does not matter ("röm. kath." == "röm.kath.") and phrases never match inside a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     text: str
+    folded: str  # casefolded
     start: int
     end: int
 
 
 def tokenize(text: str) -> list[Token]:
-    return [Token(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text)]
+    return [Token(w := m.group(), w.casefold(), m.start(), m.end()) for m in TOKEN.finditer(text)]
 
 
 class PhraseMatcher:
     def __init__(self, phrases: Iterable[str], *, casefold: bool) -> None:
         self.casefold = casefold
-        self._buckets: dict[str, list[tuple[str, ...]]] = {}
+        # first token -> [(normalised tokens, exact tokens or None)], longest first. An acronym
+        # ("ALS", "TIA") keeps its case even in a case-insensitive list: "als" is a German word.
+        self._buckets: dict[str, list[tuple[tuple[str, ...], tuple[str, ...] | None]]] = {}
         for phrase in phrases:
-            words = tuple(self._norm(t.text) for t in tokenize(phrase))
+            tokens = tokenize(phrase)
+            words = tuple(self._norm(t.text) for t in tokens)
+            exact = tuple(t.text for t in tokens) if casefold and _is_acronym(phrase) else None
             if words:
-                self._buckets.setdefault(words[0], []).append(words)
+                self._buckets.setdefault(words[0], []).append((words, exact))
         for bucket in self._buckets.values():
-            bucket.sort(key=len, reverse=True)
+            bucket.sort(key=lambda entry: len(entry[0]), reverse=True)
 
     def _norm(self, word: str) -> str:
         return word.casefold() if self.casefold else word
@@ -43,14 +46,21 @@ class PhraseMatcher:
     def finditer(self, text: str, tokens: list[Token] | None = None) -> Iterator[tuple[int, int]]:
         """Non-overlapping (start, end) character spans of the longest phrase at each position."""
         tokens = tokenize(text) if tokens is None else tokens
-        norm = [self._norm(t.text) for t in tokens]
+        norm = [t.folded for t in tokens] if self.casefold else [t.text for t in tokens]
         i = 0
         while i < len(tokens):
-            for phrase in self._buckets.get(norm[i], ()):
+            for phrase, exact in self._buckets.get(norm[i], ()):
                 n = len(phrase)
-                if tuple(norm[i : i + n]) == phrase:
+                if tuple(norm[i : i + n]) == phrase and (
+                    exact is None or tuple(t.text for t in tokens[i : i + n]) == exact
+                ):
                     yield tokens[i].start, tokens[i + n - 1].end
                     i += n
                     break
             else:
                 i += 1
+
+
+def _is_acronym(phrase: str) -> bool:
+    letters = [c for c in phrase if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters) and len(letters) <= 6

@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from stdnum.at import postleitzahl
-
 from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, has_context, words
 
 STREET_SUFFIXES = (
@@ -103,12 +101,12 @@ class AddressRecognizer(RuleRecognizer):
             pc = m.group("pc")
             after_street = any(0 < m.start() - end <= 3 and text[end : m.start()].strip(" ,\n") == "" for end in street_ends)
             known_town = town in self.lexicon.towns or first in self.lexicon.towns
-            austrian = len(pc) == 4 and postleitzahl.is_valid(pc)
+            austrian = pc in self.lexicon.at_postcodes
             if m.group("cc") or after_street:
                 score = 0.9
             elif known_town and (austrian or len(pc) == 5 or len(pc) == 4):
                 score = 0.85
-            elif austrian and self._matches_post_office(pc, town):
+            elif austrian and self._matches_post_office(self.lexicon.at_postcodes[pc], town):
                 score = 0.85
             elif has_context(ADDRESS_CONTEXT, text, m.start(), 40, same_line=False):
                 score = 0.75
@@ -118,9 +116,8 @@ class AddressRecognizer(RuleRecognizer):
         return found
 
     @staticmethod
-    def _matches_post_office(pc: str, town: str) -> bool:
-        location = postleitzahl.info(pc).get("location", "")
-        return bool(location) and (location.split()[0] == town.split()[0] or town.startswith(location[:5]))
+    def _matches_post_office(location: str, town: str) -> bool:
+        return location.split()[0] == town.split()[0] or town.startswith(location[:5])
 
     def _english(self, text: str) -> list[Span]:
         suffixes = self.lexicon.street_suffixes_en

@@ -15,6 +15,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from kai_local.documents.pii.lexicon import Lexicon
+from kai_local.documents.pii.phrases import Token
 
 
 class Span(NamedTuple):
@@ -50,6 +51,11 @@ class RuleRecognizer(EntityRecognizer):
 
     @abstractmethod
     def find(self, text: str, nlp_artifacts: NlpArtifacts | None) -> Iterable[Span]: ...
+
+
+def words_of(nlp_artifacts: object) -> list[Token] | None:
+    """Our word tokens when the analyzer computed them (see nlp.TextArtifacts), else None."""
+    return getattr(nlp_artifacts, "words", None)
 
 
 def context_before(text: str, start: int, chars: int = 40, *, same_line: bool = True) -> str:

@@ -57,7 +57,7 @@ class CompanyRecognizer(RuleRecognizer):
         for m in EN_HOSPITAL.finditer(text):
             first = m.group().split()[0]
             if first not in self.lexicon.not_names:
-                yield Span(m.start(), m.end(), 0.8)
+                yield Span(m.start(), m.end(), 0.9)
 
     def _name_start(self, text: str, form_start: int) -> int | None:
         """Walk left over up to four name words on the same line; None if there is none."""

@@ -24,6 +24,7 @@ class EmailRecognizer(RuleRecognizer):
 
     def load(self) -> None:
         self.tlds = offline_tld_extractor()
+        self.tlds("example.com")  # builds its suffix trie now, not on the first request
 
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
         for m in EMAIL.finditer(text):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, has_context, words
+from kai_local.documents.pii.recognizers.base import words_of, RuleRecognizer, Span, has_context, words
 from kai_local.documents.pii.recognizers.listed import matchers
 
 INSURANCE_WORDS = words("Versicherung", "Versicherungsträger", "Versicherungsanstalt", "Krankenversicherung",
@@ -29,9 +29,9 @@ class InsuranceRecognizer(RuleRecognizer):
         self.plain, self.marked = matchers(self.lexicon.insurers, casefold=False)
 
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
-        for start, end in self.plain.finditer(text):
+        for start, end in self.plain.finditer(text, words_of(nlp_artifacts)):
             yield Span(start, end, 0.85)
-        for start, end in self.marked.finditer(text):
+        for start, end in self.marked.finditer(text, words_of(nlp_artifacts)):
             if has_context(INSURANCE_WORDS, text, start, 40) or INSURANCE_WORDS.match(text, end + 1):
                 yield Span(start, end, 0.8)
         for m in POLICY.finditer(text):

@@ -11,9 +11,9 @@ import re
 from typing import Iterable
 
 from kai_local.documents.pii.phrases import PhraseMatcher
-from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, has_context, words
+from kai_local.documents.pii.recognizers.base import words_of, RuleRecognizer, Span, has_context, words
 
-ICD_WITH_SUB = re.compile(r"(?<![\w.])[A-TV-Z]\d{2}\.\d{1,2}[A-Z]?(?![\w]|\.\d)")
+ICD_WITH_SUB = re.compile(r"(?<![\w.])[A-TV-Z]\d{2}\.\d[0-9A-Z]{0,3}(?![\w]|\.\d)")  # E11.9, S72.001A
 ICD_BARE = re.compile(r"(?<![\w.])[A-TV-Z]\d{2}(?![\w.]|\.\d)")
 ICD_LABEL = words("ICD", "ICD-10", "ICD-10-GM", "ICD10", "Diagnose", "Diagnosen", "Dg\\.?", "Dx", "Diagnosis",
                   "Hauptdiagnose", "Nebendiagnose", "Nebendiagnosen", "Entlassungsdiagnose", "Code")
@@ -30,6 +30,8 @@ DISEASE_WORD = re.compile(
 )
 # German adjectives in -los ("arbeitslose", "problemloser") end like diseases in -ose.
 ADJECTIVE_LOS = re.compile(r"los(?:e|er|en|em|es)$")
+# Compounds of document words: "Zuweisungsdiagnose", "Entlassungsprognose".
+NOT_DISEASE_ENDINGS = ("diagnose", "diagnosen", "prognose", "narkose", "anamnese", "dosis", "glukose", "glucose")
 NOT_DISEASE = frozenset(
     w.lower()
     for w in (
@@ -56,11 +58,11 @@ class MedicalRecognizer(RuleRecognizer):
         self.diagnoses = PhraseMatcher(self.lexicon.diagnoses, casefold=True)
 
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
-        for start, end in self.diagnoses.finditer(text):
+        for start, end in self.diagnoses.finditer(text, words_of(nlp_artifacts)):
             yield Span(start, end, 0.85)
         for m in DISEASE_WORD.finditer(text):
             word = m.group().lower()
-            if word not in NOT_DISEASE and not ADJECTIVE_LOS.search(word):
+            if word not in NOT_DISEASE and not ADJECTIVE_LOS.search(word) and not word.endswith(NOT_DISEASE_ENDINGS):
                 yield Span(m.start(), m.end(), 0.7)
         for m in ICD_WITH_SUB.finditer(text):
             if not has_context(NOT_ICD, text, m.start(), 12):

@@ -20,7 +20,8 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span
 
-TOKEN = re.compile(r"[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)*\.?")
+# A word, with hyphenated parts; "Ass.-Prof." and "Dipl.-Ing." are one token.
+TOKEN = re.compile(r"[^\W\d_][\w'’]*(?:\.?-[^\W\d_][\w'’]*)*\.?")
 TITLES = frozenset(
     """Dr. Dr Prof. Prof Mag. Mag Mag.a Mag.(FH) DI Dipl.-Ing. Ing. DDr. Dr.in Dr.med. Univ.-Prof. Ao.
     Univ.-Doz. Doz. PD Priv.-Doz. OA OÄ OÄ. Prim. Primar Primaria MR SR HR Hofrat Bakk. BSc MSc MBA
@@ -50,6 +51,7 @@ SIGN_OFF = re.compile(
     r"|Warm regards|Regards|Sincerely|Yours sincerely|Yours faithfully|Best wishes|Many thanks|Cheers)[,.!]?[ \t]*\n",
     re.IGNORECASE,
 )
+PLACE_WORDS = frozenset("St St. Saint Sankt Bad Royal General Hospital Clinic Street Road".split())
 PARTICLES = frozenset("von van de der den da di del della du le la zu vom zum ten ter dos das bin al el y".split())
 # Capitalised acronyms in clinical text that look like ALL-CAPS surnames.
 ACRONYMS = frozenset(
@@ -130,7 +132,7 @@ class NameRecognizer(RuleRecognizer):
             if not parts or not all(t.text[:1].isupper() or t.text.lower() in PARTICLES for t in parts):
                 continue
             names = [t.text for t in parts if t.text[:1].isupper()]
-            if not names or any(n in self.lexicon.not_names or n.upper() in ACRONYMS for n in names):
+            if not names or any(n in self.lexicon.not_names or n.upper() in ACRONYMS or n in PLACE_WORDS for n in names):
                 continue
             listed = any(n in self.lexicon.first_names or n in self.lexicon.last_names for n in names)
             start, end = parts[0].idx, parts[-1].idx + len(parts[-1].text)
@@ -163,7 +165,9 @@ class NameRecognizer(RuleRecognizer):
                     j += 1
                     continue
                 break
-            if not self._is_name_part(w.text, after_trigger or bool(parts)):
+            if not self._is_name_part(w.text, after_trigger or bool(parts)) and not (
+                after_trigger and not parts and self._surname_before_comma(text, words, j)
+            ):
                 break
             parts.append(w)
             j += 1
@@ -180,11 +184,23 @@ class NameRecognizer(RuleRecognizer):
             if token in ACRONYMS or len(token) < 3:
                 return False
             token = token.title()
-        if token in TITLES or token in SALUTATIONS or token in self.lexicon.not_names:
+        if token in TITLES or token in SALUTATIONS or token in PLACE_WORDS:
             return False
         if token in self.lexicon.first_names or token in self.lexicon.last_names:
             return True
+        if lenient and token in self.lexicon.listed_names:  # "Hi Darin": listed, also a German word
+            return True
         return lenient and not self._is_common(token)
+
+    def _surname_before_comma(self, text: str, words: list[Word], j: int) -> bool:
+        """'Name: Pfleger, Anne': a capitalised word before ', <first name>' after a label is a
+        surname even when it is also a noun."""
+        return (
+            words[j].text[:1].isupper()
+            and j + 1 < len(words)
+            and text[words[j].end : words[j + 1].start] == ", "
+            and words[j + 1].text in self.lexicon.listed_names
+        )
 
     def _is_common(self, token: str) -> bool:
         return token.lower() in self.lexicon.common_words or token in self.lexicon.not_names

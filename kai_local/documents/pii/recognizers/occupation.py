@@ -12,7 +12,7 @@ import re
 from typing import Iterable
 
 from kai_local.documents.pii.phrases import PhraseMatcher
-from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, context_before
+from kai_local.documents.pii.recognizers.base import words_of, RuleRecognizer, Span, context_before
 
 LABEL_VALUE = re.compile(
     r"(?<!\w)(?:Beruf|Berufsbezeichnung|Ausgeübter Beruf|Derzeitiger Beruf|Erlernter Beruf|Tätigkeit|"
@@ -47,6 +47,6 @@ class OccupationRecognizer(RuleRecognizer):
             best = max(self.jobs.finditer(value), key=lambda s: s[1] - s[0], default=None)
             if best is not None and best[0] == 0:
                 yield Span(m.start("v"), m.start("v") + best[1], 0.85)
-        for start, end in self.jobs.finditer(text):
+        for start, end in self.jobs.finditer(text, words_of(nlp_artifacts)):
             if BEFORE_JOB.search(context_before(text, start, 25)):
                 yield Span(start, end, 0.75)

@@ -16,11 +16,14 @@ from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, has_c
 
 CANDIDATE = re.compile(r"(?<![\w+/.,-])(?:\+|00|\(0|0|\(?[1-9])[\d \t()/.-]{5,22}\d(?![\w]|[.,]\d)")
 EXTENSION = re.compile(r"\s*(?:x|ext\.?|Durchwahl|DW|Klappe|Kl\.)\s*\d{1,6}", re.IGNORECASE)
+DATE_INSIDE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}")
+# North American numbers in their usual shapes, "(312) 471-9553" and "312-692-9633".
+NANP_SHAPE = re.compile(r"^(?:\+?1[ .-]?)?(?:\(\d{3}\) ?|\d{3}[-.])\d{3}[-.]\d{4}$")
 DATE_LIKE = re.compile(r"^\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})$|^\d{4}-\d{2}-\d{2}$|^\d{1,2}/\d{1,2}/\d{2,4}$")
 LABEL = words("Tel", "Tel\\.", "Telefon", "Telefonnummer", "Tel\\.-Nr\\.", "T", "Fax", "F", "Telefax",
               "Mobil", "Mobiltelefon", "Handy", "Mob", "Mob\\.", "Phone", "Ph", "Cell", "Mobile",
               "Ruf", "Rufnummer", "erreichbar", "Notruf", "Durchwahl", "DW", "Hotline", "Zentrale",
-              "call", "tel\\.:")
+              "call", "tel\\.:", "Contact", "Kontakt", "erreichbar unter", "unter", "on")
 REGIONS = {"de": ("AT", "DE", "CH"), "en": ("GB", "US", "AT", "DE", "CH")}
 
 
@@ -32,7 +35,7 @@ class PhoneRecognizer(RuleRecognizer):
         for m in CANDIDATE.finditer(text):
             raw = m.group().rstrip(" \t-/.(")
             start = m.start()
-            if "\n" in raw or DATE_LIKE.match(raw):
+            if "\n" in raw or DATE_LIKE.match(raw) or DATE_INSIDE.search(raw):
                 continue
             digits = re.sub(r"\D", "", raw)
             if not 6 <= len(digits) <= 15:
@@ -40,7 +43,8 @@ class PhoneRecognizer(RuleRecognizer):
             labelled = has_context(LABEL, text, start, 25)
             international = raw.startswith(("+", "00"))
             trunk = raw.lstrip("(").startswith("0")
-            if not (international or trunk or (labelled and self.supported_language == "en")):
+            nanp = self.supported_language == "en" and NANP_SHAPE.match(raw) is not None
+            if not (international or trunk or nanp or (labelled and self.supported_language == "en")):
                 continue
             if not self._valid(raw, regions, international):
                 continue
@@ -48,7 +52,7 @@ class PhoneRecognizer(RuleRecognizer):
             ext = EXTENSION.match(text, end)
             if ext:
                 end = ext.end()
-            yield Span(start, end, 0.95 if labelled else 0.75)
+            yield Span(start, end, 0.95 if labelled else 0.85 if international or nanp else 0.75)
 
     @staticmethod
     def _valid(raw: str, regions: tuple[str, ...], international: bool) -> bool:

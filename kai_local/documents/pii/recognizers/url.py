@@ -26,6 +26,7 @@ class UrlRecognizer(RuleRecognizer):
 
     def load(self) -> None:
         self.tlds = offline_tld_extractor()
+        self.tlds("example.com")  # builds its suffix trie now, not on the first request
 
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
         for m in WITH_SCHEME.finditer(text):

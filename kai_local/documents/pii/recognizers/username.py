@@ -10,7 +10,7 @@ from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span
 LABELLED = re.compile(
     r"(?<!\w)(?:Benutzername|Benutzerkennung|Benutzer-?ID|Benutzer|Username|User-?name|User ID|User|Login|"
     r"Login-?Name|Anmeldename|Kennung|Account|Handle|Nickname|Skype|Twitter|Instagram|Telegram|GitHub|Mastodon)"
-    r"\s*:\s*(?P<v>@?[A-Za-z0-9][\w.-]{1,30}[A-Za-z0-9_])(?![\w@.-]|\.\w)",
+    r"(?:\s*[:=]\s*|\s+(?:is|ist|lautet|lautend auf)\s+)(?P<v>@?[A-Za-z0-9][\w.-]{1,30}[A-Za-z0-9_])(?![\w@.-]|\.\w)",
     re.IGNORECASE,
 )
 HANDLE = re.compile(r"(?<![\w@.])@(?P<v>[A-Za-z0-9_](?:[A-Za-z0-9_.]{1,28}[A-Za-z0-9_]))(?![\w@]|\.\w)")
