@@ -268,13 +268,19 @@ def rich_docx(tmp: Path) -> bytes:
               'schemas.microsoft.com/office/word/2012/wordml"><w15:person w15:author="Jane Doe">'
               '<w15:presenceInfo w15:providerId="AD" w15:userId="jane.doe@example.org"/>'
               '</w15:person></w15:people>')
+    # Embedded documents (as a chart's workbook or an OLE object would be): cleaned too.
     return add_parts(
         data,
         {"word/settings.xml": settings.encode(), "word/document.xml": body.encode(),
-         "word/people.xml": people.encode()},
-        {"word/_rels/document.xml.rels": [("rIdP1", "http://schemas.microsoft.com/office/2011/"
-                                           "relationships/people", "people.xml")]},
-        {"word/people.xml": "application/vnd.openxmlformats-officedocument.wordprocessingml.people+xml"},
+         "word/people.xml": people.encode(), "word/embeddings/Tabelle.xlsx": rich_xlsx(tmp),
+         "word/embeddings/oleObject1.bin": rich_xls()},
+        {"word/_rels/document.xml.rels": [
+            ("rIdP1", "http://schemas.microsoft.com/office/2011/relationships/people", "people.xml"),
+            ("rIdE1", f"{R}/package", "embeddings/Tabelle.xlsx"),
+            ("rIdE2", f"{R}/oleObject", "embeddings/oleObject1.bin")]},
+        {"word/people.xml": "application/vnd.openxmlformats-officedocument.wordprocessingml.people+xml",
+         "word/embeddings/Tabelle.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         "word/embeddings/oleObject1.bin": "application/vnd.openxmlformats-officedocument.oleObject"},
     )
 
 
@@ -482,9 +488,9 @@ def identifying_tags(tags: dict[str, Any]) -> list[str]:
 def decompressed(data: bytes) -> bytes:
     """Everything a reader could get at: ZIP members, PDF objects and decoded streams."""
     kind = ft.detect(data)
-    if kind in (ft.DOCX, ft.XLSX, ft.PPTX):
+    if kind in (ft.DOCX, ft.XLSX, ft.PPTX):  # members, and members of embedded packages
         archive = zipfile.ZipFile(io.BytesIO(data))
-        return data + b"".join(archive.read(n) for n in archive.namelist())
+        return data + b"".join(decompressed(archive.read(n)) for n in archive.namelist())
     if kind == ft.PDF:
         chunks = [data]
         with pikepdf.open(io.BytesIO(data)) as pdf:

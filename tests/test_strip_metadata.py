@@ -202,7 +202,7 @@ EXPECTED_GROUPS = {
     "befund.pdf": {"PDF-Info", "XMP", "PDF-ID", "PDF-Revisions", "PDF-PieceInfo",
                    "PDF-Annotations", "Embedded-Images"},
     "brief.docx": {"docProps", "Thumbnail", "Comments", "Revisions", "People", "rsid",
-                   "Orphan-Parts", "Embedded-Images"},
+                   "Orphan-Parts", "Embedded-Images", "Embedded-Documents"},
     "tabelle.xlsx": {"docProps", "Thumbnail", "Comments", "Orphan-Parts", "People", "File-Path",
                      "Document-IDs"},
     "folien.pptx": {"docProps", "Thumbnail", "Comments", "Embedded-Images"},
@@ -241,6 +241,10 @@ async def test_rich_files(gw: Gateway, key: str, rich: dict[str, bytes], name: s
         assert samples.TEXT in [p.text for p in document.paragraphs]
         assert [(c.author, c.text) for c in document.comments] == [("", "Bitte prüfen")]
         assert document.core_properties.author == ""
+        archive = zipfile.ZipFile(io.BytesIO(cleaned))
+        embedded = openpyxl.load_workbook(io.BytesIO(archive.read("word/embeddings/Tabelle.xlsx")))
+        assert embedded.active["A1"].value == samples.TEXT
+        assert xlrd.open_workbook(file_contents=archive.read("word/embeddings/oleObject1.bin")).user_name == ""
     if kind == ft.XLSX:
         sheet = openpyxl.load_workbook(io.BytesIO(cleaned)).active
         assert sheet["A1"].value == samples.TEXT and sheet["B2"].value == 42
