@@ -487,3 +487,24 @@ def _running(pid: int) -> bool:
     except (FileNotFoundError, IndexError):
         return False
     return state != "Z"
+
+
+def test_parts_with_encoded_or_spaced_names_are_not_taken_for_orphans(rich: dict[str, bytes]) -> None:
+    """A relationship may spell a part name percent-encoded while the ZIP item has a space,
+    or both encoded: either way the part is reachable and stays."""
+    png = samples.picture(8, 8)
+    out = io.BytesIO()
+    png.save(out, "PNG")
+    data = samples.add_parts(
+        rich["brief.docx"], {"word/media/my image.png": out.getvalue(), "word/media/a%20b.png": out.getvalue()},
+        {"word/_rels/document.xml.rels": [
+            ("rIdS1", f"{samples.R}/image", "media/my%20image.png"),
+            ("rIdS2", f"{samples.R}/image", "media/a%20b.png")]},
+        {})
+    stripper = MetadataStripper(ExifTool(processes=1))
+    try:
+        names = zipfile.ZipFile(io.BytesIO(stripper.strip(data, "brief.docx").data)).namelist()
+    finally:
+        stripper.close()
+    assert "word/media/my image.png" in names and "word/media/a%20b.png" in names
+    assert "leftover/notes.txt" not in names  # a real orphan still goes

@@ -138,11 +138,19 @@ def _rels_name(part: str) -> str:
     return posixpath.join(folder, "_rels", base + ".rels")
 
 
-def _resolve(source: str, target: str) -> str:
-    target = unquote(target.split("#", 1)[0])
-    if target.startswith("/"):
-        return posixpath.normpath(target).lstrip("/")
-    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
+def _target_part(lookup: dict[str, str], source: str, target: str) -> str | None:
+    """The part a relationship of `source` points at, if the package holds it. ZIP item names
+    may keep the percent-encoding of the part name or not, and some writers use backslashes:
+    try each spelling, case-insensitively (OPC part names are)."""
+    target = target.split("#", 1)[0].replace("\\", "/")
+    for spelling in dict.fromkeys((target, unquote(target))):
+        if spelling.startswith("/"):
+            path = posixpath.normpath(spelling).lstrip("/")
+        else:
+            path = posixpath.normpath(posixpath.join(posixpath.dirname(source), spelling))
+        if path.lower() in lookup:
+            return lookup[path.lower()]
+    return None
 
 
 def _plan(parts: dict[str, bytes]) -> _Plan:
@@ -201,7 +209,7 @@ def _subtree(starts: set[str], parts: dict[str, bytes], lookup: dict[str, str]) 
             continue  # a removed part's broken relationships: removed with it
         for rel in root.iter(f"{{{RELS_NS}}}Relationship"):
             if rel.get("TargetMode") != "External":
-                target = lookup.get(_resolve(part, rel.get("Target", "")).lower())
+                target = _target_part(lookup, part, rel.get("Target", ""))
                 if target is not None:
                     queue.append(target)
     return seen
@@ -215,7 +223,7 @@ def _walk_relationships(plan: _Plan, source: str, rels: str, root: etree._Elemen
     for rel in root.iter(f"{{{RELS_NS}}}Relationship"):
         kind = (rel.get("Type") or "").rsplit("/", 1)[-1]
         external = rel.get("TargetMode") == "External"
-        target = None if external else lookup.get(_resolve(source, rel.get("Target", "")).lower())
+        target = None if external else _target_part(lookup, source, rel.get("Target", ""))
         label = REMOVED_TYPES.get(kind)
         if label == "customXml" and target is not None and _root_tag(parts[target]) == BIBLIOGRAPHY:
             label = None  # Word's citation sources: content, not metadata
