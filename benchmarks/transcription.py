@@ -8,6 +8,8 @@ side with calling faster-whisper directly in this process with the same model an
 Both sides decode the upload (PyAV) and transcribe it; `concurrency` uploads of the same file run
 at once (threads for the direct side, HTTP requests for the gateway). The two alternate, round
 after round, and the table shows the median round. Target: the gateway keeps >= 95 % of direct.
+On a shared, busy machine wall times swing; the CPU seconds each side spent (this process for
+direct, the server process for the gateway) show the work itself, and swing much less.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import httpx
+import psutil
 from tqdm import tqdm
 
 REPO = Path(__file__).resolve().parents[1]
@@ -93,7 +96,7 @@ class Gateway:
                 time.sleep(0.2)
         raise RuntimeError("the server did not start")
 
-    def run(self, data: bytes, name: str, concurrency: int) -> tuple[float, list[str]]:
+    def run(self, data: bytes, name: str, concurrency: int) -> tuple[float, float, list[str]]:
         async def all_at_once() -> list[str]:
             async with httpx.AsyncClient(timeout=1800) as client:
                 async def one() -> str:
@@ -106,9 +109,10 @@ class Gateway:
 
                 return await asyncio.gather(*(one() for _ in range(concurrency)))
 
-        began = time.perf_counter()
+        server = psutil.Process(self.process.pid)
+        cpu, began = sum(server.cpu_times()[:2]), time.perf_counter()
         texts = asyncio.run(all_at_once())
-        return time.perf_counter() - began, texts
+        return time.perf_counter() - began, sum(server.cpu_times()[:2]) - cpu, texts
 
     def close(self) -> None:
         self.process.terminate()
@@ -133,11 +137,11 @@ class Direct:
         segments, _ = self.model.transcribe(decode_audio(io.BytesIO(data)), **self.kwargs)
         return "".join(s.text for s in segments).strip()
 
-    def run(self, data: bytes, name: str, concurrency: int) -> tuple[float, list[str]]:
-        began = time.perf_counter()
+    def run(self, data: bytes, name: str, concurrency: int) -> tuple[float, float, list[str]]:
+        cpu, began = time.process_time(), time.perf_counter()
         with ThreadPoolExecutor(concurrency) as pool:
             texts = list(pool.map(self.once, [data] * concurrency))
-        return time.perf_counter() - began, texts
+        return time.perf_counter() - began, time.process_time() - cpu, texts
 
 
 def audio_seconds(data: bytes) -> float:
@@ -165,18 +169,20 @@ def main() -> None:
         gateway = Gateway(spec, Path(tmp))
         try:
             direct = Direct(spec, settings)
-            sides: dict[str, Callable[..., tuple[float, list[str]]]] = {
+            sides: dict[str, Callable[..., tuple[float, float, list[str]]]] = {
                 "direct": direct.run, "gateway": gateway.run,
             }
             walls: dict[tuple[str, int], list[float]] = {}
+            cpus: dict[tuple[str, int], list[float]] = {}
             texts: dict[str, set[str]] = {"direct": set(), "gateway": set()}
             for side, run in sides.items():  # warm-up: first-call costs off the clock
-                texts[side].update(run(data, args.audio.name, 1)[1])
+                texts[side].update(run(data, args.audio.name, 1)[2])
             steps = [(r, c, s) for r in range(args.rounds) for c in args.concurrency
                      for s in (("direct", "gateway") if r % 2 == 0 else ("gateway", "direct"))]
             for _, concurrency, side in tqdm(steps, desc="transcribing", unit="run"):
-                wall, out = sides[side](data, args.audio.name, concurrency)
+                wall, cpu, out = sides[side](data, args.audio.name, concurrency)
                 walls.setdefault((side, concurrency), []).append(wall)
+                cpus.setdefault((side, concurrency), []).append(cpu)
                 texts[side].update(out)
         finally:
             gateway.close()
@@ -184,14 +190,19 @@ def main() -> None:
     print(f"\nmodel {spec.id} ({json.dumps(direct.description)}), audio {args.audio.name} "
           f"({seconds:.1f} s), {args.rounds} rounds, median wall time; "
           f"same text from both sides: {texts['direct'] == texts['gateway']}\n")
-    print("| concurrent uploads | audio s | direct RTF | gateway RTF | gateway / direct |")
-    print("|---:|---:|---:|---:|---:|")
+    print("| concurrent uploads | audio s | direct RTF | gateway RTF | gateway / direct "
+          "| direct CPU s | gateway CPU s | direct / gateway CPU |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for c in args.concurrency:
         direct_rtf = seconds * c / statistics.median(walls[("direct", c)])
         gateway_rtf = seconds * c / statistics.median(walls[("gateway", c)])
+        direct_cpu = statistics.median(cpus[("direct", c)])
+        gateway_cpu = statistics.median(cpus[("gateway", c)])
         print(f"| {c} | {seconds * c:.0f} | {direct_rtf:.2f}x | {gateway_rtf:.2f}x "
-              f"| {gateway_rtf / direct_rtf:.1%} |")
-    print(f"\n(cpu cores: {os.cpu_count()}; RTF = audio seconds / wall seconds)")
+              f"| {gateway_rtf / direct_rtf:.1%} | {direct_cpu:.1f} | {gateway_cpu:.1f} "
+              f"| {direct_cpu / gateway_cpu:.1%} |")
+    print(f"\n(cpu cores: {os.cpu_count()}; RTF = audio seconds / wall seconds; "
+          f"load average at the end: {os.getloadavg()[0]:.1f})")
 
 
 if __name__ == "__main__":
