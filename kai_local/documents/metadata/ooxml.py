@@ -60,7 +60,11 @@ MAX_DEPTH = 2  # office files embedded in office files embedded in ...
 OLE_TYPES = {filetypes.XLS, filetypes.DOC, filetypes.PPT, filetypes.OLE}
 OOXML_TYPES = {filetypes.DOCX, filetypes.XLSX, filetypes.PPTX}
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+
+def _parser() -> etree.XMLParser:
+    # One per parse: an lxml parser must not be shared between threads.
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 
 @dataclass
@@ -69,8 +73,7 @@ class _Plan:
 
     removed_parts: set[str] = field(default_factory=set)
     labels: set[str] = field(default_factory=set)
-    # rels part -> relationship ids to delete; source part -> ids whose r:id attributes go
-    dropped_rels: dict[str, set[str]] = field(default_factory=dict)
+    # source part -> ids of its removed relationships, whose r:id attributes go too
     dropped_ids: dict[str, set[str]] = field(default_factory=dict)
     rewritten: dict[str, bytes] = field(default_factory=dict)
 
@@ -108,7 +111,7 @@ def _read_zip(data: bytes) -> dict[str, bytes]:
 
 def _parse(name: str, body: bytes) -> etree._Element:
     try:
-        tree = etree.parse(io.BytesIO(body), _PARSER)
+        tree = etree.parse(io.BytesIO(body), _parser())
     except etree.XMLSyntaxError:
         raise StripFailed(f"its part '{name}' is not well-formed XML") from None
     if tree.docinfo.doctype:
@@ -204,7 +207,7 @@ def _subtree(starts: set[str], parts: dict[str, bytes], lookup: dict[str, str]) 
             continue
         seen.add(rels)
         try:
-            root = etree.parse(io.BytesIO(parts[rels]), _PARSER).getroot()
+            root = etree.parse(io.BytesIO(parts[rels]), _parser()).getroot()
         except etree.XMLSyntaxError:
             continue  # a removed part's broken relationships: removed with it
         for rel in root.iter(f"{{{RELS_NS}}}Relationship"):
