@@ -128,6 +128,8 @@ class Anonymizer:
         """PII in the name is replaced too, with the document's placeholders: values found in the
         text, and whatever detection finds in the name itself ('_' read as a space)."""
         stem, ext = os.path.splitext(filename)
+        if not any(c.isdigit() or c.isupper() or c == "@" for c in stem):
+            return filename  # "befund.pdf": no name, number or address can hide in it
         readable = stem.replace("_", " ")
         found = resolve_overlaps(self._analyze(readable, pii_types))
         found = add_occurrences(readable, found, known)

@@ -45,7 +45,7 @@ EN_ABBREVIATIONS = frozenset("St Ave Rd Ln Dr Blvd Ct Pl Sq Ter Hwy Pkwy Cres Cl
 US_CITY = re.compile(r"(?<![\w-])(?P<city>[A-Z][\w'’-]*(?:\s[A-Z][\w'’-]*){0,2}),\s(?P<state>[A-Z]{2})\s(?P<zip>\d{5}(?:-\d{4})?)(?!\w)")
 US_STATES = frozenset(
     """AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH
-    OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP AA AE AP""".split()
+    OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP FM MH PW AA AE AP""".split()
 )
 UK_POSTCODE = re.compile(r"(?<![\w-])(?:(?P<town>[A-Z][\w'’-]*(?:\s[A-Z][\w'’-]*){0,2}),?\s)?(?P<pc>[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2})(?!\w)")
 ADDRESS_CONTEXT = words("wohnhaft", "wohnt", "Wohnort", "Wohnadresse", "Adresse", "Anschrift", "Hauptwohnsitz",

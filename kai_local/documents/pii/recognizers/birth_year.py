@@ -10,8 +10,8 @@ from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span
 
 YEAR = re.compile(
     r"(?<!\w)(?:Jahrgang|Jg\.|Geburtsjahr|Geb\.-?Jahr|geb\.|geboren(?: im Jahr| im Jahre)?|Jahrgang:|"
-    r"born(?: in)?|year of birth|birth year|YOB)\s*:?\s*(?P<v>(?:19|20)\d{2})(?![\w.]|\.\d)"
-    r"|(?<![\w*])\*\s?(?P<w>(?:19|20)\d{2})(?![\w.]|\.\d)",
+    r"born(?: in)?|year of birth|birth year|YOB)\s*:?\s*(?P<v>(?:19|20)\d{2})(?!\w|\.\d)"
+    r"|(?<![\w*])\*\s?(?P<w>(?:19|20)\d{2})(?!\w|\.\d)",
     re.IGNORECASE,
 )
 

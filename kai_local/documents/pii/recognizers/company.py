@@ -18,7 +18,7 @@ LEGAL_FORM = re.compile(
     r"|Inc\.?|Ltd\.?|LLC|L\.L\.C\.|LLP|plc|PLC|Corp\.?|Corporation|Co\.\s?KG|S\.A\.|SA|S\.p\.A\.|S\.r\.l\.|B\.V\.|N\.V\.|Sàrl|Sagl"
     r"|&\s?Cie\.?|&\s?Co\.?|und Partner|&\s?Partner|&\s?Söhne|&\s?Sohn|& Sons|Group|Holding|Stiftung|Verein)(?![\w])"
 )
-NAME_WORD = re.compile(r"(?:[A-ZÄÖÜ0-9][\w'’.-]*|&|\+|und|and|u\.|von|der|de|of|the)$")
+NAME_WORD = re.compile(r"(?:[A-ZÄÖÜ0-9][\w'’.-]*|&|\+|und|and|u\.|von|der|de|of|the|e\.\s?[GVUK]\.)$")
 HOSPITAL = re.compile(
     r"(?<![\w-])(?:LKH(?:-Univ\.?\s?-?Klinikum)?|AKH|UKH|UK|Landesklinikum|Landeskrankenhaus|Universitätsklinikum|Uniklinikum"
     r"|Universitätsspital|Kantonsspital|Ordensklinikum|Klinikum|Krankenhaus|Spital|Klinik|Sanatorium|Privatklinik"
@@ -26,7 +26,7 @@ HOSPITAL = re.compile(
     r"|Primärversorgungszentrum|PVE|PVZ)(?:\s(?:der|des|am|an der|im|in)\s(?:Barmherzigen\s\w+|Elisabethinen|\w+))?"
     r"(?P<place>(?:[ -](?:St\.|Sankt|Bad|[A-ZÄÖÜ][\w'’.]*(?:-[A-ZÄÖÜ][\w'’]*)*|am|an der|im|in der|ob der|bei)(?=[\s,.;)\n-]|$)){1,5})",
 )
-HOSPITAL_COMPOUND = re.compile(r"(?<![\w-])(?:[A-ZÄÖÜ][\w-]*-)?[A-ZÄÖÜ][\w]*(?:spital|klinikum|krankenhaus|klinik)(?!\w)")
+HOSPITAL_COMPOUND = re.compile(r"(?<![\w-])(?=[A-ZÄÖÜ])[\w-]*?(?i:spital|klinikum|krankenhaus|klinik)(?!\w)")
 EN_HOSPITAL = re.compile(
     r"(?<![\w-])(?:(?:St\.?|Saint|Royal|[A-Z][\w'’-]+)\s){1,4}(?:General\s)?(?:Hospital|Infirmary|Medical Center|Medical Centre|Clinic|Health Centre|Health Center)(?!\w)"
 )

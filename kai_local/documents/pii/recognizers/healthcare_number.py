@@ -58,7 +58,8 @@ class HealthcareNumberRecognizer(RuleRecognizer):
                 yield Span(m.start(), m.end(), 1.0)
         for m in KVNR.finditer(text):
             if kvnr_is_valid(m.group()):
-                yield Span(m.start(), m.end(), 0.95)
+                # letter + 9 digits is a common shape for member and order numbers too
+                yield Span(m.start(), m.end(), 0.95 if has_context(SV_LABEL, text, m.start()) else 0.75)
         for pattern, validator in ((NHS, nhs.is_valid), (US_SSN, ssn.is_valid)):
             for m in pattern.finditer(text):
                 if has_context(SV_LABEL, text, m.start()) and validator(m.group()):

@@ -15,19 +15,23 @@ from kai_local.documents.pii.recognizers.base import words_of, RuleRecognizer, S
 
 ICD_WITH_SUB = re.compile(r"(?<![\w.])[A-TV-Z]\d{2}\.\d[0-9A-Z]{0,3}(?![\w]|\.\d)")  # E11.9, S72.001A
 ICD_BARE = re.compile(r"(?<![\w.])[A-TV-Z]\d{2}(?![\w.]|\.\d)")
-ICD_LABEL = words("ICD", "ICD-10", "ICD-10-GM", "ICD10", "Diagnose", "Diagnosen", "Dg\\.?", "Dx", "Diagnosis",
-                  "Hauptdiagnose", "Nebendiagnose", "Nebendiagnosen", "Entlassungsdiagnose", "Code")
+ICD_LABEL = words("ICD", "ICD-10", "ICD-10-GM", "ICD10", "\\w*[Dd]iagnosen?", "Dg\\.?", "Dx", "Diagnos[ie]s",
+                  "Code")
 # The word right before the code: "Vitamin B12", "Zimmer A12", "Top B21" are no diagnoses.
 NOT_ICD = re.compile(r"(?:Vitamin|Vit\.|Typ|Zimmer|Raum|Bett|Top|Stiege|Tür|Gate|Schritt|Stufe|Phase|Seite|Station"
                      r"|Trakt|Haus|Bauteil|Block|Gruppe|Klasse|Format|Modell|Nr\.)[\s-]?$", re.IGNORECASE)
-DISEASE_WORD = re.compile(
-    r"(?<![\w-])[\w-]{3,}(?:karzinom|sarkom|lymphom|melanom|adenom|itis|insuffizienz|infarkt|fraktur|pathie"
-    r"|algie|plegie|parese|stenose|thrombose|embolie|sklerose|zirrhose|dysplasie|ämie|urie|ose|syndrom"
-    r"|erkrankung|krankheit|infektion|läsion|ruptur|aneurysma|blutung|ödem|abszess|fistel|hernie|tumor"
-    r"|carcinoma|sarcoma|lymphoma|melanoma|itis|emia|aemia|osis|pathy|plegia|syndrome|disease|disorder"
-    r"|infection|failure|fracture|tumour|tumor)(?![\w-])",
-    re.IGNORECASE,
+DISEASE_ENDINGS = (
+    "karzinom", "sarkom", "lymphom", "melanom", "adenom", "itis", "insuffizienz", "infarkt", "fraktur", "pathie",
+    "algie", "algia", "plegie", "parese", "stenose", "thrombose", "embolie", "sklerose", "zirrhose", "dysplasie",
+    "ämie", "urie", "ose", "syndrom", "erkrankung", "krankheit", "infektion", "läsion", "ruptur", "aneurysma",
+    "blutung", "ödem", "abszess", "fistel", "hernie", "tumor", "unterfunktion", "überfunktion", "mangel",
+    "entzündung", "störung", "schwäche", "versagen", "krebs", "vorfall", "verschluss", "carcinoma", "sarcoma",
+    "lymphoma", "melanoma", "emia", "aemia", "osis", "pathy", "plegia", "syndrome", "disease", "disorder",
+    "infection", "failure", "fracture", "tumour",
 )
+WORD = re.compile(r"(?<![\w-])[^\W\d_][\w-]{4,}(?![\w-])")
+# Latin second words that belong to the diagnosis: "Otitis media", "Polymyalgia rheumatica".
+LATIN_TAIL = re.compile(r"\s(?:media|externa|interna|rheumatica|nervosa|bronchiale|mellitus|chronica|acuta)(?!\w)")
 # German adjectives in -los ("arbeitslose", "problemloser") end like diseases in -ose.
 ADJECTIVE_LOS = re.compile(r"los(?:e|er|en|em|es)$")
 # Compounds of document words: "Zuweisungsdiagnose", "Entlassungsprognose".
@@ -46,7 +50,8 @@ NOT_DISEASE = frozenset(
         "Endoprothese", "Anastomose", "Thromboseprophylaxe", "Kinderkrankheit", "Krankheiten",
         "Urinose", "Kose", "Lose", "Bose", "Dispose", "Purpose", "Suppose", "Expose", "Compose", "Close",
         "Those", "Whose", "Chose", "Hose", "Nose", "Rose", "Pose", "Lose", "Dose",
-        "Atelektase",
+        "Atelektase", "Mangel", "Störung", "Schwäche", "Versagen", "Krebs", "Vorfall", "Verschluss", "Entzündung",
+        "Personalmangel", "Zeitmangel", "Bewegungsmangel", "Betriebsstörung", "Lieferverschluss", "Sprachstörung",
     )
 )
 
@@ -60,10 +65,13 @@ class MedicalRecognizer(RuleRecognizer):
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
         for start, end in self.diagnoses.finditer(text, words_of(nlp_artifacts)):
             yield Span(start, end, 0.85)
-        for m in DISEASE_WORD.finditer(text):
+        for m in WORD.finditer(text):
             word = m.group().lower()
+            if not word.endswith(DISEASE_ENDINGS) or len(word) - _ending_length(word) < 2:
+                continue
             if word not in NOT_DISEASE and not ADJECTIVE_LOS.search(word) and not word.endswith(NOT_DISEASE_ENDINGS):
-                yield Span(m.start(), m.end(), 0.7)
+                tail = LATIN_TAIL.match(text, m.end())
+                yield Span(m.start(), tail.end() if tail else m.end(), 0.7)
         for m in ICD_WITH_SUB.finditer(text):
             if not has_context(NOT_ICD, text, m.start(), 12):
                 yield Span(m.start(), m.end(), 0.85)
@@ -72,3 +80,7 @@ class MedicalRecognizer(RuleRecognizer):
             labelled = in_brackets or has_context(ICD_LABEL, text, m.start(), 150, same_line=False)
             if labelled and not has_context(NOT_ICD, text, m.start(), 12):
                 yield Span(m.start(), m.end(), 0.8)
+
+
+def _ending_length(word: str) -> int:
+    return max(len(e) for e in DISEASE_ENDINGS if word.endswith(e))

@@ -18,6 +18,7 @@ from typing import Iterable, NamedTuple
 
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from kai_local.documents.pii.recognizers.address import STREET_WORD
 from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span
 
 # A word, with hyphenated parts; "Ass.-Prof." and "Dipl.-Ing." are one token.
@@ -32,16 +33,17 @@ TITLES = frozenset(
 SALUTATIONS = frozenset("Herr Herrn Frau Hr. Fr. Fam. Familie Ehepaar Mr. Mrs. Ms.".split())
 GREETINGS = frozenset("Liebe Lieber Liebes Hallo Hi Hey Dear Servus Moin Hello".split())
 LABEL = re.compile(
-    r"(?:(?<=\n)|^|(?<=[\t;|]))[ \t]*(?:Patient(?:in)?|PatientIn|Pat\.|Name|Vorname|Nachname|Familienname|Geburtsname"
+    r"(?:(?<=\n)|^|(?<=[\t;|]))[ \t]*(?:(?:Ihr|Ihre|Unser|Unsere|Your|Our)\s)?(?:Patient(?:in)?|PatientIn|Pat\.|Name|Vorname|Nachname|Familienname|Geburtsname"
     r"|Versicherte[r]?|Kontoinhaber(?:in)?|Ansprechpartner(?:in)?|Ansprechperson|Haus(?:arzt|ärztin)|Zuweiser(?:in)?"
     r"|Zuweisende[r]? (?:Arzt|Ärztin)|Überweisende[r]? (?:Arzt|Ärztin)|Behandelnde[r]? (?:Arzt|Ärztin)|Arzt|Ärztin"
     r"|Untersucher(?:in)?|Befundet von|Befundende[r]?|Vidiert(?: von)?|Sachbearbeiter(?:in)?|Empfänger(?:in)?"
-    r"|Absender(?:in)?|Von|An|Cc|Kopie an|Kontaktperson|Angehörige[r]?|Notfallkontakt|Bezugsperson"
+    r"|Absender(?:in)?|Rechnungsempfänger(?:in)?|Leistungsempfänger(?:in)?|Kunde|Kundin|Auftraggeber(?:in)?"
+    r"|Mieter(?:in)?|Bill to|Customer|Recipient|Von|An|Cc|Kopie an|Kontaktperson|Angehörige[r]?|Notfallkontakt|Bezugsperson"
     r"|Erwachsenenvertreter(?:in)?|Sachwalter(?:in)?|Mutter|Vater|Ehemann|Ehefrau|Partner(?:in)?|Tochter|Sohn"
     r"|Lebensgefährt(?:e|in)|Diktiert von|Geschrieben von|Unterschrift|Kind|Mitarbeiter(?:in)?"
     r"|Patient name|Name of patient|Full name|Attending(?: physician)?|Physician|Referring (?:physician|doctor)"
     r"|GP|From|To|Signed|Contact|Next of kin|Dictated by|Author|Doctor|Consultant|Nurse|Emergency contact"
-    r"|Account holder|Insured|Member|Spouse)[ \t]*:[ \t]*",
+    r"|Account holder|Insured|Member|Spouse)[ \t]*:[ \t]*(?:\n[ \t]*)?",
     re.IGNORECASE,
 )
 INLINE_TRIGGER = re.compile(r"(?<!\w)(?:gez\.|i\.\s?A\.|i\.\s?V\.|z\.\s?H\.|z\.\s?Hd\.|Attn\.?:?|c/o|geb\.|verh\.|verw\.|née)[ \t]*")
@@ -51,6 +53,13 @@ SIGN_OFF = re.compile(
     r"|Warm regards|Regards|Sincerely|Yours sincerely|Yours faithfully|Best wishes|Many thanks|Cheers)[,.!]?[ \t]*\n",
     re.IGNORECASE,
 )
+# A recipient block: a line of two to four capitalised words right above a street line.
+NAME_LINE = re.compile(r"(?m)^[ \t]*(?P<name>[^\W\d_][\w'’.-]*(?:[ \t]+[^\W\d_][\w'’.-]*){1,3})[ \t]*\n")
+# Endings of German nouns for institutions and roles, rare in names: "Wahlärztin", "Universitätsklinik".
+NOUN_ENDINGS = ("ung", "heit", "keit", "schaft", "tion", "tät", "ik", "ikum", "zentrum", "arzt", "ärztin", "ärzte",
+                "praxis", "ordination", "ambulanz", "abteilung", "station", "spital", "institut", "labor",
+                "verwaltung", "amt", "ische", "ischer", "isches")
+STREET_LINE = re.compile(r"[ \t]*(?:" + STREET_WORD.pattern + r"|(?:Postfach|PO Box|P\.O\. Box)\s\d)")
 PLACE_WORDS = frozenset("St St. Saint Sankt Bad Royal General Hospital Clinic Street Road".split())
 PARTICLES = frozenset("von van de der den da di del della du le la zu vom zum ten ter dos das bin al el y".split())
 # Capitalised acronyms in clinical text that look like ALL-CAPS surnames.
@@ -100,6 +109,11 @@ class NameRecognizer(RuleRecognizer):
             gap = text[m.end() : words[i].start] if i is not None else "x"
             if not gap.strip() and gap.count("\n") <= 2:
                 starts.append((i, 0.8))
+        for m in NAME_LINE.finditer(text):
+            if STREET_LINE.match(text, m.end()) and self._is_name_line(m.group("name")):
+                i = self._word_at_or_after(words, index, m.start("name"))
+                if i is not None:
+                    starts.append((i, 0.75))
         for i, score in starts:
             span = self._name_from(text, words, i, after_trigger=True)
             if span is not None:
@@ -134,7 +148,9 @@ class NameRecognizer(RuleRecognizer):
             names = [t.text for t in parts if t.text[:1].isupper()]
             if not names or any(n in self.lexicon.not_names or n.upper() in ACRONYMS or n in PLACE_WORDS for n in names):
                 continue
-            listed = any(n in self.lexicon.first_names or n in self.lexicon.last_names for n in names)
+            listed = any(n in self.lexicon.listed_names for n in names)
+            if len(names) == 1 and not listed:
+                continue  # the small English model calls drug and disease names persons
             start, end = parts[0].idx, parts[-1].idx + len(parts[-1].text)
             if "\n" in text[start:end]:
                 continue
@@ -191,6 +207,15 @@ class NameRecognizer(RuleRecognizer):
         if lenient and token in self.lexicon.listed_names:  # "Hi Darin": listed, also a German word
             return True
         return lenient and not self._is_common(token)
+
+    def _is_name_line(self, line: str) -> bool:
+        """Every word a plausible name part (titles allowed), none an institution-like noun."""
+        parts = [w for w in line.split() if w not in TITLES and w not in SALUTATIONS]
+        return len(parts) >= 2 and all(
+            self._is_name_part(w.rstrip("."), lenient=True)
+            and (w in self.lexicon.listed_names or not w.lower().endswith(NOUN_ENDINGS))
+            for w in parts
+        )
 
     def _surname_before_comma(self, text: str, words: list[Word], j: int) -> bool:
         """'Name: Pfleger, Anne': a capitalised word before ', <first name>' after a label is a

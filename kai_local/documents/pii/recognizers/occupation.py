@@ -25,9 +25,18 @@ PHRASE_VALUE = re.compile(
     r"by profession,?(?: an?)?|retired)\s+(?:ein(?:e|er)? |eine )?(?P<v>[\w-]+(?: [\w-]+){0,2})",
     re.IGNORECASE,
 )
+# "Der Patient (Lokführer)", "Patientin, Lehrerin,"
+PATIENT_JOB = re.compile(r"(?<!\w)(?:Patient(?:in)?|Pat\.)\s?[(,–-]\s?(?P<v>[A-ZÄÖÜ][\w-]+(?: [\w-]+){0,2})")
+# Endings of German and English job nouns, for jobs missing from the lists.
+JOB_WORD = re.compile(
+    r"[A-ZÄÖÜ][\w-]*(?:er|erin|eur|eurin|ist|istin|ant|antin|ent|entin|kraft|frau|mann|helfer|helferin|pädagoge"
+    r"|pädagogin|techniker|technikerin|meister|meisterin|or|orin|ee|ian|ician)(?![\w-])"
+)
 BEFORE_JOB = re.compile(
     r"(?:-?jährige[rn]?|jährig|[- ]year[- ]old|ehemalige[rn]?|pensionierte[rn]?|arbeitslose[rn]?|"
-    r"gelernte[rn]?|selbständige[rn]?|selbstständige[rn]?|retired|former|unemployed|als|a|an)\s*$",
+    r"gelernte[rn]?|selbständige[rn]?|selbstständige[rn]?|retired|former|unemployed|als|a|an"
+    # the patient and the job side by side: "Der Patient (Lokführer)", "Patientin, Lehrerin,"
+    r"|Patient(?:in)?\s?[(,–-]|Pat\.\s?[(,]|patient\s?[(,])\s*$",
     re.IGNORECASE,
 )
 
@@ -41,12 +50,16 @@ class OccupationRecognizer(RuleRecognizer):
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
         for m in LABEL_VALUE.finditer(text):
             yield Span(m.start("v"), m.end("v"), 0.9)
-        for m in PHRASE_VALUE.finditer(text):
-            # Keep the longest listed job title in the phrase ("als Krankenpflegerin im AKH").
-            value = m.group("v")
-            best = max(self.jobs.finditer(value), key=lambda s: s[1] - s[0], default=None)
-            if best is not None and best[0] == 0:
-                yield Span(m.start("v"), m.start("v") + best[1], 0.85)
+        for pattern in (PHRASE_VALUE, PATIENT_JOB):
+            for m in pattern.finditer(text):
+                # The longest listed job title at the start of the phrase ("als Krankenpflegerin
+                # im AKH"), else one capitalised word with a job ending ("als Lokführer").
+                value = m.group("v")
+                best = max(self.jobs.finditer(value), key=lambda s: s[1] - s[0], default=None)
+                if best is not None and best[0] == 0:
+                    yield Span(m.start("v"), m.start("v") + best[1], 0.85)
+                elif JOB_WORD.match(value):
+                    yield Span(m.start("v"), m.start("v") + JOB_WORD.match(value).end(), 0.75)
         for start, end in self.jobs.finditer(text, words_of(nlp_artifacts)):
             if BEFORE_JOB.search(context_before(text, start, 25)):
                 yield Span(start, end, 0.75)

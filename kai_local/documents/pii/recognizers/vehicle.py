@@ -27,7 +27,7 @@ class VehicleRecognizer(RuleRecognizer):
 
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
         codes = self.lexicon.vehicle_codes_at | self.lexicon.vehicle_codes_de
-        for m in PLATE.finditer(text):
+        for m in _overlapping(PLATE, text):
             if m.group("code") not in codes:
                 continue
             labelled = has_context(LABEL, text, m.start(), 40)
@@ -38,3 +38,11 @@ class VehicleRecognizer(RuleRecognizer):
         for m in VIN.finditer(text):
             if any(c.isdigit() for c in m.group()) and any(c.isalpha() for c in m.group()) and has_context(LABEL, text, m.start(), 40):
                 yield Span(m.start(), m.end(), 0.9)
+
+
+def _overlapping(pattern: re.Pattern[str], text: str) -> Iterable[re.Match[str]]:
+    """Matches that may start inside a rejected one ("KFZ LL 391 NP": not "KFZ LL 391")."""
+    pos = 0
+    while (m := pattern.search(text, pos)) is not None:
+        yield m
+        pos = m.start() + 1

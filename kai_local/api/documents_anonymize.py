@@ -1,0 +1,127 @@
+"""POST /documents/anonymize: one file in; its text with PII replaced by `[[TYPE_N]]` out.
+
+Form fields: `files` (exactly one file), `pii_types` (optional; repeated, `pii_types[]` or
+comma-separated; omitted or empty: all 26), `strategy` (optional: `rules`, the default, or `ai`:
+the rules plus the product's default chat model asked for what they missed).
+Nothing of the text or the mapping goes to the log or the usage store.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from kai_local.api.context import request_id_of, services_of, usage_of
+from kai_local.api.uploads import Upload, UploadForm, read_form
+from kai_local.documents.pii.ai import ai_findings
+from kai_local.documents.pii.types import PII_TYPES
+from kai_local.engines.chat.base import ChatEngine
+from kai_local.errors import InvalidRequest, NotFound, ServiceUnavailable
+from kai_local.gateway.auth import principal_of
+
+STRATEGIES = ("rules", "ai")
+
+
+async def anonymize_document(request: Request) -> Response:
+    form = await read_form(request)
+    upload = _the_file(form)
+    pii_types = _pii_types(form)
+    strategy = _strategy(form)
+    services = services_of(request)
+    pii = services.anonymizer
+    if pii is None:
+        raise ServiceUnavailable("Anonymization is not configured on this server.")
+    engine = _chat_engine(request) if strategy == "ai" else None  # fail before the work
+
+    document = await services.cpu_pool.run(pii.extract, upload.data, upload.filename)
+    text = document.text
+    findings = await services.cpu_pool.run(pii.detect, text, pii_types)
+    if engine is not None:
+        added = await ai_findings(engine, text, findings, pii_types, request_id_of(request), pii.config.ai)
+        usage = usage_of(request)
+        usage.model = engine.spec.id
+        usage.tokens_in, usage.tokens_out = added.prompt_tokens, added.completion_tokens
+        if added.findings:
+            findings = await services.cpu_pool.run(pii.merge, text, findings, added.findings)
+    result = await services.cpu_pool.run(pii.finish, text, upload.filename, findings, pii_types)
+    return JSONResponse(
+        {
+            "object": "list",
+            "data": [
+                {
+                    "original_filename": upload.filename,
+                    "sanitized_filename": result.sanitized_filename,
+                    "sanitized_text": result.sanitized_text,
+                    "placeholders": result.placeholders,
+                    "metadata": {
+                        "extraction_method": document.extraction_method,
+                        "used_ocr": document.used_ocr,
+                        "page_count": document.page_count,
+                        "strategy": strategy,
+                    },
+                }
+            ],
+        }
+    )
+
+
+def _the_file(form: UploadForm) -> Upload:
+    files = form.files_named("files")
+    if not files:
+        if form.value("files") is not None:
+            raise InvalidRequest("'files' must be a file upload.", param="files", code="invalid_type")
+        hint = " (the field is 'files', not 'file')" if form.files_named("file") else ""
+        raise InvalidRequest(
+            f"You must provide one file in 'files'{hint}.", param="files", code="missing_required_parameter"
+        )
+    if len(files) > 1:
+        raise InvalidRequest(
+            f"Send exactly one file in 'files'; got {len(files)}.", param="files", code="invalid_value"
+        )
+    return files[0]
+
+
+def _pii_types(form: UploadForm) -> tuple[str, ...]:
+    requested = [t.strip().lower() for t in form.values("pii_types")]
+    if not requested:
+        return PII_TYPES
+    unknown = sorted({t for t in requested if t not in PII_TYPES})
+    if unknown:
+        raise InvalidRequest(
+            f"Unknown pii_types: {', '.join(unknown)}. Valid types: {', '.join(PII_TYPES)}.",
+            param="pii_types",
+            code="invalid_value",
+        )
+    return tuple(t for t in PII_TYPES if t in requested)
+
+
+def _strategy(form: UploadForm) -> str:
+    strategy = (form.value("strategy") or "rules").strip().lower()
+    if strategy not in STRATEGIES:
+        raise InvalidRequest(
+            f"'strategy' must be one of {', '.join(STRATEGIES)}; got {strategy!r}.",
+            param="strategy",
+            code="invalid_value",
+        )
+    return strategy
+
+
+def _chat_engine(request: Request) -> ChatEngine:
+    """The chat engine of the product's default chat model (strategy=ai)."""
+    services = services_of(request)
+    try:
+        spec = services.catalog.default_for(principal_of(request).product, "chat")
+    except NotFound:
+        raise ServiceUnavailable(
+            "strategy 'ai' needs a chat model, and this product has none; use strategy 'rules'.",
+            param="strategy",
+            code="model_not_loaded",
+        ) from None
+    engine: ChatEngine | None = services.engines.get(spec.id)
+    if engine is None:
+        raise ServiceUnavailable(
+            f"strategy 'ai' needs the chat model '{spec.id}', which is not loaded on this server.",
+            param="strategy",
+            code="model_not_loaded",
+        )
+    return engine

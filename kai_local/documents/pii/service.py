@@ -1,0 +1,100 @@
+"""The service behind POST /documents/anonymize: extraction, detection, placeholders.
+
+One instance lives on the Services (built in the lifespan). Its Anonymizer (spaCy + Presidio,
+a few seconds to load) is loaded there when `settings.pii_preload` is on (the server's
+default), else on the first request, once, under a lock. All methods but `ai` are blocking CPU
+work: call them through `services.cpu_pool.run`.
+
+Nothing of a document's text or its mapping is logged: an unexpected error inside detection is
+logged by type and source line only, and the client gets a 500 naming no content.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
+
+from kai_local.documents.extraction import (
+    ExtractedDocument,
+    ExtractionLimits,
+    OcrEngine,
+    build_ocr_engine,
+    extract_document,
+    extraction_limits,
+)
+from kai_local.documents.pii.ai import AiLimits
+from kai_local.documents.pii.findings import Finding
+from kai_local.errors import InternalError, KaiError
+from kai_local.settings import Settings
+
+if TYPE_CHECKING:  # spaCy and Presidio are imported when the Anonymizer is built
+    from kai_local.documents.pii.anonymizer import Anonymized, Anonymizer
+
+log = logging.getLogger("kai_local.pii")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class AnonymizeSettings:
+    limits: ExtractionLimits
+    ai: AiLimits
+
+
+class DocumentAnonymizer:
+    def __init__(self, ocr: OcrEngine, config: AnonymizeSettings, anonymizer: Anonymizer | None = None) -> None:
+        self.ocr = ocr
+        self.config = config
+        self._anonymizer = anonymizer
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DocumentAnonymizer:
+        ai = AiLimits(
+            chunk_chars=settings.anonymize_ai_chunk_chars,
+            max_tokens=settings.anonymize_ai_max_tokens,
+            timeout_s=settings.anonymize_ai_timeout_s,
+            concurrency=settings.anonymize_ai_concurrency,
+        )
+        return cls(build_ocr_engine(settings), AnonymizeSettings(extraction_limits(settings), ai))
+
+    @property
+    def anonymizer(self) -> Anonymizer:
+        """Loaded once; later calls return at once."""
+        if self._anonymizer is None:
+            with self._lock:
+                if self._anonymizer is None:
+                    from kai_local.documents.pii.anonymizer import Anonymizer
+
+                    self._anonymizer = Anonymizer.build()
+        return self._anonymizer
+
+    def load(self) -> None:
+        _ = self.anonymizer
+
+    def extract(self, data: bytes, filename: str) -> ExtractedDocument:
+        return extract_document(data, filename, self.config.limits, self.ocr)
+
+    def detect(self, text: str, pii_types: Sequence[str]) -> list[Finding]:
+        return _without_content_in_logs(lambda: self.anonymizer.detect(text, pii_types))
+
+    def merge(self, text: str, rules: list[Finding], extra: list[Finding]) -> list[Finding]:
+        return _without_content_in_logs(lambda: self.anonymizer.merge(text, rules, extra))
+
+    def finish(self, text: str, filename: str, findings: list[Finding], pii_types: Sequence[str]) -> Anonymized:
+        return _without_content_in_logs(lambda: self.anonymizer.anonymize(text, filename, findings, pii_types))
+
+
+def _without_content_in_logs(work: Callable[[], T]) -> T:
+    """Run `work`; an unexpected error is logged without its message (which could quote the
+    document, e.g. a KeyError naming a value) and becomes a bare 500."""
+    try:
+        return work()
+    except KaiError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - deliberately broad: nothing may leak into the log
+        where = [f"{f.filename}:{f.lineno} in {f.name}" for f in traceback.extract_tb(exc.__traceback__)]
+        log.error("PII processing failed: %s at %s", type(exc).__name__, " <- ".join(reversed(where)))
+        raise InternalError("The document could not be anonymized because of a server error.") from None
