@@ -16,6 +16,7 @@ from starlette.responses import Response
 from kai_local.api import all_routes
 from kai_local.catalog import ModelCatalog
 from kai_local.documents.metadata import ExifTool, MetadataStripper
+from kai_local.documents.pii.service import DocumentAnonymizer
 from kai_local.engines.registry import build_engine
 from kai_local.errors import KaiError, MethodNotAllowed, NotFound
 from kai_local.gateway.auth import KeyCache
@@ -40,7 +41,10 @@ async def build_services(settings: Settings) -> Services:
         key_cache=KeyCache(store),
         metadata=MetadataStripper(ExifTool(timeout_s=settings.metadata_timeout_s,
                                            processes=settings.cpu_workers)),
+        anonymizer=DocumentAnonymizer.from_settings(settings),
     )
+    if settings.pii_preload and services.anonymizer is not None:
+        await anyio.to_thread.run_sync(services.anonymizer.load)
     if settings.load_engines:
         try:
             for spec in services.catalog.available():

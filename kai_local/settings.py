@@ -61,6 +61,15 @@ class Settings:
     max_audio_seconds: float = 10_800.0
     # Metadata stripping: longest one exiftool command may run before it is killed (then 400).
     metadata_timeout_s: float = 60.0
+    # Anonymization: load spaCy + Presidio (seconds) at start-up; off, on the first request
+    # (the server turns it on via KAI_PII_PRELOAD, default 1; in-process test apps leave it off).
+    pii_preload: bool = False
+    # strategy=ai: text per model call, answer bound, calls at once, and total time after which
+    # the rules' findings stand alone.
+    anonymize_ai_chunk_chars: int = 1500
+    anonymize_ai_max_tokens: int = 200
+    anonymize_ai_concurrency: int = 4
+    anonymize_ai_timeout_s: float = 60.0
 
     @property
     def db_path(self) -> Path:
@@ -95,6 +104,11 @@ class Settings:
             easyocr_model_dir=Path(os.environ["KAI_EASYOCR_MODEL_DIR"]) if os.environ.get("KAI_EASYOCR_MODEL_DIR") else None,
             max_audio_seconds=_env_float("KAI_MAX_AUDIO_SECONDS", 10_800.0),
             metadata_timeout_s=_env_float("KAI_METADATA_TIMEOUT_S", 60.0),
+            pii_preload=os.environ.get("KAI_PII_PRELOAD", "1") not in ("0", "false", "no"),
+            anonymize_ai_chunk_chars=_env_int("KAI_ANONYMIZE_AI_CHUNK_CHARS", 1500),
+            anonymize_ai_max_tokens=_env_int("KAI_ANONYMIZE_AI_MAX_TOKENS", 200),
+            anonymize_ai_concurrency=_env_int("KAI_ANONYMIZE_AI_CONCURRENCY", 4),
+            anonymize_ai_timeout_s=_env_float("KAI_ANONYMIZE_AI_TIMEOUT_S", 60.0),
         )
         clean = {k: v for k, v in overrides.items() if v is not None}
         for key in ("data_dir", "models_file", "models_dir_override", "easyocr_model_dir"):

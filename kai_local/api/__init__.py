@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from kai_local.api import audio, chat, documents_metadata, models, usage
+from kai_local.api import audio, chat, documents_anonymize, documents_metadata, models, usage
 from kai_local.gateway.middleware import API_PREFIXES
 
 
@@ -16,6 +16,7 @@ def api_routes() -> list[Route]:
         Route("/audio/transcriptions", audio.create_transcription, methods=["POST"]),
         Route("/audio/translations", audio.create_translation, methods=["POST"]),
         Route("/documents/strip-metadata", documents_metadata.strip_metadata, methods=["POST"]),
+        Route("/documents/anonymize", documents_anonymize.anonymize_document, methods=["POST"]),
     ]
 
 

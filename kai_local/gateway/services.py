@@ -16,6 +16,7 @@ from kai_local.settings import Settings
 
 if TYPE_CHECKING:
     from kai_local.documents.metadata import MetadataStripper
+    from kai_local.documents.pii.service import DocumentAnonymizer
 
 
 @dataclass(frozen=True)
@@ -33,3 +34,5 @@ class Services:
     engines: dict[str, Any] = field(default_factory=dict)
     # /documents/strip-metadata: holds the stay-open exiftool processes; closed by the lifespan.
     metadata: MetadataStripper | None = None
+    # /documents/anonymize: extraction + PII detection (spaCy, Presidio) + placeholders.
+    anonymizer: DocumentAnonymizer | None = None
