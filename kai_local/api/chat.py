@@ -170,6 +170,8 @@ def parse_chat_params(body: dict[str, Any]) -> ChatParams:
         presence_penalty=optional_number(body, "presence_penalty", -2, 2) or 0.0,
         frequency_penalty=optional_number(body, "frequency_penalty", -2, 2) or 0.0,
         seed=optional_int(body, "seed", -(2**63), 2**63 - 1),
+        # vLLM's extension: generate exactly max_tokens (benchmarks).
+        ignore_eos=bool(optional_bool(body, "ignore_eos")),
     )
     return ChatParams(
         model=optional_str(body, "model") or None,
