@@ -129,4 +129,4 @@ def detect_language(text: str) -> str:
         word = match.group().lower()
         de += word in DE
         en += word in EN
-    return "en" if en > de * 1.5 and en >= 3 else "de"
+    return "en" if en > de * 1.5 and en >= 2 else "de"

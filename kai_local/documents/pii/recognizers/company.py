@@ -23,14 +23,14 @@ HOSPITAL = re.compile(
     r"(?<![\w-])(?:LKH(?:-Univ\.?\s?-?Klinikum)?|AKH|UKH|UK|Landesklinikum|Landeskrankenhaus|Universitätsklinikum|Uniklinikum"
     r"|Universitätsspital|Kantonsspital|Ordensklinikum|Klinikum|Krankenhaus|Spital|Klinik|Sanatorium|Privatklinik"
     r"|Rehaklinik|Rehabilitationszentrum|Reha-Zentrum|Pflegeheim|Pflegezentrum|Gesundheitszentrum|Ambulatorium"
-    r"|Primärversorgungszentrum|PVE|PVZ)(?:\s(?:der|des|am|an der|im|in)\s(?:Barmherzigen\s\w+|Elisabethinen|\w+))?"
-    r"(?P<place>(?:[ -](?:St\.|Sankt|Bad|[A-ZÄÖÜ][\w'’.]*(?:-[A-ZÄÖÜ][\w'’]*)*|am|an der|im|in der|ob der|bei)(?=[\s,.;)\n-]|$)){1,5})",
+    r"|Primärversorgungszentrum|PVE|PVZ)(?:\s(?:der|des)\s(?:Barmherzigen\s\w+|Elisabethinen|\w+))?(?![\w-])"
 )
+# The place after the hospital word, one piece at a time: "Klagenfurt", "am Wörthersee", "St. Pölten".
+PLACE_PIECE = re.compile(r"[ -](?:(?:am|an der|im|in der|ob der|bei) )?(?:St\. |Sankt |Bad )?[A-ZÄÖÜ][\w'’]*(?:-[A-ZÄÖÜ][\w'’]*)*")
 HOSPITAL_COMPOUND = re.compile(r"(?<![\w-])(?=[A-ZÄÖÜ])[\w-]*?(?i:spital|klinikum|krankenhaus|klinik)(?!\w)")
 EN_HOSPITAL = re.compile(
     r"(?<![\w-])(?:(?:St\.?|Saint|Royal|[A-Z][\w'’-]+)\s){1,4}(?:General\s)?(?:Hospital|Infirmary|Medical Center|Medical Centre|Clinic|Health Centre|Health Center)(?!\w)"
 )
-TRAILING_PARTICLES = re.compile(r"(?:\s(?:am|an der|im|in der|ob der|bei|an|der|in))+$")
 
 
 class CompanyRecognizer(RuleRecognizer):
@@ -42,12 +42,9 @@ class CompanyRecognizer(RuleRecognizer):
             if start is not None:
                 yield Span(start, m.end(), 0.85)
         for m in HOSPITAL.finditer(text):
-            place = m.group("place").strip(" -")
-            first = place.split()[0] if place.split() else ""
-            if not first or (first in self.lexicon.not_names and first not in self.lexicon.towns):
-                continue
-            end = m.end() - len(TRAILING_PARTICLES.search(m.group()).group() if TRAILING_PARTICLES.search(m.group()) else "")
-            yield Span(m.start(), end, 0.8)
+            end = self._place_end(text, m.end())
+            if end > m.end():
+                yield Span(m.start(), end, 0.8)
         for m in HOSPITAL_COMPOUND.finditer(text):
             word = m.group()
             if word.lower() not in {"klinik", "spital", "klinikum", "krankenhaus", "universitätsklinik",
@@ -58,6 +55,18 @@ class CompanyRecognizer(RuleRecognizer):
             first = m.group().split()[0]
             if first not in self.lexicon.not_names:
                 yield Span(m.start(), m.end(), 0.9)
+
+    def _place_end(self, text: str, pos: int) -> int:
+        """End of the place after a hospital word (up to four pieces; none that is an everyday word)."""
+        for _ in range(4):
+            piece = PLACE_PIECE.match(text, pos)
+            if piece is None:
+                break
+            last = piece.group().split()[-1]
+            if (last in self.lexicon.not_names or last.lower() in self.lexicon.common_words) and last not in self.lexicon.towns:
+                break
+            pos = piece.end()
+        return pos
 
     def _name_start(self, text: str, form_start: int) -> int | None:
         """Walk left over up to four name words on the same line; None if there is none."""

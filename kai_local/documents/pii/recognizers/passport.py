@@ -16,7 +16,7 @@ LABEL = re.compile(
     re.IGNORECASE,
 )
 # Up to a few label-ish words between label and number ("Reisepass Nr.:", "Passport No. is").
-VALUE = re.compile(r"[^\n\w]{0,4}(?:(?:Nr|No|Nummer|number|is|ist|lautet|lautend auf)\.?[^\n\w]{0,3}){0,2}(?P<v>(?=[A-Z0-9]*\d{5})[A-Z0-9]{7,10})(?![\w])")
+VALUE = re.compile(r"[^\n\w]{0,4}(?:(?:Nr|No|Nummer|number|is|ist|lautet|lautend auf)\.?[^\n\w]{0,3}){0,2}(?P<v>(?=(?:[A-Z]*\d){4})[A-Z0-9]{7,10})(?![\w])")
 
 
 class PassportRecognizer(RuleRecognizer):
