@@ -160,7 +160,31 @@ class GatewayMiddleware:
 
         usage = UsageRecord()
         scope["state"]["usage"] = usage
-        acquired = False
+        reserved = acquired = recorded = False
+
+        async def record() -> None:
+            nonlocal recorded
+            if recorded:
+                return
+            recorded = True
+            ok = exchange.started and exchange.status < 400
+            # Shielded: a client that went away must not skip the accounting.
+            with anyio.CancelScope(shield=True):
+                try:
+                    await anyio.to_thread.run_sync(
+                        services.store.record_usage, principal.key.id, endpoint, ok, usage, utc_now()
+                    )
+                finally:
+                    if reserved:
+                        services.usage_caps.settle(principal, ok)
+
+        async def send_after_recording(message: Message) -> None:
+            # The last body message waits for the usage commit: a response the client has
+            # received in full is in the store, even if the process is killed right after.
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                await record()
+            await send(message)
+
         try:
             if endpoint not in principal.product.endpoints:
                 raise PermissionDenied(
@@ -170,9 +194,9 @@ class GatewayMiddleware:
                 )
             if not rate.allowed:
                 raise _rate_limited(rate.retry_after_s, principal.product.rate_limit_per_minute)
-            # Caps first (a used-up month is the answer that matters), then the slot; no await
-            # in between, so both decisions see the same in-flight count.
-            services.usage_caps.check(principal, services.concurrency.in_flight(principal.key.id))
+            # Caps first (a used-up month is the answer that matters), then the slot.
+            services.usage_caps.reserve(principal)
+            reserved = True
             acquired = services.concurrency.try_acquire(
                 principal.key.id, principal.product.max_concurrent
             )
@@ -184,20 +208,13 @@ class GatewayMiddleware:
                     headers={"Retry-After": "1"},
                 )
             limit = principal.product.max_file_size + services.settings.multipart_overhead_bytes
-            await self.app(scope, _limited_receive(scope, receive, limit), send)
+            await self.app(scope, _limited_receive(scope, receive, limit), send_after_recording)
         finally:
-            # Shielded: a client that went away must not skip the accounting or leak the slot.
-            with anyio.CancelScope(shield=True):
-                ok = exchange.started and exchange.status < 400
-                try:
-                    await anyio.to_thread.run_sync(
-                        services.store.record_usage, principal.key.id, endpoint, ok, usage, utc_now()
-                    )
-                finally:
-                    if acquired:
-                        if ok:
-                            services.usage_caps.add_ok(principal)
-                        services.concurrency.release(principal.key.id)
+            try:
+                await record()  # error paths: the envelope is sent after this, by __call__
+            finally:
+                if acquired:
+                    services.concurrency.release(principal.key.id)
 
     async def _authenticate(self, scope: Scope, services: Services, subpath: str) -> Principal:
         token = _bearer_token(scope)
