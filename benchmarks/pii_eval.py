@@ -223,14 +223,14 @@ def measure_speed(anonymizer: Anonymizer, docs: list[dict], rounds: int) -> None
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--split", choices=["dev", "heldout", "all"], default="all")
+    parser.add_argument("--split", choices=["dev", "heldout", "fresh", "all"], default="all")
     parser.add_argument("--no-baseline", action="store_true", help="skip Presidio out of the box")
     parser.add_argument("--errors", metavar="TYPE", help="print our misses (FN) and false alarms (FP) for TYPE")
     parser.add_argument("--rounds", type=int, default=3, help="timing rounds for the speed figures (0: skip)")
     args = parser.parse_args()
 
     docs = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]
-    splits = ["dev", "heldout"] if args.split == "all" else [args.split]
+    splits = ["dev", "heldout", "fresh"] if args.split == "all" else [args.split]
     began = time.perf_counter()
     anonymizer = Anonymizer.build()
     print(f"our Anonymizer built in {time.perf_counter() - began:.1f} s")

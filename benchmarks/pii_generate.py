@@ -45,7 +45,7 @@ from stdnum.ch import uid as ch_uid
 from stdnum.de import idnr, vat as de_vat
 
 OUT = Path(__file__).resolve().parent / "data" / "pii_eval.jsonl"
-DEV_DOCS, HELDOUT_DOCS = 160, 100
+DEV_DOCS, HELDOUT_DOCS, FRESH_DOCS = 160, 100, 70
 REFERENCE_DATE = dt.date(2025, 3, 14)
 LIST_LOCALES = {"AT": "de_AT", "DE": "de_DE", "CH": "de_CH", "GB": "en_GB", "US": "en_US"}
 UNLISTED_LOCALES = ("tr_TR", "hr_HR", "pl_PL", "cs_CZ", "hu_HU", "it_IT", "ro_RO", "sl_SI")
@@ -737,6 +737,137 @@ def referral_en_b(rng: random.Random) -> Doc:
     return d
 
 
+# --- family C: fresh (written after the detector was tuned; scored once, see the README) ------
+
+
+def fresh_person(rng: random.Random, country: str) -> Person:
+    locale = rng.choice(UNLISTED_LOCALES) if rng.random() < 0.5 else None
+    return make_person(rng, country, locale)
+
+
+def care_transfer_c(rng: random.Random, country: str) -> Doc:
+    """Pflegeüberleitungsbogen: a form, one field per line."""
+    pat = fresh_person(rng, country)
+    relative = make_person(rng, country)
+    gp = make_person(rng, country)
+    d = Doc()
+    d("PFLEGEÜBERLEITUNGSBOGEN\n", P("company", rng.choice(HOSPITALS_B[country] + HOSPITALS_A[country])), ", Station 4B\n\n")
+    d("Familienname: ", P("name", pat.last), "\nVorname: ", P("name", pat.first), "\n")
+    d("Geb.-Datum: ", P("dob", f"{pat.dob:%d.%m.%y}"), "\n")
+    d("Straße: ", P("address", pat.street), "\n")
+    d("Wohnort: ", P("address", pat.town_line), "\n")
+    d("Krankenkasse: ", P("insurance", rng.choice(INSURERS[country])), "\n")
+    d("Staatsangehörigkeit: ", P("nationality", rng.choice(["österreichisch", "deutsch", "kroatisch", "türkisch", "serbisch"])), "\n")
+    d("Religionsbekenntnis: ", P("religion", rng.choice(RELIGIONS_DE)), "\n")
+    d("Früherer Beruf: ", P("occupation", rng.choice(OCCUPATIONS_A + OCCUPATIONS_B)), "\n")
+    d("Kontaktperson: ", rng.choice(["Tochter", "Sohn", "Ehefrau", "Nichte"]), " ", P("name", relative.full), ", Tel. ", P("phone", relative.phone), "\n")
+    d("Hausarzt: Dr. ", P("name", gp.last), ", ", P("address", gp.town_line), "\n\n")
+    d("Pflegerelevante Diagnosen: ", P("medical", rng.choice(DIAGNOSES_DE_B)[0]), "; ", P("medical", rng.choice(DIAGNOSES_DE_A)[0]), "\n")
+    d("Mobilität: mit Rollator, Sturzgefahr. Ernährung: Diabetikerkost. Ausscheidung: kontinent.\n")
+    d("Allergien: Penicillin\n\nErstellt: DGKP ", P("name", make_person(rng, country).full), f", {REFERENCE_DATE:%d.%m.%Y}\n")
+    return d
+
+
+def radiology_c(rng: random.Random, country: str) -> Doc:
+    pat = fresh_person(rng, country)
+    referrer = make_person(rng, country)
+    radiologist = make_person(rng, country)
+    d = Doc()
+    d("Institut für bildgebende Diagnostik\n", P("company", company_name(rng, country)), "\n\n")
+    d("Patient: ", P("name", f"{pat.last}, {pat.first}"), " (geb. ", P("dob", f"{pat.dob:%d.%m.%Y}"), ")\n")
+    d("Zuweiser: Dr. ", P("name", referrer.full), "\n")
+    d(f"Untersuchung: MRT der Lendenwirbelsäule vom {(REFERENCE_DATE - dt.timedelta(days=3)):%d.%m.%Y}\n\n")
+    d("Klinische Angabe: Schmerzen seit 6 Wochen, bekannte ", P("medical", rng.choice(DIAGNOSES_DE_B)[0]), ".\n\n")
+    d("Befund: Bandscheibenprotrusion L4/L5 ohne Nervenwurzelkompression. Keine Fraktur. Regelrechte Signalgebung.\n\n")
+    d("Beurteilung: ", P("medical", "Bandscheibenvorfall"), " L5/S1 links.\n\n")
+    d("Dr. ", P("name", radiologist.full), ", ", rng.choice(["Fachärztin für Radiologie", "Facharzt für Radiologie"]), "\n")
+    d("Ordinationszeiten und Befundabfrage: ", P("url", f"www.{ascii_slug(radiologist.last)}-radiologie.at"), "\n")
+    return d
+
+
+def sick_note_c(rng: random.Random, country: str) -> Doc:
+    employee = fresh_person(rng, country)
+    employer = company_name(rng, country)
+    doctor = make_person(rng, country)
+    d = Doc()
+    d("ARBEITSUNFÄHIGKEITSMELDUNG\n\nArbeitgeber: ", P("company", employer), "\n")
+    d("Dienstnehmer/in: ", P("name", employee.full), ", ", P("gender", gender_word(employee, rng)), ", ", P("age", f"{employee.age} Jahre alt"), "\n")
+    d("Versicherungsnummer: ", P("healthcare_number", health_number(rng, employee)), "\n")
+    d(f"arbeitsunfähig von {(REFERENCE_DATE - dt.timedelta(days=2)):%d.%m.%Y} bis voraussichtlich {(REFERENCE_DATE + dt.timedelta(days=5)):%d.%m.%Y}\n")
+    d("Ursache: Krankheit (kein Arbeitsunfall)\n\n")
+    d("Ausgestellt von Dr. ", P("name", doctor.full), ", ", P("address", f"{doctor.street}, {doctor.town_line}"), "\n")
+    return d
+
+
+def appointment_c(rng: random.Random, country: str) -> Doc:
+    pat = fresh_person(rng, country)
+    doctor = make_person(rng, country)
+    d = Doc()
+    d(rng.choice(["Hallo ", "Guten Tag "]), "Frau " if pat.female else "Herr ", P("name", pat.last), ",\n\n")
+    d(f"Ihr Termin zur Kontrolle ist am {(REFERENCE_DATE + dt.timedelta(days=9)):%d.%m.%Y} um 09:30 Uhr in unserer Praxis.\n")
+    d("Bitte bringen Sie Ihre e-card und den Befund vom Labor mit.\n")
+    d("Absagen bitte bis 24 Stunden vorher unter ", P("phone", phone(rng, country, rng.choice([1, 2]))), " oder online: ", P("url", f"https://termine.{ascii_slug(doctor.last)}.at"), "\n\n")
+    d("Ihr Praxisteam\nDr. ", P("name", doctor.full), "\n", P("address", doctor.street), ", ", P("address", doctor.town_line), "\n")
+    return d
+
+
+def insurer_letter_c(rng: random.Random, country: str) -> Doc:
+    client = fresh_person(rng, country)
+    clerk = make_person(rng, country)
+    insurer = rng.choice(["UNIQA Österreich Versicherungen AG", "Wiener Städtische Versicherung AG", "Merkur Versicherung AG", "Generali Versicherung AG"])
+    d = Doc()
+    d(P("company", insurer), "\n", P("address", f"{make_person(rng, 'AT').street}, {make_person(rng, 'AT').town_line}"), "\n")
+    d("Firmenbuchnummer ", P("company_register", f"FN {rng.randint(10000, 599999)}{rng.choice('abdfgmpsvx')}"), ", UID ", P("vat_number", atu(rng)), "\n\n")
+    d(title_for(client), "\n", P("name", client.full), "\n", P("address", client.street), "\n", P("address", client.town_line), "\n\n")
+    d("Ihre Polizze Nr. ", P("insurance", f"{rng.randint(100, 999)}-{rng.randint(100000, 999999)}-{rng.randint(1, 9)}"), " – Leistungsantrag\n\n")
+    d("Sehr geehrte" + ("" if client.female else "r"), " ", "Frau " if client.female else "Herr ", P("name", client.last), ",\n\n")
+    d("wir haben Ihre Rechnung über den Spitalsaufenthalt wegen ", P("medical", rng.choice(DIAGNOSES_DE_A)[0]), " erhalten. ")
+    d("Der Erstattungsbetrag von EUR 1.240,00 wird auf Ihr Konto ", P("iban", iban_for(rng, "AT")), " überwiesen.\n")
+    d("Für die Steuererklärung: Ihre Steuernummer ", P("tax_id", at_steuernummer(rng)), " ist bei uns vermerkt.\n\n")
+    d("Freundliche Grüße\n", P("name", clerk.full), "\nLeistungsabteilung\n")
+    return d
+
+
+def clinic_letter_en_c(rng: random.Random) -> Doc:
+    pat = fresh_person(rng, "GB")
+    gp = make_person(rng, "GB")
+    consultant = make_person(rng, "GB")
+    d = Doc()
+    d("Dear Dr ", P("name", gp.last), ",\n\n")
+    d("Re: ", "Mrs " if pat.female else "Mr ", P("name", f"{pat.first} {pat.last.upper()}"), "  DOB ", P("dob", f"{pat.dob:%d/%m/%Y}"), "  NHS No ", P("healthcare_number", _nhs(rng)), "\n")
+    d(P("address", pat.street), ", ", P("address", f"{pat.town} {pat.postcode}"), "\n\n")
+    diag = rng.sample(DIAGNOSES_EN_B, 2)
+    d("Diagnosis: ", P("medical", diag[0][0]), "\n\n")
+    d("I reviewed this ", P("age", f"{pat.age}-year-old"), " ", P("nationality", rng.choice(["Polish", "Romanian", "Turkish", "Irish"])), " national in clinic today. ")
+    d("She" if pat.female else "He", " also has ", P("medical", diag[1][0]), ". Observations were stable. ")
+    d("I have arranged a follow-up appointment in three months.\n\n")
+    d("Yours sincerely,\n\n", P("name", consultant.full), "\nConsultant Rheumatologist\n", P("email", f"{ascii_slug(consultant.first)}.{ascii_slug(consultant.last)}@nhs.net"), "\n")
+    return d
+
+
+def it_ticket_en_c(rng: random.Random) -> Doc:
+    user = fresh_person(rng, "US")
+    d = Doc()
+    d("Ticket #", str(rng.randint(10000, 99999)), " - password reset\n\n")
+    d("Requester: ", P("name", user.full), " (", P("email", user.email), ")\n")
+    d("Account: ", P("username", ascii_slug(user.first + "." + user.last)), "\n")
+    d("Last successful login from ", P("ip_address", f"{rng.randint(11, 223)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"), " on 03/11/2025.\n")
+    d("Callback number: ", P("phone", user.phone), "\n")
+    d("Notes: user works remotely; profile ", P("linkedin", f"https://linkedin.com/in/{ascii_slug(user.first)}-{ascii_slug(user.last)}"), "\n")
+    return d
+
+
+FRESH_TEMPLATES: list[tuple[str, str, Callable[[random.Random], Doc]]] = [
+    ("care_transfer", "de", lambda r: care_transfer_c(r, r.choice(["AT", "AT", "DE", "CH"]))),
+    ("radiology", "de", lambda r: radiology_c(r, r.choice(["AT", "DE"]))),
+    ("sick_note", "de", lambda r: sick_note_c(r, r.choice(["AT", "AT", "DE"]))),
+    ("appointment", "de", lambda r: appointment_c(r, r.choice(["AT", "DE", "CH"]))),
+    ("insurer_letter", "de", lambda r: insurer_letter_c(r, "AT")),
+    ("clinic_letter", "en", clinic_letter_en_c),
+    ("it_ticket", "en", it_ticket_en_c),
+]
+
+
 DEV_TEMPLATES: list[tuple[str, str, Callable[[random.Random], Doc]]] = [
     ("discharge", "de", lambda r: discharge_a(r, r.choice(["AT", "AT", "AT", "DE", "CH"]))),
     ("referral", "de", lambda r: referral_a(r, r.choice(["AT", "AT", "DE", "CH"]))),
@@ -771,7 +902,8 @@ def generate(split: str, count: int, seed: int, templates: list) -> list[dict]:
 
 
 def main() -> None:
-    docs = generate("dev", DEV_DOCS, 1000, DEV_TEMPLATES) + generate("heldout", HELDOUT_DOCS, 9000, HELDOUT_TEMPLATES)
+    docs = (generate("dev", DEV_DOCS, 1000, DEV_TEMPLATES) + generate("heldout", HELDOUT_DOCS, 9000, HELDOUT_TEMPLATES)
+            + generate("fresh", FRESH_DOCS, 20000, FRESH_TEMPLATES))
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", encoding="utf-8") as fh:
         for doc in docs:

@@ -46,6 +46,7 @@ class Lexicon:
     listed_names: frozenset[str]  # every first and last name of the lists, unfiltered
     not_names: frozenset[str]  # capitalised words that are never (part of) a name
     common_words: frozenset[str]  # lower-cased German and English everyday words
+    stop_words: frozenset[str]  # lower-cased German and English function words (spaCy)
     towns: frozenset[str]
     street_suffixes_en: frozenset[str]
     occupations: frozenset[str]
@@ -109,6 +110,7 @@ class Lexicon:
             listed_names=listed,
             not_names=not_names,
             common_words=common,
+            stop_words=frozenset(w.lower() for w in DE_STOP | EN_STOP),
             towns=frozenset(towns),
             street_suffixes_en=frozenset(
                 _faker_attr("faker.providers.address.en_US", "street_suffixes")

@@ -10,7 +10,7 @@ from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span
 _N = r"(?:1[01]\d|120|\d{1,2})"
 PATTERNS = (
     re.compile(r"(?<![\w.,])" + _N + r"\s?-?\s?(?:jährig|Jährig)(?:e|er|en|em|es)?(?!\w)"),
-    re.compile(r"(?<![\w.,])" + _N + r"\s?(?:J\.|Jahre alt|Jahren alt|a\.|LJ|Lj\.)(?!\w)"),
+    re.compile(r"(?<![\w.,])" + _N + r"\s?(?:J\.|Jahre alt|Jahren alt)(?!\w)|(?<![\w.,])" + _N + r"\.?\s(?:LJ|Lj\.)(?!\w)"),
     re.compile(r"(?<!\w)(?:im Alter von|mit|Alter:?|Lebensalter:?)\s(?P<v>" + _N + r"(?:\sJahr(?:e|en)?)?)(?=\s|[,.;)]|$)"),
     re.compile(r"(?<!\w)im\s(?P<v>" + _N + r"\.\sLebensjahr)(?!\w)"),
     re.compile(r"(?<![\w.,])" + _N + r"[- ](?:year|yr)s?[- ]old(?!\w)", re.IGNORECASE),

@@ -18,6 +18,11 @@ LEGAL_FORM = re.compile(
     r"|Inc\.?|Ltd\.?|LLC|L\.L\.C\.|LLP|plc|PLC|Corp\.?|Corporation|Co\.\s?KG|S\.A\.|SA|S\.p\.A\.|S\.r\.l\.|B\.V\.|N\.V\.|Sàrl|Sagl"
     r"|&\s?Cie\.?|&\s?Co\.?|und Partner|&\s?Partner|&\s?Söhne|&\s?Sohn|& Sons|Group|Holding|Stiftung|Verein)(?![\w])"
 )
+NOT_IN_COMPANY_NAMES = frozenset(
+    """Firma Rechnung Auftrag Angebot Kunde Kundin Lieferant Arbeitgeber Absender Empfänger Betreff Herr Frau
+    Herrn Sehr Geehrte Geehrter Liebe Lieber Dear Invoice From To Bei Von An Mit Für Über Durch Laut Gemäß
+    Patient Patientin Diagnose Befund Bericht Brief Schreiben Mail Tel Fax Web Homepage UID FN IBAN""".split()
+)
 NAME_WORD = re.compile(r"(?:[A-ZÄÖÜ0-9][\w'’.-]*|&|\+|und|and|u\.|von|der|de|of|the|e\.\s?[GVUK]\.)$")
 HOSPITAL = re.compile(
     r"(?<![\w-])(?:LKH(?:-Univ\.?\s?-?Klinikum)?|AKH|UKH|UK|Landesklinikum|Landeskrankenhaus|Universitätsklinikum|Uniklinikum"
@@ -78,11 +83,13 @@ class CompanyRecognizer(RuleRecognizer):
             token = word.group().rstrip(",")
             if word.group().endswith(",") and taken:
                 break
-            if not NAME_WORD.match(token) or token in self.lexicon.not_names or taken >= 4:
+            if not NAME_WORD.match(token) or token.endswith(":") or taken >= 4:
                 break
-            if token.lower() in self.lexicon.common_words and token[0].isupper() and token not in self.lexicon.last_names:
-                if token not in {"&", "und", "and", "u.", "von", "der", "de", "of", "the"}:
-                    break
+            # Generic nouns belong to company names ("Generali Versicherung AG", "Maier Bau GmbH");
+            # function words and document words do not ("Die", "Rechnung", "Arbeitgeber").
+            connector = token in {"&", "+", "und", "and", "u.", "von", "der", "de", "of", "the"}
+            if not connector and (token.lower() in self.lexicon.stop_words or token in NOT_IN_COMPANY_NAMES):
+                break
             start = line_start + word.start()
             taken += 1
         if start is None:
