@@ -11,7 +11,6 @@ import json
 import socket
 import time
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any, AsyncIterator
 
 import anyio
