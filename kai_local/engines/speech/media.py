@@ -92,11 +92,21 @@ def decode_media(data: bytes, max_seconds: float) -> DecodedAudio:
         chunks, failures = _decode_track(container, container.streams.audio[0], max_seconds)
     if not chunks and failures:
         raise _unreadable(data)
-    if not chunks:
-        return DecodedAudio(np.zeros(0, dtype=np.float32), demuxer)
-    pcm = np.concatenate(chunks)
-    del chunks
-    return DecodedAudio(pcm.astype(np.float32) / 32768.0, demuxer)
+    return DecodedAudio(_to_float(chunks), demuxer)
+
+
+def _to_float(chunks: list[np.ndarray]) -> np.ndarray:
+    """int16 chunks -> one float32 array in [-1, 1), freeing the chunks as it goes: the peak is
+    1.5x the result instead of the 3x of concatenate + astype + divide."""
+    samples = np.empty(sum(c.size for c in chunks), dtype=np.float32)
+    position = 0
+    chunks.reverse()
+    while chunks:
+        chunk = chunks.pop()
+        samples[position : position + chunk.size] = chunk
+        position += chunk.size
+    samples /= 32768.0
+    return samples
 
 
 def _decode_track(

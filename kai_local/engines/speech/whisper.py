@@ -106,17 +106,34 @@ class WhisperTranscriber:
             BatchedInferencePipeline(model=self._model) if self._batch_size else self._model
         )
         self._languages = frozenset(self._model.supported_languages)
+        if self._device != "cpu":
+            self._warm_up()
+
+    def _gpu_hint(self, problem: str) -> RuntimeError:
+        return RuntimeError(
+            f"model {self.spec.id!r} on {self.spec.device}: {problem}. CTranslate2 loads "
+            "libcublas.so.12 at run time; on a host with only CUDA 13 libraries, link "
+            "libcublas.so.12 and libcublasLt.so.12 to them (README, GPU notes)."
+        )
 
     def _check_cuda(self) -> None:
         import ctranslate2
 
-        if ctranslate2.get_cuda_device_count() <= self._device_index:
-            raise RuntimeError(
-                f"model {self.spec.id!r} wants {self.spec.device}, but CTranslate2 sees "
-                f"{ctranslate2.get_cuda_device_count()} CUDA device(s). It loads libcublas.so.12 "
-                "at run time; on a host with only CUDA 13 libraries, link libcublas.so.12 and "
-                "libcublasLt.so.12 to them (see README, GPU notes)."
+        count = ctranslate2.get_cuda_device_count()
+        if count <= self._device_index:
+            raise self._gpu_hint(f"CTranslate2 sees {count} CUDA device(s)")
+
+    def _warm_up(self) -> None:
+        """One second of silence through encoder and decoder: a missing cuBLAS shows up now,
+        at start-up, instead of on the first request."""
+        try:
+            segments, _ = self._model.transcribe(
+                np.zeros(16_000, dtype=np.float32), language="en", vad_filter=False,
+                without_timestamps=True, temperature=0.0,
             )
+            list(segments)
+        except RuntimeError as exc:
+            raise self._gpu_hint(str(exc)) from exc
 
     async def close(self) -> None:
         self._runner = self._model = None  # CTranslate2 frees the weights with the last reference
