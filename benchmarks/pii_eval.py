@@ -221,12 +221,65 @@ def measure_speed(anonymizer: Anonymizer, docs: list[dict], rounds: int) -> None
     print(f"  {'German, 10 pages':<16} {len(long_docs):4d} docs, {pages:6.1f} pages: {pages / cpu:6.1f} pages/s per core")
 
 
+def ai_check(anonymizer: Anonymizer, docs: list[dict], model: str | None) -> None:
+    """strategy=ai with the real chat engine of `model` (default: the first available chat model,
+    the bundled SmolLM2-135M on CPU): does it finish, within what time, and what does it add?"""
+    import anyio
+
+    from kai_local.catalog import ModelCatalog
+    from kai_local.documents.pii.ai import AiLimits, ai_findings
+    from kai_local.engines.registry import build_engine
+    from kai_local.gateway.gpu import GpuSemaphore
+    from kai_local.settings import Settings
+
+    settings = Settings.from_env()
+    catalog = ModelCatalog.load(settings.models_file, settings.models_dir)
+    chat_models = catalog.available(kind="chat")
+    spec = catalog.models[model] if model else chat_models[0]
+    limits = AiLimits(settings.anonymize_ai_chunk_chars, settings.anonymize_ai_max_tokens,
+                      settings.anonymize_ai_timeout_s, settings.anonymize_ai_concurrency)
+
+    async def run() -> None:
+        engine = build_engine(spec, settings, GpuSemaphore(settings.gpu_slots_per_device, settings.gpu_wait_timeout_s))
+        began = time.perf_counter()
+        await engine.start()
+        print(f"\n## strategy=ai with {spec.id} ({spec.engine} on {spec.device}), started in {time.perf_counter() - began:.0f} s")
+        rules_run, ai_run = Run(), Run()
+        walls, proposed, chunks_done, chunks_total = [], 0, 0, 0
+        try:
+            for i, doc in enumerate(docs):
+                rules = anonymizer.detect(doc["text"])
+                began = time.perf_counter()
+                added = await ai_findings(engine, doc["text"], rules, PII_TYPES, f"eval-{i}", limits)
+                walls.append(time.perf_counter() - began)
+                merged = anonymizer.merge(doc["text"], rules, added.findings)
+                proposed += len(added.findings)
+                chunks_done += added.chunks_done
+                chunks_total += added.chunks_total
+                for run_, found in ((rules_run, rules), (ai_run, merged)):
+                    sanitized = anonymizer.anonymize(doc["text"], "x.txt", found).sanitized_text
+                    score_doc(run_, doc, [(f.pii_type, f.start, f.end) for f in found], sanitized, None)
+        finally:
+            await engine.close()
+        r, a = rules_run.total(), ai_run.total()
+        print(f"{len(docs)} documents; model calls answered {chunks_done}/{chunks_total} within the "
+              f"{limits.timeout_s:g} s budget; wall per document: mean {sum(walls) / len(walls):.1f} s, max {max(walls):.1f} s")
+        print(f"model findings accepted (literal, outside rule findings): {proposed}")
+        print(f"micro P/R rules: {fmt(r.precision)}/{fmt(r.recall)}; rules+ai: {fmt(a.precision)}/{fmt(a.recall)}; "
+              f"leak rules {rules_run.leaked / max(1, rules_run.leak_total):.1%}, rules+ai {ai_run.leaked / max(1, ai_run.leak_total):.1%}")
+
+    anyio.run(run)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", choices=["dev", "heldout", "fresh", "all"], default="all")
     parser.add_argument("--no-baseline", action="store_true", help="skip Presidio out of the box")
     parser.add_argument("--errors", metavar="TYPE", help="print our misses (FN) and false alarms (FP) for TYPE")
     parser.add_argument("--rounds", type=int, default=3, help="timing rounds for the speed figures (0: skip)")
+    parser.add_argument("--ai", type=int, default=0, metavar="N",
+                        help="also run strategy=ai with the real chat model on N documents of the split(s)")
+    parser.add_argument("--ai-model", help="chat model id for --ai (default: first available)")
     args = parser.parse_args()
 
     docs = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]
@@ -246,6 +299,10 @@ def main() -> None:
             print("\n".join(ours.errors[:80]))
         if args.rounds:
             measure_speed(anonymizer, part, args.rounds)
+    if args.ai:
+        chosen = [d for d in docs if d["split"] in splits]
+        step = max(1, len(chosen) // args.ai)
+        ai_check(anonymizer, chosen[::step][: args.ai], args.ai_model)
     print("\n* target types: recall >= 0.95 (see README, section Document anonymization)")
 
 

@@ -27,6 +27,9 @@ SYSTEM = (
     "List personal data it missed. Answer only lines of the form `type: exact text`, copying the "
     "text exactly as it appears. Answer `none` if nothing is missing."
 )
+# One worked example: small models follow a shown format far better than a described one.
+EXAMPLE_TEXT = "Herr [[NAME]] (Tel. [[PHONE]]) kommt mit seiner Tochter Lisa Berger aus Hallein."
+EXAMPLE_ANSWER = "name: Lisa Berger\naddress: Hallein"
 LINE = re.compile(r"^\s*[-*\d.)]*\s*\**\s*(?P<type>[A-Za-z_ ]{2,30}?)\s*\**\s*[:=–-]\s*(?P<value>.+?)\s*$")
 QUOTES = "\"'`´‘’“”„«»[]()<>*"
 MIN_VALUE = 3
@@ -86,10 +89,15 @@ async def ai_findings(
 async def _ask(
     engine: ChatEngine, masked: str, pii_types: Sequence[str], request_id: str, limits: AiLimits, result: AiResult
 ) -> str:
-    prompt = f"Types: {', '.join(pii_types)}\n\nText:\n{masked}\n\nMissed personal data:"
+    types = ", ".join(pii_types)
     request = ChatRequest(
         request_id=request_id,
-        messages=(ChatMessage("system", SYSTEM), ChatMessage("user", prompt)),
+        messages=(
+            ChatMessage("system", SYSTEM),
+            ChatMessage("user", _prompt(types, EXAMPLE_TEXT)),
+            ChatMessage("assistant", EXAMPLE_ANSWER),
+            ChatMessage("user", _prompt(types, masked)),
+        ),
         sampling=SamplingOptions(temperature=0.0, max_tokens=limits.max_tokens),
     )
     parts: list[str] = []
@@ -105,6 +113,10 @@ async def _ask(
     except (InvalidRequest, ServiceUnavailable):
         return ""  # this chunk does not fit the model's context, or the engine is busy: rules stand
     return "".join(parts)
+
+
+def _prompt(types: str, text: str) -> str:
+    return f"Types: {types}\n\nText:\n{text}\n\nMissed personal data:"
 
 
 def _parse(reply: str, pii_types: Sequence[str]) -> list[tuple[str, str]]:
