@@ -1,40 +1,42 @@
-"""Our recognizers, one per PII type (one file each)."""
+"""Our recognizers, one per PII type (one file each). Named `...Rule`, not `...Recognizer`:
+Presidio finds its predefined recognizers by class name among all subclasses, and an
+`EmailRecognizer` of ours would shadow its own."""
 
 from __future__ import annotations
 
-from kai_local.documents.pii.recognizers.address import AddressRecognizer
-from kai_local.documents.pii.recognizers.age import AgeRecognizer
+from kai_local.documents.pii.recognizers.address import AddressRule
+from kai_local.documents.pii.recognizers.age import AgeRule
 from kai_local.documents.pii.recognizers.base import RuleRecognizer
-from kai_local.documents.pii.recognizers.birth_year import BirthYearRecognizer
-from kai_local.documents.pii.recognizers.company import CompanyRecognizer
-from kai_local.documents.pii.recognizers.company_register import CompanyRegisterRecognizer
-from kai_local.documents.pii.recognizers.credit_card import CreditCardRecognizer
-from kai_local.documents.pii.recognizers.dob import DobRecognizer
-from kai_local.documents.pii.recognizers.email import EmailRecognizer
-from kai_local.documents.pii.recognizers.gender import GenderRecognizer
-from kai_local.documents.pii.recognizers.healthcare_number import HealthcareNumberRecognizer
-from kai_local.documents.pii.recognizers.iban import IbanRecognizer
-from kai_local.documents.pii.recognizers.insurance import InsuranceRecognizer
-from kai_local.documents.pii.recognizers.ip_address import IpAddressRecognizer
-from kai_local.documents.pii.recognizers.linkedin import LinkedinRecognizer
-from kai_local.documents.pii.recognizers.medical import MedicalRecognizer
-from kai_local.documents.pii.recognizers.name import NameRecognizer
-from kai_local.documents.pii.recognizers.nationality import NationalityRecognizer
-from kai_local.documents.pii.recognizers.occupation import OccupationRecognizer
-from kai_local.documents.pii.recognizers.passport import PassportRecognizer
-from kai_local.documents.pii.recognizers.phone import PhoneRecognizer
-from kai_local.documents.pii.recognizers.religion import ReligionRecognizer
-from kai_local.documents.pii.recognizers.tax_id import TaxIdRecognizer
-from kai_local.documents.pii.recognizers.url import UrlRecognizer
-from kai_local.documents.pii.recognizers.username import UsernameRecognizer
-from kai_local.documents.pii.recognizers.vat_number import VatNumberRecognizer
-from kai_local.documents.pii.recognizers.vehicle import VehicleRecognizer
+from kai_local.documents.pii.recognizers.birth_year import BirthYearRule
+from kai_local.documents.pii.recognizers.company import CompanyRule
+from kai_local.documents.pii.recognizers.company_register import CompanyRegisterRule
+from kai_local.documents.pii.recognizers.credit_card import CreditCardRule
+from kai_local.documents.pii.recognizers.dob import DobRule
+from kai_local.documents.pii.recognizers.email import EmailRule
+from kai_local.documents.pii.recognizers.gender import GenderRule
+from kai_local.documents.pii.recognizers.healthcare_number import HealthcareNumberRule
+from kai_local.documents.pii.recognizers.iban import IbanRule
+from kai_local.documents.pii.recognizers.insurance import InsuranceRule
+from kai_local.documents.pii.recognizers.ip_address import IpAddressRule
+from kai_local.documents.pii.recognizers.linkedin import LinkedinRule
+from kai_local.documents.pii.recognizers.medical import MedicalRule
+from kai_local.documents.pii.recognizers.name import NameRule
+from kai_local.documents.pii.recognizers.nationality import NationalityRule
+from kai_local.documents.pii.recognizers.occupation import OccupationRule
+from kai_local.documents.pii.recognizers.passport import PassportRule
+from kai_local.documents.pii.recognizers.phone import PhoneRule
+from kai_local.documents.pii.recognizers.religion import ReligionRule
+from kai_local.documents.pii.recognizers.tax_id import TaxIdRule
+from kai_local.documents.pii.recognizers.url import UrlRule
+from kai_local.documents.pii.recognizers.username import UsernameRule
+from kai_local.documents.pii.recognizers.vat_number import VatNumberRule
+from kai_local.documents.pii.recognizers.vehicle import VehicleRule
 
 RECOGNIZERS: tuple[type[RuleRecognizer], ...] = (
-    NameRecognizer, EmailRecognizer, PhoneRecognizer, DobRecognizer, AddressRecognizer,
-    InsuranceRecognizer, IbanRecognizer, CompanyRecognizer, MedicalRecognizer, CreditCardRecognizer,
-    PassportRecognizer, VehicleRecognizer, IpAddressRecognizer, UrlRecognizer, UsernameRecognizer,
-    VatNumberRecognizer, CompanyRegisterRecognizer, HealthcareNumberRecognizer, TaxIdRecognizer,
-    AgeRecognizer, NationalityRecognizer, GenderRecognizer, ReligionRecognizer, OccupationRecognizer,
-    BirthYearRecognizer, LinkedinRecognizer,
+    NameRule, EmailRule, PhoneRule, DobRule, AddressRule,
+    InsuranceRule, IbanRule, CompanyRule, MedicalRule, CreditCardRule,
+    PassportRule, VehicleRule, IpAddressRule, UrlRule, UsernameRule,
+    VatNumberRule, CompanyRegisterRule, HealthcareNumberRule, TaxIdRule,
+    AgeRule, NationalityRule, GenderRule, ReligionRule, OccupationRule,
+    BirthYearRule, LinkedinRule,
 )

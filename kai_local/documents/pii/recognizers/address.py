@@ -53,7 +53,7 @@ ADDRESS_CONTEXT = words("wohnhaft", "wohnt", "Wohnort", "Wohnadresse", "Adresse"
                         "lives", "resident", "residing")
 
 
-class AddressRecognizer(RuleRecognizer):
+class AddressRule(RuleRecognizer):
     ENTITY = "ADDRESS"
 
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:

@@ -20,7 +20,7 @@ PATTERNS = (
 NEEDS_YEARS = re.compile(r"^mit\s")
 
 
-class AgeRecognizer(RuleRecognizer):
+class AgeRule(RuleRecognizer):
     ENTITY = "AGE"
 
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:

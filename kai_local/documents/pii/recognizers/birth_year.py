@@ -16,7 +16,7 @@ YEAR = re.compile(
 )
 
 
-class BirthYearRecognizer(RuleRecognizer):
+class BirthYearRule(RuleRecognizer):
     ENTITY = "BIRTH_YEAR"
 
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:

@@ -38,7 +38,7 @@ EN_HOSPITAL = re.compile(
 )
 
 
-class CompanyRecognizer(RuleRecognizer):
+class CompanyRule(RuleRecognizer):
     ENTITY = "COMPANY"
 
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:

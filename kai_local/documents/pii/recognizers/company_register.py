@@ -23,7 +23,7 @@ REGISTER_LABEL = words("Registergericht", "Amtsgericht", "Handelsregister", "Reg
                        "Partnerschaftsregister", "Vereinsregister", "AG")
 
 
-class CompanyRegisterRecognizer(RuleRecognizer):
+class CompanyRegisterRule(RuleRecognizer):
     ENTITY = "COMPANY_REGISTER"
 
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:

@@ -16,7 +16,7 @@ CONTEXT = words("Kreditkarte", "Kreditkartennummer", "Karte", "Kartennummer", "K
                 "card number", "Debitkarte", "Zahlung")
 
 
-class CreditCardRecognizer(RuleRecognizer):
+class CreditCardRule(RuleRecognizer):
     ENTITY = "CREDIT_CARD"
 
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:

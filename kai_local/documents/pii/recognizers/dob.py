@@ -25,7 +25,7 @@ OTHER_DATE = words("aufgenommen", "Aufnahme", "Entlassung", "entlassen", "Datum"
 SVNR = re.compile(r"(?<!\d)\d{4}[ ]?\d{2}[ .]?\d{2}[ .]?\d{2}(?!\d)")
 
 
-class DobRecognizer(RuleRecognizer):
+class DobRule(RuleRecognizer):
     ENTITY = "DOB"
 
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:

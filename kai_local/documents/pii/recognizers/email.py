@@ -19,7 +19,7 @@ def offline_tld_extractor() -> tldextract.TLDExtract:
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
 
 
-class EmailRecognizer(RuleRecognizer):
+class EmailRule(RuleRecognizer):
     ENTITY = "EMAIL"
 
     def load(self) -> None:

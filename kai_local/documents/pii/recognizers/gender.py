@@ -17,7 +17,7 @@ CODE = re.compile(
 )
 
 
-class GenderRecognizer(RuleRecognizer):
+class GenderRule(RuleRecognizer):
     ENTITY = "GENDER"
 
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:

@@ -46,7 +46,7 @@ def kvnr_is_valid(value: str) -> bool:
     return total % 10 == int(value[9])
 
 
-class HealthcareNumberRecognizer(RuleRecognizer):
+class HealthcareNumberRule(RuleRecognizer):
     ENTITY = "HEALTHCARE_NUMBER"
 
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:

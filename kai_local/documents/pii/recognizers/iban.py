@@ -12,7 +12,7 @@ from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span
 CANDIDATE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){10,30}", re.IGNORECASE)
 
 
-class IbanRecognizer(RuleRecognizer):
+class IbanRule(RuleRecognizer):
     ENTITY = "IBAN"
 
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:

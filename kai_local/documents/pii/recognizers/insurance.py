@@ -22,7 +22,7 @@ POLICY = re.compile(
 )
 
 
-class InsuranceRecognizer(RuleRecognizer):
+class InsuranceRule(RuleRecognizer):
     ENTITY = "INSURANCE"
 
     def load(self) -> None:

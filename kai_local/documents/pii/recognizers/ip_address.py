@@ -14,7 +14,7 @@ CONTEXT = words("IP", "IPv4", "IPv6", "IP-Adresse", "IP address", "Adresse", "ad
                 "Host", "Client", "Gateway", "Router", "von", "from")
 
 
-class IpAddressRecognizer(RuleRecognizer):
+class IpAddressRule(RuleRecognizer):
     ENTITY = "IP_ADDRESS"
 
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:

@@ -15,7 +15,7 @@ LABEL = words("linkedin")
 SLUG = re.compile(r"\s*:?\s*(?P<slug>[a-z0-9](?:[a-z0-9-]{2,98}[a-z0-9]))(?![\w./])", re.IGNORECASE)
 
 
-class LinkedinRecognizer(RuleRecognizer):
+class LinkedinRule(RuleRecognizer):
     ENTITY = "LINKEDIN"
 
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:

@@ -56,7 +56,7 @@ NOT_DISEASE = frozenset(
 )
 
 
-class MedicalRecognizer(RuleRecognizer):
+class MedicalRule(RuleRecognizer):
     ENTITY = "MEDICAL"
 
     def load(self) -> None:

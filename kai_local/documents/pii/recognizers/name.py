@@ -77,7 +77,7 @@ class Word(NamedTuple):
     end: int
 
 
-class NameRecognizer(RuleRecognizer):
+class NameRule(RuleRecognizer):
     ENTITY = "NAME"
 
     def find(self, text: str, nlp_artifacts: NlpArtifacts | None) -> Iterable[Span]:

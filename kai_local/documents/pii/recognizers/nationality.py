@@ -26,7 +26,7 @@ AMBIGUOUS_NOUNS = {"deutsche", "deutscher", "schweizer", "luxemburger", "liechte
                    "este", "inder", "jude"}
 
 
-class NationalityRecognizer(RuleRecognizer):
+class NationalityRule(RuleRecognizer):
     ENTITY = "NATIONALITY"
 
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:

@@ -41,7 +41,7 @@ BEFORE_JOB = re.compile(
 )
 
 
-class OccupationRecognizer(RuleRecognizer):
+class OccupationRule(RuleRecognizer):
     ENTITY = "OCCUPATION"
 
     def load(self) -> None:

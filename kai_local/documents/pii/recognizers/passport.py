@@ -19,7 +19,7 @@ LABEL = re.compile(
 VALUE = re.compile(r"[^\n\w]{0,4}(?:(?:Nr|No|Nummer|number|is|ist|lautet|lautend auf)\.?[^\n\w]{0,3}){0,2}(?P<v>(?=(?:[A-Z]*\d){4})[A-Z0-9]{7,10})(?![\w])")
 
 
-class PassportRecognizer(RuleRecognizer):
+class PassportRule(RuleRecognizer):
     ENTITY = "PASSPORT"
 
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:

@@ -27,7 +27,7 @@ LABEL = words("Tel", "Tel\\.", "Telefon", "Telefonnummer", "Tel\\.-Nr\\.", "T", 
 REGIONS = {"de": ("AT", "DE", "CH"), "en": ("GB", "US", "AT", "DE", "CH")}
 
 
-class PhoneRecognizer(RuleRecognizer):
+class PhoneRule(RuleRecognizer):
     ENTITY = "PHONE"
 
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:

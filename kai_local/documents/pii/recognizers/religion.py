@@ -11,7 +11,7 @@ LABEL = words("Religion", "Religionsbekenntnis", "Bekenntnis", "Konfession", "Gl
               "Religionszugehörigkeit", "rel\\.", "faith", "denomination", "religious")
 
 
-class ReligionRecognizer(RuleRecognizer):
+class ReligionRule(RuleRecognizer):
     ENTITY = "RELIGION"
 
     def load(self) -> None:

@@ -24,7 +24,7 @@ LABEL = words("Steuernummer", "Steuer-Nr\\.?", "St\\.?-?Nr\\.?", "StNr\\.?", "St
               "Abgabenkontonummer", "Abgabenkonto", "Finanzamt", "Steuerkonto")
 
 
-class TaxIdRecognizer(RuleRecognizer):
+class TaxIdRule(RuleRecognizer):
     ENTITY = "TAX_ID"
 
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:

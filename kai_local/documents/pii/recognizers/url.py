@@ -21,7 +21,7 @@ BARE = re.compile(
 TRAILING = ".,;:!?)]}'\""
 
 
-class UrlRecognizer(RuleRecognizer):
+class UrlRule(RuleRecognizer):
     ENTITY = "URL"
 
     def load(self) -> None:

@@ -16,7 +16,7 @@ LABELLED = re.compile(
 HANDLE = re.compile(r"(?<![\w@.])@(?P<v>[A-Za-z0-9_](?:[A-Za-z0-9_.]{1,28}[A-Za-z0-9_]))(?![\w@]|\.\w)")
 
 
-class UsernameRecognizer(RuleRecognizer):
+class UsernameRule(RuleRecognizer):
     ENTITY = "USERNAME"
 
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:

@@ -22,7 +22,7 @@ LABEL = words("UID", "UID-Nr\\.?", "UID-Nummer", "USt-IdNr\\.?", "USt\\.-IdNr\\.
               "VAT number", "VAT No\\.?", "VAT ID", "TVA", "IVA", "Mehrwertsteuernummer")
 
 
-class VatNumberRecognizer(RuleRecognizer):
+class VatNumberRule(RuleRecognizer):
     ENTITY = "VAT_NUMBER"
 
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:

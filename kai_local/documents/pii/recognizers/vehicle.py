@@ -22,7 +22,7 @@ LABEL = words("Kennzeichen", "amtl\\. Kennzeichen", "amtliches Kennzeichen", "Kf
               "FIN", "VIN", "Fahrzeugidentifikationsnummer", "Unfallgegner")
 
 
-class VehicleRecognizer(RuleRecognizer):
+class VehicleRule(RuleRecognizer):
     ENTITY = "VEHICLE"
 
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
