@@ -50,7 +50,7 @@ NOT_DISEASE = frozenset(
         "Endoprothese", "Anastomose", "Thromboseprophylaxe", "Kinderkrankheit", "Krankheiten",
         "Urinose", "Kose", "Lose", "Bose", "Dispose", "Purpose", "Suppose", "Expose", "Compose", "Close",
         "Those", "Whose", "Chose", "Hose", "Nose", "Rose", "Pose", "Lose", "Dose",
-        "Atelektase", "Mangel", "Störung", "Schwäche", "Versagen", "Krebs", "Vorfall", "Verschluss", "Entzündung",
+        "Atelektase", "Antibiose", "Symbiose", "Mangel", "Störung", "Schwäche", "Versagen", "Krebs", "Vorfall", "Verschluss", "Entzündung",
         "Personalmangel", "Zeitmangel", "Bewegungsmangel", "Betriebsstörung", "Lieferverschluss", "Sprachstörung",
     )
 )
