@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, AsyncIterator
 
 import anyio
+import numpy as np
 import openai
 import pytest
 
@@ -465,3 +466,38 @@ async def test_unknown_engine_arg_fails_at_start() -> None:
                      engine_args={"beam_sise": 2})
     with pytest.raises(ValueError, match="beam_sise"):
         await WhisperTranscriber(spec, Settings(), GpuSemaphore(1, 1)).start()
+
+
+# --- long audio in windows ----------------------------------------------------------------------
+
+
+def test_cut_points_fall_in_pauses() -> None:
+    from kai_local.engines.speech.windows import cut_points
+
+    rng = np.random.default_rng(0)
+    samples = rng.uniform(-0.5, 0.5, 16_000 * 50).astype(np.float32)
+    samples[16_000 * 17 : 16_000 * 18] = 0.0  # a one-second pause, 3 s before the 20 s mark
+    samples[16_000 * 36 : 16_000 * 37] = 0.0
+    points = cut_points(samples, window_seconds=20)
+    assert points[0] == 0 and len(points) == 3
+    assert 17 * 16_000 <= points[1] < 18 * 16_000
+    assert 36 * 16_000 <= points[2] < 37 * 16_000
+
+
+async def test_windows_join_into_one_transcript(audio_gw: Gateway) -> None:
+    from kai_local.engines.speech.base import TranscriptionOptions
+    from kai_local.engines.speech.media import decode_media
+    from kai_local.engines.speech.windows import transcribe_in_windows
+
+    speech = decode_media((AUDIO / "jfk.flac").read_bytes(), 60).samples
+    samples = np.concatenate([speech, np.zeros(16_000, np.float32), speech])  # 23 s
+    engine = audio_gw.services.engines["whisper-tiny.en"]
+    transcript = await anyio.to_thread.run_sync(
+        lambda: transcribe_in_windows(engine.transcribe, samples, TranscriptionOptions(), 14)
+    )
+    assert transcript.duration == pytest.approx(23.0)
+    assert wer(f"{JFK} {JFK}", transcript.text) <= 0.15, transcript.text
+    assert [s.id for s in transcript.segments] == list(range(len(transcript.segments)))
+    starts = [s.start for s in transcript.segments]
+    assert starts == sorted(starts) and transcript.segments[-1].end == pytest.approx(23.0, abs=0.5)
+    assert any(s.start >= 11.0 and "ask" in s.text.lower() for s in transcript.segments)

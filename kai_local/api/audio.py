@@ -161,7 +161,8 @@ def check_language(transcriber: Transcriber, options: TranscriptionOptions) -> N
 def _verbose(transcript: Transcript, task: Task, granularities: tuple[str, ...]) -> dict[str, Any]:
     body: dict[str, Any] = {
         "task": task,
-        "language": language_name(transcript.language),
+        # OpenAI names the language of the text: English for a translation.
+        "language": language_name("en" if task == "translate" else transcript.language),
         "duration": round(transcript.duration, 3),
         "text": transcript.text,
     }

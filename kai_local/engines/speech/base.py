@@ -51,7 +51,7 @@ class Segment:
 
 @dataclass(frozen=True)
 class Transcript:
-    language: str  # ISO 639-1 code, detected or given
+    language: str  # ISO 639-1 code of the speech (also when translating), detected or given
     duration: float  # seconds of audio
     segments: tuple[Segment, ...]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from kai_local.engines.speech.base import Transcriber, Transcript, TranscriptionOptions
 from kai_local.engines.speech.media import decode_media
+from kai_local.engines.speech.windows import transcribe_in_windows
 from kai_local.gateway.gpu import GpuSemaphore
 from kai_local.gateway.workpool import CpuPool
 
@@ -22,7 +23,7 @@ def transcribe_media(
     audio = decode_media(media, max_audio_seconds)
     if audio.samples.size == 0:  # a valid file with an empty audio track
         return Transcript(language=options.language or "en", duration=0.0, segments=())
-    return transcriber.transcribe(audio.samples, options)
+    return transcribe_in_windows(transcriber.transcribe, audio.samples, options)
 
 
 async def run_transcription(

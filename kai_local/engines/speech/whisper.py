@@ -144,8 +144,7 @@ class WhisperTranscriber:
         segments, info = self._runner.transcribe(audio, **self.transcribe_kwargs(options))
         # The segments are a lazy generator: the decoding happens while this loop runs.
         result = tuple(_segment(i, s) for i, s in enumerate(segments))
-        language = "en" if options.task == "translate" else info.language
-        return Transcript(language=language, duration=float(info.duration), segments=result)
+        return Transcript(language=info.language, duration=float(info.duration), segments=result)
 
 
 def _segment(index: int, s: Any) -> Segment:
