@@ -159,3 +159,13 @@ def test_finds(anonymizer: Anonymizer, pii_type: str, text: str, value: str) -> 
 def test_does_not_find(anonymizer: Anonymizer, pii_type: str, text: str, value: str) -> None:
     hits = found(anonymizer, text, pii_type)
     assert not any(value in hit or hit in value for hit in hits), hits
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["A." * 50_000, "a-" * 50_000 + "@x", ("a" * 50 + "@") * 1000, "0 " * 50_000, "Q" + "x" * 100_000],
+    ids=["dots", "hyphens", "at-signs", "digits", "one-long-word"],
+)
+def test_hostile_text_finishes_without_findings(anonymizer: Anonymizer, text: str) -> None:
+    """Long runs that make careless regexes backtrack quadratically (a hostile upload)."""
+    assert anonymizer.detect(text) == []

@@ -19,7 +19,14 @@ import anyio
 
 from kai_local.documents.pii.findings import Finding
 from kai_local.documents.pii.types import entity_of
-from kai_local.engines.chat.base import ChatEngine, ChatMessage, ChatRequest, ChatUsage, SamplingOptions, ChatDelta
+from kai_local.engines.chat.base import (
+    ChatDelta,
+    ChatEngine,
+    ChatMessage,
+    ChatRequest,
+    ChatUsage,
+    SamplingOptions,
+)
 from kai_local.errors import InvalidRequest, ServiceUnavailable
 
 SYSTEM = (

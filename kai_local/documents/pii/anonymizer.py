@@ -8,7 +8,6 @@ Built once per process (`Anonymizer.build()`, a few seconds: spaCy and Presidio 
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -148,7 +147,3 @@ def _chunks(text: str, size: int) -> Iterable[tuple[int, str]]:
             end = cut + 1 if cut != -1 else end
         yield start, text[start:end]
         start = end
-
-
-def contains_placeholder(text: str) -> bool:
-    return re.search(r"\[\[[A-Z_]+_\d+\]\]", text) is not None

@@ -12,7 +12,6 @@ from presidio_anonymizer.entities import OperatorConfig, RecognizerResult
 from kai_local.documents.pii.findings import Finding
 from kai_local.documents.pii.types import entity_of
 
-PLACEHOLDER = re.compile(r"\[\[[A-Z_]+_\d+\]\]")
 _NOISE = re.compile(r"[\s.\-/()]+")
 
 

@@ -22,9 +22,13 @@ STREET_SUFFIXES = (
 NUMBER = r"\d{1,4}\s?[a-zA-Z]?(?:\s?[-/]\s?\d{1,4}[a-zA-Z]?){0,3}"
 UNIT = r"(?:,?\s(?:Stiege|Stg\.?|Top|Tür|Whg\.?|Wohnung|Stock|Etage|Haus|Block|Bauteil|Apt\.?|Apartment|Suite|Unit|Flat)\s?\d{1,4}[a-zA-Z]?)*"
 STREET_WORD = re.compile(
-    r"(?<![\w-])(?P<word>(?=[A-ZÄÖÜ])[\w.'’-]*?(?i:" + "|".join(re.escape(s) for s in STREET_SUFFIXES) + r"))"
+    r"(?<![\w-])(?P<word>(?=[A-ZÄÖÜ])[\w.'’-]{0,60}?(?i:" + "|".join(re.escape(s) for s in STREET_SUFFIXES) + r"))"
     r"\s(?P<num>" + NUMBER + r")(?P<unit>" + UNIT + r")(?![\w]|[.,]\d)"
 )
+# Where a street word can end: its suffix, a space and a digit. The full pattern is only tried
+# from the start of the word before such a spot (fast on long runs of "A.A.A." in an upload).
+SUFFIX_HIT = re.compile(r"(?i:" + "|".join(re.escape(s) for s in STREET_SUFFIXES) + r")\s\d")
+WORD_CHARS = re.compile(r"[\w.'’-]{0,60}$")
 PREPOSITION_STREET = re.compile(
     r"(?<![\w-])(?:Am|An der|Auf der|Auf dem|Im|In der|Zum|Zur|Unter den|Hinter der|Bei der|Beim|Obere[rs]?|Untere[rs]?)"
     r"\s(?P<word>[A-ZÄÖÜ][\w'’-]+)\s(?P<num>" + NUMBER + r")(?P<unit>" + UNIT + r")(?![\w]|[.,]\d)"
@@ -66,7 +70,7 @@ class AddressRule(RuleRecognizer):
 
     def _streets(self, text: str) -> list[Span]:
         found = []
-        for m in STREET_WORD.finditer(text):
+        for m in self._street_words(text):
             word = m.group("word")
             if word.lower() in STREET_SUFFIXES or word in self.lexicon.not_names:
                 start = self._extend_left(text, m.start())
@@ -80,6 +84,21 @@ class AddressRule(RuleRecognizer):
             if word not in self.lexicon.not_names and word.lower() not in self.lexicon.common_words:
                 found.append(Span(m.start(), m.end(), 0.7))
         return found
+
+    @staticmethod
+    def _street_words(text: str) -> Iterable[re.Match[str]]:
+        last_end = -1
+        for hit in SUFFIX_HIT.finditer(text):
+            back = WORD_CHARS.search(text, max(0, hit.start() - 60), hit.start())
+            begin = back.start() if back else hit.start()
+            for start in range(begin, hit.start() + 1):  # the first word start that matches
+                if start < last_end:
+                    continue
+                m = STREET_WORD.match(text, start)
+                if m is not None:
+                    last_end = m.end()
+                    yield m
+                    break
 
     @staticmethod
     def _extend_left(text: str, start: int) -> int:

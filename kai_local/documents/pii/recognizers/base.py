@@ -74,11 +74,3 @@ def has_context(pattern: re.Pattern[str], text: str, start: int, chars: int = 40
 def words(*items: str) -> re.Pattern[str]:
     """A case-insensitive pattern for context words/phrases (each may be a regex fragment)."""
     return re.compile(r"(?<!\w)(?:" + "|".join(items) + r")(?!\w)", re.IGNORECASE)
-
-
-def strip_span(text: str, start: int, end: int, chars: str = " \t.,;:()[]") -> tuple[int, int]:
-    while start < end and text[start] in chars:
-        start += 1
-    while end > start and text[end - 1] in chars:
-        end -= 1
-    return start, end

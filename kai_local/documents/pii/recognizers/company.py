@@ -32,7 +32,12 @@ HOSPITAL = re.compile(
 )
 # The place after the hospital word, one piece at a time: "Klagenfurt", "am Wörthersee", "St. Pölten".
 PLACE_PIECE = re.compile(r"[ -](?:(?:am|an der|im|in der|ob der|bei) )?(?:St\. |Sankt |Bad )?[A-ZÄÖÜ][\w'’]*(?:-[A-ZÄÖÜ][\w'’]*)*")
-HOSPITAL_COMPOUND = re.compile(r"(?<![\w-])(?=[A-ZÄÖÜ])[\w-]*?(?i:spital|klinikum|krankenhaus|klinik)(?!\w)")
+# A hyphenated proper name: "Hanusch-Krankenhaus", "Kaiser-Franz-Josef-Spital" (plain compounds
+# such as "Augenklinik" are common nouns).
+HOSPITAL_COMPOUND = re.compile(r"(?<![\w-])(?:[A-ZÄÖÜ][\w]*-)+(?i:spital|klinikum|krankenhaus|klinik)(?!\w)")
+# "Wilhelminenspital", "Inselspital": -spital compounds are mostly names ("Kinderspital" is not).
+GENERIC_PREFIXES = frozenset({"Kinder", "Landes", "Kreis", "Stadt", "Tages", "Bezirks", "Kantons", "Regional"})
+SPITAL_COMPOUND = re.compile(r"(?<![\w-])(?P<prefix>[A-ZÄÖÜ][a-zäöüß]{3,})spital(?!\w)")
 EN_HOSPITAL = re.compile(
     r"(?<![\w-])(?:(?:St\.?|Saint|Royal|[A-Z][\w'’-]+)\s){1,4}(?:General\s)?(?:Hospital|Infirmary|Medical Center|Medical Centre|Clinic|Health Centre|Health Center)(?!\w)"
 )
@@ -51,11 +56,10 @@ class CompanyRule(RuleRecognizer):
             if end > m.end():
                 yield Span(m.start(), end, 0.8)
         for m in HOSPITAL_COMPOUND.finditer(text):
-            word = m.group()
-            if word.lower() not in {"klinik", "spital", "klinikum", "krankenhaus", "universitätsklinik",
-                                    "privatklinik", "tagesklinik", "kinderklinik", "uniklinik", "landesklinikum",
-                                    "universitätsklinikum", "kreisklinik", "rehaklinik", "fachklinik"}:
-                yield Span(m.start(), m.end(), 0.65)
+            yield Span(m.start(), self._place_end(text, m.end()), 0.75)
+        for m in SPITAL_COMPOUND.finditer(text):
+            if m.group("prefix").lower() not in self.lexicon.common_words and m.group("prefix") not in GENERIC_PREFIXES:
+                yield Span(m.start(), self._place_end(text, m.end()), 0.7)
         for m in EN_HOSPITAL.finditer(text):
             first = m.group().split()[0]
             if first not in self.lexicon.not_names:

@@ -9,8 +9,10 @@ import tldextract
 
 from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span
 
+# Bounded like the standards (64-character local part, 63-character labels): no quadratic
+# backtracking on long runs of letters, dots and hyphens in a hostile upload.
 EMAIL = re.compile(
-    r"(?<![\w.%+-])[\w.%+-]+@(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,}(?![\w-])"
+    r"(?<![\w.%+-])[\w.%+-]{1,64}@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.){1,8}[^\W\d_]{2,24}(?![\w-])"
 )
 
 
