@@ -8,6 +8,7 @@ A model whose weights are absent is known but not available: not listed, not loa
 
 from __future__ import annotations
 
+import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,7 @@ class ModelSpec:
     id: str
     kind: str
     engine: str
-    weights: Path
+    weights: Path | None  # None: nothing local to load (e.g. an openai-upstream pool)
     device: str = "cpu"
     aliases: tuple[str, ...] = ()
     engine_args: dict[str, Any] = field(default_factory=dict)
@@ -33,13 +34,22 @@ class ModelSpec:
     prepare: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def weights_dir(self) -> Path:
+        """The local weights folder of an engine that loads one (the catalog requires it)."""
+        if self.weights is None:
+            raise ValueError(f"model {self.id!r} has no local weights")
+        return self.weights
+
+    @property
     def available(self) -> bool:
-        return self.weights.exists()
+        return self.weights is None or self.weights.exists()
 
     @property
     def created(self) -> int:
         """Unix time the weights were put in place (what OpenAI's `created` means for a model)."""
-        return int(self.weights.stat().st_mtime) if self.available else 0
+        if self.weights is None or not self.weights.exists():
+            return 0
+        return int(self.weights.stat().st_mtime)
 
 
 class ModelCatalog:
@@ -48,7 +58,9 @@ class ModelCatalog:
         self._aliases = {alias: m.id for m in models for alias in m.aliases}
         # Which weights are in place, looked at once: engines load at start-up, so a model
         # prepared later is served after a restart. Also keeps file-system calls off requests.
-        self._created = {m.id: m.created for m in models if m.available}
+        # A model with nothing local (an upstream pool) counts from when the catalog loaded.
+        loaded_at = int(time.time())
+        self._created = {m.id: m.created or loaded_at for m in models if m.available}
 
     def created(self, spec: ModelSpec) -> int:
         return self._created.get(spec.id, 0)
@@ -62,13 +74,20 @@ class ModelCatalog:
             kind = entry.get("kind", "chat")
             if kind not in KINDS:
                 raise ValueError(f"{path}: model {model_id!r} has unknown kind {kind!r}")
-            weights = str(entry["weights"]).replace("{models_dir}", str(models_dir))
+            raw_weights = entry.get("weights")
+            if raw_weights is None and entry["engine"] != "openai-upstream":
+                raise ValueError(f"{path}: model {model_id!r} needs `weights` (a local folder)")
+            weights = (
+                None
+                if raw_weights is None
+                else Path(str(raw_weights).replace("{models_dir}", str(models_dir))).expanduser()
+            )
             models.append(
                 ModelSpec(
                     id=model_id,
                     kind=kind,
                     engine=entry["engine"],
-                    weights=Path(weights).expanduser(),
+                    weights=weights,
                     device=entry.get("device", "cpu"),
                     aliases=tuple(entry.get("aliases", ())),
                     engine_args=dict(entry.get("engine_args", {})),

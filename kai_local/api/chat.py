@@ -286,7 +286,9 @@ async def create_chat_completion(request: Request) -> Response:
                 event = await anext(events, None)
             yield "data: [DONE]\n\n"
         except KaiError as exc:
-            # Too late for a status: tell the client in the stream, as OpenAI does.
+            # Too late for a status: tell the client in the stream, as OpenAI does, and
+            # count the request as failed.
+            usage.failed = True
             yield f"data: {json.dumps(exc.body(), ensure_ascii=False)}\n\n"
         finally:
             # Client gone or stream done: closing the iterator aborts the engine's request.

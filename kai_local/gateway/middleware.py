@@ -167,7 +167,7 @@ class GatewayMiddleware:
             if recorded:
                 return
             recorded = True
-            ok = exchange.started and exchange.status < 400
+            ok = exchange.started and exchange.status < 400 and not usage.failed
             # Shielded: a client that went away must not skip the accounting.
             with anyio.CancelScope(shield=True):
                 try:

@@ -24,6 +24,8 @@ class UsageRecord:
     tokens_in: int = 0
     tokens_out: int = 0
     audio_seconds: float = 0.0
+    # Set by a route whose response failed after its 200 status went out (a broken stream).
+    failed: bool = False
 
 
 @dataclass(frozen=True)

@@ -72,4 +72,4 @@ def prepare_smollm2(spec: ModelSpec) -> None:
     if dtype == "auto":
         dtype = "bfloat16"
     log.info("%s: dequantizing %s (%s)", spec.id, SMOLLM2_GGUF, dtype)
-    convert_gguf(source, SMOLLM2_GGUF, spec.weights, dtype)
+    convert_gguf(source, SMOLLM2_GGUF, spec.weights_dir, dtype)

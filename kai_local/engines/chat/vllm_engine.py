@@ -51,7 +51,7 @@ class VllmChatEngine:
         from vllm.v1.engine.async_llm import AsyncLLM
 
         args = AsyncEngineArgs(
-            model=str(self.spec.weights), served_model_name=[self.spec.id], **self.spec.engine_args
+            model=str(self.spec.weights_dir), served_model_name=[self.spec.id], **self.spec.engine_args
         )
         # Must run inside the event loop that will serve the requests (its output handler is a
         # task of that loop). It blocks for the start-up (~25 s for the 135M model on 2 CPUs),

