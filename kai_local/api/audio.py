@@ -13,14 +13,13 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
-from kai_local.api.context import services_of, usage_of
+from kai_local.api.context import loaded_engine, services_of, usage_of
 from kai_local.api.uploads import Upload, UploadForm, read_form
 from kai_local.engines.speech.base import Task, Transcriber, Transcript, TranscriptionOptions
 from kai_local.engines.speech.languages import language_name
 from kai_local.engines.speech.runner import run_transcription
 from kai_local.engines.speech.subtitles import to_srt, to_vtt
-from kai_local.errors import InvalidRequest, ServiceUnavailable
-from kai_local.gateway.auth import principal_of
+from kai_local.errors import InvalidRequest
 
 RESPONSE_FORMATS = ("json", "text", "srt", "verbose_json", "vtt")
 GRANULARITIES = ("segment", "word")
@@ -210,14 +209,8 @@ def render(transcript: Transcript, params: AudioParams) -> Response:
 async def _handle(request: Request, task: Task) -> Response:
     services = services_of(request)
     params = parse_audio_params(await read_form(request), task)
-    spec = services.catalog.resolve(params.model, "transcription", principal_of(request).product)
-    transcriber: Transcriber | None = services.engines.get(spec.id)
-    if transcriber is None:
-        raise ServiceUnavailable(
-            f"The model '{spec.id}' is not loaded on this server.", code="model_not_loaded"
-        )
+    spec, transcriber = loaded_engine(request, params.model, "transcription")
     usage = usage_of(request)
-    usage.model = spec.id
     check_language(transcriber, params.options)
     transcript = await run_transcription(
         transcriber,

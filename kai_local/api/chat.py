@@ -11,7 +11,7 @@ import anyio
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from kai_local.api.context import json_object, request_id_of, services_of, usage_of
+from kai_local.api.context import json_object, loaded_engine, request_id_of, usage_of
 from kai_local.api.validation import (
     optional_bool,
     optional_int,
@@ -20,15 +20,13 @@ from kai_local.api.validation import (
 )
 from kai_local.engines.chat.base import (
     ChatDelta,
-    ChatEngine,
     ChatEvent,
     ChatMessage,
     ChatRequest,
     ChatUsage,
     SamplingOptions,
 )
-from kai_local.errors import InvalidRequest, KaiError, ServiceUnavailable
-from kai_local.gateway.auth import principal_of
+from kai_local.errors import InvalidRequest, KaiError
 
 # OpenAI's newer "developer" role is what "system" was; both reach the template as "system".
 ROLES = {"system": "system", "developer": "system", "user": "user", "assistant": "assistant"}
@@ -209,16 +207,9 @@ async def _cancel_on_disconnect(request: Request, scope: anyio.CancelScope) -> N
 
 
 async def create_chat_completion(request: Request) -> Response:
-    services = services_of(request)
     params = parse_chat_params(await json_object(request))
-    spec = services.catalog.resolve(params.model, "chat", principal_of(request).product)
-    engine: ChatEngine | None = services.engines.get(spec.id)
-    if engine is None:
-        raise ServiceUnavailable(
-            f"The model '{spec.id}' is not loaded on this server.", code="model_not_loaded"
-        )
+    spec, engine = loaded_engine(request, params.model, "chat")
     usage = usage_of(request)
-    usage.model = spec.id
     chat_request = ChatRequest(request_id_of(request), params.messages, params.sampling)
     completion_id = "chatcmpl-" + request_id_of(request).removeprefix("req_")
     created = int(time.time())

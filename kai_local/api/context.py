@@ -7,7 +7,9 @@ from typing import Any
 
 from starlette.requests import Request
 
-from kai_local.errors import InvalidRequest
+from kai_local.catalog import ModelSpec
+from kai_local.errors import InvalidRequest, ServiceUnavailable
+from kai_local.gateway.auth import principal_of
 from kai_local.gateway.services import Services
 from kai_local.gateway.usage import UsageRecord
 
@@ -19,6 +21,20 @@ def services_of(request: Request) -> Services:
 def usage_of(request: Request) -> UsageRecord:
     """The usage record the gateway stores when this request ends; routes fill it in."""
     return request.state.usage
+
+
+def loaded_engine(request: Request, requested_model: str | None, kind: str) -> tuple[ModelSpec, Any]:
+    """The model a request asks for (None or "": the product's default) and its running engine;
+    records the model on the request's usage."""
+    services = services_of(request)
+    spec = services.catalog.resolve(requested_model, kind, principal_of(request).product)
+    engine = services.engines.get(spec.id)
+    if engine is None:
+        raise ServiceUnavailable(
+            f"The model '{spec.id}' is not loaded on this server.", code="model_not_loaded"
+        )
+    usage_of(request).model = spec.id
+    return spec, engine
 
 
 def request_id_of(request: Request) -> str:
