@@ -500,4 +500,5 @@ async def test_windows_join_into_one_transcript(audio_gw: Gateway) -> None:
     assert [s.id for s in transcript.segments] == list(range(len(transcript.segments)))
     starts = [s.start for s in transcript.segments]
     assert starts == sorted(starts) and transcript.segments[-1].end == pytest.approx(23.0, abs=0.5)
+    assert all(s.end <= 23.0 for s in transcript.segments)
     assert any(s.start >= 11.0 and "ask" in s.text.lower() for s in transcript.segments)

@@ -1,7 +1,8 @@
 """Long audio in windows, so one upload's memory stays flat however long it is.
 
-faster-whisper computes the spectrogram of the whole input at once: about 20 MB a minute on top
-of the samples (a 3-hour upload would need ~4 GB per running job). Past `WINDOW_SECONDS` the audio
+faster-whisper computes the spectrogram of the whole input at once, peaking near 60 MB per minute
+of audio (measured: 587 MB for 10 minutes), so a 3-hour upload would need ~11 GB in one job.
+Past `WINDOW_SECONDS` the audio
 is cut at the quietest moment near each window's end, every window is transcribed with the
 language of the first (as Whisper itself detects it from the first 30 s) and the text before it
 as its prompt, and the pieces are joined with their timestamps shifted back into place.
@@ -17,7 +18,7 @@ import numpy as np
 from kai_local.engines.speech.base import Segment, Transcript, TranscriptionOptions
 
 SAMPLE_RATE = 16_000
-WINDOW_SECONDS = 600.0
+WINDOW_SECONDS = 300.0  # ~300 MB of spectrogram work at most
 SEARCH_SECONDS = 15.0  # look this far back from a window's end for a pause
 FRAME = SAMPLE_RATE // 10  # 100 ms energy frames
 PROMPT_CHARS = 500  # Whisper keeps at most the last 223 prompt tokens anyway
@@ -40,17 +41,19 @@ def cut_points(samples: np.ndarray, window_seconds: float = WINDOW_SECONDS) -> l
     return points
 
 
-def _shift(segment: Segment, index: int, offset: float) -> Segment:
+def _shift(segment: Segment, index: int, offset: float, limit: float) -> Segment:
+    """Into the whole file's time; a time Whisper put past its window's end is clamped to it."""
+
+    def at(t: float) -> float:
+        return round(min(t + offset, limit), 3)
+
     return replace(
         segment,
         id=index,
         seek=segment.seek + round(offset * 100),  # seek counts 10 ms mel frames
-        start=round(segment.start + offset, 3),
-        end=round(segment.end + offset, 3),
-        words=tuple(
-            replace(w, start=round(w.start + offset, 3), end=round(w.end + offset, 3))
-            for w in segment.words
-        ),
+        start=at(segment.start),
+        end=at(segment.end),
+        words=tuple(replace(w, start=at(w.start), end=at(w.end)) for w in segment.words),
     )
 
 
@@ -70,8 +73,10 @@ def transcribe_in_windows(
         part = transcribe(samples[start:end], replace(options, language=language, prompt=prompt))
         if part.segments:  # a window without speech says nothing about the language
             language = language or part.language
-        offset = start / SAMPLE_RATE
-        segments += [_shift(s, len(segments) + i, offset) for i, s in enumerate(part.segments)]
+        offset, limit = start / SAMPLE_RATE, end / SAMPLE_RATE
+        segments += [
+            _shift(s, len(segments) + i, offset, limit) for i, s in enumerate(part.segments)
+        ]
         prompt = part.text[-PROMPT_CHARS:] or prompt
     return Transcript(
         language=language or "en", duration=samples.size / SAMPLE_RATE, segments=tuple(segments)
