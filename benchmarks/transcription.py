@@ -26,9 +26,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable
 
 import httpx
 import psutil
@@ -37,12 +37,12 @@ from tqdm import tqdm
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from kai_local.catalog import ModelCatalog, ModelSpec  # noqa: E402
-from kai_local.engines.speech.base import TranscriptionOptions  # noqa: E402
-from kai_local.engines.speech.whisper import WhisperTranscriber  # noqa: E402
-from kai_local.gateway.gpu import GpuSemaphore  # noqa: E402
-from kai_local.preparation import prepare_models  # noqa: E402
-from kai_local.settings import Settings  # noqa: E402
+from kai_local.catalog import ModelCatalog, ModelSpec
+from kai_local.engines.speech.base import TranscriptionOptions
+from kai_local.engines.speech.whisper import WhisperTranscriber
+from kai_local.gateway.gpu import GpuSemaphore
+from kai_local.preparation import prepare_models
+from kai_local.settings import Settings
 
 # Deterministic at temperature 0: no fallback to sampling, so both sides do the same work.
 # (multilingual.mp3's German half, taken for English, falls back to sampling at 1.0.)

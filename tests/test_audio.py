@@ -12,9 +12,10 @@ import json
 import re
 import subprocess
 import tomllib
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any
 
 import anyio
 import numpy as np

@@ -15,7 +15,12 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from kai_local.api.context import loaded_engine, services_of, usage_of
 from kai_local.api.uploads import Upload, UploadForm, read_form
-from kai_local.engines.speech.base import Task, Transcriber, Transcript, TranscriptionOptions
+from kai_local.engines.speech.base import (
+    Task,
+    Transcriber,
+    Transcript,
+    TranscriptionOptions,
+)
 from kai_local.engines.speech.languages import language_name
 from kai_local.engines.speech.runner import run_transcription
 from kai_local.engines.speech.subtitles import to_srt, to_vtt
@@ -209,7 +214,7 @@ def render(transcript: Transcript, params: AudioParams) -> Response:
 async def _handle(request: Request, task: Task) -> Response:
     services = services_of(request)
     params = parse_audio_params(await read_form(request), task)
-    spec, transcriber = loaded_engine(request, params.model, "transcription")
+    _, transcriber = loaded_engine(request, params.model, "transcription")
     usage = usage_of(request)
     check_language(transcriber, params.options)
     transcript = await run_transcription(

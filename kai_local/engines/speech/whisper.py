@@ -16,7 +16,12 @@ import anyio.to_thread
 import numpy as np
 
 from kai_local.catalog import ModelSpec
-from kai_local.engines.speech.base import Segment, Transcript, TranscriptionOptions, Word
+from kai_local.engines.speech.base import (
+    Segment,
+    Transcript,
+    TranscriptionOptions,
+    Word,
+)
 from kai_local.gateway.gpu import GpuSemaphore
 from kai_local.settings import Settings
 

@@ -10,8 +10,8 @@ as its prompt, and the pieces are joined with their timestamps shifted back into
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable
 
 import numpy as np
 
