@@ -22,7 +22,7 @@ class Principal:
 
 def principal_of(request: Request) -> Principal:
     """The principal the gateway middleware attached to this request."""
-    return request.state.principal
+    return request.scope["state"]["principal"]
 
 
 class KeyCache:

@@ -109,15 +109,13 @@ class GatewayMiddleware:
                 ),
             )
         finally:
-            access_log.info(
-                "request_id=%s key=%s method=%s route=%s status=%s latency_ms=%.1f",
-                exchange.request_id,
-                exchange.key_id,
-                scope["method"],
-                scope["path"],
-                exchange.status or 499,
-                (time.perf_counter() - began) * 1000,
-            )
+            if access_log.isEnabledFor(logging.INFO):
+                access_log.info(
+                    f"request_id={exchange.request_id} key={exchange.key_id} "
+                    f"method={scope['method']} route={scope['path']} "
+                    f"status={exchange.status or 499} "
+                    f"latency_ms={(time.perf_counter() - began) * 1000:.1f}"
+                )
 
     async def _send_error(self, send: Send, exchange: _Exchange, exc: KaiError) -> None:
         if exchange.started:
