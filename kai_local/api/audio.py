@@ -41,19 +41,6 @@ class AudioParams:
     options: TranscriptionOptions
 
 
-def _file(form: UploadForm) -> Upload:
-    files = form.files_named("file")
-    if not files:
-        if form.fields.get("file"):
-            raise InvalidRequest("'file' must be a file upload.", param="file", code="invalid_type")
-        raise InvalidRequest(
-            "You must provide a 'file' to transcribe.", param="file", code="missing_required_parameter"
-        )
-    if len(files) > 1:
-        raise InvalidRequest("Send exactly one 'file'.", param="file", code="invalid_value")
-    return files[0]
-
-
 def _choice(form: UploadForm, name: str, choices: tuple[str, ...], default: str) -> str:
     value = form.value(name) or default
     if value not in choices:
@@ -141,7 +128,8 @@ def parse_audio_params(form: UploadForm, task: Task) -> AudioParams:
         temperature=_temperature(form),
         word_timestamps="word" in granularities,
     )
-    return AudioParams(_file(form), form.value("model"), response_format, granularities, options)
+    upload = form.single_file("file", "a 'file' to transcribe")
+    return AudioParams(upload, form.value("model"), response_format, granularities, options)
 
 
 def check_language(transcriber: Transcriber, options: TranscriptionOptions) -> None:

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from kai_local.api.context import request_id_of, services_of, usage_of
-from kai_local.api.uploads import Upload, UploadForm, read_form
+from kai_local.api.uploads import UploadForm, read_form
 from kai_local.documents.pii.ai import ai_findings
 from kai_local.documents.pii.types import PII_TYPES
 from kai_local.engines.chat.base import ChatEngine
@@ -24,7 +24,7 @@ STRATEGIES = ("rules", "ai")
 
 async def anonymize_document(request: Request) -> Response:
     form = await read_form(request)
-    upload = _the_file(form)
+    upload = form.single_file("files", "one file in 'files'")
     pii_types = _pii_types(form)
     strategy = _strategy(form)
     services = services_of(request)
@@ -63,22 +63,6 @@ async def anonymize_document(request: Request) -> Response:
             ],
         }
     )
-
-
-def _the_file(form: UploadForm) -> Upload:
-    files = form.files_named("files")
-    if not files:
-        if form.value("files") is not None:
-            raise InvalidRequest("'files' must be a file upload.", param="files", code="invalid_type")
-        hint = " (the field is 'files', not 'file')" if form.files_named("file") else ""
-        raise InvalidRequest(
-            f"You must provide one file in 'files'{hint}.", param="files", code="missing_required_parameter"
-        )
-    if len(files) > 1:
-        raise InvalidRequest(
-            f"Send exactly one file in 'files'; got {len(files)}.", param="files", code="invalid_value"
-        )
-    return files[0]
 
 
 def _pii_types(form: UploadForm) -> tuple[str, ...]:

@@ -14,12 +14,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from kai_local.api.context import services_of
-from kai_local.api.uploads import Upload, UploadForm, read_form
-from kai_local.errors import InvalidRequest, ServiceUnavailable
+from kai_local.api.uploads import read_form
+from kai_local.errors import ServiceUnavailable
 
 
 async def strip_metadata(request: Request) -> Response:
-    upload = _the_file(await read_form(request))
+    upload = (await read_form(request)).single_file("file", "a 'file' to strip metadata from")
     stripper = services_of(request).metadata
     if stripper is None:
         raise ServiceUnavailable("Metadata stripping is not configured on this server.")
@@ -36,20 +36,6 @@ async def strip_metadata(request: Request) -> Response:
             "X-Sanitized-Size": str(len(result.data)),
         },
     )
-
-
-def _the_file(form: UploadForm) -> Upload:
-    files = form.files_named("file")
-    if not files:
-        if form.value("file") is not None:
-            raise InvalidRequest("'file' must be a file upload.", param="file", code="invalid_type")
-        raise InvalidRequest(
-            "You must provide a 'file' to strip metadata from.", param="file",
-            code="missing_required_parameter")
-    if len(files) > 1:
-        raise InvalidRequest(f"Send exactly one 'file'; got {len(files)}.", param="file",
-                             code="invalid_value")
-    return files[0]
 
 
 def content_disposition(filename: str) -> str:

@@ -36,6 +36,24 @@ class UploadForm:
         """Files sent under `name`, also accepting the `name[]` spelling of array fields."""
         return [f for f in self.files if f.field in (name, name + "[]")]
 
+    def single_file(self, name: str, purpose: str) -> Upload:
+        """Exactly one file under `name` (400 for none, several, or a plain text value);
+        `purpose` completes "You must provide ..." in the message."""
+        files = self.files_named(name)
+        if not files:
+            if self.value(name) is not None:
+                raise InvalidRequest(f"'{name}' must be a file upload.", param=name, code="invalid_type")
+            others = [f.field for f in self.files if f.field not in (name, name + "[]")]
+            hint = f" (the field is '{name}', not '{others[0]}')" if others else ""
+            raise InvalidRequest(
+                f"You must provide {purpose}{hint}.", param=name, code="missing_required_parameter"
+            )
+        if len(files) > 1:
+            raise InvalidRequest(
+                f"Send exactly one file in '{name}'; got {len(files)}.", param=name, code="invalid_value"
+            )
+        return files[0]
+
     def value(self, name: str) -> str | None:
         """A single form value; an empty string counts as omitted (as the spec's nullable fields)."""
         values = self.fields.get(name) or self.fields.get(name + "[]") or []
