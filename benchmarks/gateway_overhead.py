@@ -17,12 +17,10 @@ import json
 import logging
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,6 +28,8 @@ import httpx
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+from kai_local.testing import free_port, wait_until_healthy  # noqa: E402
 
 
 def serve(kind: str, port: int, data_dir: Path, body_file: Path) -> None:
@@ -57,12 +57,6 @@ def serve(kind: str, port: int, data_dir: Path, body_file: Path) -> None:
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="info", access_log=kind == "bare")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start(kind: str, data_dir: Path, body_file: Path) -> tuple[subprocess.Popen, int]:
     port = free_port()
     process = subprocess.Popen(
@@ -70,14 +64,12 @@ def start(kind: str, data_dir: Path, body_file: Path) -> tuple[subprocess.Popen,
          "--body-file", str(body_file)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
-    for _ in range(300):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
-            return process, port
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"{kind} server did not start")
+    try:
+        wait_until_healthy(f"http://127.0.0.1:{port}/health", process, timeout_s=60)
+    except RuntimeError:
+        process.kill()
+        raise
+    return process, port
 
 
 def parse_ms(text: str) -> float:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,6 +32,8 @@ import httpx
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+from kai_local.testing import free_port, wait_until_healthy  # noqa: E402
 
 from tests import metadata_samples as samples  # noqa: E402
 
@@ -49,25 +50,17 @@ def serve(port: int, data_dir: Path) -> None:
     uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_server(data_dir: Path) -> tuple[subprocess.Popen, int]:
     port = free_port()
     process = subprocess.Popen([sys.executable, __file__, "--serve", "--port", str(port),
                                 "--data-dir", str(data_dir)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(600):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
-            return process, port
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("server did not start")
+    try:
+        wait_until_healthy(f"http://127.0.0.1:{port}/health", process, timeout_s=60)
+    except RuntimeError:
+        process.kill()
+        raise
+    return process, port
 
 
 def make_key(data_dir: Path) -> str:

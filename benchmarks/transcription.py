@@ -20,7 +20,6 @@ import asyncio
 import io
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -43,16 +42,11 @@ from kai_local.engines.speech.whisper import WhisperTranscriber
 from kai_local.gateway.gpu import GpuSemaphore
 from kai_local.preparation import prepare_models
 from kai_local.settings import Settings
+from kai_local.testing import free_port, wait_until_healthy
 
 # Deterministic at temperature 0: no fallback to sampling, so both sides do the same work.
 # (multilingual.mp3's German half, taken for English, falls back to sampling at 1.0.)
 DEFAULT_AUDIO = REPO.parent / "shared" / "testdata" / "audio" / "jfk.flac"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def one_model_toml(spec: ModelSpec, path: Path) -> Path:
@@ -88,16 +82,10 @@ class Gateway:
             cwd=REPO, stdout=self.log, stderr=subprocess.STDOUT,
         )
         self.url = f"http://127.0.0.1:{self.port}/api/v1/audio/transcriptions"
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the server exited; see {self.log.name}")
-            try:
-                httpx.get(f"http://127.0.0.1:{self.port}/health", timeout=1)
-                return
-            except httpx.TransportError:
-                time.sleep(0.2)
-        raise RuntimeError("the server did not start")
+        try:
+            wait_until_healthy(f"http://127.0.0.1:{self.port}/health", self.process, timeout_s=300)
+        except RuntimeError as exc:
+            raise RuntimeError(f"{exc}; see {self.log.name}") from None
 
     def run(self, data: bytes, name: str, concurrency: int) -> tuple[float, float, list[str]]:
         async def all_at_once() -> list[str]:

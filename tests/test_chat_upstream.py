@@ -11,10 +11,8 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from dataclasses import replace
 from pathlib import Path
 from typing import AsyncIterator, Iterator
@@ -29,6 +27,7 @@ from kai_local.engines.chat.upstream import UpstreamChatEngine
 from kai_local.errors import ServiceUnavailable
 from kai_local.gateway.gpu import GpuSemaphore
 from kai_local.settings import Settings
+from kai_local.testing import free_port, wait_until_healthy
 from tests.conftest import Gateway, prepared_models_dir, running_gateway
 from tests.test_chat import WORDS, echo
 
@@ -38,19 +37,13 @@ MODEL = "smollm2-pool"
 SERVED = "smollm2-135m-instruct"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def vllm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real vLLM OpenAI server: its base URL (http://127.0.0.1:PORT)."""
     weights = prepared_models_dir() / SERVED
     if not (weights / "model.safetensors").is_file():
         pytest.fail(f"{weights} is missing: run scripts/setup.sh (kai-local models prepare)")
-    port = _free_port()
+    port = free_port()
     log = (tmp_path_factory.mktemp("upstream") / "vllm.log").open("w")
     env = {**os.environ, "VLLM_NO_USAGE_STATS": "1", "DO_NOT_TRACK": "1", "HF_HUB_OFFLINE": "1"}
     process = subprocess.Popen(
@@ -62,18 +55,10 @@ def vllm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 400
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                pytest.fail(f"vLLM server exited with {process.returncode}; see {log.name}")
-            try:
-                if httpx.get(url + "/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.5)
-        else:
-            pytest.fail(f"vLLM server did not start; see {log.name}")
+        try:
+            wait_until_healthy(url + "/health", process, timeout_s=400)
+        except RuntimeError as exc:
+            pytest.fail(f"vLLM server: {exc}; see {log.name}")
         yield url
     finally:
         process.terminate()
@@ -102,7 +87,7 @@ health_interval_s = 0.5
 
 @pytest.fixture(scope="module")
 async def pool(vllm_server: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Gateway]:
-    dead = f"http://127.0.0.1:{_free_port()}/v1"  # nothing listens there
+    dead = f"http://127.0.0.1:{free_port()}/v1"  # nothing listens there
     port = vllm_server.rsplit(":", 1)[1]
     upstreams = [f"{vllm_server}/v1", f"http://localhost:{port}/v1", dead]
     folder = tmp_path_factory.mktemp("pool")
@@ -241,7 +226,7 @@ async def test_closing_the_stream_aborts_the_request_upstream(pool: Gateway, vll
 
 async def test_no_server_up_is_503_upstream_unavailable(tmp_path: Path) -> None:
     spec = ModelSpec(id="nowhere", kind="chat", engine="openai-upstream", weights=tmp_path,
-                     engine_args={"upstreams": [f"http://127.0.0.1:{_free_port()}/v1"]})
+                     engine_args={"upstreams": [f"http://127.0.0.1:{free_port()}/v1"]})
     engine = UpstreamChatEngine(spec, Settings(), GpuSemaphore(1, 1))
     await engine.start()  # a server that is down does not stop start-up
     try:

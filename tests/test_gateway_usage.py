@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ import pytest
 import yaml
 
 from kai_local.gateway.store import Store
+from kai_local.testing import free_port, wait_until_healthy
 from tests.conftest import REPO, Gateway, echo_settings, running_gateway
 
 pytestmark = pytest.mark.anyio
@@ -122,12 +122,6 @@ async def test_restart_keeps_usage_and_caps(tmp_path: Path) -> None:
         assert (await gw.http.post("/chat/completions", headers=gw.headers(key), json=chat())).status_code == 429
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _start_server(settings, port: int) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     command = [sys.executable, "-c",
@@ -137,15 +131,12 @@ def _start_server(settings, port: int) -> subprocess.Popen:
                "--port", str(port)]
     env["KAI_MODELS_DIR"] = str(settings.models_dir)
     process = subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return process
-        except httpx.TransportError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError(process.stderr.read().decode() if process.stderr else "server did not start")
+    try:
+        wait_until_healthy(f"http://127.0.0.1:{port}/health", process, timeout_s=60)
+    except RuntimeError as exc:
+        process.kill()
+        raise RuntimeError(f"{exc}: {process.communicate()[1].decode()}") from None
+    return process
 
 
 def test_kill_9_loses_no_recorded_usage(tmp_path: Path) -> None:
@@ -153,7 +144,7 @@ def test_kill_9_loses_no_recorded_usage(tmp_path: Path) -> None:
     store = Store(settings.db_path)
     _, key = store.create_key("default")
     store.close()
-    port = _free_port()
+    port = free_port()
     process = _start_server(settings, port)
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}/v1",
