@@ -25,6 +25,7 @@ import unicodedata
 from pathlib import Path
 from typing import Callable
 
+import jiwer
 import pdfplumber
 import pypdfium2
 from faker import Faker
@@ -90,15 +91,10 @@ def rasterise(pdf: bytes, pages: int) -> tuple[bytes, list[bytes]]:
 
 
 def char_error_rate(expected: str, actual: str) -> float:
+    """Character error rate (jiwer), whitespace collapsed and NFC-normalised."""
     a = " ".join(unicodedata.normalize("NFC", expected).split())
     b = " ".join(unicodedata.normalize("NFC", actual).split())
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1] / max(len(a), 1)
+    return jiwer.cer(a, b)
 
 
 def pdfplumber_alone(pdf: bytes) -> list[str]:

@@ -29,7 +29,7 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from kai_local.testing import free_port, wait_until_healthy  # noqa: E402
+from kai_local.testing import free_port, start_server  # noqa: E402
 
 
 def serve(kind: str, port: int, data_dir: Path, body_file: Path) -> None:
@@ -59,17 +59,9 @@ def serve(kind: str, port: int, data_dir: Path, body_file: Path) -> None:
 
 def start(kind: str, data_dir: Path, body_file: Path) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, __file__, "--serve", kind, "--port", str(port), "--data-dir", str(data_dir),
-         "--body-file", str(body_file)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_until_healthy(f"http://127.0.0.1:{port}/health", process, timeout_s=60)
-    except RuntimeError:
-        process.kill()
-        raise
-    return process, port
+    command = [sys.executable, __file__, "--serve", kind, "--port", str(port),
+               "--data-dir", str(data_dir), "--body-file", str(body_file)]
+    return start_server(command, port), port
 
 
 def parse_ms(text: str) -> float:

@@ -33,7 +33,7 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from kai_local.testing import free_port, wait_until_healthy  # noqa: E402
+from kai_local.testing import free_port, start_server  # noqa: E402
 
 from tests import metadata_samples as samples  # noqa: E402
 
@@ -50,17 +50,10 @@ def serve(port: int, data_dir: Path) -> None:
     uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
 
 
-def start_server(data_dir: Path) -> tuple[subprocess.Popen, int]:
+def start_gateway(data_dir: Path) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    process = subprocess.Popen([sys.executable, __file__, "--serve", "--port", str(port),
-                                "--data-dir", str(data_dir)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_until_healthy(f"http://127.0.0.1:{port}/health", process, timeout_s=60)
-    except RuntimeError:
-        process.kill()
-        raise
-    return process, port
+    command = [sys.executable, __file__, "--serve", "--port", str(port), "--data-dir", str(data_dir)]
+    return start_server(command, port), port
 
 
 def make_key(data_dir: Path) -> str:
@@ -221,7 +214,7 @@ def main() -> None:
         work = Path(tmp)
         data_dir = work / "data"
         key = make_key(data_dir)
-        process, port = start_server(data_dir)
+        process, port = start_gateway(data_dir)
         try:
             throughput(work, args, port, key)
             residue(work, port, key)

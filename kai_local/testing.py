@@ -30,3 +30,16 @@ def wait_until_healthy(url: str, process: subprocess.Popen, timeout_s: float) ->
             pass
         time.sleep(0.2)
     raise RuntimeError(f"the server did not answer {url} within {timeout_s:g} s")
+
+
+def start_server(command: list[str], port: int, timeout_s: float = 60.0) -> subprocess.Popen:
+    """Run `command` (a server that listens on `port`, output discarded) and wait until its
+    /health answers; the process is killed if it does not come up."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until_healthy(f"http://127.0.0.1:{port}/health", process, timeout_s)
+    except RuntimeError:
+        process.kill()
+        process.wait()
+        raise
+    return process

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import jiwer
 import numpy as np
 import openai
 import pytest
@@ -47,14 +48,8 @@ def words_of(text: str) -> list[str]:
 
 
 def wer(reference: str, hypothesis: str) -> float:
-    """Word error rate after lower-casing and dropping punctuation (word-level Levenshtein)."""
-    ref, hyp = words_of(reference), words_of(hypothesis)
-    row = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        prev, row[0] = row[0], i
-        for j, h in enumerate(hyp, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (r != h))
-    return row[-1] / len(ref)
+    """Word error rate (jiwer) after lower-casing and dropping punctuation."""
+    return jiwer.wer(" ".join(words_of(reference)), " ".join(words_of(hypothesis)))
 
 
 def whisper_models_toml(path: Path) -> Path:

@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import docx
+import jiwer
 import openpyxl
 import pikepdf
 import pptx
@@ -75,15 +76,8 @@ def normalise(text: str) -> str:
 
 
 def char_error_rate(expected: str, actual: str) -> float:
-    """Levenshtein distance over the expected length, whitespace collapsed."""
-    a, b = normalise(expected), normalise(actual)
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1] / max(len(a), 1)
+    """Character error rate (jiwer), whitespace collapsed."""
+    return jiwer.cer(normalise(expected), normalise(actual))
 
 
 def assert_ocr_reads_letter(text: str) -> None:
