@@ -20,12 +20,11 @@ from PIL import Image, ImageDraw, ImageFont
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from kai_local.catalog import ModelSpec
 from kai_local.documents.pii import PII_TYPES
 from kai_local.engines.chat.base import ChatDelta, ChatEvent, ChatRequest, ChatUsage
 from kai_local.engines.registry import register_engine
-from kai_local.gateway.gpu import GpuSemaphore
 from kai_local.settings import Settings
+from tests.fakes import EchoChatEngine
 from tests.conftest import Gateway, running_gateway
 
 pytestmark = pytest.mark.anyio
@@ -45,19 +44,10 @@ SECRETS = ["Max Mustermann", "Mustermann", "12.03.1965", "1237 010180", "Hauptst
            "Anna Huber"]
 
 
-class HintEngine:
+class HintEngine(EchoChatEngine):
     """A chat model that 'finds' the pet's name the rules cannot know, and invents one value."""
 
     calls = 0
-
-    def __init__(self, spec: ModelSpec, settings: Settings, gpu: GpuSemaphore) -> None:
-        self.spec = spec
-
-    async def start(self) -> None:
-        pass
-
-    async def close(self) -> None:
-        pass
 
     async def generate(self, request: ChatRequest) -> AsyncIterator[ChatEvent]:
         type(self).calls += 1
