@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
 from presidio_anonymizer import AnonymizerEngine
 
 from kai_local.documents.pii.findings import (
@@ -26,12 +26,14 @@ from kai_local.documents.pii.nlp import (
     LANGUAGES,
     BilingualSpacyNlpEngine,
     NoContextEnhancer,
+    TextArtifacts,
     build_nlp_engine,
     detect_language,
     text_artifacts,
 )
 from kai_local.documents.pii.placeholders import PlaceholderMap, apply_placeholders
 from kai_local.documents.pii.recognizers import RECOGNIZERS
+from kai_local.documents.pii.recognizers.name import NameRule
 from kai_local.documents.pii.types import PII_TYPES, entity_of, type_of
 
 MIN_SCORE = 0.5
@@ -53,6 +55,7 @@ class Anonymizer:
         self.nlp_engine: BilingualSpacyNlpEngine = analyzer.nlp_engine  # type: ignore[assignment]
         self.anonymizer = anonymizer
         self.lexicon = lexicon
+        self.names = NameRule(lexicon, "en")  # its spaCy evidence runs after the rules: see _ner_names
 
     @classmethod
     def build(cls) -> Anonymizer:
@@ -91,17 +94,35 @@ class Anonymizer:
             if not chunk.strip():
                 continue
             language = detect_language(chunk)
+            artifacts = text_artifacts(self.nlp_engine, chunk, language)
             results = self.analyzer.analyze(
                 chunk,
                 language=language,
                 entities=entities,
                 score_threshold=MIN_SCORE,
-                nlp_artifacts=text_artifacts(self.nlp_engine, chunk, language),
+                nlp_artifacts=artifacts,
             )
             findings += [
                 Finding(type_of(r.entity_type), offset + r.start, offset + r.end, r.score) for r in results
             ]
+            if language == "en" and NameRule.ENTITY in entities:
+                findings += self._ner_names(chunk, offset, artifacts, results)
         return findings
+
+    def _ner_names(self, text: str, offset: int, artifacts: TextArtifacts, results: list[RecognizerResult]) -> list[Finding]:
+        """English names from spaCy's NER, run after the rules and only on the windows of the text
+        where it could add a name (`NameRule.ner_windows`): most of the text needs no NER pass,
+        and the NER is most of the time English text takes."""
+        covered = bytearray(len(text))
+        for r in results:
+            covered[r.start : r.end] = b"\x01" * (r.end - r.start)
+        doc = artifacts.tokens
+        persons = self.nlp_engine.persons(doc, self.names.ner_windows(doc, covered))
+        return [
+            Finding(type_of(NameRule.ENTITY), offset + s.start, offset + s.end, s.score)
+            for s in self.names.spacy_persons(text, persons)
+            if s.end > s.start and s.score >= MIN_SCORE
+        ]
 
     # --- replacement ----------------------------------------------------------------------------
 

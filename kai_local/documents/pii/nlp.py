@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 
 import spacy
 from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngineProvider, SpacyNlpEngine
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from kai_local.documents.pii.phrases import Token, tokenize
 
@@ -58,6 +59,17 @@ class BilingualSpacyNlpEngine(SpacyNlpEngine):
         artifacts.keywords = NlpArtifacts.set_keywords(self, artifacts.lemmas, language)
         return artifacts
 
+    def persons(self, doc: Doc, windows: Sequence[tuple[int, int]]) -> list[Span]:
+        """spaCy's PERSON entities in the token `windows` of `doc` (a tokenized, unannotated doc),
+        as spans of `doc`. The windows go through the NER as one batch."""
+        if not windows:
+            return []
+        ner = self.nlp[doc.lang_].get_pipe("ner")
+        persons = []
+        for (start, _), window in zip(windows, ner.pipe((doc[a:b].as_doc() for a, b in windows), batch_size=len(windows))):
+            persons += [Span(doc, start + e.start, start + e.end, e.label_) for e in window.ents if e.label_ == "PERSON"]
+        return persons
+
 
 class NoContextEnhancer(ContextAwareEnhancer):
     """Our recognizers weigh their context words themselves (many types need them to be reported
@@ -71,25 +83,30 @@ class NoContextEnhancer(ContextAwareEnhancer):
 
 
 class TextArtifacts(NlpArtifacts):
-    """Presidio's NLP artifacts plus our word tokens, computed once per text for all recognizers."""
+    """What our recognizers use of an NLP pass, computed once per text: our word tokens, and for
+    English spaCy's tokens (`tokens`) and, once `Anonymizer` has run the NER where it matters,
+    the PERSON entities (`entities`). No lemmas or keywords: `NoContextEnhancer` needs none."""
 
     words: list[Token]
 
-    @classmethod
-    def of(cls, artifacts: NlpArtifacts, text: str) -> TextArtifacts:
-        artifacts.__class__ = cls
-        artifacts.words = tokenize(text)
-        return artifacts  # type: ignore[return-value]
+    def __init__(self, text: str, doc: Doc, engine: BilingualSpacyNlpEngine, language: str) -> None:
+        # NlpArtifacts.__init__ would compute keywords from lemmas; there are none to compute.
+        self.entities: list[Span] = []
+        self.tokens = doc
+        self.tokens_indices: list[int] = []
+        self.lemmas: list[str] = []
+        self.keywords: list[str] = []
+        self.nlp_engine = engine
+        self.scores: list[float] = []
+        self.words = tokenize(text)
 
 
 def text_artifacts(engine: BilingualSpacyNlpEngine, text: str, language: str) -> TextArtifacts:
-    """English text goes through spaCy (its NER finds PERSONs); German text needs no NLP pass:
-    no recognizer uses a German parse, and skipping it is most of our speed."""
-    if language == "en":
-        artifacts = engine.process_text(text, language)
-    else:
-        artifacts = NlpArtifacts(entities=[], tokens=engine.empty_docs[language], tokens_indices=[], lemmas=[], nlp_engine=engine, language=language)
-    return TextArtifacts.of(artifacts, text)
+    """English text is tokenized by spaCy (the NER runs later, on parts of it: see
+    `Anonymizer._analyze`); German text needs no NLP pass: no recognizer uses a German parse,
+    and skipping it is most of our speed."""
+    doc = engine.nlp[language].make_doc(text) if language == "en" else engine.empty_docs[language]
+    return TextArtifacts(text, doc, engine, language)
 
 
 def build_nlp_engine() -> BilingualSpacyNlpEngine:

@@ -14,12 +14,16 @@ A name part must be capitalised and not an everyday word (German nouns are capit
 from __future__ import annotations
 
 import re
-from typing import Iterable, NamedTuple
+from typing import TYPE_CHECKING, Iterable, NamedTuple
 
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from kai_local.documents.pii.recognizers.address import STREET_WORD
 from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+    from spacy.tokens import Span as SpacySpan
 
 # A word, with hyphenated parts; "Ass.-Prof." and "Dipl.-Ing." are one token.
 TOKEN = re.compile(r"[^\W\d_][\w'’]*(?:\.?-[^\W\d_][\w'’]*)*\.?")
@@ -71,6 +75,15 @@ ACRONYMS = frozenset(
 )
 
 
+# spaCy's NER sees only windows of the text (see NameRule.ner_windows).
+NER_MARGIN_TOKENS = 4
+NER_PAIR_TOKENS = 6
+
+
+def _is_title_token(token: str) -> bool:
+    return token in TITLES or token.rstrip(".") in TITLES or token in SALUTATIONS
+
+
 class Word(NamedTuple):
     text: str  # without a trailing full stop
     start: int
@@ -87,7 +100,7 @@ class NameRule(RuleRecognizer):
         yield from self._after_triggers(text, words, index)
         yield from self._listed_names(text, words)
         if self.supported_language == "en" and nlp_artifacts is not None:
-            yield from self._spacy_persons(text, nlp_artifacts)
+            yield from self.spacy_persons(text, nlp_artifacts.entities)
 
     # --- evidence 1 and 2: titles, salutations, labels, sign-offs --------------------------------
 
@@ -138,11 +151,11 @@ class NameRule(RuleRecognizer):
 
     # --- evidence 4: spaCy (English) --------------------------------------------------------------
 
-    def _spacy_persons(self, text: str, nlp_artifacts: NlpArtifacts) -> Iterable[Span]:
-        for ent in nlp_artifacts.entities:
+    def spacy_persons(self, text: str, entities: Iterable[SpacySpan]) -> Iterable[Span]:
+        for ent in entities:
             if ent.label_ != "PERSON":
                 continue
-            parts = [t for t in ent if not (t.text in TITLES or t.text.rstrip(".") in TITLES or t.text in SALUTATIONS)]
+            parts = [t for t in ent if not _is_title_token(t.text)]
             parts = [t for t in parts if t.text[:1].isupper() or t.text.lower() in PARTICLES]
             if not parts or not all(t.text[:1].isupper() or t.text.lower() in PARTICLES for t in parts):
                 continue
@@ -156,6 +169,57 @@ class NameRule(RuleRecognizer):
             if "\n" in text[start:end]:
                 continue
             yield Span(start, end, 0.85 if listed else 0.7)
+
+    def ner_windows(self, doc: Doc, covered: bytes) -> list[tuple[int, int]]:
+        """Token ranges of `doc` (merged, sorted) that spaCy's NER must see for `spacy_persons`
+        to find what it would find in the whole text.
+
+        `spacy_persons` keeps a PERSON only if its capitalised words (titles aside) are all
+        plausible name parts ("name words" here) and it has a listed one or two of them on one
+        line. So the NER runs only around a listed name word, or a name word followed on its line,
+        within NER_PAIR_TOKENS tokens and past no other capitalised word, by another one; and not
+        where all name words in between lie inside findings of the rules already (`covered`: one
+        byte per character, non-zero inside a finding). Each window has
+        NER_MARGIN_TOKENS tokens of context on either side: the NER's token encoder sees four
+        tokens either way, so inside the margins it decides as it would on the whole text."""
+        ok = [self._is_ner_name_word(t.text) for t in doc]
+        n = len(doc)
+        windows: list[tuple[int, int]] = []
+        for i, t in enumerate(doc):
+            if not ok[i]:
+                continue
+            j: int | None = i
+            if t.text not in self.lexicon.listed_names:
+                j = None
+                for k in range(i + 1, min(n, i + 1 + NER_PAIR_TOKENS)):
+                    u = doc[k].text
+                    if "\n" in u:
+                        break
+                    if ok[k]:
+                        j = k
+                        break
+                    if u[:1].isupper() and not _is_title_token(u):
+                        break
+                if j is None:
+                    continue
+            if all(covered[doc[k].idx] for k in range(i, j + 1) if ok[k]):
+                continue
+            start, end = max(0, i - NER_MARGIN_TOKENS), min(n, j + 1 + NER_MARGIN_TOKENS)
+            if windows and start <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], max(windows[-1][1], end))
+            else:
+                windows.append((start, end))
+        return windows
+
+    def _is_ner_name_word(self, token: str) -> bool:
+        """A capitalised word `spacy_persons` accepts as a name part (not a title)."""
+        return (
+            token[:1].isupper()
+            and not _is_title_token(token)
+            and token not in self.lexicon.not_names
+            and token.upper() not in ACRONYMS
+            and token not in PLACE_WORDS
+        )
 
     # --- helpers ------------------------------------------------------------------------------------
 
