@@ -82,22 +82,22 @@ async def read_form(request: Request) -> UploadForm:
     try:
         for name, value in form.multi_items():
             if isinstance(value, UploadFile):
+                # The parser counted the part's bytes as it spooled them: refuse before reading
+                # an oversize part into memory.
                 if value.size is not None and value.size > max_size:
-                    raise PayloadTooLarge(
-                        f"The file '{value.filename}' is larger than this key's limit of "
-                        f"{max_size} bytes.",
-                        param=name,
-                    )
+                    raise _too_large(value.filename, max_size, name)
                 data = await value.read()
                 if len(data) > max_size:
-                    raise PayloadTooLarge(
-                        f"The file '{value.filename}' is larger than this key's limit of "
-                        f"{max_size} bytes.",
-                        param=name,
-                    )
+                    raise _too_large(value.filename, max_size, name)
                 result.files.append(Upload(name, value.filename or "upload", data, value.content_type))
             else:
                 result.fields.setdefault(name, []).append(value)
     finally:
         await form.close()
     return result
+
+
+def _too_large(filename: str | None, max_size: int, field: str) -> PayloadTooLarge:
+    return PayloadTooLarge(
+        f"The file '{filename}' is larger than this key's limit of {max_size} bytes.", param=field
+    )
