@@ -214,11 +214,12 @@ def measure_speed(anonymizer: Anonymizer, docs: list[dict], rounds: int) -> None
             cpu = best(texts)
             pages = sum(map(len, texts)) / PAGE_CHARS
             print(f"  {label:<16} {len(texts):4d} docs, {pages:6.1f} pages: {pages / cpu:6.1f} pages/s per core, {len(texts) / cpu:6.1f} docs/s")
-    german = "\n\n".join(d["text"] for d in docs if d["lang"] == "de")
-    long_docs = [german[i : i + 10 * PAGE_CHARS] for i in range(0, len(german), 10 * PAGE_CHARS)]
-    cpu = best(long_docs)
-    pages = len(german) / PAGE_CHARS
-    print(f"  {'German, 10 pages':<16} {len(long_docs):4d} docs, {pages:6.1f} pages: {pages / cpu:6.1f} pages/s per core")
+    for label, lang in (("German, 10 pages", "de"), ("English, 10 pages", "en")):
+        joined = "\n\n".join(d["text"] for d in docs if d["lang"] == lang)
+        long_docs = [joined[i : i + 10 * PAGE_CHARS] for i in range(0, len(joined), 10 * PAGE_CHARS)]
+        cpu = best(long_docs)
+        pages = len(joined) / PAGE_CHARS
+        print(f"  {label:<17} {len(long_docs):3d} docs, {pages:6.1f} pages: {pages / cpu:6.1f} pages/s per core")
 
 
 def ai_check(anonymizer: Anonymizer, docs: list[dict], model: str | None) -> None:

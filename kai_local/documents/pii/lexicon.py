@@ -1,8 +1,9 @@
 """Word lists the recognizers share, loaded once (when the Anonymizer is built) and passed in.
 
 Sources, all offline and installed: Faker's person/address/job data (de_AT, de_DE, de_CH, en_US,
-en_GB), python-stdnum's Austrian post office list, spaCy's German and English stop words, and
-our own curated lists in `data/` (diagnoses, nationalities, religions, insurers, ...).
+en_GB), python-stdnum's Austrian post office list, spaCy's German and English stop words,
+wordfreq's English word frequencies, and our own curated lists in `data/` (diagnoses,
+nationalities, religions, insurers, ...).
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ from pathlib import Path
 DATA_DIR = Path(__file__).resolve().parent / "data"
 NAME_LOCALES = ("de_AT", "de_DE", "de_CH", "en_US", "en_GB")
 ADJECTIVE_ENDINGS = ("", "e", "er", "en", "em", "es")
+# The most frequent English words (wordfreq) count as everyday words. 20,000 reaches down to a
+# Zipf frequency of 3.3 ("discharged" 3.8, "medication" 4.2); the names no name list knows stay
+# well below it (Akça 0, Stoica 1.4, Toma 2.6).
+EVERYDAY_ENGLISH_WORDS = 20_000
 
 
 def data_lines(name: str) -> list[str]:
@@ -46,6 +51,7 @@ class Lexicon:
     listed_names: frozenset[str]  # every first and last name of the lists, unfiltered
     not_names: frozenset[str]  # capitalised words that are never (part of) a name
     common_words: frozenset[str]  # lower-cased German and English everyday words
+    english_words: frozenset[str]  # lower-cased, the most frequent English words, names included
     stop_words: frozenset[str]  # lower-cased German and English function words (spaCy)
     towns: frozenset[str]
     street_suffixes_en: frozenset[str]
@@ -110,6 +116,7 @@ class Lexicon:
             listed_names=listed,
             not_names=not_names,
             common_words=common,
+            english_words=_everyday_english_words(EVERYDAY_ENGLISH_WORDS),
             stop_words=frozenset(w.lower() for w in DE_STOP | EN_STOP),
             towns=frozenset(towns),
             street_suffixes_en=frozenset(
@@ -132,6 +139,16 @@ class Lexicon:
         if token in self.first_names or token in self.last_names:
             return True
         return token not in self.not_names and token.lower() not in self.common_words
+
+
+def _everyday_english_words(count: int) -> frozenset[str]:
+    import wordfreq
+
+    words = frozenset(wordfreq.top_n_list("en", count))
+    # wordfreq caches the whole English list (about 16 MB); only these words are needed.
+    wordfreq.get_frequency_list.cache_clear()
+    wordfreq.top_n_list.cache_clear()
+    return words
 
 
 def _austrian_post_offices() -> dict[str, str]:

@@ -24,6 +24,7 @@ from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span
 if TYPE_CHECKING:
     from spacy.tokens import Doc
     from spacy.tokens import Span as SpacySpan
+    from spacy.tokens import Token as SpacyToken
 
 # A word, with hyphenated parts; "Ass.-Prof." and "Dipl.-Ing." are one token.
 TOKEN = re.compile(r"[^\W\d_][\w'’]*(?:\.?-[^\W\d_][\w'’]*)*\.?")
@@ -78,6 +79,17 @@ ACRONYMS = frozenset(
 # spaCy's NER sees only windows of the text (see NameRule.ner_windows).
 NER_MARGIN_TOKENS = 4
 NER_PAIR_TOKENS = 6
+
+
+# Punctuation that never stands inside a person's name ("Huber, Anna" and "O'Neil" do).
+NOT_IN_NAMES = frozenset(":;()[]<>|/@=")
+# Units of a dose: a word right before "2.5 mg" or "20 IE" names a drug, not a person.
+DOSE_UNITS = frozenset("mg g µg μg mcg ug ml l ie iu units mmol".split())
+
+
+def _before_dose(token: SpacyToken) -> bool:
+    doc, i = token.doc, token.i
+    return i + 2 < len(doc) and doc[i + 1].like_num and doc[i + 2].lower_ in DOSE_UNITS
 
 
 def _is_title_token(token: str) -> bool:
@@ -157,14 +169,15 @@ class NameRule(RuleRecognizer):
                 continue
             parts = [t for t in ent if not _is_title_token(t.text)]
             parts = [t for t in parts if t.text[:1].isupper() or t.text.lower() in PARTICLES]
-            if not parts or not all(t.text[:1].isupper() or t.text.lower() in PARTICLES for t in parts):
+            if not parts or any(t.text in NOT_IN_NAMES for t in ent):
+                continue  # "Requester: Michael Downs", "Downs (downs17@...)"
+            name_tokens = [t for t in parts if t.text[:1].isupper()]
+            if not name_tokens or not all(self._is_ner_name_word(t) for t in name_tokens):
                 continue
-            names = [t.text for t in parts if t.text[:1].isupper()]
-            if not names or any(n in self.lexicon.not_names or n.upper() in ACRONYMS or n in PLACE_WORDS for n in names):
-                continue
+            names = [t.text for t in name_tokens]
             listed = any(n in self.lexicon.listed_names for n in names)
-            if len(names) == 1 and not listed:
-                continue  # the small English model calls drug and disease names persons
+            if len(names) == 1 and not self._stands_alone(names[0]):
+                continue  # the small English model calls drug names, "English" or "Will" persons
             start, end = parts[0].idx, parts[-1].idx + len(parts[-1].text)
             if "\n" in text[start:end]:
                 continue
@@ -175,25 +188,27 @@ class NameRule(RuleRecognizer):
         to find what it would find in the whole text.
 
         `spacy_persons` keeps a PERSON only if its capitalised words (titles aside) are all
-        plausible name parts ("name words" here) and it has a listed one or two of them on one
-        line. So the NER runs only around a listed name word, or a name word followed on its line,
-        within NER_PAIR_TOKENS tokens and past no other capitalised word, by another one; and not
-        where all name words in between lie inside findings of the rules already (`covered`: one
-        byte per character, non-zero inside a finding). Each window has
+        plausible name parts ("name words" here: no everyday English word, acronym, place or drug
+        before its dose), it holds no separator such as ':' or '(', lies on one line, and has two
+        name words or one that stands alone (a listed name that is no everyday word). So the NER
+        runs only around a name word that stands alone, or a name word followed on its line,
+        within NER_PAIR_TOKENS tokens and past no other capitalised word or separator, by another
+        one; and not where all name words in between lie inside findings of the rules already
+        (`covered`: one byte per character, non-zero inside a finding). Each window has
         NER_MARGIN_TOKENS tokens of context on either side: the NER's token encoder sees four
         tokens either way, so inside the margins it decides as it would on the whole text."""
-        ok = [self._is_ner_name_word(t.text) for t in doc]
+        ok = [self._is_ner_name_word(t) for t in doc]
         n = len(doc)
         windows: list[tuple[int, int]] = []
         for i, t in enumerate(doc):
             if not ok[i]:
                 continue
             j: int | None = i
-            if t.text not in self.lexicon.listed_names:
+            if not self._stands_alone(t.text):
                 j = None
                 for k in range(i + 1, min(n, i + 1 + NER_PAIR_TOKENS)):
                     u = doc[k].text
-                    if "\n" in u:
+                    if "\n" in u or u in NOT_IN_NAMES:
                         break
                     if ok[k]:
                         j = k
@@ -211,15 +226,30 @@ class NameRule(RuleRecognizer):
                 windows.append((start, end))
         return windows
 
-    def _is_ner_name_word(self, token: str) -> bool:
-        """A capitalised word `spacy_persons` accepts as a name part (not a title)."""
+    def _is_ner_name_word(self, token: SpacyToken) -> bool:
+        """A capitalised word `spacy_persons` accepts as a name part (not a title): the small
+        English model also tags "Hi Christina", "Chest X", "Department of Medicine" or
+        "Bisoprolol 2.5 mg ...; Paracetamol" as persons."""
+        text = token.text
         return (
-            token[:1].isupper()
-            and not _is_title_token(token)
-            and token not in self.lexicon.not_names
-            and token.upper() not in ACRONYMS
-            and token not in PLACE_WORDS
+            text[:1].isupper()
+            and not _is_title_token(text)
+            and text not in self.lexicon.not_names
+            and text.upper() not in ACRONYMS
+            and text not in PLACE_WORDS
+            and not self._is_everyday_english(text)
+            and not _before_dose(token)
         )
+
+    def _stands_alone(self, token: str) -> bool:
+        """A name word that is a PERSON alone: a listed name that is no everyday word."""
+        return token in self.lexicon.listed_names and token.rstrip(".").lower() not in self.lexicon.english_words
+
+    def _is_everyday_english(self, token: str) -> bool:
+        """A frequent English word that no name list knows ("Admitted", "Summary"); initials
+        ("J.", "X") are no words."""
+        word = token.rstrip(".")
+        return len(word) > 1 and word.lower() in self.lexicon.english_words and word not in self.lexicon.listed_names
 
     # --- helpers ------------------------------------------------------------------------------------
 
