@@ -169,3 +169,28 @@ def test_does_not_find(anonymizer: Anonymizer, pii_type: str, text: str, value: 
 def test_hostile_text_finishes_without_findings(anonymizer: Anonymizer, text: str) -> None:
     """Long runs that make careless regexes backtrack quadratically (a hostile upload)."""
     assert anonymizer.detect(text) == []
+
+
+def test_builds_and_detects_without_the_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Offline: loading (spaCy, Presidio, word lists) and detecting e-mails and URLs, whose
+    domains tldextract checks, never open a connection."""
+    import socket
+
+    attempts: list[object] = []
+
+    def refuse(sock: socket.socket, address: object) -> None:
+        attempts.append(address)
+        raise OSError("network is off in this test")
+
+    def refuse_lookup(host: object, *args: object, **kwargs: object) -> None:
+        attempts.append(host)
+        raise socket.gaierror("network is off in this test")
+
+    monkeypatch.setattr(socket, "getaddrinfo", refuse_lookup)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    anonymizer = Anonymizer.build()
+    text = "Dear Dr Smith, write to anna.huber@example.co.uk or see https://www.klinik-graz.at/team."
+    types = {f.pii_type for f in anonymizer.detect(text)}
+    assert {"email", "url", "name"} <= types
+    assert attempts == []

