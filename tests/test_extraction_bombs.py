@@ -290,6 +290,26 @@ def test_parse_time_budget_stops_a_long_csv() -> None:
     assert time.monotonic() - started < 5
 
 
+def test_parse_time_budget_stops_inside_one_heavy_pdf_page() -> None:
+    """One page drawing 20,000 glyphs, each in its own text object (seconds of pdfminer work):
+    the budget is checked inside the page, not only between pages, so even a one-page PDF
+    stops; with enough budget the same page reads in full."""
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica))
+    ops = [f"BT /F1 4 Tf {10 + i % 100 * 5} {10 + i // 100 % 150 * 5} Td (a) Tj ET" for i in range(20_000)]
+    pdf.pages.append(pikepdf.Page(pikepdf.Dictionary(
+        Type=pikepdf.Name.Page, MediaBox=[0, 0, 612, 792],
+        Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font)),
+        Contents=pdf.make_stream("\n".join(ops).encode()))))
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    error = refusal(buffer.getvalue(), "plan.pdf", replace(LIMITS, parse_timeout_s=0.3))
+    assert (error.status, error.code) == (413, "parse_timeout")
+    document = extract_document(buffer.getvalue(), "plan.pdf", LIMITS, OCR)
+    assert document.pages[0].count("a") == 20_000
+
+
 def test_ppt_whose_sector_chain_loops_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
     """Zeroing the end of the directory and the start of the FAT (found by fuzzing) sends
     catppt round a sector loop forever; it is killed after CATPPT_TIMEOUT_S (1 s here)."""

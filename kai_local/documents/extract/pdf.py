@@ -30,8 +30,9 @@ import pdfplumber
 import pypdfium2
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfexceptions import PDFException
+from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.psexceptions import PSException
-from pdfplumber.page import Page
+from pdfplumber.page import Page, PDFPageAggregatorWithMarkedContent
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 from PIL import Image
 
@@ -46,6 +47,7 @@ from kai_local.documents.extract.base import (
     table_row,
 )
 from kai_local.documents.ocr import OcrEngine, ocr_page, prepare_for_ocr
+from kai_local.errors import KaiError
 
 PDFIUM_LOCK = threading.Lock()
 
@@ -55,6 +57,9 @@ PARSE_ERRORS = (PdfminerException, MalformedPDFException, PDFException, PSExcept
                 TypeError, ValueError, IndexError, AttributeError, AssertionError, struct.error,
                 ZeroDivisionError, RecursionError)
 
+# The parse deadline is checked every this many glyphs or paths inside a page: one page can draw
+# millions of them (about 0.1 ms each in pdfminer) and would otherwise hold a worker for minutes.
+DEADLINE_CHECK_EVERY = 500
 # A page with fewer non-blank characters than this counts as having no text layer.
 MIN_TEXT_CHARS = 16
 # TeX-made PDFs often draw an umlaut as a letter plus a spacing diaeresis ('Go¨ktas'); joined
@@ -82,6 +87,7 @@ def extract_pdf(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline:
                 for index, page in enumerate(parsed.pages):
                     deadline.check()
                     try:
+                        _lay_out(page, deadline)
                         text, ocr_used = _page_text(page, index, rendered, limits, ocr, ocr_deadline, deadline)
                     finally:
                         page.close()
@@ -132,6 +138,42 @@ def _plumber_document(data: bytes) -> Iterator[pdfplumber.PDF]:
             document.close()  # walks every page object: a broken page tree fails here again
         except PARSE_ERRORS:
             pass
+
+
+class _DeadlineAggregator(PDFPageAggregatorWithMarkedContent):
+    """pdfplumber's layout device, checking the parse deadline as the page's glyphs and paths
+    arrive."""
+
+    def __init__(self, page: Page, deadline: Deadline) -> None:
+        super().__init__(page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
+        self._deadline = deadline
+        self._drawn = 0
+
+    def _count(self) -> None:
+        self._drawn += 1
+        if self._drawn % DEADLINE_CHECK_EVERY == 0:
+            self._deadline.check()
+
+    def render_char(self, *args: Any, **kwargs: Any) -> float:
+        self._count()
+        return super().render_char(*args, **kwargs)
+
+    def paint_path(self, *args: Any, **kwargs: Any) -> None:
+        self._count()
+        super().paint_path(*args, **kwargs)
+
+
+def _lay_out(page: Page, deadline: Deadline) -> None:
+    """What pdfplumber's `Page.layout` does on first use, with `_DeadlineAggregator` as the
+    device; pdfplumber then reads the layout from where that property caches it."""
+    device = _DeadlineAggregator(page, deadline)
+    try:
+        PDFPageInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
+    except KaiError:
+        raise  # the deadline
+    except Exception as exc:  # as in Page.layout: whatever pdfminer raises means a damaged page
+        raise PdfminerException(exc) from exc
+    page._layout = device.get_result()  # Page.layout's cache (pdfplumber 0.11)
 
 
 def _page_text(page: Page, index: int, rendered: pypdfium2.PdfDocument, limits: ExtractionLimits,
