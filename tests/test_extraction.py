@@ -356,12 +356,37 @@ def test_docx_merged_cells_once_and_shared_files() -> None:
         table.cell(1, 0).text, table.cell(1, 1).text, table.cell(1, 2).text = "a", "b", "c"
 
     assert extract(docx_bytes(build), "t.docx").pages == ["Befund Jörg\na | b | c"]
-    assert extract((METADATA / "dirty.docx").read_bytes(), "dirty.docx").text == "I'm a text document : please love me."
+    dirty = extract((METADATA / "dirty.docx").read_bytes(), "dirty.docx")
+    # Its picture is a poster with text, OCR'd after the paragraph it follows.
+    assert dirty.text.startswith("I'm a text document : please love me.\nPLEASE BE CAREFUL WHEN\n")
+    assert "TURN OFF GEOTAG FUNCTION" in dirty.text and dirty.extraction_method == "docx_parser+ocr"
     revision = extract((METADATA / "revision.docx").read_bytes(), "revision.docx").text
     assert "This is a modified text." in revision and "original" not in revision.lower()
     assert "This is a comment." in extract((METADATA / "comment.docx").read_bytes(), "comment.docx").text
     broken = refusal((METADATA / "broken_xml_content_types.docx").read_bytes(), "broken.docx")
     assert (broken.status, broken.code) == (400, "corrupt_file")
+
+
+def test_docx_scan_pasted_into_the_letter_is_ocrd_in_place() -> None:
+    """A scanned page pasted between two paragraphs is read at its place; a small logo in the
+    header and a small icon in the body are not OCR'd."""
+    scan = io.BytesIO(image_bytes(text_image(), "PNG"))
+    logo = io.BytesIO(image_bytes(text_image(["LOGO"], size=20, width=120), "PNG"))
+
+    def build(document: docx.document.Document) -> None:
+        document.sections[0].header.paragraphs[0].add_run().add_picture(logo)
+        document.add_paragraph("Sehr geehrte Kollegin, anbei der Befund:")
+        document.add_picture(scan)
+        document.add_picture(io.BytesIO(logo.getvalue()))
+        document.add_paragraph("Mit freundlichen Grüßen")
+
+    document = extract(docx_bytes(build), "brief.docx")
+    assert (document.extraction_method, document.used_ocr) == ("docx_parser+ocr", True)
+    before, _, rest = document.text.partition("\n")
+    scanned, _, after = rest.rpartition("\n")
+    assert (before, after) == ("Sehr geehrte Kollegin, anbei der Befund:", "Mit freundlichen Grüßen")
+    assert_ocr_reads_letter(scanned)
+    assert "LOGO" not in document.text
 
 
 def test_pptx_slides_tables_and_notes() -> None:

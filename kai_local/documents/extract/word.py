@@ -1,5 +1,6 @@
 """DOCX with python-docx: body paragraphs and tables in document order, text boxes, headers,
-footers, footnotes, endnotes and comments.
+footers, footnotes, endnotes and comments; pictures in the body large enough to hold text (a
+scanned page pasted into a letter) are OCR'd at their place.
 
 A DOCX stores no page layout, so pages are split where the file itself forces one: a hard page
 break (w:br w:type="page"), "page break before" on a paragraph, or a section break that starts
@@ -30,14 +31,22 @@ from kai_local.documents.extract.base import (
     corrupt,
     table_row,
 )
+from kai_local.documents.extract.images import iter_frames
 from kai_local.documents.extract.zipguard import check_zip
-from kai_local.documents.ocr import OcrEngine
+from kai_local.documents.ocr import OcrEngine, ocr_page
+from kai_local.errors import KaiError
 
 PAGE_BREAK = "\f"  # marker between pages inside the collected lines
 _HEADER_PARTS = re.compile(r"^/word/header\d*\.xml$")
 _CLOSING_PARTS = re.compile(r"^/word/(footer\d*|footnotes|endnotes|comments)\.xml$")
 _W_P, _W_TBL, _W_SDT, _W_R = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:r")
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_A_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+_PICTURE = "\x00picture:"  # marker line for a body picture: _PICTURE + relationship id
+# A picture smaller than this (logos, signatures, icons) is not OCR'd: a scanned page or a
+# photographed form is far larger.
+MIN_OCR_PICTURE_SIDE = 300
+MIN_OCR_PICTURE_PIXELS = 300_000
 
 
 def extract_docx(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline: Deadline) -> ExtractedDocument:
@@ -50,9 +59,38 @@ def extract_docx(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline
         closing = _part_lines(parts, _CLOSING_PARTS, document)
     except (PackageNotFoundError, KeyError, ValueError, AttributeError, etree.XMLSyntaxError) as exc:
         raise corrupt("DOCX", exc) from exc
+    ocr_deadline = Deadline(limits.ocr_timeout_s, "ocr_timeout", "OCR")
+    ocr_used = False
+    for index, line in enumerate(body):
+        if line.startswith(_PICTURE):
+            text = _picture_text(document, line[len(_PICTURE):], limits, ocr, ocr_deadline)
+            ocr_used |= text is not None
+            body[index] = text or ""
     pages = _split_pages(headers + body + closing)
     check_page_count(len(pages), limits)
-    return ExtractedDocument(pages=pages, extraction_method="docx_parser", used_ocr=False, page_count=len(pages))
+    method = "docx_parser+ocr" if ocr_used else "docx_parser"
+    return ExtractedDocument(pages=pages, extraction_method=method, used_ocr=ocr_used, page_count=len(pages))
+
+
+def _picture_text(document: Any, relationship: str, limits: ExtractionLimits, ocr: OcrEngine,
+                  deadline: Deadline) -> str | None:
+    """OCR text of a body picture, or None where it is no picture to read: too small, a format
+    Pillow cannot read (EMF, WMF, SVG), damaged, or a link to a file outside the document. A
+    picture over the pixel limit is skipped too: the letter around it is still worth reading."""
+    part = document.part.related_parts.get(relationship)
+    if part is None:
+        return None
+    texts = []
+    try:
+        for frame in iter_frames(part.blob, limits):
+            if min(frame.size) < MIN_OCR_PICTURE_SIDE or frame.width * frame.height < MIN_OCR_PICTURE_PIXELS:
+                return None
+            texts.append(ocr_page(ocr, frame, limits.ocr_languages, deadline))
+    except KaiError as error:
+        if error.code in ("ocr_timeout", "parse_timeout"):
+            raise
+        return None
+    return "\n".join(texts)
 
 
 def _split_pages(lines: list[str]) -> list[str]:
@@ -74,7 +112,7 @@ def _part_lines(parts: list[Any], name: re.Pattern[str], document: Any) -> list[
     for part in sorted((p for p in parts if name.match(str(p.partname))), key=lambda p: str(p.partname)):
         element = getattr(part, "element", None)
         root = element if element is not None else parse_xml(part.blob)
-        text = "\n".join(line for line in _blocks(root, document, None) if line != PAGE_BREAK).strip()
+        text = "\n".join(line for line in _blocks(root, document, None) if _is_text(line)).strip()
         if text and text not in seen:
             seen.add(text)
             lines.append(text)
@@ -104,6 +142,7 @@ def _paragraph(p: Any, parent: Any) -> Iterator[str]:
         yield PAGE_BREAK
     pieces: list[str] = []
     boxes: list[str] = []
+    pictures: list[str] = []
     breaks_before = breaks_after = False
     for node in p.iter():
         if _inside_textbox_or_fallback(node, p):
@@ -122,13 +161,16 @@ def _paragraph(p: Any, parent: Any) -> Iterator[str]:
         elif tag == qn("w:noBreakHyphen"):
             pieces.append("-")
         elif tag == qn("w:txbxContent") and not _has_ancestor(node, _MC_FALLBACK, p):
-            boxes.extend(line for line in _blocks(node, parent, None) if line != PAGE_BREAK)
+            boxes.extend(line for line in _blocks(node, parent, None) if _is_text(line))
+        elif tag == _A_BLIP and node.get(qn("r:embed")) and not _has_ancestor(node, _MC_FALLBACK, p):
+            pictures.append(_PICTURE + node.get(qn("r:embed")))
     if breaks_before:
         yield PAGE_BREAK
     text = "".join(pieces)
     if text.strip():
         yield text
     yield from boxes
+    yield from pictures
     if breaks_after:
         yield PAGE_BREAK
     section = properties.find(qn("w:sectPr")) if properties is not None else None
@@ -155,10 +197,16 @@ def _table(table: Table, parent: Any) -> Iterator[str]:
                 cells.append("")
                 continue
             seen[key] = cell._tc
-            lines = [line for line in _blocks(cell._tc, cell, None) if line != PAGE_BREAK]
+            lines = [line for line in _blocks(cell._tc, cell, None) if _is_text(line)]
             cells.append(" ".join(lines))
         if any(cells):
             yield table_row(cells)
+
+
+def _is_text(line: str) -> bool:
+    """Not a marker: pictures are OCR'd in the body only (in headers they are logos; in table
+    cells and text boxes, mostly icons)."""
+    return line != PAGE_BREAK and not line.startswith(_PICTURE)
 
 
 def _inside_textbox_or_fallback(node: Any, stop: Any) -> bool:
