@@ -168,6 +168,18 @@ async def test_scanned_image_goes_through_ocr(gw: Gateway, key: str) -> None:
     assert {"[[NAME_1]]", "[[DOB_1]]", "[[PHONE_1]]", "[[IBAN_1]]"} <= set(data["placeholders"])
 
 
+async def test_docx_with_a_pasted_scan_is_anonymized_in_the_scan_too(gw: Gateway, key: str) -> None:
+    document = Document()
+    document.add_paragraph("Sehr geehrte Kollegin, anbei der Vorbefund:")
+    document.add_picture(io.BytesIO(scan_bytes(["Patientin: Anna Huber", "geb. 12.03.1965"])))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    data = await anonymize(gw, key, "zuweisung.docx", buffer.getvalue())
+    assert data["metadata"]["extraction_method"] == "docx_parser+ocr" and data["metadata"]["used_ocr"] is True
+    assert_no_secrets(data["sanitized_text"], ["Anna Huber", "Huber", "12.03.1965"])
+    assert {"[[NAME_1]]", "[[DOB_1]]"} <= set(data["placeholders"])
+
+
 async def test_same_value_same_placeholder_and_overlaps(gw: Gateway, key: str) -> None:
     text = ("Frau Anna Huber (anna.huber@gmx.at) und Herr Max Huber.\n"
             "Frau Huber ruft unter 0664 1234567 an; Rückruf an 0664 1234567.\n"

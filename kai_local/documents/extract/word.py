@@ -45,7 +45,7 @@ _A_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
 _PICTURE = "\x00picture:"  # marker line for a body picture: _PICTURE + relationship id
 # A picture smaller than this (logos, signatures, icons) is not OCR'd: a scanned page or a
 # photographed form is far larger.
-MIN_OCR_PICTURE_SIDE = 300
+MIN_OCR_PICTURE_SIDE = 100
 MIN_OCR_PICTURE_PIXELS = 300_000
 
 
