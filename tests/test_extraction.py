@@ -409,6 +409,27 @@ def test_pptx_slides_tables_and_notes() -> None:
     assert doc.pages[1] == "Zweite Folie"
 
 
+def test_pptx_scan_on_a_slide_is_ocrd_in_reading_order() -> None:
+    """A scanned page placed under the slide title is read between the title and the text box
+    below it; a small icon is not OCR'd."""
+    presentation = pptx.Presentation()
+    slide = presentation.slides.add_slide(presentation.slide_layouts[5])  # title only
+    slide.shapes.title.text = "Vorbefund"
+    slide.shapes.add_picture(io.BytesIO(image_bytes(text_image(), "PNG")), Inches(0.5), Inches(1.6), width=Inches(9))
+    slide.shapes.add_picture(io.BytesIO(image_bytes(text_image(["ICON"], size=20, width=120), "PNG")),
+                             Inches(9.2), Inches(0.2))
+    box = slide.shapes.add_textbox(Inches(0.5), Inches(6.8), Inches(9), Inches(0.5))
+    box.text_frame.text = "Besprechung am Montag"
+    buffer = io.BytesIO()
+    presentation.save(buffer)
+    doc = extract(buffer.getvalue(), "vorbefund.pptx")
+    assert (doc.extraction_method, doc.used_ocr) == ("pptx_parser+ocr", True)
+    lines = doc.pages[0].splitlines()
+    assert (lines[0], lines[-1]) == ("Vorbefund", "Besprechung am Montag")
+    assert_ocr_reads_letter("\n".join(lines[1:-1]))
+    assert "ICON" not in doc.text
+
+
 def test_ppt_through_catppt() -> None:
     doc = extract(ppt_bytes(["Fallbesprechung Übersicht", "Patientin: Anna Bäcker\nHauptstraße 12"]), "alt.ppt")
     assert (doc.extraction_method, doc.used_ocr, doc.page_count) == ("ppt_parser", False, 2)

@@ -23,7 +23,12 @@ from kai_local.documents.extract.base import (
     corrupt,
 )
 from kai_local.documents.ocr import OcrEngine, ocr_page, prepare_for_ocr
-from kai_local.errors import PayloadTooLarge
+from kai_local.errors import KaiError, PayloadTooLarge
+
+# A picture inside a document smaller than this (logos, signatures, icons) is not OCR'd: a
+# scanned page, or a scanned snippet of a few lines, is far larger.
+MIN_OCR_PICTURE_SIDE = 100
+MIN_OCR_PICTURE_PIXELS = 300_000
 
 
 def check_pixels(width: int, height: int, limits: ExtractionLimits, what: str = "The image") -> None:
@@ -62,3 +67,20 @@ def extract_image(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadlin
     ocr_deadline = Deadline(limits.ocr_timeout_s, "ocr_timeout", "OCR")
     pages = [clean(ocr_page(ocr, frame, limits.ocr_languages, ocr_deadline)) for frame in iter_frames(data, limits)]
     return ExtractedDocument(pages=pages, extraction_method="ocr", used_ocr=True, page_count=len(pages))
+
+
+def picture_text(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline: Deadline) -> str | None:
+    """OCR text of a picture inside a document (DOCX, PPTX), or None where it is no picture to
+    read: too small, a format Pillow cannot read (EMF, WMF, SVG), or damaged. One over the pixel
+    limit is skipped too: the document around it is still worth reading."""
+    texts = []
+    try:
+        for frame in iter_frames(data, limits):
+            if min(frame.size) < MIN_OCR_PICTURE_SIDE or frame.width * frame.height < MIN_OCR_PICTURE_PIXELS:
+                return None
+            texts.append(ocr_page(ocr, frame, limits.ocr_languages, deadline))
+    except KaiError as error:
+        if error.code in ("ocr_timeout", "parse_timeout"):
+            raise
+        return None
+    return "\n".join(texts)

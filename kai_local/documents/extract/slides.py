@@ -1,7 +1,8 @@
 """Presentations: PPTX with python-pptx, legacy PPT with catppt. One page per slide.
 
 PPTX: each slide's shapes in reading order (top to bottom, then left to right; groups opened),
-text frames, tables as ' | ' rows, then the speaker notes.
+text frames, tables as ' | ' rows, pictures large enough to hold text OCR'd (a scanned page on a
+slide), then the speaker notes.
 
 PPT (PowerPoint 97-2003 binary): no maintained Python library reads it, and LibreOffice or
 Apache Tika would add hundreds of MB for one format. catppt (Debian's catdoc; small C, reads the
@@ -22,13 +23,14 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import olefile
 import pptx
 from lxml import etree
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.exc import PackageNotFoundError
+from pptx.shapes.picture import Picture
 
 from kai_local.documents.extract.base import (
     Deadline,
@@ -40,6 +42,7 @@ from kai_local.documents.extract.base import (
     encrypted,
     table_row,
 )
+from kai_local.documents.extract.images import picture_text
 from kai_local.documents.extract.zipguard import check_zip
 from kai_local.documents.ocr import OcrEngine
 from kai_local.errors import ServiceUnavailable
@@ -51,22 +54,41 @@ CATPPT_TIMEOUT_S = 15.0
 
 def extract_pptx(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline: Deadline) -> ExtractedDocument:
     check_zip(data, limits, deadline, "PPTX")
+    ocr_deadline = Deadline(limits.ocr_timeout_s, "ocr_timeout", "OCR")
+    ocr_used = False
+
+    def read_picture(picture: Picture) -> str | None:
+        nonlocal ocr_used
+        try:
+            blob = picture.image.blob
+        except (ValueError, KeyError, AttributeError):
+            return None  # a linked picture: nothing inside the file
+        with deadline.paused():  # OCR counts against its own budget
+            text = picture_text(blob, limits, ocr, ocr_deadline)
+        ocr_used |= text is not None
+        return text
+
     try:
         presentation = pptx.Presentation(io.BytesIO(data))
         check_page_count(len(presentation.slides), limits)
         pages = []
         for slide in presentation.slides:
             deadline.check()
-            pages.append(clean("\n".join(_slide_lines(slide))))
+            pages.append(clean("\n".join(_slide_lines(slide, read_picture))))
     except (PackageNotFoundError, KeyError, ValueError, AttributeError, zipfile.BadZipFile,
             etree.XMLSyntaxError) as exc:
         raise corrupt("PPTX", exc) from exc
-    return ExtractedDocument(pages=pages, extraction_method="pptx_parser", used_ocr=False, page_count=len(pages))
+    method = "pptx_parser+ocr" if ocr_used else "pptx_parser"
+    return ExtractedDocument(pages=pages, extraction_method=method, used_ocr=ocr_used, page_count=len(pages))
 
 
-def _slide_lines(slide: Any) -> Iterator[str]:
+def _slide_lines(slide: Any, read_picture: Callable[[Picture], str | None]) -> Iterator[str]:
     for shape in _reading_order(slide.shapes):
-        if shape.has_text_frame:
+        if isinstance(shape, Picture):
+            text = read_picture(shape)
+            if text and text.strip():
+                yield text
+        elif shape.has_text_frame:
             text = shape.text_frame.text.replace("\v", "\n")
             if text.strip():
                 yield text

@@ -31,10 +31,9 @@ from kai_local.documents.extract.base import (
     corrupt,
     table_row,
 )
-from kai_local.documents.extract.images import iter_frames
+from kai_local.documents.extract.images import picture_text
 from kai_local.documents.extract.zipguard import check_zip
-from kai_local.documents.ocr import OcrEngine, ocr_page
-from kai_local.errors import KaiError
+from kai_local.documents.ocr import OcrEngine
 
 PAGE_BREAK = "\f"  # marker between pages inside the collected lines
 _HEADER_PARTS = re.compile(r"^/word/header\d*\.xml$")
@@ -43,10 +42,6 @@ _W_P, _W_TBL, _W_SDT, _W_R = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:r")
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _A_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
 _PICTURE = "\x00picture:"  # marker line for a body picture: _PICTURE + relationship id
-# A picture smaller than this (logos, signatures, icons) is not OCR'd: a scanned page or a
-# photographed form is far larger.
-MIN_OCR_PICTURE_SIDE = 100
-MIN_OCR_PICTURE_PIXELS = 300_000
 
 
 def extract_docx(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline: Deadline) -> ExtractedDocument:
@@ -63,34 +58,14 @@ def extract_docx(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline
     ocr_used = False
     for index, line in enumerate(body):
         if line.startswith(_PICTURE):
-            text = _picture_text(document, line[len(_PICTURE):], limits, ocr, ocr_deadline)
+            part = document.part.related_parts.get(line[len(_PICTURE):])
+            text = picture_text(part.blob, limits, ocr, ocr_deadline) if part is not None else None
             ocr_used |= text is not None
             body[index] = text or ""
     pages = _split_pages(headers + body + closing)
     check_page_count(len(pages), limits)
     method = "docx_parser+ocr" if ocr_used else "docx_parser"
     return ExtractedDocument(pages=pages, extraction_method=method, used_ocr=ocr_used, page_count=len(pages))
-
-
-def _picture_text(document: Any, relationship: str, limits: ExtractionLimits, ocr: OcrEngine,
-                  deadline: Deadline) -> str | None:
-    """OCR text of a body picture, or None where it is no picture to read: too small, a format
-    Pillow cannot read (EMF, WMF, SVG), damaged, or a link to a file outside the document. A
-    picture over the pixel limit is skipped too: the letter around it is still worth reading."""
-    part = document.part.related_parts.get(relationship)
-    if part is None:
-        return None
-    texts = []
-    try:
-        for frame in iter_frames(part.blob, limits):
-            if min(frame.size) < MIN_OCR_PICTURE_SIDE or frame.width * frame.height < MIN_OCR_PICTURE_PIXELS:
-                return None
-            texts.append(ocr_page(ocr, frame, limits.ocr_languages, deadline))
-    except KaiError as error:
-        if error.code in ("ocr_timeout", "parse_timeout"):
-            raise
-        return None
-    return "\n".join(texts)
 
 
 def _split_pages(lines: list[str]) -> list[str]:
