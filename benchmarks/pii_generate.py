@@ -605,6 +605,7 @@ def email_en_a(rng: random.Random) -> Doc:
 
 
 def held_person(rng: random.Random, country: str) -> Person:
+    """Half of the patients of families B and C have names from locales no detector list holds."""
     locale = rng.choice(UNLISTED_LOCALES) if rng.random() < 0.5 else None
     return make_person(rng, country, locale)
 
@@ -740,14 +741,9 @@ def referral_en_b(rng: random.Random) -> Doc:
 # --- family C: fresh (written after the detector was tuned; scored once, see the README) ------
 
 
-def fresh_person(rng: random.Random, country: str) -> Person:
-    locale = rng.choice(UNLISTED_LOCALES) if rng.random() < 0.5 else None
-    return make_person(rng, country, locale)
-
-
 def care_transfer_c(rng: random.Random, country: str) -> Doc:
     """Pflegeüberleitungsbogen: a form, one field per line."""
-    pat = fresh_person(rng, country)
+    pat = held_person(rng, country)
     relative = make_person(rng, country)
     gp = make_person(rng, country)
     d = Doc()
@@ -769,7 +765,7 @@ def care_transfer_c(rng: random.Random, country: str) -> Doc:
 
 
 def radiology_c(rng: random.Random, country: str) -> Doc:
-    pat = fresh_person(rng, country)
+    pat = held_person(rng, country)
     referrer = make_person(rng, country)
     radiologist = make_person(rng, country)
     d = Doc()
@@ -786,7 +782,7 @@ def radiology_c(rng: random.Random, country: str) -> Doc:
 
 
 def sick_note_c(rng: random.Random, country: str) -> Doc:
-    employee = fresh_person(rng, country)
+    employee = held_person(rng, country)
     employer = company_name(rng, country)
     doctor = make_person(rng, country)
     d = Doc()
@@ -800,7 +796,7 @@ def sick_note_c(rng: random.Random, country: str) -> Doc:
 
 
 def appointment_c(rng: random.Random, country: str) -> Doc:
-    pat = fresh_person(rng, country)
+    pat = held_person(rng, country)
     doctor = make_person(rng, country)
     d = Doc()
     d(rng.choice(["Hallo ", "Guten Tag "]), "Frau " if pat.female else "Herr ", P("name", pat.last), ",\n\n")
@@ -812,7 +808,7 @@ def appointment_c(rng: random.Random, country: str) -> Doc:
 
 
 def insurer_letter_c(rng: random.Random, country: str) -> Doc:
-    client = fresh_person(rng, country)
+    client = held_person(rng, country)
     clerk = make_person(rng, country)
     insurer = rng.choice(["UNIQA Österreich Versicherungen AG", "Wiener Städtische Versicherung AG", "Merkur Versicherung AG", "Generali Versicherung AG"])
     d = Doc()
@@ -829,7 +825,7 @@ def insurer_letter_c(rng: random.Random, country: str) -> Doc:
 
 
 def clinic_letter_en_c(rng: random.Random) -> Doc:
-    pat = fresh_person(rng, "GB")
+    pat = held_person(rng, "GB")
     gp = make_person(rng, "GB")
     consultant = make_person(rng, "GB")
     d = Doc()
@@ -846,7 +842,7 @@ def clinic_letter_en_c(rng: random.Random) -> Doc:
 
 
 def it_ticket_en_c(rng: random.Random) -> Doc:
-    user = fresh_person(rng, "US")
+    user = held_person(rng, "US")
     d = Doc()
     d("Ticket #", str(rng.randint(10000, 99999)), " - password reset\n\n")
     d("Requester: ", P("name", user.full), " (", P("email", user.email), ")\n")
