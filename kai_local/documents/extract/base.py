@@ -46,6 +46,11 @@ class Deadline:
         self.what = what
         self._end = time.monotonic() + seconds
 
+    @classmethod
+    def for_ocr(cls, limits: ExtractionLimits) -> Deadline:
+        """The document's OCR budget (each extractor that OCRs starts one)."""
+        return cls(limits.ocr_timeout_s, "ocr_timeout", "OCR")
+
     def remaining(self) -> float:
         return self._end - time.monotonic()
 

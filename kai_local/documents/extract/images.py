@@ -64,7 +64,7 @@ def iter_frames(data: bytes, limits: ExtractionLimits) -> Iterator[Image.Image]:
 
 
 def extract_image(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline: Deadline) -> ExtractedDocument:
-    ocr_deadline = Deadline(limits.ocr_timeout_s, "ocr_timeout", "OCR")
+    ocr_deadline = Deadline.for_ocr(limits)
     pages = [clean(ocr_page(ocr, frame, limits.ocr_languages, ocr_deadline)) for frame in iter_frames(data, limits)]
     return ExtractedDocument(pages=pages, extraction_method="ocr", used_ocr=True, page_count=len(pages))
 

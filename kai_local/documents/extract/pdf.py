@@ -74,7 +74,7 @@ MIN_IMAGE_SHARE = 0.2
 
 
 def extract_pdf(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline: Deadline) -> ExtractedDocument:
-    ocr_deadline = Deadline(limits.ocr_timeout_s, "ocr_timeout", "OCR")
+    ocr_deadline = Deadline.for_ocr(limits)
     with _pdfium_document(data) as rendered:
         with PDFIUM_LOCK:
             count = len(rendered)

@@ -54,7 +54,7 @@ CATPPT_TIMEOUT_S = 15.0
 
 def extract_pptx(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline: Deadline) -> ExtractedDocument:
     check_zip(data, limits, deadline, "PPTX")
-    ocr_deadline = Deadline(limits.ocr_timeout_s, "ocr_timeout", "OCR")
+    ocr_deadline = Deadline.for_ocr(limits)
     ocr_used = False
 
     def read_picture(picture: Picture) -> str | None:

@@ -54,7 +54,7 @@ def extract_docx(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline
         closing = _part_lines(parts, _CLOSING_PARTS, document)
     except (PackageNotFoundError, KeyError, ValueError, AttributeError, etree.XMLSyntaxError) as exc:
         raise corrupt("DOCX", exc) from exc
-    ocr_deadline = Deadline(limits.ocr_timeout_s, "ocr_timeout", "OCR")
+    ocr_deadline = Deadline.for_ocr(limits)
     ocr_used = False
     for index, line in enumerate(body):
         if line.startswith(_PICTURE):
@@ -135,9 +135,9 @@ def _paragraph(p: Any, parent: Any) -> Iterator[str]:
                 pieces.append("\n")
         elif tag == qn("w:noBreakHyphen"):
             pieces.append("-")
-        elif tag == qn("w:txbxContent") and not _has_ancestor(node, _MC_FALLBACK, p):
+        elif tag == qn("w:txbxContent"):
             boxes.extend(line for line in _blocks(node, parent, None) if _is_text(line))
-        elif tag == _A_BLIP and node.get(qn("r:embed")) and not _has_ancestor(node, _MC_FALLBACK, p):
+        elif tag == _A_BLIP and node.get(qn("r:embed")):
             pictures.append(_PICTURE + node.get(qn("r:embed")))
     if breaks_before:
         yield PAGE_BREAK
@@ -190,15 +190,6 @@ def _inside_textbox_or_fallback(node: Any, stop: Any) -> bool:
     parent = node.getparent()
     while parent is not None and parent is not stop:
         if parent.tag in (qn("w:txbxContent"), _MC_FALLBACK):
-            return True
-        parent = parent.getparent()
-    return False
-
-
-def _has_ancestor(node: Any, tag: str, stop: Any) -> bool:
-    parent = node.getparent()
-    while parent is not None and parent is not stop:
-        if parent.tag == tag:
             return True
         parent = parent.getparent()
     return False

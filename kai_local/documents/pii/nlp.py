@@ -79,8 +79,8 @@ class NoContextEnhancer(ContextAwareEnhancer):
 
 class TextArtifacts(NlpArtifacts):
     """What our recognizers use of an NLP pass, computed once per text: our word tokens, and for
-    English spaCy's tokens (`tokens`) and, once `Anonymizer` has run the NER where it matters,
-    the PERSON entities (`entities`). No lemmas or keywords: `NoContextEnhancer` needs none."""
+    English spaCy's tokens (`tokens`), on which `Anonymizer` later runs the NER where it can add
+    a name. No entities, lemmas or keywords: no recognizer or `NoContextEnhancer` needs them."""
 
     words: list[Token]
 

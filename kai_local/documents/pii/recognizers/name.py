@@ -111,8 +111,7 @@ class NameRule(RuleRecognizer):
         index = {w.start: i for i, w in enumerate(words)}
         yield from self._after_triggers(text, words, index)
         yield from self._listed_names(text, words)
-        if self.supported_language == "en" and nlp_artifacts is not None:
-            yield from self.spacy_persons(text, nlp_artifacts.entities)
+        # Evidence 4 (English NER) runs after all rules, from Anonymizer: see ner_windows.
 
     # --- evidence 1 and 2: titles, salutations, labels, sign-offs --------------------------------
 
