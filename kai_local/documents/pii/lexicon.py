@@ -2,8 +2,9 @@
 
 Sources, all offline and installed: Faker's person/address/job data (de_AT, de_DE, de_CH, en_US,
 en_GB), python-stdnum's Austrian post office list, spaCy's German and English stop words,
-wordfreq's English word frequencies, and our own curated lists in `data/` (diagnoses,
-nationalities, religions, insurers, ...).
+wordfreq's German and English word frequencies, our own curated lists in `data/` (diagnoses,
+nationalities, religions, insurers, ...), and lists derived from names-dataset (given and family
+names of 67 countries) and GeoNames (places) by scripts/derive_pii_lists.py.
 """
 
 from __future__ import annotations
@@ -20,6 +21,16 @@ ADJECTIVE_ENDINGS = ("", "e", "er", "en", "em", "es")
 # Zipf frequency of 3.3 ("discharged" 3.8, "medication" 4.2); the names no name list knows stay
 # well below it (Akça 0, Stoica 1.4, Toma 2.6).
 EVERYDAY_ENGLISH_WORDS = 20_000
+# The same for German: the 20,000 most frequent words reach down to a Zipf frequency of about 3.4
+# ("Station" 4.5, "Mann" 5.7); rarer names stay below it (Farid 3.1, Notburga 1.9). Frequent
+# words of the names-dataset lists are dropped unless Faker's curated lists know them as names.
+EVERYDAY_GERMAN_WORDS = 20_000
+# The most frequent of them (Zipf 3.9 and up: "Mann", "Hans", "Anna"): a first name among these
+# is no evidence alone; Faker's first names below it are ("Gisela" 3.7, "Waltraud").
+FREQUENT_GERMAN_WORDS = 8_000
+# A place this large is a city even when its name is also a word ("Graz", "Wien"); smaller ones
+# that are words ("Au", "Hof", "Lauf") need a place context. A few large cities are everyday words.
+LARGE_CITY = 100_000
 
 
 def data_lines(name: str) -> list[str]:
@@ -54,6 +65,10 @@ class Lexicon:
     english_words: frozenset[str]  # lower-cased, the most frequent English words, names included
     stop_words: frozenset[str]  # lower-cased German and English function words (spaCy)
     towns: frozenset[str]
+    places: dict[str, int]  # GeoNames place -> population (DACH 500+, elsewhere 15,000+)
+    german_words: frozenset[str]  # lower-cased, the most frequent German words, names included
+    german_frequent: frozenset[str]  # lower-cased, the FREQUENT_GERMAN_WORDS most frequent ones
+    curated_first_names: frozenset[str]  # Faker's first names (de_AT, de_DE, de_CH, en_US, en_GB)
     street_suffixes_en: frozenset[str]
     occupations: frozenset[str]
     diagnoses: tuple[str, ...]  # longest first
@@ -81,6 +96,15 @@ class Lexicon:
         lorem = {w.lower() for w in _faker_attr("faker.providers.lorem.de_DE", "word_list")}
         common = frozenset(lorem | {w.lower() for w in DE_STOP | EN_STOP})
         not_names = frozenset(data_lines("not_names.txt"))
+        german = _everyday_words("de", EVERYDAY_GERMAN_WORDS)
+        english = _everyday_words("en", EVERYDAY_ENGLISH_WORDS)
+        faker_names = first | last
+        curated_first = frozenset(first)
+        for name_file, names in (("given_names.txt", first), ("family_names.txt", last)):
+            for name in data_lines(name_file):
+                folded = name.lower()
+                if name in faker_names or (folded not in german and folded not in english and folded not in common):
+                    names.add(name)
         listed = frozenset(first | last)
         # A first name that is also an everyday word ("Ernst", "Will") is no evidence alone.
         first = {n for n in first if n.lower() not in common and n not in not_names}
@@ -116,9 +140,13 @@ class Lexicon:
             listed_names=listed,
             not_names=not_names,
             common_words=common,
-            english_words=_everyday_english_words(EVERYDAY_ENGLISH_WORDS),
+            english_words=english,
             stop_words=frozenset(w.lower() for w in DE_STOP | EN_STOP),
             towns=frozenset(towns),
+            places=_places(),
+            german_words=german,
+            german_frequent=_everyday_words("de", FREQUENT_GERMAN_WORDS),
+            curated_first_names=curated_first,
             street_suffixes_en=frozenset(
                 _faker_attr("faker.providers.address.en_US", "street_suffixes")
                 + _faker_attr("faker.providers.address.en_GB", "street_suffixes")
@@ -141,14 +169,23 @@ class Lexicon:
         return token not in self.not_names and token.lower() not in self.common_words
 
 
-def _everyday_english_words(count: int) -> frozenset[str]:
+def _everyday_words(language: str, count: int) -> frozenset[str]:
     import wordfreq
 
-    words = frozenset(wordfreq.top_n_list("en", count))
-    # wordfreq caches the whole English list (about 16 MB); only these words are needed.
+    words = frozenset(wordfreq.top_n_list(language, count))
+    # wordfreq caches the whole list (about 16 MB); only these words are needed.
     wordfreq.get_frequency_list.cache_clear()
     wordfreq.top_n_list.cache_clear()
     return words
+
+
+def _places() -> dict[str, int]:
+    places: dict[str, int] = {}
+    for name in ("places_dach.txt", "places_world.txt"):
+        for line in data_lines(name):
+            place, _, population = line.partition("\t")
+            places[place] = max(places.get(place, 0), int(population or 0))
+    return places
 
 
 def _austrian_post_offices() -> dict[str, str]:

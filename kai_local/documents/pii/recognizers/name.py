@@ -4,9 +4,16 @@ Evidence, strongest first:
 - a title, salutation or label before the name (Herr, Frau, Dr., Mag., OA, Prim., "Patientin:",
   "Name:", "gez.", "Dear"), possibly several ("Frau OÄ Dr. med. univ. Anna Huber");
 - the line after a sign-off ("Mit freundlichen Grüßen", "Kind regards");
+- a relative or role before a name ("Tochter Erika", "ihr Ehemann Rudolf", "Dolmetscher Hamid
+  Noori", "their son Linus");
 - a first name from the name lists followed by a capitalised word ("Anna Huber", "Anna HUBER"),
-  or a listed surname followed by a listed first name ("Huber Anna", "Huber, Anna");
+  or a listed surname followed by a listed first name ("Huber Anna", "Huber, Anna"), or a
+  surname in capitals before a first name ("HÄSSIG JAKOB", "DVOŘÁK Ludmila");
+- a listed first name that is no everyday word, alone ("Gisela klagte über ...");
+- hand signs: initials after "Hdz.", "Visum", "Kürzel" or at the end of a note ("... /SH");
 - spaCy's English NER (English text only; it invents persons in German text).
+Initials are name parts ("Dr. K. Wernig", "Ch. Brandstätter", "H.-R. Steiner"), and titles count
+in capitals too ("DR. MED. ROLAND BISIG").
 A name part must be capitalised and not an everyday word (German nouns are capitalised too:
 "Frau Kollegin" is no name). Titles are not part of the span: "Dr. [[NAME_1]]".
 """
@@ -59,6 +66,25 @@ SIGN_OFF = re.compile(
     r"|Warm regards|Regards|Sincerely|Yours sincerely|Yours faithfully|Best wishes|Many thanks|Cheers)[,.!]?[ \t]*\n",
     re.IGNORECASE,
 )
+# Relatives and roles before a name, with an optional adjective: "Tochter Erika", "ihr
+# verstorbener Mann Alois", "Dolmetscher Dari: Hamid Noori", "their son Linus".
+RELATIVE = re.compile(
+    r"(?<![\w-])(?:(?:Ehe|Lebens|Stief|Halb|Schwieger|Groß|Ur)?(?:mann|frau|gatte|gattin|gefährte|gefährtin|partner|partnerin"
+    r"|vater|mutter|sohn|tochter|bruder|schwester|kind|enkel|enkelin|eltern)|Mann|Sohn|Tochter|Bruder|Schwester|Mutter|Vater"
+    r"|Oma|Opa|Onkel|Tante|Nichte|Neffe|Cousin|Cousine|Schwager|Schwägerin|Freund|Freundin|Nachbar|Nachbarin"
+    r"|Kollege|Kollegin|Mitbewohner|Mitbewohnerin|Mitpatient|Mitpatientin|Dolmetscher|Dolmetscherin|Betreuer|Betreuerin"
+    r"|Beistand|Beiständin|Vormund|Sachwalter|Sachwalterin|Erwachsenenvertreter|Erwachsenenvertreterin|Bezugsperson"
+    r"|Hausarzt|Hausärztin|Kinderarzt|Kinderärztin|Notarzt|Notärztin|Amtsarzt|Amtsärztin|Zahnarzt|Zahnärztin|Facharzt"
+    r"|Fachärztin|Pfleger|Pflegerin|Physiotherapeut|Physiotherapeutin|Psychologe|Psychologin|Sozialarbeiter"
+    r"|Sozialarbeiterin|Lehrer|Lehrerin|Arbeitgeber|Chef|Chefin|Vorgesetzter|Vorgesetzte|Insp\.|Inspektor|Inspektorin"
+    r"|DSA|HA|wife|husband|son|daughter|brother|sister|mother|father|partner|friend|carer|neighbour|colleague)"
+    r"(?:[ \t]+[a-zäöüß]+(?:e|er|en|es))?(?:[ \t]+[A-Z][a-z]+)?[ \t]*[:,]?[ \t]+(?=[A-ZÄÖÜ])",
+)
+# Hand signs: initials after a sign label ("Hdz.: sk", "Visum: NB / LP") or at the end of a note line ("... /SH").
+SIGN_LABEL = re.compile(r"(?<![\w-])(?:Hdz|HDZ|Hz|Handzeichen|Kürzel|Kurzzeichen|Visum|VISUM|Visa|Sign)\.?[ \t]*:?[ \t]*"
+                        r"(?P<v>[A-Za-zÄÖÜäöü]{2,3}(?:[ \t]*/[ \t]*[A-Za-zÄÖÜäöü]{2,3})*)(?![\w.])")
+SIGN_AT_END = re.compile(r"(?<=\s)/(?:[a-z]{2}-)?(?P<v>[A-ZÄÖÜ]{2,3}|[a-zäöü]{2})[ \t]*$", re.MULTILINE)
+INITIAL = re.compile(r"[A-ZÄÖÜ][a-zäöü]?(?:\.?-[A-ZÄÖÜ][a-zäöü]?)*$")
 # A recipient block: a line of two to four capitalised words right above a street line.
 NAME_LINE = re.compile(r"(?m)^[ \t]*(?P<name>[^\W\d_][\w'’.-]*(?:[ \t]+[^\W\d_][\w'’.-]*){1,3})[ \t]*\n")
 # Endings of German nouns for institutions and roles, rare in names: "Wahlärztin", "Universitätsklinik".
@@ -92,8 +118,16 @@ def _before_dose(token: SpacyToken) -> bool:
     return i + 2 < len(doc) and doc[i + 1].like_num and doc[i + 2].lower_ in DOSE_UNITS
 
 
+TITLES_FOLDED = frozenset(t.lower() for t in TITLES | SALUTATIONS)
+
+
 def _is_title_token(token: str) -> bool:
-    return token in TITLES or token.rstrip(".") in TITLES or token in SALUTATIONS
+    return token in TITLES or token.rstrip(".") in TITLES or token in SALUTATIONS or _is_caps_title(token)
+
+
+def _is_caps_title(token: str) -> bool:
+    """A title in capitals ("DR.", "MED.", "UNIV.-PROF."), as scans and letterheads write them."""
+    return token.isupper() and len(token.rstrip(".")) > 1 and (token.lower() in TITLES_FOLDED or token.rstrip(".").lower() in TITLES_FOLDED)
 
 
 class Word(NamedTuple):
@@ -111,6 +145,8 @@ class NameRule(RuleRecognizer):
         index = {w.start: i for i, w in enumerate(words)}
         yield from self._after_triggers(text, words, index)
         yield from self._listed_names(text, words)
+        yield from self._hand_signs(text)
+        yield from self._initial_names(text, words)
         # Evidence 4 (English NER) runs after all rules, from Anonymizer: see ner_windows.
 
     # --- evidence 1 and 2: titles, salutations, labels, sign-offs --------------------------------
@@ -119,10 +155,14 @@ class NameRule(RuleRecognizer):
         starts: list[tuple[int, float]] = []
         for i, w in enumerate(words):
             raw = text[w.start : w.end + 1] if text[w.end : w.end + 1] == "." else w.text
-            if raw in TITLES or raw in SALUTATIONS or w.text in SALUTATIONS:
+            if raw in TITLES or raw in SALUTATIONS or w.text in SALUTATIONS or _is_caps_title(raw):
                 starts.append((i + 1, 0.85))
             elif w.text in GREETINGS and self._starts_sentence(text, w.start):
                 starts.append((i + 1, 0.8))
+        for m in RELATIVE.finditer(text):
+            i = self._word_at_or_after(words, index, m.end())
+            if i is not None and words[i].start == m.end() and self._relative_name_ok(words[i].text):
+                starts.append((i, 0.8))
         for pattern in (LABEL, INLINE_TRIGGER):
             for m in pattern.finditer(text):
                 i = self._word_at_or_after(words, index, m.end())
@@ -154,11 +194,81 @@ class NameRule(RuleRecognizer):
                 if span is not None and span[1] > w.end:
                     listed = any(p in last for p in text[span[0] : span[1]].replace("-", " ").split())
                     yield Span(span[0], span[1], 0.8 if listed else 0.65)
-            elif w.text in last and w.text[0].isupper() and i + 1 < len(words):
+                    continue
+            if w.text[0].isupper() and i + 1 < len(words) and self._surname_first(text, w, words[i + 1]):
                 nxt = words[i + 1]
-                gap = text[w.end : nxt.start]
-                if nxt.text in first and gap in (" ", ", ") and not self._is_common(w.text):
-                    yield Span(w.start, nxt.end, 0.75)
+                end = nxt.end + (1 if INITIAL.match(nxt.text) and text[nxt.end : nxt.end + 1] == "." else 0)
+                yield Span(w.start, end, 0.75)
+            elif w.text in first and self._stands_alone_de(w.text):
+                yield Span(w.start, w.end, 0.6)
+
+    def _surname_first(self, text: str, w: Word, nxt: Word) -> bool:
+        """'Huber Anna', 'Huber, Anna' (listed surname), 'HÄSSIG JAKOB', 'DVOŘÁK Ludmila',
+        'BRANDSTÄTTER Ch.' (a surname in capitals, listed or not)."""
+        gap = text[w.end : nxt.start]
+        if gap not in (" ", ", ", "  "):
+            return False
+        given = nxt.text.title() if nxt.text.isupper() else nxt.text
+        if w.text in self.lexicon.last_names and not w.text.isupper():
+            return given in self.lexicon.first_names and not self._is_common(w.text)
+        if not (w.text.isupper() and len(w.text) >= 3 and w.text not in ACRONYMS):
+            return False
+        surname = w.text.title()
+        if self._is_common(surname) or surname.lower() in self.lexicon.german_words and surname not in self.lexicon.last_names:
+            return False
+        initial = INITIAL.match(nxt.text) is not None and text[nxt.end : nxt.end + 1] == "."
+        return given in self.lexicon.first_names or initial
+
+    def _stands_alone_de(self, token: str) -> bool:
+        """A listed first name that can be a person on its own: no everyday German or English word."""
+        folded = token.lower()
+        rare = folded not in self.lexicon.german_words or (
+            token in self.lexicon.curated_first_names and folded not in self.lexicon.german_frequent
+        )
+        return (
+            rare and len(token) >= 3 and token.istitle() and folded not in self.lexicon.english_words
+            and folded not in self.lexicon.common_words and token not in self.lexicon.not_names
+            and token not in self.lexicon.places
+        )
+
+    def _relative_name_ok(self, token: str) -> bool:
+        """After "Tochter", "Sohn", "Dolmetscher": a listed name, or a capitalised word that is
+        no everyday word ("Ehefrau Diabetes" is not a name)."""
+        word = token.title() if token.isupper() else token
+        if word in self.lexicon.listed_names:
+            return not (word.lower() in self.lexicon.german_words and word not in self.lexicon.first_names
+                        and word not in self.lexicon.last_names)
+        return not self._is_common(word) and word.lower() not in self.lexicon.german_words
+
+    def _initial_names(self, text: str, words: list[Word]) -> Iterable[Span]:
+        """An initial before a surname, anywhere: "geschrieben: K. Wernig", "ASSISTENZ: M. KOCH";
+        not "M. Parkinson" (Morbus) or "St. Pölten"."""
+        for i, w in enumerate(words[:-1]):
+            if not self._is_initial(text, w) or w.text in PLACE_WORDS or (i and self._is_initial(text, words[i - 1])
+                                                                          and words[i - 1].end + 2 >= w.start):
+                continue
+            if w.text in ("M", "Mb") and words[i + 1].text in self.eponyms:
+                continue
+            span = self._name_from(text, words, i, after_trigger=False)
+            if span is not None and span[1] > w.end + 1:
+                yield Span(span[0], span[1], 0.7)
+
+    @property
+    def eponyms(self) -> frozenset[str]:
+        """Surnames that name diseases ("Morbus Parkinson", "M. Crohn")."""
+        if not hasattr(self, "_eponyms"):
+            self._eponyms = frozenset(d.split()[1] for d in self.lexicon.diagnoses if d.startswith("Morbus ") and " " in d)
+        return self._eponyms
+
+    # --- evidence 5: hand signs -------------------------------------------------------------------
+
+    @staticmethod
+    def _hand_signs(text: str) -> Iterable[Span]:
+        for m in SIGN_LABEL.finditer(text):
+            for initials in re.finditer(r"[A-Za-zÄÖÜäöü]{2,3}", m.group("v")):
+                yield Span(m.start("v") + initials.start(), m.start("v") + initials.end(), 0.7)
+        for m in SIGN_AT_END.finditer(text):
+            yield Span(m.start("v"), m.end("v"), 0.7)
 
     # --- evidence 4: spaCy (English) --------------------------------------------------------------
 
@@ -265,12 +375,26 @@ class NameRule(RuleRecognizer):
             w = words[j]
             if parts:
                 gap = text[parts[-1].end : w.start]
-                if gap == ", " and not comma_used and w.text in self.lexicon.first_names and len(parts) == 1:
-                    comma_used = True  # "Huber, Anna"
-                elif gap not in (" ", "\u00a0"):
+                initial_before = self._is_initial(text, parts[-1]) and gap in (". ", ".\u00a0", ".")
+                given = w.text.title() if w.text.isupper() else w.text
+                if gap == ", " and not comma_used and given in self.lexicon.first_names and len(parts) == 1:
+                    comma_used = True  # "Huber, Anna", "KRAVCHENKO, OLEKSANDR"
+                elif gap not in (" ", "\u00a0") and not initial_before:
                     break
+            if self._is_initial(text, w) and j + 1 < len(words) and len(parts) < 3:
+                nxt = words[j + 1]
+                if text[w.end : nxt.start] in (". ", ".\u00a0", ".") and (
+                    self._is_name_part(nxt.text, True) or self._is_initial(text, nxt) or nxt.text in PARTICLES
+                ):
+                    parts.append(w)  # "K. Wernig", "Ch. Brandstätter", "H.-R. Steiner", "K. H. Maier"
+                    j += 1
+                    continue
             if w.text.lower() in PARTICLES and w.text[0].islower() and j + 1 < len(words):
-                if text[w.end : words[j + 1].start] == " " and self._is_name_part(words[j + 1].text, after_trigger):
+                nxt = words[j + 1]
+                if text[w.end : nxt.start] == " " and (
+                    self._is_name_part(nxt.text, after_trigger or bool(parts))
+                    or (nxt.text in PARTICLES and j + 2 < len(words) and self._is_name_part(words[j + 2].text, True))
+                ):
                     parts.append(w)
                     j += 1
                     continue
@@ -281,11 +405,23 @@ class NameRule(RuleRecognizer):
                 break
             parts.append(w)
             j += 1
-        while parts and parts[-1].text.lower() in PARTICLES:
+        while parts and (parts[-1].text.lower() in PARTICLES or self._is_initial(text, parts[-1]) and len(parts) > 1
+                         and text[parts[-1].end : parts[-1].end + 1] != "."):
             parts.pop()
         if not parts:
             return None
-        return parts[0].start, parts[-1].end
+        end = parts[-1].end
+        if self._is_initial(text, parts[-1]) and text[end : end + 1] == ".":
+            end += 1  # "BRANDSTÄTTER Ch."
+        return parts[0].start, end
+
+    @staticmethod
+    def _is_initial(text: str, w: Word) -> bool:
+        """One or two letters (or hyphenated initials) followed by a full stop: "K.", "Ch.", "H.-R."."""
+        return INITIAL.match(w.text) is not None and text[w.end : w.end + 1] == "." and not w.text.isupper() or (
+            INITIAL.match(w.text) is not None and len(w.text.replace("-", "").replace(".", "")) <= 2
+            and text[w.end : w.end + 1] == "."
+        )
 
     def _is_name_part(self, token: str, lenient: bool) -> bool:
         if len(token) < 2 or not token[0].isupper():
@@ -327,7 +463,7 @@ class NameRule(RuleRecognizer):
     @staticmethod
     def _is_title(text: str, w: Word) -> bool:
         raw = text[w.start : w.end + 1] if text[w.end : w.end + 1] == "." else w.text
-        return raw in TITLES or w.text in TITLES or raw in SALUTATIONS
+        return raw in TITLES or w.text in TITLES or raw in SALUTATIONS or _is_caps_title(raw)
 
     @staticmethod
     def _next_on_line(text: str, words: list[Word], i: int) -> bool:

@@ -1,0 +1,97 @@
+"""Case, record, order, room and reference numbers: any value after an identifier label, and long
+unlabelled digit runs. Reported as healthcare_number (the type the spec has for patient and case
+numbers).
+
+A label says what a value is, so the value is masked whatever it looks like: "Fall-Nr.
+41.087.552", "Unser Zeichen: FE/hr", "Zimmer 214", "SVNR 3318 170244" with a wrong check digit,
+"Akt.-Zl. AZ 2026/77 419 3". Validation (check digits, see healthcare_number.py) only raises the
+score of values that need no label. Labels that other recognizers own (phone, fax, tax, VAT,
+company register, bank, licence plate, insurance policy) are left to them.
+
+Unlabelled: a run of 7+ digits that is not part of a date, time, decimal or phone number
+("Befund 20251112003874"); phone and date recognizers score higher where they apply.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span
+
+# A label: a word ending in Nr./Nummer/Zahl/Zl./ID/Zeichen/No./number (compounds included:
+# "Befund-Nr.", "Aufnahmezahl", "Pat.-ID", "Unser Zeichen", "NHS No"), or one of the short labels.
+LABEL = re.compile(
+    r"(?<![\w-])(?P<label>"
+    r"(?:[A-Za-zÄÖÜäöüß]+\.?-?\s?)?(?:[A-Za-zÄÖÜäöüß]+\.?-)?"
+    r"(?:Nr|nr|NR|Nummer|nummer|NUMMER|Zahl|zahl|ZAHL|Zl|ZL|ID|Id|Zeichen|ZEICHEN|No|Number|number|Ref|ref|REF)\b\.?"
+    r"|Az\.?|AZ|GZ|Gz\.?|PID|FID|BSNR|LANR|GLN|ZSR|Chiffre|Fall|FALL|Probe|Einsendung|Auftrag|Eingang|Journal"
+    r"|Zimmer|ZIMMER|Zi\.|ZI\.|Bett|BETT|Room|Bed|Ward bed"
+    r")(?![\w-])"
+)
+SEPARATOR = re.compile(r"[ \t]*(?:[:#=]|\.(?!\d))?[ \t]*")
+# A value: tokens with a digit, or short capitals/codes between them ("12 150762 E 512",
+# "ADM 2026 / 01 844", "KA2/LB-1127"), one space or " / " apart, on one line.
+TOKEN = r"[A-Za-z0-9ÄÖÜäöü][\w./\-]*"
+VALUE = re.compile(TOKEN + r"(?:(?: | / | - )" + TOKEN + r")*")
+INITIALS_REF = re.compile(r"[A-ZÄÖÜ]{1,4}/[A-Za-zäöü]{1,4}(?![\w/])")  # "Unser Zeichen: FE/hr"
+# Labels that belong to other types: phone and fax, tax, VAT, company register, bank, plates,
+# insurance policies (insurance.py), counts ("Anzahl", "Zellzahl"), pages and house numbers.
+FOREIGN_LABEL = re.compile(
+    r"tel|fax|handy|mobil|phone|ruf|kennzeichen|anzahl|zellzahl|keimzahl|frequenz|steuer|tax|uid|ust|mwst|iban|konto"
+    r"|blz|bic|firmenbuch|fn\b|hrb|haus|seite|page|polizze|police|policy|vertrag|mitglied|member|kunden?nr",
+    re.IGNORECASE,
+)
+ROOM_LABELS = frozenset({"zimmer", "zi.", "bett", "room", "bed", "ward bed"})
+DATE = re.compile(r"\d{1,2}\.\s?\d{1,2}\.(?:\d{2}|\d{4})?|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}")
+UNLABELLED_RUN = re.compile(r"(?<![\w.,:/+-])\d{7,}(?![\w]|[.,:/-]\d)")
+
+
+class IdentifierRule(RuleRecognizer):
+    ENTITY = "HEALTHCARE_NUMBER"
+
+    def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
+        for m in LABEL.finditer(text):
+            label = m.group("label")
+            if FOREIGN_LABEL.search(label):
+                continue
+            sep = SEPARATOR.match(text, m.end())
+            start = sep.end() if sep else m.end()
+            if start == m.end() and not text[m.end() : m.end() + 1].isspace():
+                continue
+            span = self._value(text, start, label)
+            if span is not None:
+                yield span
+        for m in UNLABELLED_RUN.finditer(text):
+            yield Span(m.start(), m.end(), 0.6)
+
+    @staticmethod
+    def _value(text: str, start: int, label: str) -> Span | None:
+        if "zeichen" in label.lower():
+            ref = INITIALS_REF.match(text, start)
+            if ref:
+                return Span(start, ref.end(), 0.8)
+        m = VALUE.match(text, start)
+        if m is None:
+            return None
+        value = m.group()
+        # Stop before a word that is no part of a code ("Zimmer 214 links", "Nr. 5 der Liste").
+        kept = []
+        for token in re.split(r"( / | - | )", value):
+            if token.strip() in ("/", "-", ""):
+                kept.append(token)
+                continue
+            if not (any(c.isdigit() for c in token) or (token.isupper() and len(token) <= 4) or "/" in token):
+                break
+            kept.append(token)
+        value = "".join(kept).rstrip(" /-.")
+        if DATE.fullmatch(value):
+            return None  # "Eingang: 14.03.2025"
+        if re.match(r"[.,]\d", text[start + len(value) : start + len(value) + 2]):
+            return None  # a decimal: "Leukozytenzahl 12,3"
+        digits = sum(c.isdigit() for c in value)
+        # Rooms and beds are short; a count-like label ("...zahl") needs a number of some length.
+        needed = 1 if label.lower() in ROOM_LABELS else 4 if label.lower().endswith("zahl") else 2
+        if digits < needed:
+            return None
+        return Span(start, start + len(value), 0.85)
