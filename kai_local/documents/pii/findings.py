@@ -72,6 +72,8 @@ def repeatable_values(text: str, findings: Iterable[Finding], lexicon: Lexicon) 
         if f.pii_type in NO_REPEAT_TYPES:
             continue
         value = text[f.start : f.end]
+        if f.pii_type == "address" and value.lower() in lexicon.german_frequent:
+            continue  # "wohnhaft in Baden" does not make every "Baden" (bathing) a place
         candidates = [value] + (name_parts(value, lexicon) if f.pii_type == "name" else [])
         for candidate in candidates:
             if len(candidate) >= MIN_REPEAT_LENGTH:

@@ -26,6 +26,7 @@ from kai_local.documents.pii.recognizers.nationality import NationalityRule
 from kai_local.documents.pii.recognizers.occupation import OccupationRule
 from kai_local.documents.pii.recognizers.passport import PassportRule
 from kai_local.documents.pii.recognizers.phone import PhoneRule
+from kai_local.documents.pii.recognizers.place import PlaceRule
 from kai_local.documents.pii.recognizers.religion import ReligionRule
 from kai_local.documents.pii.recognizers.tax_id import TaxIdRule
 from kai_local.documents.pii.recognizers.url import UrlRule
@@ -39,5 +40,5 @@ RECOGNIZERS: tuple[type[RuleRecognizer], ...] = (
     PassportRule, VehicleRule, IpAddressRule, UrlRule, UsernameRule,
     VatNumberRule, CompanyRegisterRule, HealthcareNumberRule, TaxIdRule,
     AgeRule, NationalityRule, GenderRule, ReligionRule, OccupationRule,
-    BirthYearRule, LinkedinRule, IdentifierRule,
+    BirthYearRule, LinkedinRule, IdentifierRule, PlaceRule,
 )

@@ -91,6 +91,11 @@ NAME_LINE = re.compile(r"(?m)^[ \t]*(?P<name>[^\W\d_][\w'’.-]*(?:[ \t]+[^\W\d_
 NOUN_ENDINGS = ("ung", "heit", "keit", "schaft", "tion", "tät", "ik", "ikum", "zentrum", "arzt", "ärztin", "ärzte",
                 "praxis", "ordination", "ambulanz", "abteilung", "station", "spital", "institut", "labor",
                 "verwaltung", "amt", "ische", "ischer", "isches")
+# Endings of specialties and clinical nouns that are never names ("FA Innere Medizin",
+# "Stationsleitung", "Entlassungsmanagement"), unless a name list knows the word.
+CLINICAL_ENDINGS = ("logie", "iatrie", "medizin", "chirurgie", "heilkunde", "therapie", "pflege", "leitung",
+                    "management", "schule", "labor", "dienst", "station", "ambulanz", "abteilung", "zentrum",
+                    "ung", "heit", "keit", "schaft", "tion", "ismus", "isch", "ische")
 STREET_LINE = re.compile(r"[ \t]*(?:" + STREET_WORD.pattern + r"|(?:Postfach|PO Box|P\.O\. Box)\s\d)")
 PLACE_WORDS = frozenset("St St. Saint Sankt Bad Royal General Hospital Clinic Street Road".split())
 PARTICLES = frozenset("von van de der den da di del della du le la zu vom zum ten ter dos das bin al el y".split())
@@ -199,8 +204,8 @@ class NameRule(RuleRecognizer):
                 nxt = words[i + 1]
                 end = nxt.end + (1 if INITIAL.match(nxt.text) and text[nxt.end : nxt.end + 1] == "." else 0)
                 yield Span(w.start, end, 0.75)
-            elif w.text in first and self._stands_alone_de(w.text):
-                yield Span(w.start, w.end, 0.6)
+            elif w.text in first and self._stands_alone_de(w.text) and text[w.end : w.end + 1] != ".":
+                yield Span(w.start, w.end, 0.6)  # not an abbreviation ("Vit. D")
 
     def _surname_first(self, text: str, w: Word, nxt: Word) -> bool:
         """'Huber Anna', 'Huber, Anna' (listed surname), 'HÄSSIG JAKOB', 'DVOŘÁK Ludmila',
@@ -235,6 +240,8 @@ class NameRule(RuleRecognizer):
         """After "Tochter", "Sohn", "Dolmetscher": a listed name, or a capitalised word that is
         no everyday word ("Ehefrau Diabetes" is not a name)."""
         word = token.title() if token.isupper() else token
+        if word.lower() in self.lexicon.nationality_words:
+            return False  # "Dolmetscherin Albanisch"
         if word in self.lexicon.listed_names:
             return not (word.lower() in self.lexicon.german_words and word not in self.lexicon.first_names
                         and word not in self.lexicon.last_names)
@@ -434,9 +441,11 @@ class NameRule(RuleRecognizer):
             return False
         if token in self.lexicon.first_names or token in self.lexicon.last_names:
             return True
+        if token in self.lexicon.places and token not in self.lexicon.listed_names:
+            return False  # "Dr. Gottfried Stocker, Schladming"
         if lenient and token in self.lexicon.listed_names:  # "Hi Darin": listed, also a German word
             return True
-        return lenient and not self._is_common(token)
+        return lenient and not self._is_common(token) and not token.lower().endswith(CLINICAL_ENDINGS)
 
     def _is_name_line(self, line: str) -> bool:
         """Every word a plausible name part (titles allowed), none an institution-like noun."""

@@ -1,0 +1,87 @@
+"""Towns, cities and villages named without a postcode: "Wiener Neustadt, 14.10.2026", "vom
+Notarzt aus Ternitz", "wohnt in Mödling", "Transfer nach Bruck an der Mur", "Trub BE".
+
+HIPAA's Safe Harbor rule counts every geographic subdivision smaller than a state as an
+identifier; we follow it, so a place is reported as `address`. Places come from GeoNames (every
+place of Austria, Germany, Switzerland and Liechtenstein with 500+ inhabitants, elsewhere
+15,000+; see lexicon.py), matched as whole words, multi-word names whole.
+
+A place whose name is also an everyday word, a person's name or a small place's homonym ("Au",
+"Hof", "Essen", "Baden", "Halle") needs a place context: a preposition or label before it ("in",
+"aus", "nach", "wohnhaft", "Wohnort:") or a date after it (the place line of a letter). Eponyms
+("Morbus Basedow", "Basedow-Syndrom"), and adjectives ("Wiener Schnitzel": "Wiener" is no place)
+are not places.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from kai_local.documents.pii.lexicon import LARGE_CITY
+from kai_local.documents.pii.phrases import PhraseMatcher
+from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, words_of
+
+PARTICLES = frozenset("am an der die den dem des im in bei ob unter vor auf zum zur und von sur sul la le de del di da".split())
+# Large cities whose name is an everyday German word: still ambiguous.
+CITY_WORDS = frozenset({"Essen", "Halle", "Mitte", "Siegen", "Hagen", "Neubau", "Wedding"})
+# Weak context: enough for a place that is a rarer word or a name; strong: for any place.
+WEAK_BEFORE = re.compile(r"(?:^|[\s(])(?:in|aus|nach|bei|von|vom|ab|bis|Raum|nahe|Richtung|über|Region|Umgebung)\s$")
+STRONG_BEFORE = re.compile(
+    r"(?i:(?:wohnhaft|wohnt|lebt|leben|wohnen|Wohnort|Heimatort|Geburtsort|Bürgerort|Standort|Sitz|Unfallort"
+    r"|Einsatzort|Ort|Gemeinde|Stadt|Bezirk|Wohnsitz|Hauptwohnsitz|relocating to|lives in|born in)"
+    r"(?:\s+in)?\s*:?\s*)$"
+)
+DATE_AFTER = re.compile(r",?\s*(?:am\s+|den\s+)?\d{1,2}\.\s?(?:\d{1,2}\.|[A-ZÄÖÜ][a-zä]+)")
+CANTON = re.compile(r" (?:ZH|BE|LU|UR|SZ|OW|NW|GL|ZG|FR|SO|BS|BL|SH|AR|AI|SG|GR|AG|TG|TI|VD|VS|NE|GE|JU)(?![\w])")
+EPONYM_BEFORE = re.compile(r"(?:Morbus|Mb\.|M\.|Typ)\s$")
+MEDICAL_AFTER = re.compile(r"-(?:Syndrom|Krankheit|Erkrankung|Test|Zeichen|Score|Skala|Klassifikation|Reflex|Struma|Trias)", re.I)
+HYPHENATED = re.compile(r"(?:-[A-ZÄÖÜ][\w]*)+")
+
+
+class PlaceRule(RuleRecognizer):
+    ENTITY = "ADDRESS"
+
+    def load(self) -> None:
+        self.matcher = PhraseMatcher(self.lexicon.places, casefold=True)
+
+    def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
+        for start, end in self.matcher.finditer(text, words_of(nlp_artifacts)):
+            name = text[start:end]
+            if not self._capitalised(name) or (start and text[start - 1] in "-/@.") or text[end : end + 1].isalnum():
+                continue
+            before = text[max(0, start - 40) : start].rsplit("\n", 1)[-1]
+            if EPONYM_BEFORE.search(before) or MEDICAL_AFTER.match(text, end):
+                continue
+            hyphen = HYPHENATED.match(text, end)
+            if hyphen:
+                end = hyphen.end()  # "Wien-Strebersdorf", "Leipzig-Süd"
+            canton = CANTON.match(text, end)
+            if canton:
+                end = canton.end()  # "Trub BE", "Wila ZH"
+            strong = STRONG_BEFORE.search(before) is not None or DATE_AFTER.match(text, end) is not None
+            weak = WEAK_BEFORE.search(before) is not None
+            level = self._ambiguity(name)
+            if level == 0 or (level == 1 and (weak or strong)) or (level == 2 and strong):
+                yield Span(start, end, 0.7 if strong or weak else 0.6)
+
+    @staticmethod
+    def _capitalised(name: str) -> bool:
+        words = re.findall(r"[^\W\d_]+", name)
+        return bool(words) and (name.isupper() and len(name) > 3 or all(w[0].isupper() or w in PARTICLES for w in words))
+
+    def _ambiguity(self, name: str) -> int:
+        """0: a place anywhere; 1: needs a weak context; 2: needs a strong one."""
+        lexicon = self.lexicon
+        key = name if name in lexicon.places else name.title()
+        if " " in key.strip() or "-" in key:
+            return 0 if key.split()[0].lower() not in lexicon.stop_words else 1
+        folded = key.lower()
+        large = lexicon.places.get(key, 0) >= LARGE_CITY and key not in CITY_WORDS
+        if folded in lexicon.german_frequent or folded in lexicon.stop_words or key in lexicon.not_names:
+            return 1 if large else 2
+        if folded in lexicon.german_words or folded in lexicon.english_words or folded in lexicon.common_words:
+            return 0 if large else 1
+        if key in lexicon.listed_names or len(key) < 4:
+            return 1
+        return 0
