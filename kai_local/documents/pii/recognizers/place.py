@@ -32,11 +32,13 @@ STRONG_BEFORE = re.compile(
     r"|Einsatzort|Ort|Gemeinde|Stadt|Bezirk|Wohnsitz|Hauptwohnsitz|relocating to|lives in|born in)"
     r"(?:\s+in)?\s*:?\s*)$"
 )
-DATE_AFTER = re.compile(r",?\s*(?:am\s+|den\s+)?\d{1,2}\.\s?(?:\d{1,2}\.|[A-ZÄÖÜ][a-zä]+)")
+DATE_AFTER = re.compile(r",\s*(?:am\s+|den\s+)?\d{1,2}\.\s?(?:\d{1,2}\.|[A-ZÄÖÜ][a-zä]+)")
 CANTON = re.compile(r" (?:ZH|BE|LU|UR|SZ|OW|NW|GL|ZG|FR|SO|BS|BL|SH|AR|AI|SG|GR|AG|TG|TI|VD|VS|NE|GE|JU)(?![\w])")
 EPONYM_BEFORE = re.compile(r"(?:Morbus|Mb\.|M\.|Typ)\s$")
 MEDICAL_AFTER = re.compile(r"-(?:Syndrom|Krankheit|Erkrankung|Test|Zeichen|Score|Skala|Klassifikation|Reflex|Struma|Trias)", re.I)
 HYPHENATED = re.compile(r"(?:-[A-ZÄÖÜ][\w]*)+")
+# Parts after a hyphen that keep a place a place ("Leipzig-Süd", "Wien-Strebersdorf").
+DISTRICT_WORDS = frozenset("Nord Süd Ost West Mitte Land Stadt Zentrum Altstadt Innenstadt".split())
 
 
 class PlaceRule(RuleRecognizer):
@@ -55,6 +57,9 @@ class PlaceRule(RuleRecognizer):
                 continue
             hyphen = HYPHENATED.match(text, end)
             if hyphen:
+                parts = hyphen.group().strip("-").split("-")
+                if not all(p in self.lexicon.places or p in DISTRICT_WORDS for p in parts):
+                    continue  # a compound noun: "Ottawa-Regeln", "Basedow-Syndrom"
                 end = hyphen.end()  # "Wien-Strebersdorf", "Leipzig-Süd"
             canton = CANTON.match(text, end)
             if canton:

@@ -1,0 +1,88 @@
+"""Institutions by their head noun: departments, wards, practices, services, schools, courts and
+authorities, with what names them ("Abteilung für Innere Medizin 2", "Station 4 Nord", "Praxis
+Dr. Gruber", "Hausarztpraxis am Markt", "Spitex Obersee", "KESB Hinwil", "Interne Abteilung",
+"Volksschule Vomp", "Department of Cardiology", "Marston Road Surgery"). Reported as company.
+
+A head noun alone ("in der Praxis", "die Station") is no institution: it needs a name after it
+(capitalised words, a place, a ward code, "am/an der ..." or a title and a person), a "für ..."
+after it, or an adjective before it ("Phoniatrische Ambulanz", "2. Medizinische Abteilung").
+Hospitals by their legal form or hospital word stay in company.py.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span
+
+HEAD_ENDINGS = (
+    "klinik", "klinikum", "kliniken", "spital", "krankenhaus", "hospital", "praxis", "ordination", "ambulanz",
+    "ambulatorium", "abteilung", "station", "zentrum", "institut", "labor", "laboratorium", "dienst", "dienste",
+    "heim", "schule", "gericht", "verein", "hilfswerk", "hilfe", "gruppe", "kita", "kindergarten", "tagesstätte",
+    "apotheke", "beistandschaft", "verwaltung", "inspektion", "behörde", "stelle", "werkstätte", "pflege", "wohnhaus",
+)
+HEAD_WORDS = frozenset("""Spitex KESB MVZ SPZ PSD BH PI Kita Pavillon Bereich Department Unit Ward Surgery Trust Centre Center
+    Caritas Diakonie Volkshilfe Lebenshilfe Jobcenter Sozialamt Jugendamt Magistrat Bezirkshauptmannschaft""".split())
+WORD = r"[A-ZÄÖÜ][\w.'’]*(?:-[A-ZÄÖÜa-zäöü][\w'’]*)*"
+HEAD = re.compile(r"(?<![\w-])(?P<head>" + WORD + r")(?![\w-])")
+# After "für": specialties, joined by "und", commas, hyphens ("Allgemein- und Viszeralchirurgie").
+FOR_TAIL = re.compile(
+    r"\s(?:für|f\.|of)\s(?:" + WORD + r"-?|und|and|u\.|,)(?:\s?(?:" + WORD + r"-?|und|and|u\.|&|,|[IVX]{1,4}\b|\d{1,2}\b))*"
+)
+# A name after the head: "am Markt", "an der Wien", a place or proper name, a ward code, a title + person.
+NAME_TAIL = re.compile(
+    r"\s(?:(?:am|an der|im|in der|zum|zur|beim|St\.|Sankt|Haus|Dr\.(?:\smed\.)?(?:\suniv\.)?|Prof\.)\s)?"
+    r"(?:" + WORD + r"|[A-Z]{0,2}\d{1,3}[A-Z]?)(?:\s(?:Nord|Süd|Sued|Ost|West|Mitte|offen|geschlossen|" + WORD
+    + r"|[A-Z]?\d{1,3}[A-Z]?))*"
+)
+ADJECTIVE = re.compile(r"(?:\d{1,2}\.\s)?[A-ZÄÖÜ][\w-]*(?:e|er|es|en)\s$")
+TITLE_IN_TAIL = re.compile(r"\b(?:Dr\.|Prof\.)")
+
+
+class InstitutionRule(RuleRecognizer):
+    ENTITY = "COMPANY"
+
+    def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
+        for m in HEAD.finditer(text):
+            head = m.group("head")
+            if not self._is_head(head):
+                continue
+            start, end = m.start(), m.end()
+            before = text[max(0, start - 40) : start].rsplit("\n", 1)[-1]
+            adjective = ADJECTIVE.search(before)
+            if adjective and self._is_adjective(adjective.group().split()[-1]):
+                start = start - len(before) + adjective.start()
+            tail = FOR_TAIL.match(text, end) or self._name_tail(text, end)
+            if tail is not None:
+                end = tail.end()
+            if start == m.start() and end == m.end():
+                continue  # a head noun alone
+            value = text[start:end].rstrip(" ,-")
+            score = 0.9 if TITLE_IN_TAIL.search(value) else 0.75
+            yield Span(start, start + len(value), score)
+
+    def _is_head(self, word: str) -> bool:
+        folded = word.lower()
+        return word in HEAD_WORDS or word.upper() in HEAD_WORDS or folded.endswith(HEAD_ENDINGS)
+
+    def _is_adjective(self, word: str) -> bool:
+        """"Interne", "Phoniatrische", "Medizinische": an adjective, not a name or a noun."""
+        folded = word.lower()
+        return folded.endswith(("ische", "ischer", "isches", "ischen", "liche", "licher", "liches", "ärztliche",
+                                "ärztlicher", "interne", "innere", "mobile", "allgemeine"))
+
+    def _name_tail(self, text: str, pos: int) -> re.Match[str] | None:
+        m = NAME_TAIL.match(text, pos)
+        if m is None:
+            return None
+        words = m.group().split()
+        last = words[-1].rstrip(".,")
+        # Stop at everyday words: "Praxis Montag" is not a name; a place, a code, a name is.
+        lexicon = self.lexicon
+        if any(c.isdigit() for c in last) or last in lexicon.places or last in lexicon.listed_names:
+            return m
+        folded = last.lower()
+        if folded in lexicon.german_frequent or folded in lexicon.stop_words or last in lexicon.not_names:
+            return None
+        return m
