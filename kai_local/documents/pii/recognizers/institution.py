@@ -22,20 +22,24 @@ HEAD_ENDINGS = (
     "heim", "schule", "gericht", "verein", "hilfswerk", "hilfe", "gruppe", "kita", "kindergarten", "tagesstätte",
     "apotheke", "beistandschaft", "verwaltung", "inspektion", "behörde", "stelle", "werkstätte", "pflege", "wohnhaus",
 )
-HEAD_WORDS = frozenset("""Spitex KESB MVZ SPZ PSD BH PI Kita Pavillon Bereich Department Unit Ward Surgery Trust Centre Center
+HEAD_WORDS = frozenset("""Spitex KESB MVZ SPZ PSD BH PI Kita Pavillon Abt. Klin. Univ.-Klinik Bereich Department Unit Ward Surgery Trust Centre Center
     Caritas Diakonie Volkshilfe Lebenshilfe Jobcenter Sozialamt Jugendamt Magistrat Bezirkshauptmannschaft""".split())
 WORD = r"[A-ZÄÖÜ][\w.'’]*(?:-[A-ZÄÖÜa-zäöü][\w'’]*)*"
 HEAD = re.compile(r"(?<![\w-])(?P<head>" + WORD + r")(?![\w-])")
 # After "für": specialties, joined by "und", commas, hyphens ("Allgemein- und Viszeralchirurgie").
 FOR_TAIL = re.compile(
-    r"\s(?:für|f\.|of)\s(?:" + WORD + r"-?|und|and|u\.|,)(?:\s?(?:" + WORD + r"-?|und|and|u\.|&|,|[IVX]{1,4}\b|\d{1,2}\b))*"
+    r"[ \t](?i:für|f\.|of)[ \t](?:" + WORD + r"-?|und|and|u\.|,)(?:[ \t]?(?:" + WORD + r"-?|und|and|u\.|&|,|[IVX]{1,4}\b|\d{1,2}\b))*"
 )
 # A name after the head: "am Markt", "an der Wien", a place or proper name, a ward code, a title + person.
 NAME_TAIL = re.compile(
-    r"\s(?:(?:am|an der|im|in der|zum|zur|beim|St\.|Sankt|Haus|Dr\.(?:\smed\.)?(?:\suniv\.)?|Prof\.)\s)?"
-    r"(?:" + WORD + r"|[A-Z]{0,2}\d{1,3}[A-Z]?)(?:\s(?:Nord|Süd|Sued|Ost|West|Mitte|offen|geschlossen|" + WORD
-    + r"|[A-Z]?\d{1,3}[A-Z]?))*"
+    r"[ \t](?:(?i:am|an der|im|in der|zum|zur|beim|St\.|Sankt|Haus|Dr\.(?: med\.)?(?: univ\.)?|Prof\.)[ \t])?"
+    r"(?:" + WORD + r")(?:[ \t](?:Nord|Süd|Sued|Ost|West|Mitte|NORD|SÜD|SUED|OST|WEST|" + WORD + r"|[A-Z]?\d{1,3}[A-Z]?(?![\d.,:/])))*"
 )
+# A ward's code: "Station 4 Nord", "Station C3", "Pavillon 2, Station B", "ward C 4".
+CODE_TAIL = re.compile(
+    r"[ \t](?:[A-Z]{0,2}[ ]?\d{1,3}[A-Z]?|[A-Z])(?![\d.,:/])(?:[ \t](?:Nord|Süd|Sued|Ost|West|NORD|SÜD|SUED|OST|WEST|offen|geschlossen))?"
+)
+WARD_HEADS = ("station", "pavillon", "abteilung", "ward", "unit", "bereich", "gruppe", "trakt", "stock")
 ADJECTIVE = re.compile(r"(?:\d{1,2}\.\s)?[A-ZÄÖÜ][\w-]*(?:e|er|es|en)\s$")
 TITLE_IN_TAIL = re.compile(r"\b(?:Dr\.|Prof\.)")
 
@@ -53,7 +57,8 @@ class InstitutionRule(RuleRecognizer):
             adjective = ADJECTIVE.search(before)
             if adjective and self._is_adjective(adjective.group().split()[-1]):
                 start = start - len(before) + adjective.start()
-            tail = FOR_TAIL.match(text, end) or self._name_tail(text, end)
+            code = CODE_TAIL.match(text, end) if head.lower().endswith(WARD_HEADS) else None
+            tail = FOR_TAIL.match(text, end) or code or self._name_tail(text, end)
             if tail is not None:
                 end = tail.end()
             if start == m.start() and end == m.end():
@@ -64,7 +69,7 @@ class InstitutionRule(RuleRecognizer):
 
     def _is_head(self, word: str) -> bool:
         folded = word.lower()
-        return word in HEAD_WORDS or word.upper() in HEAD_WORDS or folded.endswith(HEAD_ENDINGS)
+        return word in HEAD_WORDS or word.title() in HEAD_WORDS or word.upper() in HEAD_WORDS or folded.endswith(HEAD_ENDINGS)
 
     def _is_adjective(self, word: str) -> bool:
         """"Interne", "Phoniatrische", "Medizinische": an adjective, not a name or a noun."""
@@ -78,6 +83,8 @@ class InstitutionRule(RuleRecognizer):
             return None
         words = m.group().split()
         last = words[-1].rstrip(".,")
+        if last.isupper():
+            last = last.title()
         # Stop at everyday words: "Praxis Montag" is not a name; a place, a code, a name is.
         lexicon = self.lexicon
         if any(c.isdigit() for c in last) or last in lexicon.places or last in lexicon.listed_names:
