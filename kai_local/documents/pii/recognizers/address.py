@@ -20,7 +20,7 @@ STREET_SUFFIXES = (
     "boulevard", "passage", "hang", "leite", "gstetten", "ried", "egg", "gries", "rain",
 )
 NUMBER = r"\d{1,4}\s?[a-zA-Z]?(?:\s?[-/]\s?\d{1,4}[a-zA-Z]?){0,3}"
-UNIT = r"(?:,?\s(?:Stiege|Stg\.?|Top|Tür|Whg\.?|Wohnung|Stock|Etage|Haus|Block|Bauteil|Apt\.?|Apartment|Suite|Unit|Flat)\s?\d{1,4}[a-zA-Z]?)*"
+UNIT = r"(?:(?:,?\s|/)(?:\d{1,2}\.\s?)?(?:Stiege|Stg\.?|Top|Tür|Whg\.?|Wohnung|Stock|Etage|Haus|Block|Bauteil|Apt\.?|Apartment|Suite|Unit|Flat)\s?\d{1,4}[a-zA-Z]?)*"
 STREET_WORD = re.compile(
     r"(?<![\w-])(?P<word>(?=[A-ZÄÖÜ])[\w.'’-]{0,60}?(?i:" + "|".join(re.escape(s) for s in STREET_SUFFIXES) + r"))"
     r"\s(?P<num>" + NUMBER + r")(?P<unit>" + UNIT + r")(?![\w]|[.,]\d)"
@@ -29,6 +29,12 @@ STREET_WORD = re.compile(
 # from the start of the word before such a spot (fast on long runs of "A.A.A." in an upload).
 SUFFIX_HIT = re.compile(r"(?i:" + "|".join(re.escape(s) for s in STREET_SUFFIXES) + r")\s\d")
 WORD_CHARS = re.compile(r"[\w.'’-]{0,60}$")
+# Streets of Italian, Romansh, French, Portuguese and Slavic names: "Via Nova 14", "Rue du Lac 3".
+ROMANCE_STREET = re.compile(
+    r"(?<![\w-])(?:Via|Viale|Vicolo|Piazza|Corso|Rue|Route|Chemin|Avenue|Av\.|Place|Rua|Travessa|Calle|Ulica|ul\.)"
+    r"(?:\s(?:[A-ZÄÖÜÀ-Ý][\w'’-]*|dal|del|della|dei|da|di|de|du|des|la|le|l'|all'|al|sul|dos|das|do))"
+    r"{1,4}\s(?P<num>\d{1,4}[a-zA-Z]?)(?![\w]|[.,]\d)"
+)
 PREPOSITION_STREET = re.compile(
     r"(?<![\w-])(?:Am|An der|Auf der|Auf dem|Im|In der|Zum|Zur|Unter den|Hinter der|Bei der|Beim|Obere[rs]?|Untere[rs]?)"
     r"\s(?P<word>[A-ZÄÖÜ][\w'’-]+)\s(?P<num>" + NUMBER + r")(?P<unit>" + UNIT + r")(?![\w]|[.,]\d)"
@@ -79,6 +85,8 @@ class AddressRule(RuleRecognizer):
             else:
                 start = self._extend_left(text, m.start())
             found.append(Span(start, m.end(), 0.85))
+        for m in ROMANCE_STREET.finditer(text):
+            found.append(Span(m.start(), m.end(), 0.8))
         for m in PREPOSITION_STREET.finditer(text):
             word = m.group("word")
             if word not in self.lexicon.not_names and word.lower() not in self.lexicon.common_words:
@@ -104,7 +112,7 @@ class AddressRule(RuleRecognizer):
     def _extend_left(text: str, start: int) -> int:
         for _ in range(3):
             m = re.search(r"(\S+)[ ]$", text[max(0, start - 40) : start])
-            if not m or not LEFT_WORD.match(m.group(1)):
+            if not m or not (LEFT_WORD.match(m.group(1)) or m.group(1).isupper() and LEFT_WORD.match(m.group(1).title())):
                 break
             start -= len(m.group(0))
         return start
@@ -131,8 +139,21 @@ class AddressRule(RuleRecognizer):
                 score = 0.75
             else:
                 continue
-            found.append(Span(m.start(), m.end(), score))
+            found.append(Span(m.start(), self._whole_town(text, m.start("town"), m.end()), score))
         return found
+
+    def _whole_town(self, text: str, start: int, end: int) -> int:
+        """The end of the longest known place name from `start` ("2700 Wiener Neustadt",
+        "06110 Halle (Saale)", "7013 Domat/Ems", "94032 PASSAU"), at least `end`."""
+        line_end = text.find("\n", start)
+        line = text[start : line_end if line_end != -1 else len(text)]
+        pieces = re.findall(r"\S+", line)[:5]
+        best = end
+        for k in range(1, len(pieces) + 1):
+            candidate = " ".join(pieces[:k]).rstrip(",;.")
+            if candidate in self.lexicon.places or candidate.title() in self.lexicon.places:
+                best = max(best, start + line.find(candidate) + len(candidate))
+        return best
 
     @staticmethod
     def _matches_post_office(location: str, town: str) -> bool:

@@ -28,6 +28,13 @@ DISEASE_ENDINGS = (
     "entzündung", "störung", "schwäche", "versagen", "krebs", "vorfall", "verschluss", "carcinoma", "sarcoma",
     "lymphoma", "melanoma", "emia", "aemia", "osis", "pathy", "plegia", "syndrome", "disease", "disorder",
     "infection", "failure", "fracture", "tumour",
+    # conditions, injuries and findings named by their noun ("Agoraphobie", "Meniskusriss", "Thoraxprellung")
+    "phobie", "phasie", "phagie", "allergie", "riss", "prellung", "zerrung", "zyste", "erguss", "hämatom",
+    "intoxikation", "dissektion", "sepsis", "atonie", "ikterus", "exanthem", "kachexie", "schwerhörigkeit", "krampf",
+    "infekt", "emphysem", "trophie", "penie", "penia", "akusis", "kopfschmerz", "verletzung", "phakie", "krupp",
+    "pneumothorax", "dilatation", "malignom", "phlegmone", "karies", "wunde", "schädigung", "distorsion",
+    "kontusion", "luxation", "demenz", "depression", "psychose", "epilepsie", "diabetes", "adipositas",
+    "hypertonie", "hypotonie", "anämie", "arrhythmie", "flimmern", "flattern", "asthma", "tear", "injury",
 )
 WORD = re.compile(r"(?<![\w-])[^\W\d_][\w-]{4,}(?![\w-])")
 # Latin second words that belong to the diagnosis: "Otitis media", "Polymyalgia rheumatica".
@@ -52,7 +59,15 @@ NOT_DISEASE = frozenset(
         "Those", "Whose", "Chose", "Hose", "Nose", "Rose", "Pose", "Lose", "Dose",
         "Atelektase", "Antibiose", "Symbiose", "Mangel", "Störung", "Schwäche", "Versagen", "Krebs", "Vorfall", "Verschluss", "Entzündung",
         "Personalmangel", "Zeitmangel", "Bewegungsmangel", "Betriebsstörung", "Lieferverschluss", "Sprachstörung",
+        "Einriss", "Abriss", "Grundriss", "Umriss", "Wunde", "Verletzung", "Krampf", "Infekt", "Zyste",
+        "Erguss", "Abguss", "Ausguss", "Zuguss", "Beschluss", "Abschluss", "Anschluss", "Ausschluss", "Einfluss",
+        "Überfluss", "Zufluss", "Abfluss", "Ausfluss", "Schädigung", "Tear", "Injury", "Wear",
     )
+)
+# A condition after "Z. n." / "St. n." / "V. a." (status after, suspicion of), up to the end of its phrase
+# (not the long forms: "in gutem Zustand nach Hause").
+STATUS_AFTER = re.compile(
+    r"(?<!\w)(?:Z\.\s?n\.|St\.\s?n\.|V\.\s?a\.|Verdacht auf|Vd\.\s?a\.)\s+(?P<v>[^\n,;()]{3,60})"
 )
 
 
@@ -72,6 +87,8 @@ class MedicalRule(RuleRecognizer):
             if word not in NOT_DISEASE and not ADJECTIVE_LOS.search(word) and not word.endswith(NOT_DISEASE_ENDINGS):
                 tail = LATIN_TAIL.match(text, m.end())
                 yield Span(m.start(), tail.end() if tail else m.end(), 0.7)
+        for m in STATUS_AFTER.finditer(text):
+            yield Span(m.start("v"), m.end("v"), 0.7)
         for m in ICD_WITH_SUB.finditer(text):
             if not has_context(NOT_ICD, text, m.start(), 12):
                 yield Span(m.start(), m.end(), 0.85)
