@@ -318,6 +318,7 @@ def main() -> None:
     parser.add_argument("--split", choices=[*SPLITS, "all"], default="all")
     parser.add_argument("--no-baseline", action="store_true", help="skip Presidio out of the box")
     parser.add_argument("--errors", metavar="TYPE", help="print our misses (FN) and false alarms (FP) for TYPE ('leaks': every leaked value)")
+    parser.add_argument("--max-errors", type=int, default=80, help="how many errors --errors prints")
     parser.add_argument("--rounds", type=int, default=3, help="timing rounds for the speed figures (0: skip)")
     parser.add_argument("--ai", type=int, default=0, metavar="N",
                         help="also run strategy=ai with the real chat model on N documents of the split(s)")
@@ -338,7 +339,7 @@ def main() -> None:
         print_table(split, ours, base)
         if args.errors:
             print(f"\n{args.errors} errors ({split}):")
-            print("\n".join(ours.errors[:80]))
+            print("\n".join(ours.errors[: args.max_errors]))
         if args.rounds:
             measure_speed(anonymizer, part, args.rounds)
     if args.ai:

@@ -1,11 +1,11 @@
 """Institutions by their head noun: departments, wards, practices, services, schools, courts and
-authorities, with what names them ("Abteilung für Innere Medizin 2", "Station 4 Nord", "Praxis
-Dr. Gruber", "Hausarztpraxis am Markt", "Spitex Obersee", "KESB Hinwil", "Interne Abteilung",
+authorities, with what names them ("Abteilung für Innere Medizin 2", "Station 4 Nord", "Hausarztpraxis am Markt", "Spitex Obersee", "KESB Hinwil", "Interne Abteilung",
 "Volksschule Vomp", "Department of Cardiology", "Marston Road Surgery"). Reported as company.
 
 A head noun alone ("in der Praxis", "die Station") is no institution: it needs a name after it
-(capitalised words, a place, a ward code, "am/an der ..." or a title and a person), a "für ..."
-after it, or an adjective before it ("Phoniatrische Ambulanz", "2. Medizinische Abteilung").
+(capitalised words, a place, a ward code, "am/an der ..."), a "für ..." after it, or an adjective
+before it ("Phoniatrische Ambulanz", "2. Medizinische Abteilung"). A person after the head stays
+a name ("Praxis Dr. [[NAME_1]]"), so that it has the same placeholder everywhere in the letter.
 Hospitals by their legal form or hospital word stay in company.py.
 """
 
@@ -32,7 +32,7 @@ FOR_TAIL = re.compile(
 )
 # A name after the head: "am Markt", "an der Wien", a place or proper name, a ward code, a title + person.
 NAME_TAIL = re.compile(
-    r"[ \t](?:(?i:am|an der|im|in der|zum|zur|beim|St\.|Sankt|Haus|Dr\.(?: med\.)?(?: univ\.)?|Prof\.)[ \t])?"
+    r"[ \t](?:(?i:am|an der|im|in der|zum|zur|beim|St\.|Sankt|Haus)[ \t])?"
     r"(?:" + WORD + r")(?:[ \t](?:Nord|Süd|Sued|Ost|West|Mitte|NORD|SÜD|SUED|OST|WEST|" + WORD + r"|[A-Z]?\d{1,3}[A-Z]?(?![\d.,:/])))*"
 )
 # A ward's code: "Station 4 Nord", "Station C3", "Pavillon 2, Station B", "ward C 4".
@@ -41,7 +41,6 @@ CODE_TAIL = re.compile(
 )
 WARD_HEADS = ("station", "pavillon", "abteilung", "ward", "unit", "bereich", "gruppe", "trakt", "stock")
 ADJECTIVE = re.compile(r"(?:\d{1,2}\.\s)?[A-ZÄÖÜ][\w-]*(?:e|er|es|en)\s$")
-TITLE_IN_TAIL = re.compile(r"\b(?:Dr\.|Prof\.)")
 
 
 class InstitutionRule(RuleRecognizer):
@@ -64,8 +63,7 @@ class InstitutionRule(RuleRecognizer):
             if start == m.start() and end == m.end():
                 continue  # a head noun alone
             value = text[start:end].rstrip(" ,-")
-            score = 0.9 if TITLE_IN_TAIL.search(value) else 0.75
-            yield Span(start, start + len(value), score)
+            yield Span(start, start + len(value), 0.75)
 
     def _is_head(self, word: str) -> bool:
         folded = word.lower()
