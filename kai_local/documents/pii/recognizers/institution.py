@@ -14,7 +14,9 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span
+from kai_local.documents.pii.lexicon import data_lines
+from kai_local.documents.pii.phrases import PhraseMatcher
+from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, words_of
 
 HEAD_ENDINGS = (
     "klinik", "klinikum", "kliniken", "spital", "krankenhaus", "hospital", "praxis", "ordination", "ambulanz",
@@ -39,6 +41,9 @@ NAME_TAIL = re.compile(
 CODE_TAIL = re.compile(
     r"[ \t](?:[A-Z]{0,2}[ ]?\d{1,3}[A-Z]?|[A-Z])(?![\d.,:/])(?:[ \t](?:Nord|Süd|Sued|Ost|West|NORD|SÜD|SUED|OST|WEST|offen|geschlossen))?"
 )
+UNIT_ENDINGS = ("ambulanz", "station", "klinik", "klinikum", "abteilung", "spital", "praxis", "zentrum", "labor",
+                "institut", "dienst", "heim", "kreißsaal")
+TAIL_STOP = frozenset("HRB HRA FN UID DVR GLN ZSR BSNR LANR Tel Tel. Fax Fax. IBAN BIC".split())
 WARD_HEADS = ("station", "pavillon", "abteilung", "ward", "unit", "bereich", "gruppe", "trakt", "stock")
 ADJECTIVE = re.compile(r"(?:\d{1,2}\.\s)?[A-ZÄÖÜ][\w-]*(?:e|er|es|en)\s$")
 
@@ -46,7 +51,23 @@ ADJECTIVE = re.compile(r"(?:\d{1,2}\.\s)?[A-ZÄÖÜ][\w-]*(?:e|er|es|en)\s$")
 class InstitutionRule(RuleRecognizer):
     ENTITY = "COMPANY"
 
+    def load(self) -> None:
+        names = data_lines("organisations.txt")
+        self.organisations = PhraseMatcher(names + [n.upper() for n in names], casefold=False)
+
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
+        for start, end in self.organisations.finditer(text, words_of(nlp_artifacts)):
+            yield Span(start, self._organisation_end(text, end), 0.75)
+        yield from self._by_head(text)
+
+    def _organisation_end(self, text: str, end: int) -> int:
+        """"Rotes Kreuz Wels", "Volkshilfe Steiermark", "KESB Hinwil": a place after the name belongs to it."""
+        m = re.match(r"[ \t](" + WORD + r")", text[end:])
+        if m and (m.group(1) in self.lexicon.places or m.group(1).title() in self.lexicon.places):
+            return end + m.end()
+        return end
+
+    def _by_head(self, text: str) -> Iterable[Span]:
         for m in HEAD.finditer(text):
             head = m.group("head")
             if not self._is_head(head):
@@ -61,7 +82,11 @@ class InstitutionRule(RuleRecognizer):
             if tail is not None:
                 end = tail.end()
             if start == m.start() and end == m.end():
-                continue  # a head noun alone
+                # A head noun alone is no institution; a compound of one names a unit
+                # ("Unfallambulanz", "Notfallstation", "Augenklinik"), weaker evidence.
+                if head.lower().endswith(UNIT_ENDINGS) and head.lower() not in UNIT_ENDINGS and len(head) > 8:
+                    yield Span(start, end, 0.6)
+                continue
             value = text[start:end].rstrip(" ,-")
             yield Span(start, start + len(value), 0.75)
 
@@ -80,6 +105,12 @@ class InstitutionRule(RuleRecognizer):
         if m is None:
             return None
         words = m.group().split()
+        for k, word in enumerate(words):
+            if word in TAIL_STOP:  # "Amtsgericht Duisburg HRB 1234": the register number is not part of it
+                if k == 0:
+                    return None
+                cut = m.start() + m.group().index(" " + word)
+                return NAME_TAIL.match(text[:cut], pos)
         last = words[-1].rstrip(".,")
         if last.isupper():
             last = last.title()

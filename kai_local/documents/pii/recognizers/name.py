@@ -194,7 +194,8 @@ class NameRule(RuleRecognizer):
     def _listed_names(self, text: str, words: list[Word]) -> Iterable[Span]:
         first, last = self.lexicon.first_names, self.lexicon.last_names
         for i, w in enumerate(words):
-            if w.text in first and self._next_on_line(text, words, i):
+            given = w.text.title() if w.text.isupper() and len(w.text) > 2 else w.text  # "AMRA HADŽIĆ"
+            if given in first and self._next_on_line(text, words, i):
                 span = self._name_from(text, words, i, after_trigger=False)
                 if span is not None and span[1] > w.end:
                     listed = any(p in last for p in text[span[0] : span[1]].replace("-", " ").split())
@@ -214,8 +215,14 @@ class NameRule(RuleRecognizer):
         if gap not in (" ", ", ", "  "):
             return False
         given = nxt.text.title() if nxt.text.isupper() else nxt.text
-        if w.text in self.lexicon.last_names and not w.text.isupper():
-            return given in self.lexicon.first_names and not self._is_common(w.text)
+        given = given.split("-")[0] if given.split("-")[0] in self.lexicon.first_names else given  # "Ionuț-Cristian"
+        if not w.text.isupper():
+            if w.text in self.lexicon.last_names:
+                return given in self.lexicon.first_names and not self._is_common(w.text)
+            # "Dumitrescu, Ionuț-Cristian": an unlisted surname before a comma and a listed first name
+            return (gap == ", " and given in self.lexicon.first_names and not self._is_common(w.text)
+                    and w.text.lower() not in self.lexicon.german_words and w.text not in self.lexicon.places
+                    and not w.text.lower().endswith(CLINICAL_ENDINGS))
         if not (w.text.isupper() and len(w.text) >= 3 and w.text not in ACRONYMS):
             return False
         surname = w.text.title()

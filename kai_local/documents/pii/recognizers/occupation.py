@@ -3,7 +3,9 @@ works as), and listed job titles (Faker's Austrian AMS list, en_US, data/occupat
 after such a phrase or an age ("45-jährige Lehrerin").
 
 Clinical letters name the staff's professions everywhere (Fachärztin, Physiotherapeut), so a
-listed job title alone is not reported.
+listed job title alone is reported only when it is no health or care profession and no everyday
+word ("Volksschullehrerin", "Maurer", "Landwirt"; not "Oberärztin", "Koch", "Leiter"), with a
+lower score than a job after its context.
 """
 
 from __future__ import annotations
@@ -41,6 +43,15 @@ BEFORE_JOB = re.compile(
 )
 
 
+# Health and care professions and roles: the letter's own staff, not the patient's job.
+STAFF = re.compile(
+    r"arzt|ärzt|pflege|therapeut|schwester|hebamme|sanitäter|psycholog|logopäd|sozialarbeit|dolmetsch|assistent"
+    r"|sekretär|leitung|leiter|primar|doktor|medizin|labor|radiolog|apothek|betreuer|sachwalter|vertreter|berater"
+    r"|student|praktikant|nurse|doctor|physician|surgeon|therapist|consultant|registrar|midwife|paramedic|carer",
+    re.IGNORECASE,
+)
+
+
 class OccupationRule(RuleRecognizer):
     ENTITY = "OCCUPATION"
 
@@ -63,3 +74,14 @@ class OccupationRule(RuleRecognizer):
         for start, end in self.jobs.finditer(text, words_of(nlp_artifacts)):
             if BEFORE_JOB.search(context_before(text, start, 25)):
                 yield Span(start, end, 0.75)
+            elif self._telling(text[start:end]):
+                yield Span(start, end, 0.55)
+
+    def _telling(self, job: str) -> bool:
+        """A listed job title that says something about the person wherever it stands."""
+        word = job.title() if job.isupper() else job
+        return (
+            word[:1].isupper() and len(word) >= 6 and STAFF.search(word) is None
+            and word.lower() not in self.lexicon.german_frequent and word.lower() not in self.lexicon.english_words
+            and word not in self.lexicon.listed_names
+        )
