@@ -69,6 +69,7 @@ class Lexicon:
     german_words: frozenset[str]  # lower-cased, the most frequent German words, names included
     german_frequent: frozenset[str]  # lower-cased, the FREQUENT_GERMAN_WORDS most frequent ones
     curated_first_names: frozenset[str]  # Faker's first names (de_AT, de_DE, de_CH, en_US, en_GB)
+    curated_names: frozenset[str]  # Faker's first and last names, unfiltered (the English NER's filter)
     street_suffixes_en: frozenset[str]
     occupations: frozenset[str]
     diagnoses: tuple[str, ...]  # longest first
@@ -126,10 +127,10 @@ class Lexicon:
         nationality_words: set[str] = set()
         countries: set[str] = set()
         for line in data_lines("nationalities.txt"):
-            stem, nouns, country, english = (part.strip() for part in line.split("|"))
+            stem, nouns, country, english_name = (part.strip() for part in line.split("|"))
             nationality_words.update(stem + ending for ending in ADJECTIVE_ENDINGS)
             nationality_words.update(n.strip() for n in nouns.split(","))
-            nationality_words.add(english)
+            nationality_words.add(english_name)
             countries.add(country)
         vehicle = {line.split()[0]: frozenset(line.split()[1:]) for line in data_lines("vehicle_codes.txt")}
 
@@ -147,6 +148,7 @@ class Lexicon:
             german_words=german,
             german_frequent=_everyday_words("de", FREQUENT_GERMAN_WORDS),
             curated_first_names=curated_first,
+            curated_names=frozenset(faker_names),
             street_suffixes_en=frozenset(
                 _faker_attr("faker.providers.address.en_US", "street_suffixes")
                 + _faker_attr("faker.providers.address.en_GB", "street_suffixes")

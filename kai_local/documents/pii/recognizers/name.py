@@ -298,7 +298,7 @@ class NameRule(RuleRecognizer):
             if not name_tokens or not all(self._is_ner_name_word(t) for t in name_tokens):
                 continue
             names = [t.text for t in name_tokens]
-            listed = any(n in self.lexicon.listed_names for n in names)
+            listed = any(n in self.lexicon.curated_names for n in names)
             if len(names) == 1 and not self._stands_alone(names[0]):
                 continue  # the small English model calls drug names, "English" or "Will" persons
             start, end = parts[0].idx, parts[-1].idx + len(parts[-1].text)
@@ -366,13 +366,13 @@ class NameRule(RuleRecognizer):
 
     def _stands_alone(self, token: str) -> bool:
         """A name word that is a PERSON alone: a listed name that is no everyday word."""
-        return token in self.lexicon.listed_names and token.rstrip(".").lower() not in self.lexicon.english_words
+        return token in self.lexicon.curated_names and token.rstrip(".").lower() not in self.lexicon.english_words
 
     def _is_everyday_english(self, token: str) -> bool:
         """A frequent English word that no name list knows ("Admitted", "Summary"); initials
         ("J.", "X") are no words."""
         word = token.rstrip(".")
-        return len(word) > 1 and word.lower() in self.lexicon.english_words and word not in self.lexicon.listed_names
+        return len(word) > 1 and word.lower() in self.lexicon.english_words and word not in self.lexicon.curated_names
 
     # --- helpers ------------------------------------------------------------------------------------
 
