@@ -130,8 +130,8 @@ NEGATIVES = [
     ("medical", "Er arbeitet als Maler.", "als"),
     ("medical", "Der arbeitslose Patient", "arbeitslose"),
     ("vat_number", "UID: ATU13585628", "ATU13585628"),
-    ("healthcare_number", "SVNR: 2237 010180", "2237 010180"),
-    ("healthcare_number", "AHV-Nr. 756.1234.5678.96", "756.1234.5678.96"),
+    # A wrong check digit without a label is no identifier (with a label it is: test_pii_recall.py).
+    ("healthcare_number", "Kontrolle in 2237 010180 Tagen", "2237 010180"),
     ("tax_id", "Steuer-ID 86 095 742 718", "86 095 742 718"),
     ("age", "seit 5 Jahren bekannt", "5 Jahren"),
     ("age", "mit 45 mg täglich", "45"),

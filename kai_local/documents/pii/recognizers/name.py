@@ -422,8 +422,8 @@ class NameRule(RuleRecognizer):
         while parts and (parts[-1].text.lower() in PARTICLES or self._is_initial(text, parts[-1]) and len(parts) > 1
                          and text[parts[-1].end : parts[-1].end + 1] != "."):
             parts.pop()
-        if not parts:
-            return None
+        if not parts or all(self._is_initial(text, p) for p in parts):
+            return None  # initials alone ("A.A.A.") are no name
         end = parts[-1].end
         if self._is_initial(text, parts[-1]) and text[end : end + 1] == ".":
             end += 1  # "BRANDSTÄTTER Ch."

@@ -58,7 +58,8 @@ class PlaceRule(RuleRecognizer):
             hyphen = HYPHENATED.match(text, end)
             if hyphen:
                 parts = hyphen.group().strip("-").split("-")
-                if not all(p in self.lexicon.places or p in DISTRICT_WORDS for p in parts):
+                if any(p.lower() in self.lexicon.german_words and p not in self.lexicon.places and p not in DISTRICT_WORDS
+                       for p in parts):
                     continue  # a compound noun: "Ottawa-Regeln", "Basedow-Syndrom"
                 end = hyphen.end()  # "Wien-Strebersdorf", "Leipzig-Süd"
             canton = CANTON.match(text, end)

@@ -1,0 +1,155 @@
+"""Recall on the kinds of PII that real clinical letters hold and the first rules missed (issue 11):
+titles with initials, signature blocks, SURNAME, Given headers, relatives, lone first names, hand
+signs; labelled numbers whatever their check digit; towns without postcodes (HIPAA Safe Harbor);
+departments, wards and practices. Each positive names the type it must be found as; each negative
+is everyday clinical text that must stay readable.
+
+Runs the real Anonymizer (spaCy + Presidio + our recognizers and word lists), built once.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kai_local.documents.pii.anonymizer import Anonymizer
+
+
+@pytest.fixture(scope="module")
+def anonymizer() -> Anonymizer:
+    return Anonymizer.build()
+
+
+def found(anonymizer: Anonymizer, text: str) -> list[tuple[str, str]]:
+    return [(f.pii_type, text[f.start : f.end]) for f in anonymizer.detect(text)]
+
+
+# (type, text, value that must be found as that type, whole)
+POSITIVES = [
+    # names: titles and roles with initials, in capitals, signature blocks, headers, particles
+    ("name", "Befund besprochen mit OA Dr. T. Hofbauer.", "T. Hofbauer"),
+    ("name", "Mit freundlichen Grüßen\n\nPrim. Univ.-Doz. Dr. K. Eberhartinger\nVorstand", "K. Eberhartinger"),
+    ("name", "gez. Dr. H.-R. Steiner", "H.-R. Steiner"),
+    ("name", "Dr. med. A. van der Meulen", "A. van der Meulen"),
+    ("name", "diktiert 20.10.2026, geschrieben: K. Wernig", "K. Wernig"),
+    ("name", "Co-Autoren: Ch. Brandstätter, V. Novak", "Ch. Brandstätter"),
+    ("name", "Co-Autoren: Ch. Brandstätter, V. Novak", "V. Novak"),
+    ("name", "DR. MED. ROLAND BISIG\nCHEFARZT", "ROLAND BISIG"),
+    ("name", "MÜLLER-LÜDENSCHEIDT, Waltraud, geb. 03.05.1941", "MÜLLER-LÜDENSCHEIDT, Waltraud"),
+    ("name", "Huber, Anna\nKrankengeschichte", "Huber, Anna"),
+    ("name", "PAT: KRAVCHENKO, OLEKSANDR", "KRAVCHENKO, OLEKSANDR"),
+    ("name", "PATIENT     HÄSSIG JAKOB", "HÄSSIG JAKOB"),
+    ("name", "Bewohnerin: DVOŘÁK Ludmila", "DVOŘÁK Ludmila"),
+    ("name", "Herrn Jürgen von Aichholz", "Jürgen von Aichholz"),
+    ("name", "Dolmetscherin Frau Inês dos Reis", "Inês dos Reis"),
+    ("name", "Dumitrescu, Ionuț-Cristian, 45 J.", "Dumitrescu, Ionuț-Cristian"),
+    # relatives and first names alone
+    ("name", "Anamnese (fremd, Tochter Erika):", "Erika"),
+    ("name", "sucht ihren verstorbenen Mann Alois", "Alois"),
+    ("name", "Gisela klagte über Schwindel.", "Gisela"),
+    ("name", "AMRA HADŽIĆ begleitet ihren Vater.", "AMRA HADŽIĆ"),
+    # hand signs
+    ("name", "Mobilisation an Bettkante.  /SH", "SH"),
+    ("name", "Visum:  NB / LP", "LP"),
+    ("name", "Hdz.: sk", "sk"),
+    # labelled identifiers: a wrong check digit or any shape
+    ("healthcare_number", "SVNR: 1237 030751", "1237 030751"),
+    ("healthcare_number", "AHV-Nr. 756.1234.5678.96", "756.1234.5678.96"),
+    ("healthcare_number", "Fall-Nr. 41.087.552   AHV folgt", "41.087.552"),
+    ("healthcare_number", "Pat.-Nr. 1002884361", "1002884361"),
+    ("healthcare_number", "Befund-Nr. UCH-AMB-771204", "UCH-AMB-771204"),
+    ("healthcare_number", "Versicherungsnummer: 12 150762 E 512", "12 150762 E 512"),
+    ("healthcare_number", "Unser Zeichen: FE/hr", "FE/hr"),
+    ("healthcare_number", "FALLZAHL: 2026-0187734   ZIMMER: 214", "214"),
+    ("healthcare_number", "Akt.-Zl. AZ 2026/77 419 3", "AZ 2026/77 419 3"),
+    ("healthcare_number", "Referenz 20251112003874 bitte angeben", "20251112003874"),
+    ("phone", "Fax: +43(0)316 385-12345-0", "+43(0)316 385-12345-0"),
+    # places without a postcode, multi-word towns whole
+    ("address", "Corvinusring 3-5, 2700 Wiener Neustadt", "Corvinusring 3-5, 2700 Wiener Neustadt"),
+    ("address", "Wiener Neustadt, 14.10.2026", "Wiener Neustadt"),
+    ("address", "vom Notarzt aus Ternitz zugewiesen", "Ternitz"),
+    ("address", "Transfer nach Bruck an der Mur", "Bruck an der Mur"),
+    ("address", "Heimatort: Trub BE", "Trub BE"),
+    ("address", "wohnhaft in Baden, verheiratet", "Baden"),
+    ("address", "Unfall in Wien-Strebersdorf", "Wien-Strebersdorf"),
+    ("address", "Via Sogn Pieder 3, 7013 Domat/Ems", "Via Sogn Pieder 3, 7013 Domat/Ems"),
+    ("address", "Babenbergergasse 3/Stiege 2/Top 7, 2340 Mödling", "Babenbergergasse 3/Stiege 2/Top 7, 2340 Mödling"),
+    # institutions
+    ("company", "Zuweisung an das Universitätsklinikum Neuhofen", "Universitätsklinikum Neuhofen"),
+    ("company", "Diakonissenkrankenhaus Leoben", "Diakonissenkrankenhaus Leoben"),
+    ("company", "Reha-Zentrum am See", "Reha-Zentrum am See"),
+    ("company", "UNIVERSITÄTSKLINIKUM NEUHOFEN", "UNIVERSITÄTSKLINIKUM NEUHOFEN"),
+    ("company", "2. Medizinische Abteilung - Station 4 Nord", "Station 4 Nord"),
+    ("company", "Abteilung für Allgemein- und Viszeralchirurgie", "Abteilung für Allgemein- und Viszeralchirurgie"),
+    ("company", "Hausarztpraxis am Markt", "Hausarztpraxis am Markt"),
+    ("company", "Anmeldung bei der Spitex Obersee", "Spitex Obersee"),
+    ("company", "Meldung an die KESB Hinwil", "KESB Hinwil"),
+    ("company", "Transport durch das Rote Kreuz", "Rote Kreuz"),
+    ("occupation", "Die Patientin, Volksschullehrerin, lebt allein.", "Volksschullehrerin"),
+    ("medical", "St. n. Cholezystektomie 2019", "Cholezystektomie 2019"),
+]
+
+# (text, value that must not be found as a name, address, institution or identifier; eponyms
+# may be found as `medical`)
+NEGATIVES = [
+    ("Dr. med.", "Dr. med."),
+    ("Bei Morbus Crohn seit 2010 in Behandlung.", "Crohn"),
+    ("M. Parkinson seit 2019", "Parkinson"),
+    ("Morbus Basedow, Struma nodosa", "Basedow"),
+    ("Basedow-Syndrom", "Basedow"),
+    ("Zum Mittagessen gab es Wiener Schnitzel.", "Wiener"),
+    ("Probleme beim Essen und Trinken.", "Essen"),
+    ("Probleme beim Baden und Duschen.", "Baden"),
+    ("Ottawa-Regeln negativ", "Ottawa"),
+    ("Metformin 1000 mg 1-0-1, Thrombo ASS 100 mg", "1000"),
+    ("Hb 12,1 g/dl, CRP 45 mg/l, Leukozytenzahl 12,3 G/l", "12,1"),
+    ("Leukozytenzahl 12,3 G/l", "12"),
+    ("Aufnahme am 14.10.2026 um 12:30 Uhr", "14.10.2026"),
+    ("Eingang: 14.03.2025", "14.03.2025"),
+    ("in gebessertem Zustand nach Hause entlassen", "Hause"),
+    ("FA Innere Medizin", "Innere"),
+    ("Liebe Grüsse", "Grüsse"),
+    ("Dekubitusrisiko nach Braden gering", "Braden"),
+    ("Dolmetscherin Albanisch organisiert", "Albanisch"),
+    ("Vit. D 1000 IE", "Vit"),
+    ("in der Praxis zeigt sich", "Praxis"),
+    ("die Station ist voll belegt", "Station"),
+    ("A." * 40, "A.A."),
+]
+
+
+IDENTIFYING = {"name", "address", "company", "healthcare_number", "phone", "occupation"}
+
+
+@pytest.mark.parametrize(("pii_type", "text", "value"), POSITIVES, ids=[f"{t}:{v}" for t, _, v in POSITIVES])
+def test_finds(anonymizer: Anonymizer, pii_type: str, text: str, value: str) -> None:
+    assert (pii_type, value) in found(anonymizer, text)
+
+
+@pytest.mark.parametrize(("text", "value"), NEGATIVES, ids=[v[:20] for _, v in NEGATIVES])
+def test_leaves_readable(anonymizer: Anonymizer, text: str, value: str) -> None:
+    hits = [(t, hit) for t, hit in found(anonymizer, text) if t in IDENTIFYING]
+    assert not any(value in hit or hit in value for _, hit in hits), hits
+
+
+def test_a_found_first_name_is_masked_everywhere(anonymizer: Anonymizer) -> None:
+    """A name part found once (after a title) is masked wherever else it stands."""
+    text = "Frau Waltraud Eberhartinger wurde aufgenommen. Waltraud berichtet über Schmerzen."
+    result = anonymizer.run(text, "brief.txt")
+    assert "Waltraud" not in result.sanitized_text
+    assert "Eberhartinger" not in result.sanitized_text
+
+
+def test_the_issue_letter_keeps_nothing_readable(anonymizer: Anonymizer) -> None:
+    """The letter of issue 11, as a new user would send it: every value it lists is masked."""
+    letter = (
+        "Landesklinikum Wiener Neustadt\nAbteilung für Innere Medizin\nCorvinusring 3-5, 2700 Wiener Neustadt\n\n"
+        "Wiener Neustadt, 14.10.2026\n\nPatientin: HUBER, Anna, SVNR: 1237 030751\n"
+        "Die Patientin, Volksschullehrerin, wurde vom Notarzt aus Ternitz zugewiesen. "
+        "Anna klagte über Thoraxschmerzen.\n\nMit freundlichen Grüßen\n\n"
+        "OA Dr. T. Hofbauer\nPrim. Univ.-Doz. Dr. K. Eberhartinger\n"
+    )
+    sanitized = anonymizer.run(letter, "brief.txt").sanitized_text
+    for value in ("Wiener Neustadt", "Neustadt", "Corvinusring", "HUBER", "Anna", "1237 030751",
+                  "Volksschullehrerin", "Ternitz", "Hofbauer", "Eberhartinger"):
+        assert value not in sanitized, (value, sanitized)
+    assert "Thoraxschmerzen" in sanitized or "[[MEDICAL" in sanitized
