@@ -36,6 +36,11 @@ DATE_AFTER = re.compile(r",\s*(?:am\s+|den\s+)?\d{1,2}\.\s?(?:\d{1,2}\.|[A-ZÄÖ
 CANTON = re.compile(r" (?:ZH|BE|LU|UR|SZ|OW|NW|GL|ZG|FR|SO|BS|BL|SH|AR|AI|SG|GR|AG|TG|TI|VD|VS|NE|GE|JU)(?![\w])")
 EPONYM_BEFORE = re.compile(r"(?:Morbus|Mb\.|M\.|Typ)\s$")
 MEDICAL_AFTER = re.compile(r"-(?:Syndrom|Krankheit|Erkrankung|Test|Zeichen|Score|Skala|Klassifikation|Reflex|Struma|Trias)", re.I)
+UNLISTED_PLACE = re.compile(
+    r"(?:wohnhaft in|wohnt in|lebt in|leben in|wohnen in|stammt aus|stammen aus|geboren in|aufgewachsen in"
+    r"|Wohnort:?|Heimatort:?|Geburtsort:?|Standort:?|Ortsteil|OT|Stadtteil|Gemeinde|Zweigstelle|lives in|born in)"
+    r"[ \t]+(?P<place>[A-ZÄÖÜ][\w'’]+(?:-[A-ZÄÖÜ][\w'’]+)*(?: (?:am|an der|im|bei|ob der) [A-ZÄÖÜ][\w'’]+)?)"
+)
 HYPHENATED = re.compile(r"(?:-[A-ZÄÖÜ][\w]*)+")
 # Parts after a hyphen that keep a place a place ("Leipzig-Süd", "Wien-Strebersdorf").
 DISTRICT_WORDS = frozenset("Nord Süd Ost West Mitte Land Stadt Zentrum Altstadt Innenstadt".split())
@@ -48,9 +53,10 @@ class PlaceRule(RuleRecognizer):
         self.matcher = PhraseMatcher(self.lexicon.places, casefold=True)
 
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
+        yield from self._unlisted_after_strong_context(text)
         for start, end in self.matcher.finditer(text, words_of(nlp_artifacts)):
             name = text[start:end]
-            if not self._capitalised(name) or (start and text[start - 1] in "-/@.") or text[end : end + 1].isalnum():
+            if not self._as_written(name) or (start and text[start - 1] in "-/@.") or text[end : end + 1].isalnum():
                 continue
             before = text[max(0, start - 40) : start].rsplit("\n", 1)[-1]
             if EPONYM_BEFORE.search(before) or MEDICAL_AFTER.match(text, end):
@@ -71,10 +77,26 @@ class PlaceRule(RuleRecognizer):
             if level == 0 or (level == 1 and (weak or strong)) or (level == 2 and strong):
                 yield Span(start, end, 0.7 if strong or weak else 0.6)
 
-    @staticmethod
-    def _capitalised(name: str) -> bool:
-        words = re.findall(r"[^\W\d_]+", name)
-        return bool(words) and (name.isupper() and len(name) > 3 or all(w[0].isupper() or w in PARTICLES for w in words))
+    def _as_written(self, name: str) -> bool:
+        """As the gazetteer writes it, or in capitals of 4+ letters ("GRAZ"; "PAT", "IU", "MoCA" are
+        no places)."""
+        letters = [c for c in name if c.isalpha()]
+        if name.isupper():
+            return len(letters) >= 4 and (name in self.lexicon.places or name.title() in self.lexicon.places)
+        return name in self.lexicon.places
+
+    def _unlisted_after_strong_context(self, text: str) -> Iterable[Span]:
+        """A place the gazetteer lacks (a district, a hamlet) where the text says it is one:
+        "wohnhaft in Kempraten", "stammt aus Urus-Martan", "OT Waldau", "Standort Triemli"."""
+        lexicon = self.lexicon
+        for m in UNLISTED_PLACE.finditer(text):
+            name = m.group("place")
+            first = name.split()[0].split("-")[0]
+            folded = first.lower()
+            if (folded in lexicon.german_words or folded in lexicon.english_words or folded in lexicon.common_words
+                    or first in lexicon.not_names or first in lexicon.first_names):
+                continue
+            yield Span(m.start("place"), m.end("place"), 0.6)
 
     def _ambiguity(self, name: str) -> int:
         """0: a place anywhere; 1: needs a weak context; 2: needs a strong one."""
