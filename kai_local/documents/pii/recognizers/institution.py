@@ -24,7 +24,11 @@ HEAD_ENDINGS = (
     "heim", "schule", "gericht", "verein", "hilfswerk", "hilfe", "gruppe", "kita", "kindergarten", "tagesstätte",
     "apotheke", "beistandschaft", "verwaltung", "inspektion", "behörde", "stelle", "werkstätte", "pflege", "wohnhaus",
 )
-HEAD_WORDS = frozenset("""Spitex KESB MVZ SPZ PSD BH PI Kita Pavillon Abt. Klin. Univ.-Klinik Bereich Department Unit Ward Surgery Trust Centre Center
+HEAD_WORDS = frozenset("""Spitex KESB MVZ SPZ PSD BH PI Kita Pavillon Abt. Klin. Univ.-Klinik
+    Bäckerei Metzgerei Konditorei Spedition Sanitätshaus Taxi Gasthaus Gasthof Hotel Pension Restaurant Firma Fa.
+    Garage Autohaus Bank Sparkasse Stadtsparkasse Raiffeisenbank Volksbank Schulhaus Gymnasium Universität TU HTL
+    College School University Feuerwehr FF Kaserne Verlag Druckerei Tischlerei Schreinerei Gärtnerei Kanzlei
+    Notariat Steuerberatung Reisebüro Kindergruppe Hort Tagesheim Internat Werkstätte Käserei Molkerei Sägewerk""".split()) | frozenset(""" Bereich Department Unit Ward Surgery Trust Centre Center
     Caritas Diakonie Volkshilfe Lebenshilfe Jobcenter Sozialamt Jugendamt Magistrat Bezirkshauptmannschaft""".split())
 WORD = r"[A-ZÄÖÜ][\w.'’]*(?:-[A-ZÄÖÜa-zäöü][\w'’]*)*"
 HEAD = re.compile(r"(?<![\w-])(?P<head>" + WORD + r")(?![\w-])")
@@ -48,6 +52,16 @@ WARD_HEADS = ("station", "pavillon", "abteilung", "ward", "unit", "bereich", "gr
 ADJECTIVE = re.compile(r"(?:\d{1,2}\.\s)?[A-ZÄÖÜ][\w-]*(?:e|er|es|en)\s$")
 
 
+# Departments named by their specialty: "in der Thoraxchirurgie", "von der Unfallchirurgie", "Chirurgie 2",
+# "Innere III" (not "Facharzt für Innere Medizin": a qualification, not a place).
+SPECIALTY = r"[A-ZÄÖÜ][\w-]*(?:logie|chirurgie|medizin|iatrie|heilkunde|geriatrie|onkologie|ologie)"
+DEPARTMENT = re.compile(
+    r"(?:(?<=in der )|(?<=von der )|(?<=auf der )|(?<=auf die )|(?<=an die )|(?<=an der )|(?<=zur )|(?<=durch die ))"
+    r"(?P<dept>" + SPECIALTY + r")(?![\w-])"
+    r"|(?<![\w-])(?P<numbered>" + SPECIALTY + r"|Innere|Interne|Chirurgie|Medizin)[ \t](?:[IVX]{1,4}|\d{1,2})(?![\w.,:/])"
+)
+
+
 class InstitutionRule(RuleRecognizer):
     ENTITY = "COMPANY"
 
@@ -59,6 +73,8 @@ class InstitutionRule(RuleRecognizer):
         for start, end in self.organisations.finditer(text, words_of(nlp_artifacts)):
             yield Span(start, self._organisation_end(text, end), 0.75)
         yield from self._by_head(text)
+        for m in DEPARTMENT.finditer(text):
+            yield Span(m.start(), m.end(), 0.6)
 
     def _organisation_end(self, text: str, end: int) -> int:
         """"Rotes Kreuz Wels", "Volkshilfe Steiermark", "KESB Hinwil": a place after the name belongs to it."""
