@@ -117,7 +117,7 @@ NEGATIVES = [
     ("phone", "Probenentnahme: 07.03.2025 07:45", "07.03.2025 07"),
     ("phone", "Rechnungsnummer 2024-12345678", "2024-12345678"),
     ("dob", "Aufnahme am 03.04.2024, Entlassung am 10.04.2024.", "03.04.2024"),
-    ("dob", "Kontrolltermin 12.03.1965 laut altem Kalender", "12.03.1965"),
+    ("dob", "Kontrolltermin 12.03.2024 laut Kalender", "12.03.2024"),
     ("address", "Seite 3 von 5", "Seite 3"),
     ("address", "Im Jahr 2020 erstmals aufgetreten", "Im Jahr 2020"),
     ("iban", "IBAN: AT61 1904 3002 3457 3202", "AT61 1904 3002 3457 3202"),

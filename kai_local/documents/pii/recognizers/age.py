@@ -15,6 +15,8 @@ PATTERNS = (
     re.compile(r"(?<!\w)im\s(?P<v>" + _N + r"\.\sLebensjahr)(?!\w)"),
     re.compile(r"(?<![\w.,])" + _N + r"[- ](?:year|yr)s?[- ]old(?!\w)", re.IGNORECASE),
     re.compile(r"(?<!\w)(?:aged|age:?|Age:?)\s(?P<v>" + _N + r"(?:\syears)?)(?!\w)"),
+    # On an identification line: "KRENN, Hermenegild, 82 Jahre", "* 03.11.1968, 57 a", "(84a)".
+    re.compile(r"(?:(?<=, )|(?<=\())(?P<v>" + _N + r"\s?(?:a|J|Jahre))(?=[,;)]|\s*$|\s*\n)", re.MULTILINE),
 )
 # "mit 45" alone is too weak: 'mit 45 Jahren' yes, 'mit 45 mg' no.
 NEEDS_YEARS = re.compile(r"^mit\s")

@@ -12,7 +12,8 @@ from kai_local.documents.pii.recognizers.listed import matchers
 INSURANCE_WORDS = words("Versicherung", "Versicherungsträger", "Versicherungsanstalt", "Krankenversicherung",
                         "Zusatzversicherung", "Privatversicherung", "Krankenkasse", "Kasse", "Kostenträger",
                         "Träger", "versichert", "KV", "Sozialversicherung", "insurance", "insurer",
-                        "insured", "health plan", "payer", "Krankenversicherer")
+                        "insured", "health plan", "payer", "Krankenversicherer", "Vers\\.", "Versicherer", "KK",
+                        "Grundversicherung", "KVG", "VVG", "Kostengutsprache", "EHIC", "Krankenversicherungskarte")
 POLICY = re.compile(
     r"(?<!\w)(?:Polizzen?(?:nummer|-?Nr\.?)?|Polizze|Police(?:nnummer|-?Nr\.?)?|Versicherungsschein(?:nummer|-?Nr\.?)?"
     r"|Vertragsnummer|Vertrags-?Nr\.?|Mitgliedsnummer|Mitglieds-?Nr\.?|Versicherungsnummer|Vers\.-?Nr\.?"

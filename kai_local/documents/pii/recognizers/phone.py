@@ -14,7 +14,7 @@ import phonenumbers
 
 from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, has_context, words
 
-CANDIDATE = re.compile(r"(?<![\w+/.,-])(?:\+|00|\(0|0|\(?[1-9])[\d \t()/.-]{5,22}\d(?![\w]|[.,]\d)")
+CANDIDATE = re.compile(r"(?<![\w+/.,-])(?:\+|00|\(0|0|\(?[1-9])[\d \t()/.–-]{5,22}\d(?![\w]|[.,]\d)")
 EXTENSION = re.compile(r"\s*(?:x|ext\.?|Durchwahl|DW|Klappe|Kl\.)\s*\d{1,6}", re.IGNORECASE)
 DATE_INSIDE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}")
 # North American numbers in their usual shapes, "(312) 471-9553" and "312-692-9633".
@@ -56,6 +56,7 @@ class PhoneRule(RuleRecognizer):
 
     @staticmethod
     def _valid(raw: str, regions: tuple[str, ...], international: bool) -> bool:
+        raw = raw.replace("–", "-")  # "040 – 47 11 96 3": an en dash as separator
         number = "+" + raw[2:] if raw.startswith("00") else raw
         for region in (None,) if international else regions:
             try:
