@@ -106,10 +106,12 @@ class PlaceRule(RuleRecognizer):
             return 0 if key.split()[0].lower() not in lexicon.stop_words else 1
         folded = key.lower()
         large = lexicon.places.get(key, 0) >= LARGE_CITY and key not in CITY_WORDS
+        if large:
+            return 0  # "Wien", "Graz", "Berlin": frequent words because they are cities
         if folded in lexicon.german_frequent or folded in lexicon.stop_words or key in lexicon.not_names:
-            return 1 if large else 2
+            return 2
         if folded in lexicon.german_words or folded in lexicon.english_words or folded in lexicon.common_words:
-            return 0 if large else 1
+            return 1
         if key in lexicon.listed_names or len(key) < 4:
             return 1
         return 0
