@@ -35,6 +35,8 @@ DISEASE_ENDINGS = (
     "pneumothorax", "dilatation", "malignom", "phlegmone", "karies", "wunde", "schädigung", "distorsion",
     "kontusion", "luxation", "demenz", "depression", "psychose", "epilepsie", "diabetes", "adipositas",
     "hypertonie", "hypotonie", "anämie", "arrhythmie", "flimmern", "flattern", "asthma", "tear", "injury",
+    "aszites", "plasie", "nävus", "keratose", "heiserkeit", "reflux", "ulcus", "cataracta", "mukosa", "kachexie",
+    "carcinoma", "hyperparathyreoidismus", "alkoholismus", "hyperthyreose", "hypothyreose", "ämie", "aemie",
 )
 WORD = re.compile(r"(?<![\w-])[^\W\d_][\w-]{4,}(?![\w-])")
 # Latin second words that belong to the diagnosis: "Otitis media", "Polymyalgia rheumatica".
@@ -81,8 +83,8 @@ class MedicalRule(RuleRecognizer):
         for start, end in self.diagnoses.finditer(text, words_of(nlp_artifacts)):
             yield Span(start, end, 0.85)
         for m in WORD.finditer(text):
-            word = m.group().lower()
-            if not word.endswith(DISEASE_ENDINGS) or len(word) - _ending_length(word) < 2:
+            word = _uninflected(m.group().lower())
+            if not word.endswith(DISEASE_ENDINGS) or not _long_enough(word):
                 continue
             if word not in NOT_DISEASE and not ADJECTIVE_LOS.search(word) and not word.endswith(NOT_DISEASE_ENDINGS):
                 tail = LATIN_TAIL.match(text, m.end())
@@ -101,3 +103,32 @@ class MedicalRule(RuleRecognizer):
 
 def _ending_length(word: str) -> int:
     return max(len(e) for e in DISEASE_ENDINGS if word.endswith(e))
+
+
+def _long_enough(word: str) -> bool:
+    """More than the ending alone ("Dose" is no -ose disease), unless the ending is a whole
+    disease word ("Malignom", "carcinoma", "Aphasie")."""
+    ending = _ending_length(word)
+    stem = len(word) - ending
+    return stem >= 2 or (stem == 1 and ending >= 5) or (stem == 0 and ending >= 6 and word not in GENERIC_HEADS)
+
+
+# Endings that alone name only a kind of finding ("Allergien: keine", "Fraktur ausgeschlossen").
+GENERIC_HEADS = frozenset(
+    "allergie fraktur läsion zyste infekt hämatom exanthem dysplasie atrophie verletzung ruptur blutung wunde "
+    "störung schwäche trophie plasie infektion krampf erguss tumor fracture injury".split()
+)
+
+
+INFLECTIONS = ("en", "es", "s", "n")
+
+
+def _uninflected(word: str) -> str:
+    """"rippenfrakturen" -> "rippenfraktur", "harnwegsinfektes" -> "harnwegsinfekt",
+    "prostatakarzinoms" -> "prostatakarzinom" (a disease ending under a plural or genitive)."""
+    if word.endswith(DISEASE_ENDINGS):
+        return word
+    for suffix in INFLECTIONS:
+        if word.endswith(suffix) and word[: -len(suffix)].endswith(DISEASE_ENDINGS):
+            return word[: -len(suffix)]
+    return word
