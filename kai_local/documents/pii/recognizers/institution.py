@@ -62,6 +62,15 @@ DEPARTMENT = re.compile(
 )
 
 
+# English names before their head: "Marston Road Surgery", "Royal Cornwall Hospitals NHS Trust", "Breast Unit".
+EN_NAMED = re.compile(
+    r"(?<![\w-])(?:(?:St|Saint|[A-Z][\w'’-]*)\.?[ \t]){1,5}"
+    r"(?:Surgery|Centre|Center|Unit|Trust|Hub|Practice|Clinic|Hospitals?|Laborator(?:y|ies)|School|College|University"
+    r"|Foundation Trust|Health Board)(?![\w-])"
+)
+EN_NOT_FIRST = frozenset("The A An In At On Of For To From By With And Or Our Your His Her Their This That Dear Mr Mrs Ms Dr".split())
+
+
 class InstitutionRule(RuleRecognizer):
     ENTITY = "COMPANY"
 
@@ -75,6 +84,13 @@ class InstitutionRule(RuleRecognizer):
         yield from self._by_head(text)
         for m in DEPARTMENT.finditer(text):
             yield Span(m.start(), m.end(), 0.6)
+        for m in EN_NAMED.finditer(text):
+            words = m.group().split()
+            while words and words[0].rstrip(".") in EN_NOT_FIRST:
+                words.pop(0)
+            if len(words) >= 2:
+                start = m.end() - len(" ".join(words))
+                yield Span(start, m.end(), 0.7)
 
     def _organisation_end(self, text: str, end: int) -> int:
         """"Rotes Kreuz Wels", "Volkshilfe Steiermark", "KESB Hinwil": a place after the name belongs to it."""

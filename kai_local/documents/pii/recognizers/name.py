@@ -45,7 +45,7 @@ TITLES = frozenset(
 SALUTATIONS = frozenset("Herr Herrn Frau Hr. Fr. Fam. Familie Ehepaar Mr. Mrs. Ms.".split())
 GREETINGS = frozenset("Liebe Lieber Liebes Hallo Hi Hey Dear Servus Moin Hello".split())
 LABEL = re.compile(
-    r"(?:(?<=\n)|^|(?<=[\t;|]))[ \t]*(?:(?:Ihr|Ihre|Unser|Unsere|Your|Our)\s)?(?:Patient(?:in)?|PatientIn|Pat\.|Name|Vorname|Nachname|Familienname|Geburtsname"
+    r"(?:(?<=\n)|^|(?<=[\t;|])|(?<=  ))[ \t]*(?:(?:Ihr|Ihre|Unser|Unsere|Your|Our)\s)?(?:Patient(?:in)?|PatientIn|Pat\.|Name|Vorname|Nachname|Familienname|Geburtsname|Geb\.-?Name"
     r"|Versicherte[r]?|Kontoinhaber(?:in)?|Ansprechpartner(?:in)?|Ansprechperson|Haus(?:arzt|ärztin)|Zuweiser(?:in)?"
     r"|Zuweisende[r]? (?:Arzt|Ärztin)|Überweisende[r]? (?:Arzt|Ärztin)|Behandelnde[r]? (?:Arzt|Ärztin)|Arzt|Ärztin"
     r"|Untersucher(?:in)?|Befundet von|Befundende[r]?|Vidiert(?: von)?|Sachbearbeiter(?:in)?|Empfänger(?:in)?"
@@ -83,6 +83,8 @@ RELATIVE = re.compile(
 # Hand signs: initials after a sign label ("Hdz.: sk", "Visum: NB / LP") or at the end of a note line ("... /SH").
 SIGN_LABEL = re.compile(r"(?<![\w-])(?:Hdz|HDZ|Hz|Handzeichen|Kürzel|Kurzzeichen|Visum|VISUM|Visa|Sign)\.?[ \t]*:?[ \t]*"
                         r"(?P<v>[A-Za-zÄÖÜäöü]{2,3}(?:[ \t]*/[ \t]*[A-Za-zÄÖÜäöü]{2,3})*)(?![\w.])")
+# A key of hand signs: "Kürzel: bk = DGKP Bernhard Kainz; SH = DGKS Sabine Hölzl".
+SIGN_KEY = re.compile(r"(?:(?<=Kürzel: )|(?<=Kürzel:  )|(?<=; ))(?P<v>[A-Za-zÄÖÜäöü]{2,3}) = (?=[A-ZÄÖÜ])")
 SIGN_AT_END = re.compile(r"(?<=\s)/(?:[a-z]{2}-)?(?P<v>[A-ZÄÖÜ]{2,3}|[a-zäöü]{2})[ \t]*$", re.MULTILINE)
 INITIAL = re.compile(r"[A-ZÄÖÜ][a-zäöü]?(?:\.?-[A-ZÄÖÜ][a-zäöü]?)*$")
 # A recipient block: a line of two to four capitalised words right above a street line.
@@ -281,6 +283,8 @@ class NameRule(RuleRecognizer):
         for m in SIGN_LABEL.finditer(text):
             for initials in re.finditer(r"[A-Za-zÄÖÜäöü]{2,3}", m.group("v")):
                 yield Span(m.start("v") + initials.start(), m.start("v") + initials.end(), 0.7)
+        for m in SIGN_KEY.finditer(text):
+            yield Span(m.start("v"), m.end("v"), 0.7)
         for m in SIGN_AT_END.finditer(text):
             yield Span(m.start("v"), m.end("v"), 0.7)
 
