@@ -63,6 +63,9 @@ POSITIVES = [
     ("healthcare_number", "Akt.-Zl. AZ 2026/77 419 3", "AZ 2026/77 419 3"),
     ("healthcare_number", "Referenz 20251112003874 bitte angeben", "20251112003874"),
     ("phone", "Fax: +43(0)316 385-12345-0", "+43(0)316 385-12345-0"),
+    ("iban", "IBAN: AT61 1904 3002 3457 3202", "AT61 1904 3002 3457 3202"),
+    ("vat_number", "UID: ATU13585628", "ATU13585628"),
+    ("vat_number", "UID-Nr. ATU 5182 7730", "ATU 5182 7730"),
     # places without a postcode, multi-word towns whole
     ("address", "Corvinusring 3-5, 2700 Wiener Neustadt", "Corvinusring 3-5, 2700 Wiener Neustadt"),
     ("address", "Wiener Neustadt, 14.10.2026", "Wiener Neustadt"),

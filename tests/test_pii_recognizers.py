@@ -120,7 +120,8 @@ NEGATIVES = [
     ("dob", "Kontrolltermin 12.03.2024 laut Kalender", "12.03.2024"),
     ("address", "Seite 3 von 5", "Seite 3"),
     ("address", "Im Jahr 2020 erstmals aufgetreten", "Im Jahr 2020"),
-    ("iban", "IBAN: AT61 1904 3002 3457 3202", "AT61 1904 3002 3457 3202"),
+    # a wrong check digit without a label (with one it is found: test_pii_recall.py)
+    ("iban", "Buchungstext AT61 1904 3002 3457 3202", "AT61 1904 3002 3457 3202"),
     ("credit_card", "Karte 4111 1111 1111 1112", "4111 1111 1111 1112"),
     ("credit_card", "Tel. +43 2742 27434008", "43 2742 27434008"),
     ("passport", "Auftragsnummer P1234567", "P1234567"),
@@ -129,7 +130,6 @@ NEGATIVES = [
     ("medical", "Die Zuweisungsdiagnose lautet", "Zuweisungsdiagnose"),
     ("medical", "Er arbeitet als Maler.", "als"),
     ("medical", "Der arbeitslose Patient", "arbeitslose"),
-    ("vat_number", "UID: ATU13585628", "ATU13585628"),
     # A wrong check digit without a label is no identifier (with a label it is: test_pii_recall.py).
     ("healthcare_number", "Kontrolle in 2237 010180 Tagen", "2237 010180"),
     ("tax_id", "Steuer-ID 86 095 742 718", "86 095 742 718"),

@@ -1,4 +1,5 @@
-"""IBANs (any country), printed compact or in groups of four; the check digits must be right."""
+"""IBANs (any country), printed compact or in groups of four: with right check digits anywhere,
+and with any check digits after an IBAN label (a typo is still a bank account)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,14 @@ from typing import Iterable
 
 from stdnum import iban
 
-from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span
+from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, has_context, words
 
 CANDIDATE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){10,30}", re.IGNORECASE)
+
+
+LABEL = words("IBAN", "IBAN:", "Kontonummer", "Konto", "Bankverbindung", "account")
+# A labelled IBAN-shaped value: country, check digits, then groups of digits (no words).
+SHAPE = re.compile(r"[A-Z]{2}\d{2}(?: ?\d{4}){3,7}(?: ?\d{1,4})?")
 
 
 class IbanRule(RuleRecognizer):
@@ -25,3 +31,7 @@ class IbanRule(RuleRecognizer):
                 if end >= 12 and iban.is_valid(candidate[:end]):
                     yield Span(m.start(), m.start() + end, 1.0)
                     break
+            else:
+                shaped = SHAPE.match(text, m.start())
+                if shaped and has_context(LABEL, text, m.start(), 30):
+                    yield Span(m.start(), shaped.end(), 0.85)

@@ -13,7 +13,7 @@ from stdnum.eu import vat as eu_vat
 
 from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, has_context, words
 
-AT = re.compile(r"(?<!\w)ATU ?\d{2} ?\d{3} ?\d{3}(?!\w)")
+AT = re.compile(r"(?<!\w)ATU ?\d{2} ?\d{3} ?\d{3}(?!\w)|(?<!\w)ATU ?\d{4} ?\d{4}(?!\w)")
 DE = re.compile(r"(?<!\w)DE ?\d{3} ?\d{3} ?\d{3}(?!\w)")
 CH = re.compile(r"(?<!\w)CHE[- ]?\d{3}[. ]?\d{3}[. ]?\d{3} ?(?:MWST|TVA|IVA|VAT)(?!\w)")
 EU = re.compile(r"(?<!\w)(?:BE|BG|CY|CZ|DK|EE|EL|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|XI) ?[0-9A-Z][0-9A-Z ]{7,13}[0-9A-Z](?!\w)")
@@ -30,6 +30,8 @@ class VatNumberRule(RuleRecognizer):
             for m in pattern.finditer(text):
                 if valid(m.group()):
                     yield Span(m.start(), m.end(), 1.0)
+                elif has_context(LABEL, text, m.start()) or pattern is AT:
+                    yield Span(m.start(), m.end(), 0.85)  # a label (or ATU's own prefix) says what it is
         for m in EU.finditer(text):
             value = m.group().rstrip()
             if has_context(LABEL, text, m.start()) and eu_vat.is_valid(value):
