@@ -1,6 +1,9 @@
 """Institutions by their head noun: departments, wards, practices, services, schools, courts and
-authorities, with what names them ("Abteilung für Innere Medizin 2", "Station 4 Nord", "Hausarztpraxis am Markt", "Spitex Obersee", "KESB Hinwil", "Interne Abteilung",
-"Volksschule Vomp", "Department of Cardiology", "Marston Road Surgery"). Reported as company.
+authorities, with what names them ("Abteilung für Innere Medizin 2", "Station 4 Nord",
+"Hausarztpraxis am Markt", "Spitex Obersee", "KESB Hinwil", "Interne Abteilung", "Volksschule
+Vomp", "Department of Cardiology", "Marston Road Surgery"); departments named by their specialty
+("in der Thoraxchirurgie", "Chirurgie 2"); the organisations of data/organisations.txt ("Rotes
+Kreuz Wels", "Volkshilfe"). Reported as company.
 
 A head noun alone ("in der Praxis", "die Station") is no institution: it needs a name after it
 (capitalised words, a place, a ward code, "am/an der ..."), a "für ..." after it, or an adjective
@@ -24,12 +27,16 @@ HEAD_ENDINGS = (
     "heim", "schule", "gericht", "verein", "hilfswerk", "hilfe", "gruppe", "kita", "kindergarten", "tagesstätte",
     "apotheke", "beistandschaft", "verwaltung", "inspektion", "behörde", "stelle", "werkstätte", "pflege", "wohnhaus",
 )
-HEAD_WORDS = frozenset("""Spitex KESB MVZ SPZ PSD BH PI Kita Pavillon Abt. Klin. Univ.-Klinik
+# Head nouns that are whole words: services, authorities, businesses, schools, English heads.
+HEAD_WORDS = frozenset(
+    """Spitex KESB MVZ SPZ PSD BH PI Kita Pavillon Abt. Klin. Univ.-Klinik Bereich Caritas Diakonie Volkshilfe
+    Lebenshilfe Jobcenter Sozialamt Jugendamt Magistrat Bezirkshauptmannschaft
     Bäckerei Metzgerei Konditorei Spedition Sanitätshaus Taxi Gasthaus Gasthof Hotel Pension Restaurant Firma Fa.
     Garage Autohaus Bank Sparkasse Stadtsparkasse Raiffeisenbank Volksbank Schulhaus Gymnasium Universität TU HTL
-    College School University Feuerwehr FF Kaserne Verlag Druckerei Tischlerei Schreinerei Gärtnerei Kanzlei
-    Notariat Steuerberatung Reisebüro Kindergruppe Hort Tagesheim Internat Werkstätte Käserei Molkerei Sägewerk""".split()) | frozenset(""" Bereich Department Unit Ward Surgery Trust Centre Center
-    Caritas Diakonie Volkshilfe Lebenshilfe Jobcenter Sozialamt Jugendamt Magistrat Bezirkshauptmannschaft""".split())
+    Feuerwehr FF Kaserne Verlag Druckerei Tischlerei Schreinerei Gärtnerei Kanzlei Notariat Steuerberatung
+    Reisebüro Kindergruppe Hort Tagesheim Internat Werkstätte Käserei Molkerei Sägewerk
+    Department Unit Ward Surgery Trust Centre Center College School University""".split()
+)
 WORD = r"[A-ZÄÖÜ][\w.'’]*(?:-[A-ZÄÖÜa-zäöü][\w'’]*)*"
 HEAD = re.compile(r"(?<![\w-])(?P<head>" + WORD + r")(?![\w-])")
 # After "für": specialties, joined by "und", commas, hyphens ("Allgemein- und Viszeralchirurgie").

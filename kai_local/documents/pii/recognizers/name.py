@@ -436,10 +436,7 @@ class NameRule(RuleRecognizer):
     @staticmethod
     def _is_initial(text: str, w: Word) -> bool:
         """One or two letters (or hyphenated initials) followed by a full stop: "K.", "Ch.", "H.-R."."""
-        return INITIAL.match(w.text) is not None and text[w.end : w.end + 1] == "." and not w.text.isupper() or (
-            INITIAL.match(w.text) is not None and len(w.text.replace("-", "").replace(".", "")) <= 2
-            and text[w.end : w.end + 1] == "."
-        )
+        return INITIAL.match(w.text) is not None and text[w.end : w.end + 1] == "."
 
     def _is_name_part(self, token: str, lenient: bool) -> bool:
         if len(token) < 2 or not token[0].isupper():
