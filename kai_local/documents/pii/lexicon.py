@@ -66,6 +66,7 @@ class Lexicon:
     stop_words: frozenset[str]  # lower-cased German and English function words (spaCy)
     towns: frozenset[str]
     places: dict[str, int]  # GeoNames place -> population (DACH 500+, elsewhere 15,000+)
+    dach_places: dict[str, int]  # the places of Austria, Germany, Switzerland and Liechtenstein -> population
     german_words: frozenset[str]  # lower-cased, the most frequent German words, names included
     german_frequent: frozenset[str]  # lower-cased, the FREQUENT_GERMAN_WORDS most frequent ones
     curated_first_names: frozenset[str]  # Faker's first names (de_AT, de_DE, de_CH, en_US, en_GB)
@@ -144,7 +145,8 @@ class Lexicon:
             english_words=english,
             stop_words=frozenset(w.lower() for w in DE_STOP | EN_STOP),
             towns=frozenset(towns),
-            places=_places(),
+            places=_places("places_dach.txt", "places_world.txt"),
+            dach_places=_places("places_dach.txt"),
             german_words=german,
             german_frequent=_everyday_words("de", FREQUENT_GERMAN_WORDS),
             curated_first_names=curated_first,
@@ -181,9 +183,9 @@ def _everyday_words(language: str, count: int) -> frozenset[str]:
     return words
 
 
-def _places() -> dict[str, int]:
+def _places(*files: str) -> dict[str, int]:
     places: dict[str, int] = {}
-    for name in ("places_dach.txt", "places_world.txt"):
+    for name in files:
         for line in data_lines(name):
             place, _, population = line.partition("\t")
             places[place] = max(places.get(place, 0), int(population or 0))

@@ -18,13 +18,11 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from kai_local.documents.pii.lexicon import LARGE_CITY
+from kai_local.documents.pii.lexicon import LARGE_CITY, data_lines
 from kai_local.documents.pii.phrases import PhraseMatcher
 from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, words_of
 
 PARTICLES = frozenset("am an der die den dem des im in bei ob unter vor auf zum zur und von sur sul la le de del di da".split())
-# Large cities whose name is an everyday German word: still ambiguous.
-CITY_WORDS = frozenset({"Essen", "Halle", "Mitte", "Siegen", "Hagen", "Neubau", "Wedding"})
 # Weak context: enough for a place that is a rarer word or a name; strong: for any place.
 WEAK_BEFORE = re.compile(r"(?:^|[\s(])(?:in|aus|nach|bei|von|vom|ab|bis|Raum|nahe|Richtung|über|Region|Umgebung)\s$")
 STRONG_BEFORE = re.compile(
@@ -38,8 +36,17 @@ EPONYM_BEFORE = re.compile(r"(?:Morbus|Mb\.|M\.|Typ)\s$")
 MEDICAL_AFTER = re.compile(r"-(?:Syndrom|Krankheit|Erkrankung|Test|Zeichen|Score|Skala|Klassifikation|Reflex|Struma|Trias)", re.I)
 UNLISTED_PLACE = re.compile(
     r"(?:wohnhaft in|wohnt in|lebt in|leben in|wohnen in|stammt aus|stammen aus|geboren in|aufgewachsen in"
-    r"|Wohnort:?|Heimatort:?|Geburtsort:?|Standort:?|Ortsteil|OT|Stadtteil|Gemeinde|Zweigstelle|lives in|born in)"
+    r"|Wohnort:?|Heimatort:?|Geburtsort:?|Standort:?|Ortsteil|OT|Stadtteil|Gemeinde|Zweigstelle|lives in|born in"
+    r"|(?<![\w.])(?:in|nach|aus))"
     r"[ \t]+(?P<place>[A-ZÄÖÜ][\w'’]+(?:-[A-ZÄÖÜ][\w'’]+)*(?: (?:am|an der|im|bei|ob der) [A-ZÄÖÜ][\w'’]+)?)"
+)
+# Endings of German nouns and clinical words that follow "in/nach/aus" but name no place
+# ("in Narkose", "nach Cholezystektomie", "in Rückenlage", "aus Vorsicht").
+NOT_PLACE_ENDINGS = (
+    "ung", "heit", "keit", "schaft", "tion", "ie", "ose", "ase", "ese", "tomie", "skopie", "graphie", "lage", "sicht",
+    "zeit", "weise", "form", "tag", "nacht", "woche", "monat", "jahr", "anlage", "stelle", "station", "klinik",
+    "praxis", "ambulanz", "abteilung", "therapie", "medizin", "logie", "iatrie", "ismus", "ität", "ik", "ur", "ment",
+    "ei", "nis", "tum", "ling", "chen", "lein", "al", "iv", "em", "en", "er", "es", "e",
 )
 HYPHENATED = re.compile(r"(?:-[A-ZÄÖÜ][\w]*)+")
 # Parts after a hyphen that keep a place a place ("Leipzig-Süd", "Wien-Strebersdorf").
@@ -51,6 +58,7 @@ class PlaceRule(RuleRecognizer):
 
     def load(self) -> None:
         self.matcher = PhraseMatcher(self.lexicon.places, casefold=True)
+        self.city_words = frozenset(data_lines("place_words.txt"))  # large places that are everyday words
 
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
         yield from self._unlisted_after_strong_context(text)
@@ -94,7 +102,8 @@ class PlaceRule(RuleRecognizer):
             first = name.split()[0].split("-")[0]
             folded = first.lower()
             if (folded in lexicon.german_words or folded in lexicon.english_words or folded in lexicon.common_words
-                    or first in lexicon.not_names or first in lexicon.first_names):
+                    or first in lexicon.not_names or first in lexicon.first_names or len(first) < 4
+                    or folded.endswith(NOT_PLACE_ENDINGS) or first.isupper()):
                 continue
             yield Span(m.start("place"), m.end("place"), 0.6)
 
@@ -105,9 +114,14 @@ class PlaceRule(RuleRecognizer):
         if " " in key.strip() or "-" in key:
             return 0 if key.split()[0].lower() not in lexicon.stop_words else 1
         folded = key.lower()
-        large = lexicon.places.get(key, 0) >= LARGE_CITY and key not in CITY_WORDS
-        if large:
-            return 0  # "Wien", "Graz", "Berlin": frequent words because they are cities
+        if folded in lexicon.stop_words:
+            return 2  # "Von", "Aus"
+        # "Wien", "Graz", "Berlin" are frequent words because they are cities; a foreign city's
+        # alternative name that is a German word ("Gerne", "Gold") is not.
+        if key in self.city_words:
+            return 1  # "in Essen" is the city, "beim Essen" the meal
+        if lexicon.places.get(key, 0) >= LARGE_CITY and len(key) >= 4:
+            return 0
         if folded in lexicon.german_frequent or folded in lexicon.stop_words or key in lexicon.not_names:
             return 2
         if folded in lexicon.german_words or folded in lexicon.english_words or folded in lexicon.common_words:
