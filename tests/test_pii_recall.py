@@ -87,6 +87,11 @@ POSITIVES = [
     ("company", "Anmeldung bei der Spitex Obersee", "Spitex Obersee"),
     ("company", "Meldung an die KESB Hinwil", "KESB Hinwil"),
     ("company", "Transport durch das Rote Kreuz", "Rote Kreuz"),
+    ("company", "Station: Chirurgie 2, Zimmer 208", "Chirurgie 2"),
+    ("company", "Dr. med. Heinz-Peter Ammann, Chefarzt Viszeralchirurgie", "Viszeralchirurgie"),
+    ("company", "MRT in der Radiologie am Wasserturm", "Radiologie am Wasserturm"),
+    ("company", "Verlegung ins Luzerner Kantonsspital", "Luzerner Kantonsspital"),
+    ("company", "Vorstellung in der Thoraxchirurgie", "Thoraxchirurgie"),
     ("occupation", "Die Patientin, Volksschullehrerin, lebt allein.", "Volksschullehrerin"),
     ("medical", "St. n. Cholezystektomie 2019", "Cholezystektomie 2019"),
 ]
@@ -116,6 +121,7 @@ NEGATIVES = [
     ("Vit. D 1000 IE", "Vit"),
     ("in der Praxis zeigt sich", "Praxis"),
     ("die Station ist voll belegt", "Station"),
+    ("Fachärztin für Neurologie", "Neurologie"),
     ("A." * 40, "A.A."),
 ]
 
@@ -140,6 +146,11 @@ def test_a_found_first_name_is_masked_everywhere(anonymizer: Anonymizer) -> None
     result = anonymizer.run(text, "brief.txt")
     assert "Waltraud" not in result.sanitized_text
     assert "Eberhartinger" not in result.sanitized_text
+
+
+def test_a_person_before_an_institution_word_stays_a_person(anonymizer: Anonymizer) -> None:
+    """Institutions rank below names: a person is never cut by an institution span."""
+    assert ("name", "Anna Huber") in found(anonymizer, "Frau Anna Huber Klinik")
 
 
 def test_the_issue_letter_keeps_nothing_readable(anonymizer: Anonymizer) -> None:

@@ -63,9 +63,21 @@ ADJECTIVE = re.compile(r"(?:\d{1,2}\.\s)?[A-ZÄÖÜ][\w-]*(?:e|er|es|en)\s$")
 # "Innere III" (not "Facharzt für Innere Medizin": a qualification, not a place).
 SPECIALTY = r"[A-ZÄÖÜ][\w-]*(?:logie|chirurgie|medizin|iatrie|heilkunde|geriatrie|onkologie|ologie)"
 DEPARTMENT = re.compile(
-    r"(?:(?<=in der )|(?<=von der )|(?<=auf der )|(?<=auf die )|(?<=an die )|(?<=an der )|(?<=zur )|(?<=durch die ))"
+    # a practice or unit named by its specialty and its place: "Radiologie am Wasserturm", "NEUROLOGIE AM STADTPARK"
+    r"(?<![\w-])(?P<placed>(?i:" + SPECIALTY + r")[ \t](?i:am|im|an der|in der)[ \t][A-ZÄÖÜ][\w-]+)"
+    r"|(?:(?<=in der )|(?<=von der )|(?<=auf der )|(?<=auf die )|(?<=an die )|(?<=an der )|(?<=zur )|(?<=durch die ))"
     r"(?P<dept>" + SPECIALTY + r")(?![\w-])"
     r"|(?<![\w-])(?P<numbered>" + SPECIALTY + r"|Innere|Interne|Chirurgie|Medizin)[ \t](?:[IVX]{1,4}|\d{1,2})(?![\w.,:/])"
+    # after a role: "Chefarzt Viszeralchirurgie", "Leitende Ärztin Medizinische Onkologie"
+    r"|(?:(?<=Chefarzt )|(?<=Chefärztin )|(?<=Leitender Arzt )|(?<=Leitende Ärztin )|(?<=Oberarzt )|(?<=Oberärztin ))"
+    r"(?P<role>(?:[A-ZÄÖÜ][\w-]*e[rns]? )?" + SPECIALTY + r")(?![\w-])"
+    # a specialty alone on its line (a letterhead or signature line) or in brackets after a person
+    r"|(?:(?<=\n)|(?<=, )|(?<=\())(?P<alone>" + SPECIALTY + r")(?=[ \t]*(?:\n|\)|$))"
+)
+# "Station: Chirurgie 2", "ABTEILUNG: GERIATRIE", "Station/Zimmer: M3 Ost / 3.14": a unit after its label.
+UNIT_LABEL = re.compile(
+    r"(?i:Station|Abteilung|Abt\.|Einsender|Fachbereich|Pflegestation|Ward|Bereich)(?:/Zimmer)?[ \t]*:[ \t]*"
+    r"(?P<v>[A-ZÄÖÜ0-9][\w.-]*(?:[ \t/][\w.-]+){0,3}?)(?=[ \t]*(?:,|;|\n|$| / \d|  ))"
 )
 
 
@@ -91,6 +103,8 @@ class InstitutionRule(RuleRecognizer):
         yield from self._by_head(text)
         for m in DEPARTMENT.finditer(text):
             yield Span(m.start(), m.end(), 0.6)
+        for m in UNIT_LABEL.finditer(text):
+            yield Span(m.start("v"), m.end("v"), 0.7)
         for m in EN_NAMED.finditer(text):
             words = m.group().split()
             while words and words[0].rstrip(".") in EN_NOT_FIRST:
@@ -116,6 +130,10 @@ class InstitutionRule(RuleRecognizer):
             adjective = ADJECTIVE.search(before)
             if adjective and self._is_adjective(adjective.group().split()[-1]):
                 start = start - len(before) + adjective.start()
+            named_before = 0
+            if not (adjective and self._is_adjective(adjective.group().split()[-1])):
+                named_before = self._name_before(before)  # "Luzerner Kantonsspital", "Albert Schweitzer Klinik"
+                start -= named_before
             code = CODE_TAIL.match(text, end) if head.lower().endswith(WARD_HEADS) else None
             tail = FOR_TAIL.match(text, end) or code or self._name_tail(text, end)
             if tail is not None:
@@ -127,7 +145,27 @@ class InstitutionRule(RuleRecognizer):
                     yield Span(start, end, 0.6)
                 continue
             value = text[start:end].rstrip(" ,-")
+            # Below a name's score: "Frau Anna Huber Klinik..." must keep the person whole.
             yield Span(start, start + len(value), 0.75)
+
+    def _name_before(self, before: str) -> int:
+        """Length of up to two proper words right before a head: a place adjective ("Luzerner"),
+        a person's or place's name ("Albert Schweitzer", "Kepler"); no everyday word."""
+        taken = 0
+        rest = before
+        for _ in range(2):
+            m = re.search(r"([A-ZÄÖÜ][\w'’-]*)[ \t]$", rest)
+            if m is None:
+                break
+            word = m.group(1)
+            folded = word.lower()
+            place_adjective = word.endswith("er") and word[:-2] in self.lexicon.places
+            if not place_adjective and (folded in self.lexicon.german_words or folded in self.lexicon.stop_words
+                                        or folded in self.lexicon.common_words or word in self.lexicon.not_names):
+                break
+            taken += len(m.group(0))
+            rest = rest[: m.start()]
+        return taken
 
     def _is_head(self, word: str) -> bool:
         folded = word.lower()

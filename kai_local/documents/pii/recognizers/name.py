@@ -96,6 +96,7 @@ NOUN_ENDINGS = ("ung", "heit", "keit", "schaft", "tion", "tät", "ik", "ikum", "
 # Endings of specialties and clinical nouns that are never names ("FA Innere Medizin",
 # "Stationsleitung", "Entlassungsmanagement"), unless a name list knows the word.
 CLINICAL_ENDINGS = ("logie", "iatrie", "medizin", "chirurgie", "heilkunde", "therapie", "pflege", "leitung",
+                    "klinik", "klinikum", "kliniken", "spital", "krankenhaus", "praxis", "heim", "institut", "schule",
                     "management", "schule", "labor", "dienst", "station", "ambulanz", "abteilung", "zentrum",
                     "ung", "heit", "keit", "schaft", "tion", "ismus", "isch", "ische")
 STREET_LINE = re.compile(r"[ \t]*(?:" + STREET_WORD.pattern + r"|(?:Postfach|PO Box|P\.O\. Box)\s\d)")
