@@ -83,5 +83,4 @@ class OccupationRule(RuleRecognizer):
         return (
             word[:1].isupper() and len(word) >= 6 and STAFF.search(word) is None
             and word.lower() not in self.lexicon.german_frequent and word.lower() not in self.lexicon.english_words
-            and word not in self.lexicon.listed_names
-        )
+        )  # also a surname ("Maurer"): after a title the name ranks higher; alone, the job is masked either way
