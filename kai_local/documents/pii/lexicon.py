@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from kai_local.documents.pii.phrases import PhraseMatcher
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 NAME_LOCALES = ("de_AT", "de_DE", "de_CH", "en_US", "en_GB")
 ADJECTIVE_ENDINGS = ("", "e", "er", "en", "em", "es")
@@ -67,6 +69,7 @@ class Lexicon:
     towns: frozenset[str]
     places: dict[str, int]  # GeoNames place -> population (DACH 500+, elsewhere 15,000+)
     dach_places: dict[str, int]  # the places of Austria, Germany, Switzerland and Liechtenstein -> population
+    place_matcher: PhraseMatcher  # all places, case-folded; built once (about 1.4 s), shared by both languages
     german_words: frozenset[str]  # lower-cased, the most frequent German words, names included
     german_frequent: frozenset[str]  # lower-cased, the FREQUENT_GERMAN_WORDS most frequent ones
     curated_first_names: frozenset[str]  # Faker's first names (de_AT, de_DE, de_CH, en_US, en_GB)
@@ -135,6 +138,7 @@ class Lexicon:
             countries.add(country)
         vehicle = {line.split()[0]: frozenset(line.split()[1:]) for line in data_lines("vehicle_codes.txt")}
 
+        places = _places("places_dach.txt", "places_world.txt")
         by_length = lambda items: tuple(sorted(set(items), key=len, reverse=True))  # noqa: E731
         return cls(
             first_names=frozenset(first),
@@ -145,7 +149,8 @@ class Lexicon:
             english_words=english,
             stop_words=frozenset(w.lower() for w in DE_STOP | EN_STOP),
             towns=frozenset(towns),
-            places=_places("places_dach.txt", "places_world.txt"),
+            places=places,
+            place_matcher=PhraseMatcher(places, casefold=True),
             dach_places=_places("places_dach.txt"),
             german_words=german,
             german_frequent=_everyday_words("de", FREQUENT_GERMAN_WORDS),

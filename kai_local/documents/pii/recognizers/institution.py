@@ -129,11 +129,9 @@ class InstitutionRule(RuleRecognizer):
             before = text[max(0, start - 40) : start].rsplit("\n", 1)[-1]
             adjective = ADJECTIVE.search(before)
             if adjective and self._is_adjective(adjective.group().split()[-1]):
-                start = start - len(before) + adjective.start()
-            named_before = 0
-            if not (adjective and self._is_adjective(adjective.group().split()[-1])):
-                named_before = self._name_before(before)  # "Luzerner Kantonsspital", "Albert Schweitzer Klinik"
-                start -= named_before
+                start = start - len(before) + adjective.start()  # "Phoniatrische Ambulanz"
+            else:
+                start -= self._name_before(before)  # "Luzerner Kantonsspital", "Albert Schweitzer Klinik"
             code = CODE_TAIL.match(text, end) if head.lower().endswith(WARD_HEADS) else None
             tail = FOR_TAIL.match(text, end) or code or self._name_tail(text, end)
             if tail is not None:

@@ -147,6 +147,10 @@ class Word(NamedTuple):
 class NameRule(RuleRecognizer):
     ENTITY = "NAME"
 
+    def load(self) -> None:
+        # Surnames that name diseases ("Morbus Parkinson", "M. Crohn"): "M." before them is no initial.
+        self.eponyms = frozenset(d.split()[1] for d in self.lexicon.diagnoses if d.startswith("Morbus ") and " " in d)
+
     def find(self, text: str, nlp_artifacts: NlpArtifacts | None) -> Iterable[Span]:
         words = [Word(m.group().rstrip("."), m.start(), m.start() + len(m.group().rstrip(".")))
                  for m in TOKEN.finditer(text)]
@@ -270,12 +274,6 @@ class NameRule(RuleRecognizer):
             if span is not None and span[1] > w.end + 1:
                 yield Span(span[0], span[1], 0.7)
 
-    @property
-    def eponyms(self) -> frozenset[str]:
-        """Surnames that name diseases ("Morbus Parkinson", "M. Crohn")."""
-        if not hasattr(self, "_eponyms"):
-            self._eponyms = frozenset(d.split()[1] for d in self.lexicon.diagnoses if d.startswith("Morbus ") and " " in d)
-        return self._eponyms
 
     # --- evidence 5: hand signs -------------------------------------------------------------------
 

@@ -19,7 +19,6 @@ import re
 from typing import Iterable
 
 from kai_local.documents.pii.lexicon import LARGE_CITY, data_lines
-from kai_local.documents.pii.phrases import PhraseMatcher
 from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, words_of
 
 PARTICLES = frozenset("am an der die den dem des im in bei ob unter vor auf zum zur und von sur sul la le de del di da".split())
@@ -57,7 +56,7 @@ class PlaceRule(RuleRecognizer):
     ENTITY = "ADDRESS"
 
     def load(self) -> None:
-        self.matcher = PhraseMatcher(self.lexicon.places, casefold=True)
+        self.matcher = self.lexicon.place_matcher
         self.city_words = frozenset(data_lines("place_words.txt"))  # large places that are everyday words
 
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
