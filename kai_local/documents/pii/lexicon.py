@@ -68,7 +68,6 @@ class Lexicon:
     stop_words: frozenset[str]  # lower-cased German and English function words (spaCy)
     towns: frozenset[str]
     places: dict[str, int]  # GeoNames place -> population (DACH 500+, elsewhere 15,000+)
-    dach_places: dict[str, int]  # the places of Austria, Germany, Switzerland and Liechtenstein -> population
     place_matcher: PhraseMatcher  # all places, case-folded; built once (about 1.4 s), shared by both languages
     german_words: frozenset[str]  # lower-cased, the most frequent German words, names included
     german_frequent: frozenset[str]  # lower-cased, the FREQUENT_GERMAN_WORDS most frequent ones
@@ -101,8 +100,9 @@ class Lexicon:
         lorem = {w.lower() for w in _faker_attr("faker.providers.lorem.de_DE", "word_list")}
         common = frozenset(lorem | {w.lower() for w in DE_STOP | EN_STOP})
         not_names = frozenset(data_lines("not_names.txt"))
-        german = _everyday_words("de", EVERYDAY_GERMAN_WORDS)
-        english = _everyday_words("en", EVERYDAY_ENGLISH_WORDS)
+        german_ranked = _top_words("de", EVERYDAY_GERMAN_WORDS)  # most frequent first
+        german = frozenset(german_ranked)
+        english = frozenset(_top_words("en", EVERYDAY_ENGLISH_WORDS))
         faker_names = first | last
         curated_first = frozenset(first)
         for name_file, names in (("given_names.txt", first), ("family_names.txt", last)):
@@ -151,9 +151,8 @@ class Lexicon:
             towns=frozenset(towns),
             places=places,
             place_matcher=PhraseMatcher(places, casefold=True),
-            dach_places=_places("places_dach.txt"),
             german_words=german,
-            german_frequent=_everyday_words("de", FREQUENT_GERMAN_WORDS),
+            german_frequent=frozenset(german_ranked[:FREQUENT_GERMAN_WORDS]),
             curated_first_names=curated_first,
             curated_names=frozenset(faker_names),
             street_suffixes_en=frozenset(
@@ -178,10 +177,11 @@ class Lexicon:
         return token not in self.not_names and token.lower() not in self.common_words
 
 
-def _everyday_words(language: str, count: int) -> frozenset[str]:
+def _top_words(language: str, count: int) -> list[str]:
+    """The `count` most frequent words of `language`, most frequent first (wordfreq)."""
     import wordfreq
 
-    words = frozenset(wordfreq.top_n_list(language, count))
+    words = wordfreq.top_n_list(language, count)
     # wordfreq caches the whole list (about 16 MB); only these words are needed.
     wordfreq.get_frequency_list.cache_clear()
     wordfreq.top_n_list.cache_clear()

@@ -97,7 +97,7 @@ NOUN_ENDINGS = ("ung", "heit", "keit", "schaft", "tion", "tät", "ik", "ikum", "
 # "Stationsleitung", "Entlassungsmanagement"), unless a name list knows the word.
 CLINICAL_ENDINGS = ("logie", "iatrie", "medizin", "chirurgie", "heilkunde", "therapie", "pflege", "leitung",
                     "klinik", "klinikum", "kliniken", "spital", "krankenhaus", "praxis", "heim", "institut", "schule",
-                    "management", "schule", "labor", "dienst", "station", "ambulanz", "abteilung", "zentrum",
+                    "management", "labor", "dienst", "station", "ambulanz", "abteilung", "zentrum",
                     "ung", "heit", "keit", "schaft", "tion", "ismus", "isch", "ische")
 STREET_LINE = re.compile(r"[ \t]*(?:" + STREET_WORD.pattern + r"|(?:Postfach|PO Box|P\.O\. Box)\s\d)")
 PLACE_WORDS = frozenset("St St. Saint Sankt Bad Royal General Hospital Clinic Street Road".split())
@@ -273,7 +273,6 @@ class NameRule(RuleRecognizer):
             span = self._name_from(text, words, i, after_trigger=False)
             if span is not None and span[1] > w.end + 1:
                 yield Span(span[0], span[1], 0.7)
-
 
     # --- evidence 5: hand signs -------------------------------------------------------------------
 

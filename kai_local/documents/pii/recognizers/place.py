@@ -60,7 +60,7 @@ class PlaceRule(RuleRecognizer):
         self.city_words = frozenset(data_lines("place_words.txt"))  # large places that are everyday words
 
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
-        yield from self._unlisted_after_strong_context(text)
+        yield from self._unlisted_after_cue(text)
         for start, end in self.matcher.finditer(text, words_of(nlp_artifacts)):
             name = text[start:end]
             if not self._as_written(name) or (start and text[start - 1] in "-/@.") or text[end : end + 1].isalnum():
@@ -92,9 +92,10 @@ class PlaceRule(RuleRecognizer):
             return len(letters) >= 4 and (name in self.lexicon.places or name.title() in self.lexicon.places)
         return name in self.lexicon.places
 
-    def _unlisted_after_strong_context(self, text: str) -> Iterable[Span]:
+    def _unlisted_after_cue(self, text: str) -> Iterable[Span]:
         """A place the gazetteer lacks (a district, a hamlet) where the text says it is one:
-        "wohnhaft in Kempraten", "stammt aus Urus-Martan", "OT Waldau", "Standort Triemli"."""
+        "wohnhaft in Kempraten", "stammt aus Urus-Martan", "OT Waldau", "in Lupfig"; after a bare
+        "in/nach/aus" only a word that is no everyday word and has no noun ending."""
         lexicon = self.lexicon
         for m in UNLISTED_PLACE.finditer(text):
             name = m.group("place")
@@ -115,13 +116,11 @@ class PlaceRule(RuleRecognizer):
         folded = key.lower()
         if folded in lexicon.stop_words:
             return 2  # "Von", "Aus"
-        # "Wien", "Graz", "Berlin" are frequent words because they are cities; a foreign city's
-        # alternative name that is a German word ("Gerne", "Gold") is not.
         if key in self.city_words:
-            return 1  # "in Essen" is the city, "beim Essen" the meal
+            return 1  # a large place that is an everyday word: "in Essen" is the city, "beim Essen" the meal
         if lexicon.places.get(key, 0) >= LARGE_CITY and len(key) >= 4:
-            return 0
-        if folded in lexicon.german_frequent or folded in lexicon.stop_words or key in lexicon.not_names:
+            return 0  # "Wien", "Graz", "Berlin": frequent words because they are cities
+        if folded in lexicon.german_frequent or key in lexicon.not_names:
             return 2
         if folded in lexicon.german_words or folded in lexicon.english_words or folded in lexicon.common_words:
             return 1
