@@ -73,6 +73,94 @@ STATUS_AFTER = re.compile(
 )
 
 
+# A diagnosis list: its heading ("Diagnosen:", "Entlassungsdiagnosen", "DIAGNOSE:", "Dg.:",
+# "Befund/Diagnose (OPG vom 12.05.):", "Diagnosen Mutter:", "Vorerkrankungen:", "Diagnosis:"), then
+# its items up to a blank line or the next heading. Every item is a condition in clinical writing,
+# worded freely ("Viraler Infekt der oberen Luftwege", "CKD G4 A3", "Z.n. Sectio"), so the list
+# itself is the evidence. Heading words come in any case and as compounds.
+DIAGNOSIS_HEADING = re.compile(
+    r"^[ \t]*(?:[\w/.-]*(?:diagnosen?|diagnos[ie]s)|dg\.?|dx|aufnahmegrund|[\w-]*vorerkrankungen|dauerdiagnosen"
+    r"|[\w-]*erkrankungen|bekannt|bekannte diagnosen|past medical history|medical history|problem ?liste?)"
+    r"(?P<rest>[^:\n]{0,40}:[ \t]*|[ \t]*$)",
+    re.IGNORECASE | re.MULTILINE,
+)
+# A line that opens the next section: "Anamnese:", "THERAPIE", "Procedere", "Medikation bei Entlassung:".
+NEXT_HEADING = re.compile(r"^[ \t]*(?:[^\W\d_][\w ./-]{2,40}:[ \t]*$|[A-ZÄÖÜ][A-ZÄÖÜ /-]{3,40}:?[ \t]*$"
+                          r"|[A-ZÄÖÜ][\w./-]{2,30}(?: [\w./-]+)?:[ \t]"
+                          r"|(?:Anamnese|Therapie|Medikation|Procedere|Befund|Verlauf|Empfehlung|Status|Labor)\w*\b)")
+ITEM_BULLET = re.compile(r"[ \t]*(?:[-•*·–]|\d{1,2}[.)]|[a-z][.)])?[ \t]*")
+# Pieces of an item: split at separators and at "mit"/"bei"/"nach"; bracketed parts (ICD codes,
+# scores, "(bioptisch 2019)") are left to the other rules.
+ITEM_PIECE = re.compile(r"[^,;()\n]+?(?=\s+(?:mit|bei|nach|with|due to)\s|[,;()\n]|$)")
+BRACKETED = re.compile(r"\([^()\n]*\)")
+MAX_LIST_LINES = 25
+
+
+def diagnosis_list_items(text: str) -> Iterable[tuple[int, int]]:
+    """(start, end) of every piece of every item in the diagnosis lists of `text`."""
+    for heading in DIAGNOSIS_HEADING.finditer(text):
+        lines = [(heading.end(), text.find("\n", heading.end()))]
+        pos = lines[0][1]
+        while pos != -1 and len(lines) <= MAX_LIST_LINES:
+            start = pos + 1
+            end = text.find("\n", start)
+            line = text[start : end if end != -1 else len(text)]
+            if not line.strip() or NEXT_HEADING.match(line) or DIAGNOSIS_HEADING.match(line):
+                break
+            lines.append((start, end))
+            pos = end
+        for start, end in lines:
+            end = len(text) if end == -1 else end
+            start += ITEM_BULLET.match(text, start, end).end() - start
+            line = BRACKETED.sub(lambda m: " " * len(m.group()), text[start:end])
+            for n, piece in enumerate(ITEM_PIECE.finditer(line)):
+                value = piece.group()
+                left = len(value) - len(value.lstrip(" \t:.-–"))
+                value = value.strip(" \t:.-–")
+                if _names_a_condition(value, first=n == 0):
+                    yield start + piece.start() + left, start + piece.start() + left + len(value)
+
+
+# A finding or qualifier after the diagnosis: "Rhesus positiv", "Prostatavolumen 78 ml", "insulinpflichtig".
+FINDING_WORDS = re.compile(r"(?:positiv|negativ|unauffällig|normal|regredient|stabil|Punkte|Score)\b", re.IGNORECASE)
+
+
+def _names_a_condition(piece: str, *, first: bool) -> bool:
+    """Is this piece of a diagnosis item a condition: a noun phrase (a capitalised word or an
+    acronym), not a qualifier or a measurement? Pieces after the first also need no digits."""
+    if sum(c.isalpha() for c in piece) < 3 or FINDING_WORDS.search(piece):
+        return False
+    if not any(w[0].isupper() for w in re.findall(r"[^\W\d_]{2,}", piece)):
+        return False
+    return first or not any(c.isdigit() for c in piece)
+
+
+# An adjective before a generic head makes it a diagnosis ("Leichte kognitive Störung", "Follikuläre
+# Zyste", "dysplastischen Nävus"), as does a genitive after it ("Ruptur des vorderen Kreuzbandes").
+QUALIFIED_HEAD = re.compile(
+    r"(?<![\w-])(?P<adj>(?:(?:nicht\s)?[^\W\d_]+(?:e|er|es|en|em)\s){1,2})(?P<head>(?:[^\W\d_]*(?:"
+    r"störung|zyste|läsion|fraktur|ruptur|infekt|blutung|reaktion|block|nävus|gebrauch|episode|erkrankung))"
+    r"(?:en|es|s)?)(?P<tail>\s(?:der|des|von)\s(?-i:(?:[a-zäöüß]+(?:e|en|er|es)\s){0,2}[A-ZÄÖÜ][^\W\d_]+))?",
+    re.IGNORECASE,
+)
+ADJECTIVE = re.compile(r"(?:al|iv|är|isch|ig|lich|ell|ös|ent|iert|kt|ut|cht|ett|ht|rt|ät|ar|ür|ös|ilär|ulär|er|ch)"
+                       r"(?:e|er|es|en|em)$", re.IGNORECASE)
+
+
+def qualified_heads(text: str) -> Iterable[tuple[int, int]]:
+    for m in QUALIFIED_HEAD.finditer(text):
+        adjectives = m.group("adj").split()
+        kept = 0  # how many words before the head are adjectives, from the head leftwards
+        for word in reversed(adjectives):
+            if word.lower() != "nicht" and not (word[0].islower() or ADJECTIVE.search(word)):
+                break
+            kept += 1
+        if kept == 0:
+            continue
+        start = m.start("head") - len(" ".join(adjectives[-kept:])) - 1
+        yield start, m.end()
+
+
 class MedicalRule(RuleRecognizer):
     ENTITY = "MEDICAL"
 
@@ -89,6 +177,10 @@ class MedicalRule(RuleRecognizer):
             if word not in NOT_DISEASE and not ADJECTIVE_LOS.search(word) and not word.endswith(NOT_DISEASE_ENDINGS):
                 tail = LATIN_TAIL.match(text, m.end())
                 yield Span(m.start(), tail.end() if tail else m.end(), 0.7)
+        for start, end in qualified_heads(text):
+            yield Span(start, end, 0.65)
+        for start, end in diagnosis_list_items(text):
+            yield Span(start, end, 0.55)
         for m in STATUS_AFTER.finditer(text):
             yield Span(m.start("v"), m.end("v"), 0.7)
         for m in ICD_WITH_SUB.finditer(text):

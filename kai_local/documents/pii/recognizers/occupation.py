@@ -43,6 +43,33 @@ BEFORE_JOB = re.compile(
 )
 
 
+# The person's job, listed or not, right after these: "pens. Glasschleifer", "ehem. Holzknecht",
+# "Herr Karakaya ist Taxifahrer", "Ausbildung zum Maurer", "Pat. (46 J., Sägewerker)".
+BEFORE_ANY_JOB = re.compile(
+    r"(?:pens\.|ehem\.|früher|(?<!\w)ist|Lehrling|Ausbildung (?:zum|zur|als)|Lehre als|Abschluss als|"
+    r"\d+ J\.?,|\d+ Jahre(?: alt)?,|-jährige[rn]?(?: Patient(?:in)?,)?)\s*$"
+)
+# Endings that name a trade or job wherever the word stands ("Gerüstbauer", "Küchenhilfe",
+# "Sägewerker", "Detailhandelsfachfrau", "Postbeamtin"), for jobs missing from the lists.
+TRADE_WORD = re.compile(
+    r"[A-ZÄÖÜ][\w-]{2,}(?:arbeiter|arbeiterin|meister|meisterin|lehrer|lehrerin|techniker|technikerin|monteur"
+    r"|monteurin|händler|händlerin|verkäufer|verkäuferin|schleifer|schleiferin|mechaniker|mechanikerin|elektriker"
+    r"|werker|werkerin|knecht|schlosser|schlosserin|beamter|beamtin|angestellte|angestellter|kaufmann|kauffrau"
+    r"|fachfrau|fachmann|chauffeur|ingenieur|ingenieurin|installateur|gärtner|gärtnerin|landwirt|landwirtin"
+    r"|logistiker|logistikerin|informatiker|informatikerin|direktor|direktorin|führer|führerin|bauer|bäuerin"
+    r"|bauerin|tischler|tischlerin|schreiner|schreinerin|maurer|maurerin|köchin|kellner|kellnerin"
+    r"|fahrer|fahrerin|pädagoge|pädagogin|erzieher|erzieherin)(?![\w-])"
+)
+# Compounds with those endings that are no job: roles in an accident, the letter's staff, kin.
+NOT_JOBS = frozenset(
+    "mitarbeiter mitarbeiterin beifahrer beifahrerin radfahrer radfahrerin autofahrer autofahrerin motorradfahrer "
+    "fahrradfahrer fahrradfahrerin pkw-fahrer unfallfahrer geisterfahrer skifahrer skifahrerin sachbearbeiter "
+    "sachbearbeiterin bürgermeister raucher nichtraucher raucherin nichtraucherin patient patientin mitpatient "
+    "mitpatientin tochter mutter vater bruder schwester rechtshänder linkshänder rentner rentnerin pensionist "
+    "pensionistin diabetiker diabetikerin allergiker allergikerin lehrling witwer träger trägerin".split()
+)
+
+
 # Health and care professions and roles: the letter's own staff, not the patient's job.
 STAFF = re.compile(
     r"arzt|ärzt|pflege|therapeut|schwester|hebamme|sanitäter|psycholog|logopäd|sozialarbeit|dolmetsch|assistent"
@@ -71,6 +98,15 @@ class OccupationRule(RuleRecognizer):
                     yield Span(m.start("v"), m.start("v") + best[1], 0.85)
                 elif JOB_WORD.match(value):
                     yield Span(m.start("v"), m.start("v") + JOB_WORD.match(value).end(), 0.75)
+        for m in TRADE_WORD.finditer(text):
+            word = m.group().lower()
+            if word in NOT_JOBS or STAFF.search(word):
+                if not BEFORE_ANY_JOB.search(context_before(text, m.start(), 25)):
+                    continue
+            yield Span(m.start(), m.end(), 0.7 if BEFORE_ANY_JOB.search(context_before(text, m.start(), 25)) else 0.55)
+        for m in JOB_WORD.finditer(text):
+            if m.group().lower() not in NOT_JOBS and BEFORE_ANY_JOB.search(context_before(text, m.start(), 25)):
+                yield Span(m.start(), m.end(), 0.7)
         for start, end in self.jobs.finditer(text, words_of(nlp_artifacts)):
             if BEFORE_JOB.search(context_before(text, start, 25)):
                 yield Span(start, end, 0.75)
