@@ -76,7 +76,7 @@ class Anonymizer:
 
     def detect(self, text: str, pii_types: Sequence[str] = PII_TYPES) -> list[Finding]:
         """Non-overlapping findings, repetitions included, sorted by position."""
-        found = resolve_overlaps(self._analyze(text, pii_types))
+        found = resolve_overlaps(self._analyze(text, pii_types), text)
         return add_repetitions(text, found, self.lexicon)
 
     def merge(self, text: str, rules: list[Finding], extra: Iterable[Finding]) -> list[Finding]:
@@ -151,7 +151,7 @@ class Anonymizer:
         if not any(c.isdigit() or c.isupper() or c == "@" for c in stem):
             return filename  # "befund.pdf": no name, number or address can hide in it
         readable = stem.replace("_", " ")
-        found = resolve_overlaps(self._analyze(readable, pii_types))
+        found = resolve_overlaps(self._analyze(readable, pii_types), readable)
         found = add_occurrences(readable, found, known)
         if not found:
             return filename

@@ -35,18 +35,45 @@ class Finding:
         return self.end - self.start
 
 
-def resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
+def resolve_overlaps(findings: Iterable[Finding], text: str | None = None) -> list[Finding]:
     """Keep a non-overlapping subset: higher score first, then the longer span, then the more
-    specific type. Returned sorted by position."""
+    specific type. Returned sorted by position.
+
+    With the `text`, a finding that overlaps a stronger one keeps what is left of it where that
+    is a word of 3+ letters ("Abteilung für Nephrologie" beside "Landesklinikum Neunkirchen"
+    found as part of a longer, weaker institution span): dropping it whole would leave readable
+    what only it covered."""
     ranked = sorted(findings, key=lambda f: (-round(f.score, 2), -f.length, _RANK.get(f.pii_type, 99), f.start))
     taken: list[Finding] = []
     mask = bytearray(max((f.end for f in ranked), default=0))
     for f in ranked:
         if any(mask[f.start : f.end]):
+            if text is not None:
+                for start, end in _uncovered_words(text, mask, f.start, f.end):
+                    mask[start:end] = b"\x01" * (end - start)
+                    taken.append(Finding(f.pii_type, start, end, f.score, f.source))
             continue
         mask[f.start : f.end] = b"\x01" * f.length
         taken.append(f)
     return sorted(taken, key=lambda f: f.start)
+
+
+def _uncovered_words(text: str, mask: bytearray, start: int, end: int) -> list[tuple[int, int]]:
+    """The runs of `text[start:end]` not yet masked, trimmed to words, that hold 3+ letters."""
+    runs = []
+    pos = start
+    while pos < end:
+        if mask[pos]:
+            pos += 1
+            continue
+        run_end = pos
+        while run_end < end and not mask[run_end]:
+            run_end += 1
+        m = re.search(r"\w(?:.*\w)?", text[pos:run_end], re.S)
+        if m and sum(c.isalpha() for c in m.group()) >= 3:
+            runs.append((pos + m.start(), pos + m.end()))
+        pos = run_end
+    return runs
 
 
 def name_parts(value: str, lexicon: Lexicon) -> list[str]:

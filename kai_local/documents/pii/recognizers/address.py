@@ -58,6 +58,14 @@ US_STATES = frozenset(
     OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP FM MH PW AA AE AP""".split()
 )
 UK_POSTCODE = re.compile(r"(?<![\w-])(?:(?P<town>[A-Z][\w'’-]*(?:\s[A-Z][\w'’-]*){0,2}),?\s)?(?P<pc>[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2})(?!\w)")
+# A street line that no street word marks ("Eppendorfer Baum 27", "Hofmark 3", "Hlboká 22",
+# "IM ERGEL 1", "14 Birchfield Road") is still a street right before a postcode and town: at the end
+# of the text before it on the same line, or as the whole line above it.
+STREET_BEFORE = re.compile(
+    r"(?:^|(?<=[,:|·]\s)|(?<=\s[.·]\s)|(?<=\s{3}))(?P<s>[A-ZÄÖÜÀ-Ý][\w.'’-]*(?:\s[\w.'’-]+){0,3}\s" + NUMBER
+    + r"|\d{1,4}[a-zA-Z]?\s[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2})\s?[,.]?\s*$"
+)
+NOT_STREET_LINE = re.compile(r"(?i:zimmer|zi\.|station|bett|raum|tel|fax|fall|pat|nr|seite|page|ihr|unser|datum|vom|geb)")
 ADDRESS_CONTEXT = words("wohnhaft", "wohnt", "Wohnort", "Wohnadresse", "Adresse", "Anschrift", "Hauptwohnsitz",
                         "Wohnsitz", "Meldeadresse", "Postanschrift", "Lieferadresse", "Rechnungsadresse", "address",
                         "lives", "resident", "residing")
@@ -140,7 +148,25 @@ class AddressRule(RuleRecognizer):
             else:
                 continue
             found.append(Span(m.start(), self._whole_town(text, m.start("town"), m.end()), score))
+            street = self._street_before(text, m.start())
+            if street is not None:
+                found.append(Span(street[0], street[1], 0.75))
         return found
+
+    @staticmethod
+    def _street_before(text: str, postcode: int) -> tuple[int, int] | None:
+        """The unmarked street line right before a postcode: on its line, or the line above."""
+        line_start = text.rfind("\n", 0, postcode) + 1
+        before = text[line_start:postcode]
+        if not before.strip():
+            above_start = text.rfind("\n", 0, max(0, line_start - 1)) + 1
+            before = text[above_start : max(above_start, line_start - 1)]
+            line_start = above_start
+        m = STREET_BEFORE.search(before)
+        if m is None or NOT_STREET_LINE.match(m.group("s")):
+            return None
+        value = m.group("s").rstrip(" ,.")
+        return line_start + m.start("s"), line_start + m.start("s") + len(value)
 
     def _whole_town(self, text: str, start: int, end: int) -> int:
         """The end of the longest known place name from `start` ("2700 Wiener Neustadt",

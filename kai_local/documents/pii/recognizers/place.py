@@ -29,6 +29,10 @@ STRONG_BEFORE = re.compile(
     r"|Einsatzort|Ort|Gemeinde|Stadt|Bezirk|Wohnsitz|Hauptwohnsitz|relocating to|lives in|born in)"
     r"(?:\s+in)?\s*:?\s*)$"
 )
+# The last item of a comma list at the end of a line: "Hausarzt Dr. Heinz Ofner, Kindberg",
+# "Martina Schomaker, Windisch, 079 ...": the place of the person or practice before it.
+LIST_END_BEFORE = re.compile(r"\w,\s$")
+LIST_END_AFTER = re.compile(r"[ \t]*(?:$|\n|,[ \t]*(?:\+?\d|Tel|Fax))")
 DATE_AFTER = re.compile(r",\s*(?:am\s+|den\s+)?\d{1,2}\.\s?(?:\d{1,2}\.|[A-ZÄÖÜ][a-zä]+)")
 CANTON = re.compile(r" (?:ZH|BE|LU|UR|SZ|OW|NW|GL|ZG|FR|SO|BS|BL|SH|AR|AI|SG|GR|AG|TG|TI|VD|VS|NE|GE|JU)(?![\w])")
 EPONYM_BEFORE = re.compile(r"(?:Morbus|Mb\.|M\.|Typ)\s$")
@@ -79,7 +83,8 @@ class PlaceRule(RuleRecognizer):
             if canton:
                 end = canton.end()  # "Trub BE", "Wila ZH"
             strong = STRONG_BEFORE.search(before) is not None or DATE_AFTER.match(text, end) is not None
-            weak = WEAK_BEFORE.search(before) is not None
+            weak = WEAK_BEFORE.search(before) is not None or (
+                LIST_END_BEFORE.search(before) is not None and LIST_END_AFTER.match(text, end) is not None)
             level = self._ambiguity(name)
             if level == 0 or (level == 1 and (weak or strong)) or (level == 2 and strong):
                 yield Span(start, end, 0.7 if strong or weak else 0.6)
