@@ -6,7 +6,8 @@ The letters were written and labelled by helpers that saw only data/pii_blind/GU
 conventions and the 26 types), never the recognizers or the synthetic generator. Each value is
 written inline as {{type|value}}; this script strips the markup and records character spans.
 Parts a-e form the split "blind" (scored once before any rule change, then used to find the
-kinds of miss); parts f-g form "blind2", kept unread and scored only after the fixes.
+kinds of miss); parts f-g form "blind2", kept unread and scored only after the fixes; parts h-l
+form "blind3", written by five more helpers on 2026-12-01 (second session) and scored once, unread.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from kai_local.documents.pii.nlp import detect_language  # noqa: E402
 
 SOURCE = Path(__file__).resolve().parent / "data" / "pii_blind"
 OUT = Path(__file__).resolve().parent / "data" / "pii_blind.jsonl"
-SPLIT_OF_PART = {"a": "blind", "b": "blind", "c": "blind", "d": "blind", "e": "blind", "f": "blind2", "g": "blind2"}
+SPLIT_OF_PART = {"a": "blind", "b": "blind", "c": "blind", "d": "blind", "e": "blind", "f": "blind2", "g": "blind2",
+                 "h": "blind3", "i": "blind3", "j": "blind3", "k": "blind3", "l": "blind3"}
 HEADER = re.compile(r"^=== LETTER (\S+) \| (AT|DE|CH) \| (.+?) ===\s*$", re.M)
 TAG = re.compile(r"\{\{([a-z_]+)\|([^{}\n]+?)\}\}")
 

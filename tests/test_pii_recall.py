@@ -94,6 +94,23 @@ POSITIVES = [
     ("company", "Vorstellung in der Thoraxchirurgie", "Thoraxchirurgie"),
     ("occupation", "Die Patientin, Volksschullehrerin, lebt allein.", "Volksschullehrerin"),
     ("medical", "St. n. Cholezystektomie 2019", "Cholezystektomie 2019"),
+    # diagnosis lists: every item that names a condition, worded freely
+    ("medical", "Diagnosen:\n- Viraler Infekt der oberen Atemwege\n- Arterielle Hypertonie (I10)", "Viraler Infekt der oberen Atemwege"),
+    ("medical", "ENTLASSUNGSDIAGNOSEN\n1. Nicht dislozierte Fraktur des Os scaphoideum links\n\nTherapie:", "Nicht dislozierte Fraktur des Os scaphoideum links"),
+    ("medical", "Dg.: Chronische Niereninsuffizienz, Sekundärer Hyperparathyreoidismus (N25.8)", "Sekundärer Hyperparathyreoidismus"),
+    ("medical", "Nebenbefundlich eine leichte kognitive Störung.", "leichte kognitive Störung"),
+    ("medical", "Im MRT komplette Ruptur des hinteren Kreuzbandes.", "komplette Ruptur des hinteren Kreuzbandes"),
+    ("medical", "Eliquis 5 mg 1-0-1 (wegen VHF)", "VHF"),
+    ("medical", "bekannter M. Parkinson, seit 2019", "M. Parkinson"),
+    # jobs missing from the lists: trade endings, and the places a letter puts a job
+    ("occupation", "Der 52-jährige Patient, Fliesenleger, stürzte vom Gerüst.", "Fliesenleger"),
+    ("occupation", "Die Patientin (pens. Kartografin) berichtet", "Kartografin"),
+    ("occupation", "Herr Özkan ist Taxiunternehmer und fährt nachts.", "Taxiunternehmer"),
+    ("occupation", "Herr Brandl ist Gleisbauarbeiter bei der Bahn.", "Gleisbauarbeiter"),
+    # unmarked street lines right before a postcode and town; a place closing a comma list
+    ("address", "Praxis Dr. Lutz\nAm Mühlbach 12\n6460 Imst", "Am Mühlbach 12"),
+    ("address", "Wohnadresse: Hinterbrühl 5, 83339 Chieming", "Hinterbrühl 5, 83339 Chieming"),
+    ("address", "Kopie an: Hausärztin Dr. Maria Lindner, Kapfenberg", "Kapfenberg"),
 ]
 
 LAB_TABLE = (
@@ -134,6 +151,12 @@ NEGATIVES = [
     ("die Station ist voll belegt", "Station"),
     ("Fachärztin für Neurologie", "Neurologie"),
     ("A." * 40, "A.A."),
+    # not a job: an accident role, a relative, a person's habit
+    ("Der Beifahrer war angeschnallt.", "Beifahrer"),
+    ("Der 45-jährige Patient ist Raucher.", "Raucher"),
+    ("Die Tochter begleitet sie.", "Tochter"),
+    # not a street: a room before the postcode line of a letterhead
+    ("Zimmer 12\n8010 Graz", "Zimmer"),
 ]
 
 
@@ -157,6 +180,21 @@ def test_a_found_first_name_is_masked_everywhere(anonymizer: Anonymizer) -> None
     result = anonymizer.run(text, "brief.txt")
     assert "Waltraud" not in result.sanitized_text
     assert "Eberhartinger" not in result.sanitized_text
+
+
+def test_a_diagnosis_list_leaves_scores_and_qualifiers_readable(anonymizer: Anonymizer) -> None:
+    """Items of a diagnosis list are conditions; their stagings, scores and qualifiers are not."""
+    text = "Diagnosen:\n- Ischämischer Insult links, NIHSS 14\n- Diabetes mellitus Typ 2, insulinpflichtig\n"
+    hits = [v for t, v in found(anonymizer, text) if t == "medical"]
+    assert "Ischämischer Insult links" in hits or any("Insult" in v for v in hits)
+    assert not any("NIHSS" in v or "insulinpflichtig" in v for v in hits), hits
+
+
+def test_a_weaker_overlapping_finding_keeps_its_uncovered_words(anonymizer: Anonymizer) -> None:
+    """An institution span that overlaps a stronger hospital span still masks the words only it covered."""
+    text = "Außenstelle der Abteilung für Nephrologie, Landesklinikum Neunkirchen\n"
+    sanitized = anonymizer.run(text, "brief.txt").sanitized_text
+    assert "Nephrologie" not in sanitized and "Neunkirchen" not in sanitized, sanitized
 
 
 def test_a_person_before_an_institution_word_stays_a_person(anonymizer: Anonymizer) -> None:

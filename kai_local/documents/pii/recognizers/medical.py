@@ -126,13 +126,13 @@ FINDING_WORDS = re.compile(r"(?:positiv|negativ|unauffällig|normal|regredient|s
 
 
 def _names_a_condition(piece: str, *, first: bool) -> bool:
-    """Is this piece of a diagnosis item a condition: a noun phrase (a capitalised word or an
-    acronym), not a qualifier or a measurement? Pieces after the first also need no digits."""
-    if sum(c.isalpha() for c in piece) < 3 or FINDING_WORDS.search(piece):
+    """Is this piece of a diagnosis item a condition: a noun phrase (a capitalised word of 4+
+    letters), no measurement, score or date (no digits), no qualifier ("insulinpflichtig",
+    "Rhesus positiv")? Scores and stagings ("NIHSS 14", "cT2b cN2") stay readable."""
+    if any(c.isdigit() for c in piece) or FINDING_WORDS.search(piece):
         return False
-    if not any(w[0].isupper() for w in re.findall(r"[^\W\d_]{2,}", piece)):
-        return False
-    return first or not any(c.isdigit() for c in piece)
+    nouns = [w for w in re.findall(r"[^\W\d_]{4,}", piece) if w[0].isupper() and not w.isupper()]
+    return bool(nouns) and (first or len(piece.split()) >= 2 or piece.lower().endswith(DISEASE_ENDINGS))
 
 
 # An adjective before a generic head makes it a diagnosis ("Leichte kognitive Störung", "Follikuläre
@@ -180,7 +180,7 @@ class MedicalRule(RuleRecognizer):
         for start, end in qualified_heads(text):
             yield Span(start, end, 0.65)
         for start, end in diagnosis_list_items(text):
-            yield Span(start, end, 0.55)
+            yield Span(start, end, 0.72)  # the whole item wins over the words in it, one placeholder
         for m in STATUS_AFTER.finditer(text):
             yield Span(m.start("v"), m.end("v"), 0.7)
         for m in ICD_WITH_SUB.finditer(text):
