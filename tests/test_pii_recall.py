@@ -58,6 +58,10 @@ POSITIVES = [
     ("healthcare_number", "Pat.-Nr. 1002884361", "1002884361"),
     ("healthcare_number", "Befund-Nr. UCH-AMB-771204", "UCH-AMB-771204"),
     ("healthcare_number", "Versicherungsnummer: 12 150762 E 512", "12 150762 E 512"),
+    ("healthcare_number", "AHV 756.1111.2222.33 | Grundversicherung", "756.1111.2222.33"),
+    ("healthcare_number", "Mitversichert, 2841 170352", "2841 170352"),
+    ("name", "PATIENT: GSCHWANDTNER, Hermenegilde   GEB.: 02.02.1940", "GSCHWANDTNER, Hermenegilde"),
+    ("name", "PATIENTIN: KOWALCZYK , BOGUMIŁA", "KOWALCZYK , BOGUMIŁA"),
     ("healthcare_number", "Unser Zeichen: FE/hr", "FE/hr"),
     ("healthcare_number", "FALLZAHL: 2026-0187734   ZIMMER: 214", "214"),
     ("healthcare_number", "Akt.-Zl. AZ 2026/77 419 3", "AZ 2026/77 419 3"),
@@ -153,6 +157,7 @@ NEGATIVES = [
     ("A." * 40, "A.A."),
     # not a job: an accident role, a relative, a person's habit
     ("Der Beifahrer war angeschnallt.", "Beifahrer"),
+    ("Pat.: Maier, Diabetes mellitus", "Diabetes"),
     ("Der 45-jährige Patient ist Raucher.", "Raucher"),
     ("Die Tochter begleitet sie.", "Tochter"),
     # not a street: a room before the postcode line of a letterhead
@@ -188,6 +193,11 @@ def test_a_diagnosis_list_leaves_scores_and_qualifiers_readable(anonymizer: Anon
     hits = [v for t, v in found(anonymizer, text) if t == "medical"]
     assert "Ischämischer Insult links" in hits or any("Insult" in v for v in hits)
     assert not any("NIHSS" in v or "insulinpflichtig" in v for v in hits), hits
+
+
+def test_a_phone_number_is_no_svnr(anonymizer: Anonymizer) -> None:
+    """An SVNR never starts with 0; a mobile number with a date-like tail stays a phone."""
+    assert found(anonymizer, "Tel. 0664 120580") == [("phone", "0664 120580")]
 
 
 def test_a_weaker_overlapping_finding_keeps_its_uncovered_words(anonymizer: Anonymizer) -> None:

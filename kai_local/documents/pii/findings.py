@@ -40,9 +40,9 @@ def resolve_overlaps(findings: Iterable[Finding], text: str | None = None) -> li
     specific type. Returned sorted by position.
 
     With the `text`, a finding that overlaps a stronger one keeps what is left of it where that
-    is a word of 3+ letters ("Abteilung für Nephrologie" beside "Landesklinikum Neunkirchen"
+    names something ("Abteilung für Nephrologie" beside "Landesklinikum Neunkirchen"
     found as part of a longer, weaker institution span): dropping it whole would leave readable
-    what only it covered."""
+    what only it covered. A rest that is only function words ("bei", "rechts") is dropped."""
     ranked = sorted(findings, key=lambda f: (-round(f.score, 2), -f.length, _RANK.get(f.pii_type, 99), f.start))
     taken: list[Finding] = []
     mask = bytearray(max((f.end for f in ranked), default=0))
@@ -58,8 +58,14 @@ def resolve_overlaps(findings: Iterable[Finding], text: str | None = None) -> li
     return sorted(taken, key=lambda f: f.start)
 
 
+def _telling_remainder(value: str) -> bool:
+    """A rest worth masking: a capitalised word of 4+ letters or a digit, not a lone function
+    word ("bei", "rechts", "keine") that the stronger finding happened to leave."""
+    return any(c.isdigit() for c in value) or any(w[0].isupper() for w in re.findall(r"[^\W\d_]{4,}", value))
+
+
 def _uncovered_words(text: str, mask: bytearray, start: int, end: int) -> list[tuple[int, int]]:
-    """The runs of `text[start:end]` not yet masked, trimmed to words, that hold 3+ letters."""
+    """The runs of `text[start:end]` not yet masked, trimmed to words, that say something."""
     runs = []
     pos = start
     while pos < end:
@@ -70,7 +76,7 @@ def _uncovered_words(text: str, mask: bytearray, start: int, end: int) -> list[t
         while run_end < end and not mask[run_end]:
             run_end += 1
         m = re.search(r"\w(?:.*\w)?", text[pos:run_end], re.S)
-        if m and sum(c.isalpha() for c in m.group()) >= 3:
+        if m and _telling_remainder(m.group()):
             runs.append((pos + m.start(), pos + m.end()))
         pos = run_end
     return runs

@@ -2,6 +2,8 @@
 
 Validated by check digit: Austrian SVNR (at.vnr), Swiss AHV (ch.ssn), German KVNR (letter + 9
 digits, check digit as in § 290 SGB V), UK NHS number (gb.nhs, with label), US SSN (with label).
+A wrong check digit lowers the score but does not veto an SVNR with a date of birth in it, an
+AHV number (756 and its dotted groups) or a KVNR-shaped number (a member or order number if not).
 """
 
 from __future__ import annotations
@@ -46,20 +48,31 @@ def kvnr_is_valid(value: str) -> bool:
     return total % 10 == int(value[9])
 
 
+def _is_birth_date(ddmmyy: str) -> bool:
+    day, month = int(ddmmyy[:2]), int(ddmmyy[2:4])
+    return 1 <= day <= 31 and 1 <= month <= 12
+
+
 class HealthcareNumberRule(RuleRecognizer):
     ENTITY = "HEALTHCARE_NUMBER"
 
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
+        # A valid check digit raises confidence; a wrong one (a typo, test data) does not veto a
+        # number of the exact shape: an SVNR's date of birth, the AHV's 756 prefix.
         for m in SVNR.finditer(text):
-            if vnr.is_valid(re.sub(r"\D", "", m.group())):
-                yield Span(m.start(), m.end(), 1.0 if has_context(SV_LABEL, text, m.start()) else 0.9)
+            digits = re.sub(r"\D", "", m.group())
+            labelled = has_context(SV_LABEL, text, m.start())
+            if vnr.is_valid(digits):
+                yield Span(m.start(), m.end(), 1.0 if labelled else 0.9)
+            elif digits[0] != "0" and _is_birth_date(digits[4:]):  # phone numbers start with 0
+                yield Span(m.start(), m.end(), 0.9 if labelled else 0.7)
         for m in AHV.finditer(text):
-            if ahv.is_valid(m.group().replace(" ", "")):
-                yield Span(m.start(), m.end(), 1.0)
+            yield Span(m.start(), m.end(), 1.0 if ahv.is_valid(m.group().replace(" ", "")) else 0.85)
         for m in KVNR.finditer(text):
-            if kvnr_is_valid(m.group()):
-                # letter + 9 digits is a common shape for member and order numbers too
-                yield Span(m.start(), m.end(), 0.95 if has_context(SV_LABEL, text, m.start()) else 0.75)
+            labelled = has_context(SV_LABEL, text, m.start())
+            valid = kvnr_is_valid(m.group())
+            # letter + 9 digits is a common shape for member and order numbers too: masked either way
+            yield Span(m.start(), m.end(), 0.95 if labelled else 0.75 if valid else 0.6)
         for pattern, validator in ((NHS, nhs.is_valid), (US_SSN, ssn.is_valid)):
             for m in pattern.finditer(text):
                 if has_context(SV_LABEL, text, m.start()) and validator(m.group()):

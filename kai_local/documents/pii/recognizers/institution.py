@@ -35,7 +35,7 @@ HEAD_WORDS = frozenset(
     Garage Autohaus Bank Sparkasse Stadtsparkasse Raiffeisenbank Volksbank Schulhaus Gymnasium Universität TU HTL
     Feuerwehr FF Kaserne Verlag Druckerei Tischlerei Schreinerei Gärtnerei Kanzlei Notariat Steuerberatung
     Reisebüro Kindergruppe Hort Tagesheim Internat Werkstätte Käserei Molkerei Sägewerk
-    Department Unit Ward Surgery Trust Centre Center College School University""".split()
+    Department Departement Unit Ward Surgery Trust Centre Center College School University""".split()
 )
 WORD = r"[A-ZÄÖÜ][\w.'’]*(?:-[A-ZÄÖÜa-zäöü][\w'’]*)*"
 HEAD = re.compile(r"(?<![\w-])(?P<head>" + WORD + r")(?![\w-])")

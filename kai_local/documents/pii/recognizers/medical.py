@@ -117,10 +117,17 @@ def diagnosis_list_items(text: str) -> Iterable[tuple[int, int]]:
                 value = piece.group()
                 left = len(value) - len(value.lstrip(" \t:.-–"))
                 value = value.strip(" \t:.-–")
-                if _names_a_condition(value, first=n == 0):
+                joined = JOINING_WORD.match(value)  # "mit rezidivierendem Harnverhalt": the condition after it
+                if joined:
+                    left += joined.end()
+                    value = value[joined.end() :]
+                if not NOT_A_CONDITION_START.match(value) and _names_a_condition(value, first=n == 0):
                     yield start + piece.start() + left, start + piece.start() + left + len(value)
 
 
+JOINING_WORD = re.compile(r"(?:mit|bei|nach|with|due to)\s+")
+# A piece that is a circumstance, not a condition: "unter Apixaban", "in psychiatrischer Mitbehandlung".
+NOT_A_CONDITION_START = re.compile(r"(?:unter|in|im|seit|ohne|aktuell|derzeit|gegenwärtig|zum|zur|am|keine?|kein)\b")
 # A finding or qualifier after the diagnosis: "Rhesus positiv", "Prostatavolumen 78 ml", "insulinpflichtig".
 FINDING_WORDS = re.compile(r"(?:positiv|negativ|unauffällig|normal|regredient|stabil|Punkte|Score)\b", re.IGNORECASE)
 

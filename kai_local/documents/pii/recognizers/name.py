@@ -393,8 +393,14 @@ class NameRule(RuleRecognizer):
                 gap = text[parts[-1].end : w.start]
                 initial_before = self._is_initial(text, parts[-1]) and gap in (". ", ".\u00a0", ".")
                 given = w.text.title() if w.text.isupper() else w.text
-                if gap == ", " and not comma_used and given in self.lexicon.first_names and len(parts) == 1:
-                    comma_used = True  # "Huber, Anna", "KRAVCHENKO, OLEKSANDR"
+                # "Huber, Anna", "KRAVCHENKO, OLEKSANDR"; after a label also an unlisted given name
+                # ("PATIENT: KRENN, Hermenegild") and the OCR'd "WOJCIECHOWSKA , AGNIESZKA".
+                if gap in (", ", " , ") and not comma_used and len(parts) == 1 and (
+                    given in self.lexicon.first_names
+                    or (after_trigger and self._is_name_part(w.text, True) and given.lower() not in self.lexicon.german_words
+                        and given.lower() not in self.lexicon.english_words)
+                ):
+                    comma_used = True
                 elif gap not in (" ", "\u00a0") and not initial_before:
                     break
             if self._is_initial(text, w) and j + 1 < len(words) and len(parts) < 3:
