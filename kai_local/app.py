@@ -18,9 +18,10 @@ from kai_local.catalog import ModelCatalog
 from kai_local.documents.metadata import ExifTool, MetadataStripper
 from kai_local.documents.pii.service import DocumentAnonymizer
 from kai_local.engines.registry import build_engine
-from kai_local.errors import KaiError, MethodNotAllowed, NotFound
+from kai_local.errors import error_for_status
 from kai_local.gateway.auth import KeyCache
 from kai_local.gateway.gpu import GpuSemaphore
+from kai_local.gateway.isolation import IsolatedPool
 from kai_local.gateway.middleware import GatewayMiddleware, error_body
 from kai_local.gateway.services import Services
 from kai_local.gateway.store import Store
@@ -38,6 +39,10 @@ async def build_services(settings: Settings) -> Services:
         catalog=ModelCatalog.load(settings.models_file, settings.models_dir),
         gpu=GpuSemaphore(settings.gpu_slots_per_device, settings.gpu_wait_timeout_s),
         cpu_pool=CpuPool(settings.cpu_workers, settings.cpu_queue_limit),
+        parse_pool=IsolatedPool(settings.cpu_workers, settings.cpu_queue_limit,
+                                memory_bytes=settings.isolation_memory_bytes,
+                                cpu_seconds=settings.isolation_cpu_seconds,
+                                tasks_per_worker=settings.isolation_tasks_per_worker),
         key_cache=KeyCache(store),
         metadata=MetadataStripper(ExifTool(timeout_s=settings.metadata_timeout_s,
                                            processes=settings.cpu_workers)),
@@ -62,6 +67,7 @@ async def build_services(settings: Settings) -> Services:
 
 
 async def close_services(services: Services) -> None:
+    services.parse_pool.close()
     for engine in services.engines.values():
         await engine.close()
     services.store.close()
@@ -70,14 +76,19 @@ async def close_services(services: Services) -> None:
 
 
 def _http_error(request: Request, exc: Exception) -> Response:
-    """Starlette's own 404/405 (unknown route, wrong method) in the OpenAI envelope."""
+    """Starlette's own HTTPExceptions (unknown route, wrong method, a multipart body it cannot
+    parse) in the OpenAI envelope, with the status Starlette chose."""
     status = getattr(exc, "status_code", 500)
-    error: KaiError
-    if status == 405:
-        error = MethodNotAllowed(f"Method {request.method} is not allowed on {request.url.path}.")
+    if status == 404:
+        message = f"Unknown route: {request.method} {request.url.path}."
+    elif status == 405:
+        message = f"Method {request.method} is not allowed on {request.url.path}."
     else:
-        error = NotFound(f"Unknown route: {request.method} {request.url.path}.")
-    return Response(error_body(error), status_code=error.status, media_type="application/json")
+        message = str(getattr(exc, "detail", "") or "The request could not be processed.")
+    error = error_for_status(status, message)
+    headers = {**(getattr(exc, "headers", None) or {}), **error.headers}  # e.g. 405's Allow
+    return Response(error_body(error), status_code=error.status, headers=headers,
+                    media_type="application/json")
 
 
 def create_app(settings: Settings) -> Starlette:

@@ -40,8 +40,21 @@ class Settings:
     # Blocking CPU work (transcription, OCR, parsing) runs in a bounded pool; past the queue: 503.
     cpu_workers: int = 2
     cpu_queue_limit: int = 16
+    # Parsing untrusted uploads (extraction, OCR, metadata stripping, media decoding) runs in
+    # `cpu_workers` worker processes (kai_local.gateway.isolation), each capped at this address
+    # space and this much CPU per job; a worker is recycled after `isolation_tasks_per_worker` jobs.
+    isolation_memory_bytes: int = 3 * 2**30
+    isolation_cpu_seconds: float = 300.0
+    isolation_tasks_per_worker: int = 50
+    # Wall-clock deadline of one media decoding job (probing + decoding, before recognition).
+    media_decode_timeout_s: float = 300.0
+    # SIGTERM: parse workers are killed at once; requests still running after this get cut.
+    shutdown_timeout_s: float = 10.0
     # Slack on top of a product's max_file_size for the multipart envelope and form fields.
     multipart_overhead_bytes: int = 1 << 20
+    # A JSON body (chat) is parsed whole into Python objects: its own small limit, whatever
+    # the product allows for file uploads.
+    max_json_bytes: int = 4 * 2**20
     # Start engines (vLLM, whisper) at start-up. Tests of the gateway alone turn this off.
     load_engines: bool = True
     models_dir_override: Path | None = None
@@ -91,6 +104,12 @@ class Settings:
             gpu_wait_timeout_s=_env_float("KAI_GPU_WAIT_TIMEOUT_S", 30.0),
             cpu_workers=_env_int("KAI_CPU_WORKERS", 2),
             cpu_queue_limit=_env_int("KAI_CPU_QUEUE_LIMIT", 16),
+            max_json_bytes=_env_int("KAI_MAX_JSON_BYTES", 4 * 2**20),
+            isolation_memory_bytes=_env_int("KAI_ISOLATION_MEMORY_BYTES", 3 * 2**30),
+            isolation_cpu_seconds=_env_float("KAI_ISOLATION_CPU_SECONDS", 300.0),
+            isolation_tasks_per_worker=_env_int("KAI_ISOLATION_TASKS_PER_WORKER", 50),
+            media_decode_timeout_s=_env_float("KAI_MEDIA_DECODE_TIMEOUT_S", 300.0),
+            shutdown_timeout_s=_env_float("KAI_SHUTDOWN_TIMEOUT_S", 10.0),
             models_dir_override=Path(os.environ["KAI_MODELS_DIR"]) if os.environ.get("KAI_MODELS_DIR") else None,
             extract_max_pages=_env_int("KAI_EXTRACT_MAX_PAGES", 500),
             extract_max_pixels=_env_int("KAI_EXTRACT_MAX_PIXELS", 60_000_000),

@@ -210,8 +210,10 @@ async def _handle(request: Request, task: Task) -> Response:
         params.upload.data,
         params.options,
         pool=services.cpu_pool,
+        decoder=services.parse_pool,
         gpu=services.gpu,
         max_audio_seconds=services.settings.max_audio_seconds,
+        decode_timeout_s=services.settings.media_decode_timeout_s,
     )
     usage.audio_seconds = transcript.duration
     return render(transcript, params)

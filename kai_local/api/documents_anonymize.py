@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, Response
 
 from kai_local.api.context import request_id_of, services_of, usage_of
 from kai_local.api.uploads import UploadForm, read_form
+from kai_local.documents import jobs
 from kai_local.documents.pii.ai import ai_findings
 from kai_local.documents.pii.types import PII_TYPES
 from kai_local.engines.chat.base import ChatEngine
@@ -20,6 +21,9 @@ from kai_local.errors import InvalidRequest, NotFound, ServiceUnavailable
 from kai_local.gateway.auth import principal_of
 
 STRATEGIES = ("rules", "ai")
+# The worker enforces the parse and OCR budgets itself; the process deadline is the backstop
+# for a parser stuck where no budget is checked (inside pdfminer, lxml, a C library).
+PARSE_DEADLINE_SLACK_S = 10.0
 
 
 async def anonymize_document(request: Request) -> Response:
@@ -33,7 +37,11 @@ async def anonymize_document(request: Request) -> Response:
         raise ServiceUnavailable("Anonymization is not configured on this server.")
     engine = _chat_engine(request) if strategy == "ai" else None  # fail before the work
 
-    document = await services.cpu_pool.run(pii.extract, upload.data, upload.filename)
+    limits = pii.config.limits
+    document = await services.parse_pool.run(
+        jobs.extract, upload.data, upload.filename, limits, pii.ocr,
+        deadline_s=limits.parse_timeout_s + limits.ocr_timeout_s + PARSE_DEADLINE_SLACK_S,
+    )
     text = document.text
     findings = await services.cpu_pool.run(pii.detect, text, pii_types)
     if engine is not None:

@@ -15,6 +15,7 @@ from starlette.responses import Response
 
 from kai_local.api.context import services_of
 from kai_local.api.uploads import read_form
+from kai_local.documents import jobs
 from kai_local.errors import ServiceUnavailable
 
 
@@ -23,7 +24,10 @@ async def strip_metadata(request: Request) -> Response:
     stripper = services_of(request).metadata
     if stripper is None:
         raise ServiceUnavailable("Metadata stripping is not configured on this server.")
-    result = await services_of(request).cpu_pool.run(stripper.strip, upload.data, upload.filename)
+    timeout_s = stripper.exiftool.timeout_s
+    result = await services_of(request).parse_pool.run(
+        jobs.strip_metadata, upload.data, upload.filename, timeout_s, deadline_s=timeout_s + 10.0
+    )
     return Response(
         result.data,
         media_type=result.media_type,

@@ -9,6 +9,7 @@ from kai_local.catalog import ModelCatalog
 from kai_local.gateway.auth import KeyCache
 from kai_local.gateway.caps import UsageCaps
 from kai_local.gateway.gpu import GpuSemaphore
+from kai_local.gateway.isolation import IsolatedPool
 from kai_local.gateway.limits import ConcurrencyLimiter, RateLimiter
 from kai_local.gateway.store import Store
 from kai_local.gateway.workpool import CpuPool
@@ -26,6 +27,8 @@ class Services:
     catalog: ModelCatalog
     gpu: GpuSemaphore
     cpu_pool: CpuPool
+    # Worker processes for everything that parses an upload (kai_local.gateway.isolation).
+    parse_pool: IsolatedPool
     key_cache: KeyCache
     rate_limiter: RateLimiter = field(default_factory=RateLimiter)
     concurrency: ConcurrencyLimiter = field(default_factory=ConcurrencyLimiter)

@@ -1,29 +1,20 @@
-"""Runs one transcription off the event loop, bounded so many large uploads cannot pile up.
+"""Runs one transcription: the upload is decoded in an isolated worker process, then recognised.
 
-Decoding and recognition run as ONE job of the CPU pool: decoded samples (about 8x the size
-of a compressed upload) exist only while a worker holds them, and a job past the pool's queue
-gets 503 `server_busy`. A GPU model takes a GPU slot around that job. Decoding then happens
-inside the slot; it is ~100x faster than real time, and a second slot per device
-(KAI_GPU_SLOTS_PER_DEVICE=2) overlaps one upload's decoding with another's inference.
+Decoding (probing the container, demuxing, resampling) parses an untrusted file, so it runs in
+the parse pool's worker processes (kai_local.gateway.isolation: memory- and CPU-capped, killed
+at `media_decode_timeout_s`); only the decoded samples come back. Recognition then runs as one
+job of the thread pool (a job past its queue gets 503 `server_busy`), inside a GPU slot for a
+GPU model.
 """
 
 from __future__ import annotations
 
 from kai_local.engines.speech.base import Transcriber, Transcript, TranscriptionOptions
-from kai_local.engines.speech.media import decode_media
+from kai_local.documents import jobs
 from kai_local.engines.speech.windows import transcribe_in_windows
 from kai_local.gateway.gpu import GpuSemaphore
+from kai_local.gateway.isolation import IsolatedPool
 from kai_local.gateway.workpool import CpuPool
-
-
-def transcribe_media(
-    transcriber: Transcriber, media: bytes, options: TranscriptionOptions, max_audio_seconds: float
-) -> Transcript:
-    """Blocking: decode `media` (any accepted container) and transcribe its first audio track."""
-    audio = decode_media(media, max_audio_seconds)
-    if audio.samples.size == 0:  # a valid file with an empty audio track
-        return Transcript(language=options.language or "en", duration=0.0, segments=())
-    return transcribe_in_windows(transcriber.transcribe, audio.samples, options)
 
 
 async def run_transcription(
@@ -32,12 +23,17 @@ async def run_transcription(
     options: TranscriptionOptions,
     *,
     pool: CpuPool,
+    decoder: IsolatedPool,
     gpu: GpuSemaphore,
     max_audio_seconds: float,
+    decode_timeout_s: float,
 ) -> Transcript:
-    args = (transcriber, media, options, max_audio_seconds)
+    audio = await decoder.run(jobs.decode, media, max_audio_seconds, deadline_s=decode_timeout_s)
+    if audio.samples.size == 0:  # a valid file with an empty audio track
+        return Transcript(language=options.language or "en", duration=0.0, segments=())
+    args = (transcriber.transcribe, audio.samples, options)
     device = transcriber.accelerator
     if device is None:
-        return await pool.run(transcribe_media, *args)
+        return await pool.run(transcribe_in_windows, *args)
     async with gpu.slot(device):
-        return await pool.run(transcribe_media, *args)
+        return await pool.run(transcribe_in_windows, *args)

@@ -1,0 +1,34 @@
+"""The parse jobs that run in the isolated worker processes (kai_local.gateway.isolation).
+
+Module-level functions of picklable arguments: the job and its inputs travel to a worker
+process, the result back. Heavy state a worker needs (exiftool processes) is built once per
+worker, on its first job, and dies with it.
+"""
+
+from __future__ import annotations
+
+from kai_local.documents.extraction import ExtractedDocument, ExtractionLimits, OcrEngine, extract_document
+from kai_local.documents.metadata import ExifTool, MetadataStripper
+from kai_local.documents.metadata.service import Stripped
+from kai_local.engines.speech.media import DecodedAudio, decode_media
+
+_strippers: dict[float, MetadataStripper] = {}
+
+
+def extract(data: bytes, filename: str, limits: ExtractionLimits, ocr: OcrEngine) -> ExtractedDocument:
+    return extract_document(data, filename, limits, ocr)
+
+
+def strip_metadata(data: bytes, filename: str, exiftool_timeout_s: float) -> Stripped:
+    stripper = _strippers.get(exiftool_timeout_s)
+    if stripper is None:  # one stay-open exiftool per worker: a worker runs one job at a time
+        stripper = _strippers[exiftool_timeout_s] = MetadataStripper(ExifTool(timeout_s=exiftool_timeout_s, processes=1))
+    return stripper.strip(data, filename)
+
+
+def decode(data: bytes, max_seconds: float) -> DecodedAudio:
+    return decode_media(data, max_seconds)
+
+
+# Imported here so that the fork server has every parser loaded before it forks a worker.
+from kai_local.documents.extract import images, pdf, plain, sheets, slides, word  # noqa: E402,F401

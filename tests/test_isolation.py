@@ -1,0 +1,154 @@
+"""The parse pool's worker processes (kai_local.gateway.isolation): memory, CPU and wall-clock
+limits end a job with a 413 and never take the server or the next job with them.
+
+The jobs here are small functions of this module (a worker imports them by name); the pool,
+its processes and its limits are the real ones.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import anyio
+import pytest
+
+from kai_local.errors import InvalidRequest, KaiError
+from kai_local.gateway.isolation import IsolatedPool
+
+pytestmark = pytest.mark.anyio
+
+GIB = 2**30
+
+
+def allocate(gib: int) -> int:
+    return len(bytearray(gib * GIB))
+
+
+def spin() -> None:
+    while True:
+        pass
+
+
+def sleep(seconds: float) -> str:
+    time.sleep(seconds)
+    return "slept"
+
+
+def pid() -> int:
+    return os.getpid()
+
+
+def refuse() -> None:
+    raise InvalidRequest("not a PDF", code="corrupt_file", param="file")
+
+
+@pytest.fixture
+async def pool() -> object:
+    pool = IsolatedPool(2, 2, memory_bytes=1 * GIB, cpu_seconds=2, tasks_per_worker=100)
+    yield pool
+    pool.close()
+
+
+async def status_of(pool: IsolatedPool, fn: object, *args: object, deadline_s: float = 30) -> tuple[int, str | None]:
+    try:
+        await pool.run(fn, *args, deadline_s=deadline_s)  # type: ignore[arg-type]
+    except KaiError as exc:
+        return exc.status, exc.code
+    return 200, None
+
+
+async def test_a_job_past_the_memory_limit_gets_413_and_the_next_job_runs(pool: IsolatedPool) -> None:
+    assert await status_of(pool, allocate, 2) == (413, "resource_limit_exceeded")
+    assert await pool.run(pid, deadline_s=30) != os.getpid()
+
+
+async def test_a_spinning_job_is_killed_by_its_cpu_limit(pool: IsolatedPool) -> None:
+    began = time.monotonic()
+    assert await status_of(pool, spin, deadline_s=120) == (413, "resource_limit_exceeded")
+    assert time.monotonic() - began < 60  # 2 s of CPU, far below the 120 s deadline
+    assert await pool.run(sleep, 0, deadline_s=30) == "slept"
+
+
+async def test_a_job_past_its_deadline_is_killed_and_its_worker_replaced() -> None:
+    pool = IsolatedPool(1, 1, memory_bytes=1 * GIB, cpu_seconds=30)
+    try:
+        before = await pool.run(pid, deadline_s=30)
+        began = time.monotonic()
+        assert await status_of(pool, sleep, 600, deadline_s=1) == (413, "parse_timeout")
+        assert time.monotonic() - began < 10
+        after = await pool.run(pid, deadline_s=30)
+        assert after not in (before, os.getpid())
+        deadline = time.monotonic() + 5
+        while _running(before) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _running(before)
+    finally:
+        pool.close()
+
+
+async def test_an_error_of_the_job_itself_comes_back_unchanged(pool: IsolatedPool) -> None:
+    assert await status_of(pool, refuse) == (400, "corrupt_file")
+    assert await pool.run(sleep, 0, deadline_s=30) == "slept"
+
+
+async def test_one_killed_job_does_not_take_a_neighbour_with_it(pool: IsolatedPool) -> None:
+    results: dict[str, object] = {}
+
+    async def neighbour() -> None:
+        results["neighbour"] = await pool.run(sleep, 1.5, deadline_s=30)
+
+    async def bomb() -> None:
+        results["bomb"] = await status_of(pool, sleep, 600, deadline_s=0.5)
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(neighbour)
+        tg.start_soon(bomb)
+    assert results == {"neighbour": "slept", "bomb": (413, "parse_timeout")}
+
+
+async def test_past_the_queue_a_job_gets_503_at_once() -> None:
+    pool = IsolatedPool(1, 0, memory_bytes=1 * GIB, cpu_seconds=30)
+    try:
+        codes: list[tuple[int, str | None]] = []
+
+        async def job() -> None:
+            codes.append(await status_of(pool, sleep, 1))
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(job)
+            await anyio.sleep(0.2)
+            tg.start_soon(job)
+        assert sorted(codes) == [(200, None), (503, "server_busy")]
+    finally:
+        pool.close()
+
+
+async def test_closing_kills_the_workers_and_answers_503() -> None:
+    pool = IsolatedPool(1, 1, memory_bytes=1 * GIB, cpu_seconds=30)
+    worker = await pool.run(pid, deadline_s=30)
+    codes: list[tuple[int, str | None]] = []
+
+    async def in_flight() -> None:
+        codes.append(await status_of(pool, sleep, 600, deadline_s=600))
+
+    began = time.monotonic()
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(in_flight)
+        await anyio.sleep(0.5)
+        pool.close()
+    assert codes == [(503, "shutting_down")]
+    assert time.monotonic() - began < 10
+    assert await status_of(pool, pid) == (503, "shutting_down")
+    deadline = time.monotonic() + 5
+    while _running(worker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(worker)
+
+
+def _running(pid_: int) -> bool:
+    try:
+        with open(f"/proc/{pid_}/stat") as stat:
+            return stat.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
