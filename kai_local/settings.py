@@ -83,6 +83,10 @@ class Settings:
     anonymize_ai_max_tokens: int = 200
     anonymize_ai_concurrency: int = 4
     anonymize_ai_timeout_s: float = 60.0
+    # PII detection: the longest extracted text it takes (413 text_too_long past it; ~700 pages)
+    # and its own deadline (413 detection_timeout), checked between chunks of the text.
+    anonymize_max_chars: int = 2_000_000
+    anonymize_detect_timeout_s: float = 120.0
 
     @property
     def db_path(self) -> Path:
@@ -128,6 +132,8 @@ class Settings:
             anonymize_ai_max_tokens=_env_int("KAI_ANONYMIZE_AI_MAX_TOKENS", 200),
             anonymize_ai_concurrency=_env_int("KAI_ANONYMIZE_AI_CONCURRENCY", 4),
             anonymize_ai_timeout_s=_env_float("KAI_ANONYMIZE_AI_TIMEOUT_S", 60.0),
+            anonymize_max_chars=_env_int("KAI_ANONYMIZE_MAX_CHARS", 2_000_000),
+            anonymize_detect_timeout_s=_env_float("KAI_ANONYMIZE_DETECT_TIMEOUT_S", 120.0),
         )
         clean = {k: v for k, v in overrides.items() if v is not None}
         for key in ("data_dir", "models_file", "models_dir_override", "easyocr_model_dir"):

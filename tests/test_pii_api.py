@@ -266,3 +266,17 @@ async def test_nothing_of_the_document_reaches_log_or_usage(gw: Gateway, caplog:
     rows = " ".join(map(str, gw.services.store.usage_rows(record.key.id)))
     assert "documents_anonymize" in rows
     assert_no_secrets(rows, SECRETS)
+
+
+async def test_a_text_past_the_detection_limit_is_413_with_the_limit(tmp_path: Path) -> None:
+    """A small upload can extract to a lot of text: detection takes at most `anonymize_max_chars`."""
+    settings = replace(Settings(), data_dir=tmp_path / "data", models_file=tmp_path / "none.toml",
+                       load_engines=False, pii_preload=False, anonymize_max_chars=1000)
+    (tmp_path / "none.toml").write_text("")
+    async with running_gateway(settings) as small:
+        key = small.create_key()
+        response = await small.http.post("/documents/anonymize", headers=small.headers(key),
+                                         files={"files": ("long.txt", b"Herr Max Mustermann. " * 100, "text/plain")})
+    assert response.status_code == 413
+    error = response.json()["error"]
+    assert error["code"] == "text_too_long" and "1,000" in error["message"]

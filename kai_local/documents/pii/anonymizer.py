@@ -8,6 +8,7 @@ Built once per process (`Anonymizer.build()`, a few seconds: spaCy and Presidio 
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -22,6 +23,7 @@ from kai_local.documents.pii.findings import (
     resolve_overlaps,
 )
 from kai_local.documents.pii.lexicon import Lexicon
+from kai_local.errors import PayloadTooLarge
 from kai_local.documents.pii.nlp import (
     LANGUAGES,
     BilingualSpacyNlpEngine,
@@ -74,9 +76,10 @@ class Anonymizer:
 
     # --- detection ------------------------------------------------------------------------------
 
-    def detect(self, text: str, pii_types: Sequence[str] = PII_TYPES) -> list[Finding]:
-        """Non-overlapping findings, repetitions included, sorted by position."""
-        found = resolve_overlaps(self._analyze(text, pii_types), text)
+    def detect(self, text: str, pii_types: Sequence[str] = PII_TYPES, *, deadline: float | None = None) -> list[Finding]:
+        """Non-overlapping findings, repetitions included, sorted by position. Past `deadline`
+        (a `time.monotonic()` value, checked between chunks): 413 `detection_timeout`."""
+        found = resolve_overlaps(self._analyze(text, pii_types, deadline), text)
         return add_repetitions(text, found, self.lexicon)
 
     def merge(self, text: str, rules: list[Finding], extra: Iterable[Finding]) -> list[Finding]:
@@ -87,10 +90,13 @@ class Anonymizer:
         accepted = resolve_overlaps(f for f in extra if not any(mask[f.start : f.end]))
         return add_repetitions(text, sorted(rules + accepted, key=lambda f: f.start), self.lexicon)
 
-    def _analyze(self, text: str, pii_types: Sequence[str]) -> list[Finding]:
+    def _analyze(self, text: str, pii_types: Sequence[str], deadline: float | None = None) -> list[Finding]:
         entities = [entity_of(t) for t in pii_types]
         findings = []
         for offset, chunk in _chunks(text, CHUNK_CHARS):
+            if deadline is not None and time.monotonic() > deadline:
+                raise PayloadTooLarge("Detecting PII in the document's text took too long; the job was stopped. "
+                                      "Split the document.", code="detection_timeout", param="files")
             if not chunk.strip():
                 continue
             language = detect_language(chunk)

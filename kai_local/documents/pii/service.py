@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import traceback
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
@@ -27,7 +28,7 @@ from kai_local.documents.extraction import (
 )
 from kai_local.documents.pii.ai import AiLimits
 from kai_local.documents.pii.findings import Finding
-from kai_local.errors import InternalError, KaiError
+from kai_local.errors import InternalError, KaiError, PayloadTooLarge
 from kai_local.settings import Settings
 
 if TYPE_CHECKING:  # spaCy and Presidio are imported when the Anonymizer is built
@@ -41,6 +42,8 @@ T = TypeVar("T")
 class AnonymizeSettings:
     limits: ExtractionLimits
     ai: AiLimits
+    max_chars: int = 2_000_000
+    detect_timeout_s: float = 120.0
 
 
 class DocumentAnonymizer:
@@ -58,7 +61,9 @@ class DocumentAnonymizer:
             timeout_s=settings.anonymize_ai_timeout_s,
             concurrency=settings.anonymize_ai_concurrency,
         )
-        return cls(build_ocr_engine(settings), AnonymizeSettings(extraction_limits(settings), ai))
+        config = AnonymizeSettings(extraction_limits(settings), ai, settings.anonymize_max_chars,
+                                   settings.anonymize_detect_timeout_s)
+        return cls(build_ocr_engine(settings), config)
 
     @property
     def anonymizer(self) -> Anonymizer:
@@ -77,8 +82,17 @@ class DocumentAnonymizer:
     def extract(self, data: bytes, filename: str) -> ExtractedDocument:
         return extract_document(data, filename, self.config.limits, self.ocr)
 
+    def check_length(self, text: str) -> None:
+        """413 before detection for a text past `max_chars` (a small upload can extract to a lot)."""
+        if len(text) > self.config.max_chars:
+            raise PayloadTooLarge(
+                f"The document's text has {len(text):,} characters; at most {self.config.max_chars:,} can be "
+                "anonymized in one request. Split the document.", code="text_too_long", param="files")
+
     def detect(self, text: str, pii_types: Sequence[str]) -> list[Finding]:
-        return _without_content_in_logs(lambda: self.anonymizer.detect(text, pii_types))
+        self.check_length(text)
+        deadline = time.monotonic() + self.config.detect_timeout_s
+        return _without_content_in_logs(lambda: self.anonymizer.detect(text, pii_types, deadline=deadline))
 
     def merge(self, text: str, rules: list[Finding], extra: list[Finding]) -> list[Finding]:
         return _without_content_in_logs(lambda: self.anonymizer.merge(text, rules, extra))
