@@ -1,0 +1,93 @@
+"""SIGTERM stops a real `kai-local serve` within `shutdown_timeout_s`, even with a parse job in
+flight: the parse workers are killed at once and the waiting request is answered 503."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+KAI_LOCAL = shutil.which("kai-local", path=str(Path(sys.executable).parent)) or "kai-local"
+
+
+def slow_pdf(pages: int = 450, lines: int = 90) -> bytes:
+    """A legitimate but long PDF: pdfminer needs far longer than the test waits to read it."""
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4)
+    for page in range(pages):
+        for line in range(lines):
+            pdf.drawString(30, 820 - 9 * line, f"Seite {page} Zeile {line}: Befund unauffaellig, Kontrolle in drei Monaten.")
+        pdf.showPage()
+    pdf.save()
+    return out.getvalue()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_sigterm_stops_the_server_within_its_limit_during_a_parse(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    models = tmp_path / "models.toml"
+    models.write_text("")
+    key = subprocess.run([KAI_LOCAL, "keys", "create", "--product", "default", "--data-dir", str(data_dir)],
+                         capture_output=True, text=True, timeout=60, check=True).stdout.split()[-1]
+    port = free_port()
+    env = {**os.environ, "KAI_PII_PRELOAD": "0", "KAI_SHUTDOWN_TIMEOUT_S": "10",
+           "KAI_EXTRACT_PARSE_TIMEOUT_S": "600"}
+    server = subprocess.Popen([KAI_LOCAL, "serve", "--port", str(port), "--data-dir", str(data_dir),
+                               "--models", str(models)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}/api/v1"
+    try:
+        _wait_ready(base, server)
+        answer: dict[str, httpx.Response | Exception] = {}
+
+        def upload() -> None:
+            try:
+                answer["response"] = httpx.post(f"{base}/documents/anonymize", headers={"Authorization": f"Bearer {key}"},
+                                                files={"files": ("long.pdf", slow_pdf(), "application/pdf")}, timeout=120)
+            except Exception as exc:  # noqa: BLE001 - the assertion below says what came back
+                answer["response"] = exc
+
+        client = threading.Thread(target=upload)
+        client.start()
+        time.sleep(6)  # the PDF is being read in a parse worker by now
+        assert "response" not in answer, answer
+        sent = time.monotonic()
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        took = time.monotonic() - sent
+        client.join(timeout=30)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert took < 10 + 2, f"took {took:.1f} s"
+    response = answer["response"]
+    assert isinstance(response, httpx.Response), response
+    assert response.status_code == 503 and response.json()["error"]["code"] == "shutting_down"
+
+
+def _wait_ready(base: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        assert server.poll() is None, server.stdout.read().decode() if server.stdout else ""
+        try:
+            if httpx.get(f"{base.removesuffix('/api/v1')}/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("the server did not start")
