@@ -1,0 +1,239 @@
+"""Legitimate traffic with and without an attacker, against a real `kai-local serve`.
+
+    .venv/bin/python benchmarks/abuse.py                 # 60 s per phase
+    .venv/bin/python benchmarks/abuse.py --seconds 20    # shorter
+
+Phase 1: legitimate anonymize and strip-metadata requests at a fixed rate (`--rate` per second,
+alternating) for `--seconds`. Phase 2: the same, while a second client sends the worst cases of
+the abuse corpus (tests/abuse_corpus.py) back to back, `--attackers` at a time. Printed per
+phase: the legitimate requests' success ratio, p50/p99 latency and the ratio between the
+phases; the peak RSS of the server and its parse workers (the whole process tree). Then what the
+process hop adds to a 1-page PDF's extraction: the same extraction called directly and through
+the parse pool, side by side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+from PIL import Image
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kai_local.documents import jobs  # noqa: E402
+from kai_local.documents.extraction import extract_document, extraction_limits  # noqa: E402
+from kai_local.documents.ocr import build_ocr_engine  # noqa: E402
+from kai_local.gateway.isolation import IsolatedPool  # noqa: E402
+from kai_local.settings import Settings  # noqa: E402
+from tests.abuse_corpus import corpus  # noqa: E402
+
+KAI_LOCAL = shutil.which("kai-local", path=str(Path(sys.executable).parent)) or "kai-local"
+LETTER = "Entlassungsbrief\nHerr Max Mustermann, geb. 12.03.1965, wohnhaft Hauptstraße 12, 8010 Graz.\n" * 20
+# The worst cases: those that hold a worker longest.
+WORST = ("pdf-double-flate-bomb", "docx-paragraph-bomb", "docx-zip-bomb", "svg-comment-bomb", "docx-entity-bomb")
+
+
+def one_page_pdf() -> bytes:
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4)
+    for line, text in enumerate(LETTER.splitlines()[:40]):
+        pdf.drawString(40, 800 - 14 * line, text)
+    pdf.save()
+    return out.getvalue()
+
+
+def small_png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 64), "white").save(out, "PNG")
+    return out.getvalue()
+
+
+class RssSampler(threading.Thread):
+    """Peak RSS of a process and all its descendants, sampled every 100 ms."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak_mb = 0.0
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            self.peak_mb = max(self.peak_mb, tree_rss_mb(self.pid))
+            time.sleep(0.1)
+
+
+def tree_rss_mb(pid: int) -> float:
+    total = 0
+    for p in [pid, *descendants(pid)]:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return total / 1024
+
+
+def descendants(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = [int(c) for c in (task / "children").read_text().split()]
+        except FileNotFoundError:
+            continue
+        for child in children:
+            found += [child, *descendants(child)]
+    return found
+
+
+async def legitimate_load(client: httpx.AsyncClient, key: str, rate: float, seconds: float) -> list[tuple[bool, float]]:
+    pdf, png = one_page_pdf(), small_png()
+    results: list[tuple[bool, float]] = []
+
+    async def one(i: int) -> None:
+        began = time.monotonic()
+        if i % 2 == 0:
+            response = await client.post("/documents/anonymize", headers={"Authorization": f"Bearer {key}"},
+                                         files={"files": ("brief.pdf", pdf)})
+        else:
+            response = await client.post("/documents/strip-metadata", headers={"Authorization": f"Bearer {key}"},
+                                         files={"file": ("photo.png", png)})
+        results.append((response.status_code == 200, time.monotonic() - began))
+
+    tasks = []
+    start = time.monotonic()
+    i = 0
+    while time.monotonic() - start < seconds:
+        tasks.append(asyncio.create_task(one(i)))
+        i += 1
+        await asyncio.sleep(max(0.0, start + i / rate - time.monotonic()))
+    await asyncio.gather(*tasks)
+    return results
+
+
+async def attacker(client: httpx.AsyncClient, key: str, stop: asyncio.Event, sent: list[int]) -> None:
+    cases = [c for c in corpus() if c.name in WORST]
+    i = 0
+    while not stop.is_set():
+        case = cases[i % len(cases)]
+        i += 1
+        await client.post(f"/{case.endpoint}", headers={"Authorization": f"Bearer {key}"},
+                          files={case.field: (case.filename, case.data)})
+        sent.append(1)
+
+
+def summary(name: str, results: list[tuple[bool, float]]) -> tuple[float, float]:
+    ok = sum(1 for good, _ in results if good)
+    latencies = sorted(t for _, t in results)
+    p50 = statistics.median(latencies)
+    p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))]
+    print(f"  {name:<16} {ok}/{len(results)} succeeded ({ok / len(results):.1%}), p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms")
+    return p50, p99
+
+
+async def phases(base: str, key: str, pid: int, args: argparse.Namespace) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=600) as client:
+        sampler = RssSampler(pid)
+        sampler.start()
+        baseline = tree_rss_mb(pid)
+        alone = await legitimate_load(client, key, args.rate, args.seconds)
+        stop, sent = asyncio.Event(), []
+        attack = [asyncio.create_task(attacker(client, key, stop, sent)) for _ in range(args.attackers)]
+        await asyncio.sleep(1)
+        attacked = await legitimate_load(client, key, args.rate, args.seconds)
+        stop.set()
+        await asyncio.gather(*attack)
+        sampler.stop.set()
+    print(f"legitimate traffic, {args.rate}/s for {args.seconds:.0f} s per phase (anonymize a 1-page PDF, strip a PNG):")
+    _, p99_alone = summary("alone", alone)
+    _, p99_attacked = summary("under attack", attacked)
+    print(f"  p99 under attack / p99 alone: {p99_attacked / p99_alone:.2f}x  ({len(sent)} bombs sent, {args.attackers} at a time)")
+    print(f"  RSS of server + parse workers: {baseline:.0f} MB at the start, peak {sampler.peak_mb:.0f} MB")
+
+
+def hop_cost(rounds: int) -> None:
+    settings = Settings()
+    limits, ocr, pdf = extraction_limits(settings), build_ocr_engine(settings), one_page_pdf()
+    pool = IsolatedPool(1, 1, memory_bytes=settings.isolation_memory_bytes, cpu_seconds=settings.isolation_cpu_seconds,
+                        tasks_per_worker=10_000)
+
+    async def through_pool() -> list[float]:
+        await pool.run(jobs.extract, pdf, "brief.pdf", limits, ocr, deadline_s=60)  # start the worker
+        times = []
+        for _ in range(rounds):
+            began = time.perf_counter()
+            await pool.run(jobs.extract, pdf, "brief.pdf", limits, ocr, deadline_s=60)
+            times.append(time.perf_counter() - began)
+        return times
+
+    extract_document(pdf, "brief.pdf", limits, ocr)
+    direct, pooled = [], []
+    for _ in range(3):  # alternate, so both see the same box
+        for _ in range(rounds):
+            began = time.perf_counter()
+            extract_document(pdf, "brief.pdf", limits, ocr)
+            direct.append(time.perf_counter() - began)
+        pooled += asyncio.run(through_pool())
+    pool.close()
+    d, p = statistics.median(direct) * 1000, statistics.median(pooled) * 1000
+    print(f"1-page PDF extraction, p50 of {len(direct)}: direct {d:.1f} ms, through the parse pool {p:.1f} ms "
+          f"(the hop adds {p - d:.1f} ms, {p / d:.2f}x)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--rate", type=float, default=4.0, help="legitimate requests per second")
+    parser.add_argument("--attackers", type=int, default=2, help="bombs in flight at a time")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir, models = Path(tmp) / "data", Path(tmp) / "models.toml"
+        models.write_text("")
+        key = subprocess.run([KAI_LOCAL, "keys", "create", "--product", "default", "--data-dir", str(data_dir)],
+                             capture_output=True, text=True, check=True).stdout.split()[-1]
+        subprocess.run([KAI_LOCAL, "products", "update", "default", "--max-concurrent", "1000",
+                        "--rate-limit-per-minute", "100000", "--data-dir", str(data_dir)], check=True, capture_output=True)
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        server = subprocess.Popen([KAI_LOCAL, "serve", "--port", str(port), "--data-dir", str(data_dir),
+                                   "--models", str(models), "--log-level", "warning"],
+                                  env={**os.environ, "KAI_CPU_QUEUE_LIMIT": "64"})
+        try:
+            base = f"http://127.0.0.1:{port}/api/v1"
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    if time.monotonic() > deadline:
+                        raise
+                time.sleep(0.3)
+            asyncio.run(phases(base, key, server.pid, args))
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+    hop_cost(rounds=30)
+
+
+if __name__ == "__main__":
+    main()
