@@ -104,3 +104,27 @@ class InternalError(KaiError):
     status = 500
     type = "server_error"
     code = "internal_error"
+
+
+_BY_STATUS: dict[int, type[KaiError]] = {
+    400: InvalidRequest,
+    401: AuthenticationFailed,
+    403: PermissionDenied,
+    404: NotFound,
+    405: MethodNotAllowed,
+    413: PayloadTooLarge,
+    415: UnsupportedMediaType,
+    429: RateLimited,
+    503: ServiceUnavailable,
+}
+
+
+def error_for_status(status: int, message: str) -> KaiError:
+    """A status raised by code that is not ours (Starlette's router and form parser) as our
+    error: the class for that status, else a generic client or server error keeping it."""
+    cls = _BY_STATUS.get(status)
+    if cls is not None:
+        return cls(message)
+    error: KaiError = InvalidRequest(message) if status < 500 else InternalError(message)
+    error.status = status
+    return error

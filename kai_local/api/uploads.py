@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from starlette.datastructures import UploadFile
-from starlette.formparsers import MultiPartException
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from kai_local.errors import InvalidRequest, PayloadTooLarge
@@ -76,8 +76,8 @@ async def read_form(request: Request) -> UploadForm:
     max_size = principal_of(request).product.max_file_size
     try:
         form = await request.form(max_files=MAX_FILES, max_fields=MAX_FIELDS)
-    except MultiPartException as exc:
-        raise InvalidRequest(f"Malformed multipart body: {exc.message}", code="invalid_multipart") from None
+    except HTTPException as exc:  # Starlette's 400 for a MultiPartException (inside an app)
+        raise InvalidRequest(f"Malformed multipart body: {exc.detail}", code="invalid_multipart") from None
     result = UploadForm()
     try:
         for name, value in form.multi_items():
