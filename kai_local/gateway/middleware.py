@@ -36,8 +36,8 @@ error_log = logging.getLogger("kai_local.errors")
 
 API_PREFIXES = ("/api/v1", "/v1")
 
-# Authenticated routes (path below the prefix) and, for POSTs, the permission each needs.
-AUTHENTICATED_PATHS = frozenset({"/models", "/usage"})
+# Every path under a prefix is authenticated, known route or not (deny by default: an unknown
+# path tells a caller without a key nothing). POSTs to these routes need their permission.
 ENDPOINT_OF_ROUTE: dict[str, str] = {
     "/chat/completions": "chat_completions",
     "/audio/transcriptions": "audio_transcriptions",
@@ -54,8 +54,9 @@ def error_body(exc: KaiError) -> bytes:
 
 
 def api_subpath(path: str) -> str | None:
+    """The path below an API prefix ("/" for the prefix itself), or None outside them."""
     for prefix in API_PREFIXES:
-        if path.startswith(prefix + "/"):
+        if path == prefix or path.startswith(prefix + "/"):
             return path[len(prefix) :].rstrip("/") or "/"
     return None
 
@@ -134,10 +135,10 @@ class GatewayMiddleware:
         self, scope: Scope, receive: Receive, send: Send, exchange: _Exchange
     ) -> None:
         subpath = api_subpath(scope["path"])
-        endpoint = ENDPOINT_OF_ROUTE.get(subpath or "")
-        if subpath is None or (endpoint is None and subpath not in AUTHENTICATED_PATHS):
-            await self.app(scope, receive, send)  # unknown route: the router answers 404
+        if subpath is None:
+            await self.app(scope, receive, send)  # /health, or outside the API: the router answers
             return
+        endpoint = ENDPOINT_OF_ROUTE.get(subpath)
 
         services: Services = scope["state"]["services"]
         principal = await self._authenticate(scope, services, subpath)
