@@ -10,13 +10,14 @@ from typing import AsyncIterator
 import anyio
 
 from kai_local.catalog import ModelSpec
-from kai_local.engines.chat.base import ChatDelta, ChatEvent, ChatRequest, ChatUsage
+from kai_local.engines.chat.base import ChatDelta, ChatEvent, ChatPrompt, ChatRequest, ChatUsage
 from kai_local.gateway.gpu import GpuSemaphore
 from kai_local.settings import Settings
 
 
 class EchoChatEngine:
-    """Answers with the last user message; waits on `gate` first when one is set."""
+    """Answers with the last user message, one token per word; waits on `gate` first when one
+    is set."""
 
     gate: anyio.Event | None = None
     started = 0
@@ -38,13 +39,14 @@ class EchoChatEngine:
         try:
             if cls.gate is not None:
                 await cls.gate.wait()
+            prompt_tokens = sum(len(m.content.split()) for m in request.messages)
+            yield ChatPrompt(prompt_tokens)
             words = request.messages[-1].content.split()
             for i, word in enumerate(words):
                 last = i == len(words) - 1
-                yield ChatDelta(0, word if i == 0 else " " + word, "stop" if last else None)
+                yield ChatDelta(0, word if i == 0 else " " + word, "stop" if last else None, tokens=1)
                 await anyio.sleep(0)
-            yield ChatUsage(prompt_tokens=sum(len(m.content.split()) for m in request.messages),
-                            completion_tokens=len(words))
+            yield ChatUsage(prompt_tokens=prompt_tokens, completion_tokens=len(words))
             cls.finished += 1
         except BaseException:
             cls.aborted += 1

@@ -19,6 +19,14 @@ import openai
 import pytest
 import uvicorn
 
+from kai_local.engines.chat.base import (
+    ChatDelta,
+    ChatMessage,
+    ChatPrompt,
+    ChatRequest,
+    ChatUsage,
+    SamplingOptions,
+)
 from kai_local.engines.chat.context import completion_budget
 from kai_local.engines.chat.vllm_engine import VllmChatEngine
 from kai_local.errors import InvalidRequest
@@ -226,6 +234,25 @@ async def test_sampling_options_reach_the_engine(live: Live) -> None:
     short = await client.chat.completions.create(model=MODEL, messages=LONG_ANSWER, temperature=0,  # type: ignore[arg-type]
                                                  max_completion_tokens=3)
     assert short.choices[0].finish_reason == "length" and short.usage.completion_tokens == 3
+
+
+async def assert_counts_as_it_goes(engine: Any) -> None:
+    """The prompt's size comes first and each delta carries its tokens: what a stream cut short
+    is billed adds up to the engine's final usage (two choices, tokens of both interleaved)."""
+    request = ChatRequest(f"req_counts_{time.monotonic_ns()}",
+                          tuple(ChatMessage(m["role"], m["content"]) for m in LONG_ANSWER),
+                          SamplingOptions(temperature=0.8, seed=7, max_tokens=24, n=2))
+    events = [event async for event in engine.generate(request)]
+    first, usage = events[0], events[-1]
+    assert isinstance(first, ChatPrompt) and isinstance(usage, ChatUsage)
+    assert first.prompt_tokens == usage.prompt_tokens > 0
+    deltas = [e for e in events if isinstance(e, ChatDelta)]
+    assert {d.index for d in deltas} == {0, 1}
+    assert sum(d.tokens for d in deltas) == usage.completion_tokens > 0
+
+
+async def test_the_engine_counts_as_it_goes(live: Live) -> None:
+    await assert_counts_as_it_goes(live.engine)
 
 
 async def test_max_tokens_beyond_the_context_is_clamped(live: Live) -> None:

@@ -29,7 +29,7 @@ from kai_local.gateway.gpu import GpuSemaphore
 from kai_local.settings import Settings
 from kai_local.testing import free_port, wait_until_healthy
 from tests.conftest import Gateway, prepared_models_dir, running_gateway
-from tests.test_chat import WORDS, echo
+from tests.test_chat import WORDS, assert_counts_as_it_goes, echo
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
@@ -141,6 +141,10 @@ async def test_stream_and_usage_through_the_upstream(pool: Gateway) -> None:
     recorded = (await pool.http.get("/usage", headers=pool.headers(key))).json()
     assert (recorded["total_tokens_in"], recorded["total_tokens_out"]) == (
         usage.prompt_tokens, usage.completion_tokens)
+
+
+async def test_the_upstream_engine_counts_as_it_goes(pool: Gateway) -> None:
+    await assert_counts_as_it_goes(_engine(pool))  # from vLLM's continuous usage stats
 
 
 async def test_eight_simultaneous_requests_through_the_pool(pool: Gateway) -> None:

@@ -22,11 +22,13 @@ from kai_local.engines.chat.base import (
     ChatDelta,
     ChatEvent,
     ChatMessage,
+    ChatPrompt,
     ChatRequest,
     ChatUsage,
     SamplingOptions,
 )
 from kai_local.errors import InvalidRequest, KaiError
+from kai_local.gateway.usage import UsageRecord
 
 # OpenAI's newer "developer" role is what "system" was; both reach the template as "system".
 ROLES = {"system": "system", "developer": "system", "user": "user", "assistant": "assistant"}
@@ -217,7 +219,7 @@ async def create_chat_completion(request: Request) -> Response:
     try:
         # Pull the first event before answering, so errors such as context_length_exceeded
         # still become a proper status instead of a broken stream.
-        finished, first = await _unless_disconnected(request, anext(events))
+        finished, first = await _unless_disconnected(request, _first_output(events, usage))
         if finished and not params.stream:
             finished, collected = await _unless_disconnected(
                 request, _collect(first, events, params.sampling.n)  # type: ignore[arg-type]
@@ -270,10 +272,16 @@ async def create_chat_completion(request: Request) -> Response:
                     usage.tokens_out = event.completion_tokens
                     if params.include_usage:
                         yield chunk([], usage=_usage_body(event))
-                elif event.text or event.finish_reason:
-                    delta = {"content": event.text} if event.text else {}
-                    yield chunk([{"index": event.index, "delta": delta, "logprobs": None,
-                                  "finish_reason": event.finish_reason}])
+                elif isinstance(event, ChatPrompt):
+                    usage.tokens_in = event.prompt_tokens
+                else:
+                    # Counted as it goes out: a client that leaves before the final usage
+                    # (which replaces these counts) is billed the tokens it received.
+                    usage.tokens_out += event.tokens
+                    if event.text or event.finish_reason:
+                        delta = {"content": event.text} if event.text else {}
+                        yield chunk([{"index": event.index, "delta": delta, "logprobs": None,
+                                      "finish_reason": event.finish_reason}])
                 event = await anext(events, None)
             yield "data: [DONE]\n\n"
         except KaiError as exc:
@@ -293,6 +301,16 @@ async def create_chat_completion(request: Request) -> Response:
     )
 
 
+async def _first_output(events: AsyncIterator[ChatEvent], usage: UsageRecord) -> ChatEvent:
+    """The engine's first delta (or its usage). The prompt's size, yielded before it, is
+    recorded at once: billed even if the client leaves before the answer."""
+    event = await anext(events)
+    while isinstance(event, ChatPrompt):
+        usage.tokens_in = event.prompt_tokens
+        event = await anext(events)
+    return event
+
+
 async def _collect(
     first: ChatEvent, events: AsyncIterator[ChatEvent], n: int
 ) -> tuple[list[dict[str, Any]], ChatUsage]:
@@ -304,7 +322,7 @@ async def _collect(
         if isinstance(event, ChatDelta):
             texts[event.index].append(event.text)
             finish[event.index] = event.finish_reason or finish[event.index]
-        else:
+        elif isinstance(event, ChatUsage):
             totals = event
         event = await anext(events, None)
     choices = [

@@ -1,4 +1,8 @@
-"""The chat engine contract: one request in, a stream of text deltas and a final usage out."""
+"""The chat engine contract: one request in, a stream of text deltas and a final usage out.
+
+The deltas carry their token counts, and the prompt's size comes first, so a stream the
+client drops before its end is still billed what it received.
+"""
 
 from __future__ import annotations
 
@@ -35,12 +39,21 @@ class ChatRequest:
 
 
 @dataclass(frozen=True)
+class ChatPrompt:
+    """Yielded once before any delta, by an engine that knows the prompt's size by then."""
+
+    prompt_tokens: int
+
+
+@dataclass(frozen=True)
 class ChatDelta:
-    """New text for choice `index`; `finish_reason` ("stop" | "length") on its last delta."""
+    """New text for choice `index`; `finish_reason` ("stop" | "length") on its last delta;
+    `tokens`: the completion tokens generated since the previous delta of any choice."""
 
     index: int
     text: str
     finish_reason: str | None = None
+    tokens: int = 0
 
 
 @dataclass(frozen=True)
@@ -51,7 +64,7 @@ class ChatUsage:
     completion_tokens: int
 
 
-ChatEvent = ChatDelta | ChatUsage
+ChatEvent = ChatPrompt | ChatDelta | ChatUsage
 
 
 class ChatEngine(Protocol):

@@ -28,7 +28,7 @@ import httpx
 import openai
 
 from kai_local.catalog import ModelSpec
-from kai_local.engines.chat.base import ChatDelta, ChatEvent, ChatRequest, ChatUsage
+from kai_local.engines.chat.base import ChatDelta, ChatEvent, ChatPrompt, ChatRequest, ChatUsage
 from kai_local.errors import InvalidRequest, ServiceUnavailable
 from kai_local.gateway.gpu import GpuSemaphore
 from kai_local.settings import Settings
@@ -156,7 +156,8 @@ class UpstreamChatEngine:
             "messages": [{"role": m.role, "content": m.content} for m in request.messages],
             "n": sampling.n,
             "stream": True,
-            "stream_options": {"include_usage": True},
+            # vLLM's running counts on every chunk: a stream cut short is still billed right.
+            "stream_options": {"include_usage": True, "continuous_usage_stats": True},
             "presence_penalty": sampling.presence_penalty,
             "frequency_penalty": sampling.frequency_penalty,
         }
@@ -199,14 +200,23 @@ class UpstreamChatEngine:
     async def generate(self, request: ChatRequest) -> AsyncIterator[ChatEvent]:
         stream, upstream = await self._open(request)
         usage = None
+        counted: dict[int, int] = {}  # completion tokens per choice, as reported so far
         try:
             async for chunk in stream:
                 if chunk.usage is not None:
-                    usage = chunk.usage
+                    if usage is None and not counted:  # the first chunk (the role) has it
+                        yield ChatPrompt(chunk.usage.prompt_tokens)
+                    usage = chunk.usage  # the last one, after every choice, holds the totals
                 for choice in chunk.choices:
                     text = (choice.delta.content or "") if choice.delta else ""
                     if text or choice.finish_reason:
-                        yield ChatDelta(choice.index, text, choice.finish_reason)
+                        # A choice's chunk carries that choice's running count: this delta's
+                        # tokens are what it adds to the count its earlier deltas carried.
+                        before = counted.get(choice.index, 0)
+                        running = chunk.usage.completion_tokens if chunk.usage else before
+                        counted[choice.index] = max(before, running)
+                        yield ChatDelta(choice.index, text, choice.finish_reason,
+                                        tokens=counted[choice.index] - before)
         except (openai.APIError, httpx.HTTPError) as exc:
             # After the first token: retrying elsewhere would repeat text, so the request ends.
             if isinstance(exc, (openai.APIConnectionError, httpx.TransportError)):

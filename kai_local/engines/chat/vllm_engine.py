@@ -18,7 +18,14 @@ import os
 from typing import TYPE_CHECKING, Any, AsyncIterator
 
 from kai_local.catalog import ModelSpec
-from kai_local.engines.chat.base import ChatDelta, ChatEvent, ChatRequest, ChatUsage, SamplingOptions
+from kai_local.engines.chat.base import (
+    ChatDelta,
+    ChatEvent,
+    ChatPrompt,
+    ChatRequest,
+    ChatUsage,
+    SamplingOptions,
+)
 from kai_local.engines.chat.context import completion_budget
 from kai_local.errors import InternalError, InvalidRequest, ServiceUnavailable
 from kai_local.gateway.gpu import GpuSemaphore
@@ -88,15 +95,19 @@ class VllmChatEngine:
             params = self._sampling_params(request.sampling, max_tokens)
         except VLLMValidationError as exc:
             raise InvalidRequest(str(exc), param=exc.parameter) from None
+        yield ChatPrompt(prompt_tokens)
         outputs = llm.generate(prompt, params, request.request_id)
         completion_tokens = 0
+        unreported = 0  # tokens of outputs without text yet (a stop string held back)
         try:
             async for output in outputs:
                 for choice in output.outputs:
                     completion_tokens += len(choice.token_ids)
+                    unreported += len(choice.token_ids)
                     finish = _finish_reason(choice.finish_reason)
                     if choice.text or finish:
-                        yield ChatDelta(choice.index, choice.text, finish)
+                        yield ChatDelta(choice.index, choice.text, finish, tokens=unreported)
+                        unreported = 0
         except VLLMValidationError as exc:
             raise InvalidRequest(str(exc), param=exc.parameter) from None
         except VLLMClientError as exc:
