@@ -4,12 +4,16 @@ Methods are synchronous and short; async callers run them through `anyio.to_thre
 connections: one for reads, one for writes, each behind its own lock, so reads never wait on a
 write (WAL readers see the last committed state). WAL with synchronous=NORMAL keeps every
 committed transaction across a process crash (`kill -9`); only an OS crash may lose the last few.
+The file holds key digests and every key's usage: it and its folder are for their owner only.
 """
 
 from __future__ import annotations
 
 import hmac
+import logging
+import os
 import sqlite3
+import stat
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,6 +32,8 @@ _PRODUCT_COLUMNS = (
     "addons, features"
 )
 _KEY_COLUMNS = "id, product, status, is_free, created_at, trial_ends_at, trial_usage_limit"
+
+log = logging.getLogger("kai_local.store")
 
 
 @dataclass(frozen=True)
@@ -86,9 +92,30 @@ def _api_key(row: tuple[Any, ...]) -> ApiKey:
     )
 
 
+def _owner_only(path: Path, mode: int) -> None:
+    """Take group and other permissions off `path` (made before this version, or by a plain
+    mkdir elsewhere); one that is not ours is left to its owner."""
+    info = path.stat()
+    current = stat.S_IMODE(info.st_mode)
+    if current & 0o077 and info.st_uid == os.getuid():
+        os.chmod(path, mode)
+        log.info("%s was open to other users (mode %o); it is now %o", path, current, mode)
+
+
+def _private_database(path: Path) -> None:
+    """The data dir 0700 and the database file 0600, before SQLite opens it: SQLite gives its
+    -wal and -shm files the database file's mode."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _owner_only(path.parent, 0o700)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if part.exists():
+            _owner_only(part, 0o600)
+
+
 class Store:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _private_database(path)
         self.path = path
         self._write = self._connect()
         self._read = self._connect()
