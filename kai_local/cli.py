@@ -17,6 +17,7 @@ from kai_local.gateway.products import (
     parse_list,
 )
 from kai_local.gateway.store import Store
+from kai_local.offline import enforce_offline
 from kai_local.settings import Settings
 
 
@@ -209,6 +210,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # First: vLLM and the hub libraries, imported by the commands, read these at import.
+    enforce_offline()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     try:

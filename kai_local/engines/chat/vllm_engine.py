@@ -14,7 +14,6 @@ kv_cache_memory_bytes, enforce_eager, ...).
 from __future__ import annotations
 
 import logging
-import os
 from typing import TYPE_CHECKING, Any, AsyncIterator
 
 from kai_local.catalog import ModelSpec
@@ -29,6 +28,7 @@ from kai_local.engines.chat.base import (
 from kai_local.engines.chat.context import completion_budget
 from kai_local.errors import InternalError, InvalidRequest, ServiceUnavailable
 from kai_local.gateway.gpu import GpuSemaphore
+from kai_local.offline import enforce_offline
 from kai_local.settings import Settings
 
 if TYPE_CHECKING:
@@ -37,9 +37,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("kai_local.engines.vllm")
 
-# vLLM and transformers must never reach out: no usage reports, no hub look-ups.
-OFFLINE_ENV = {"VLLM_NO_USAGE_STATS": "1", "DO_NOT_TRACK": "1", "HF_HUB_OFFLINE": "1",
-               "TRANSFORMERS_OFFLINE": "1"}
 # Sampling defaults vLLM reads from the model's generation_config.json that a request may override.
 MODEL_DEFAULTS = ("temperature", "top_p", "top_k", "min_p", "repetition_penalty")
 
@@ -52,8 +49,7 @@ class VllmChatEngine:
         self._defaults: dict[str, Any] = {}
 
     async def start(self) -> None:
-        for name, value in OFFLINE_ENV.items():
-            os.environ.setdefault(name, value)
+        enforce_offline()  # again, for an app built in-process (tests, benchmarks) without the CLI
         from vllm.engine.arg_utils import AsyncEngineArgs
         from vllm.v1.engine.async_llm import AsyncLLM
 
