@@ -32,7 +32,7 @@ class _Server(uvicorn.Server):
 
 
 def serve(settings: Settings, log_level: str = "info") -> None:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     log.info("data dir %s, models %s", settings.data_dir, settings.models_file)
     app = create_app(settings)
     config = uvicorn.Config(
