@@ -29,7 +29,7 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from kai_local.testing import free_port, start_server  # noqa: E402
+from tests.support import free_port, start_server  # noqa: E402
 
 
 def serve(kind: str, port: int, data_dir: Path, body_file: Path) -> None:

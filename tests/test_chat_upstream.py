@@ -27,7 +27,7 @@ from kai_local.engines.chat.upstream import UpstreamChatEngine
 from kai_local.errors import ServiceUnavailable
 from kai_local.gateway.gpu import GpuSemaphore
 from kai_local.settings import Settings
-from kai_local.testing import free_port, wait_until_healthy
+from tests.support import free_port, wait_until_healthy
 from tests.conftest import Gateway, prepared_models_dir, running_gateway
 from tests.test_chat import WORDS, assert_counts_as_it_goes, echo
 

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from kai_local.gateway.store import Store
-from kai_local.testing import free_port, wait_until_healthy
+from tests.support import free_port, wait_until_healthy
 from tests.conftest import REPO, Gateway, echo_settings, running_gateway
 
 pytestmark = pytest.mark.anyio
