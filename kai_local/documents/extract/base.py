@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator
 
+from kai_local.documents.inflate import MAX_INFLATED_BYTES
 from kai_local.errors import InvalidRequest, PayloadTooLarge
 
 
@@ -23,6 +24,7 @@ class ExtractionLimits:
     parse_timeout_s: float = 120.0  # parsing time for the whole document, OCR not counted
     ocr_dpi: int = 300  # resolution at which PDF pages without a text layer are rendered for OCR
     ocr_languages: str = "deu+eng"  # tesseract language codes, '+'-joined
+    max_inflated_bytes: int = MAX_INFLATED_BYTES  # decoded PDF streams, all together (413)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,13 @@ Per page:
 pypdfium2 is the page counter (it reads /Count; pdfminer would build every page object first)
 and the renderer. PDFium is not thread-safe, even across documents, so every call into it holds
 PDFIUM_LOCK -- one lock per process is the point, hence a module-level object.
+
+Decompression budget: every stream pdfminer decodes (content, object and xref streams, fonts,
+CMaps, XMP) goes through `PDFStream.decode`, which inflates with a bare `zlib.decompress`.
+pdfminer has no hook there and builds its streams deep inside its parser, so this module wraps
+that one method: while `extract_pdf` runs, the wrapper measures the expanding layers first with
+`InflateBudget.check` (chunked, stops at the limit) and charges what pdfminer decoded after.
+Outside `extract_pdf` (no budget set) pdfminer behaves as shipped.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import re
 import struct
 import threading
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Iterator
 
 import pdfplumber
@@ -31,7 +39,9 @@ import pypdfium2
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfexceptions import PDFException
 from pdfminer.pdfinterp import PDFPageInterpreter
+from pdfminer.pdftypes import PDFStream
 from pdfminer.psexceptions import PSException
+from pdfminer.psparser import PSLiteral, literal_name
 from pdfplumber.page import Page, PDFPageAggregatorWithMarkedContent
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 from PIL import Image
@@ -46,10 +56,13 @@ from kai_local.documents.extract.base import (
     encrypted,
     table_row,
 )
+from kai_local.documents.inflate import InflateBudget
 from kai_local.documents.ocr import OcrEngine, ocr_page, prepare_for_ocr
 from kai_local.errors import KaiError
 
 PDFIUM_LOCK = threading.Lock()
+# The budget of the document being extracted in this thread (see the module docstring).
+_INFLATE_BUDGET: ContextVar[InflateBudget | None] = ContextVar("pdf_inflate_budget", default=None)
 
 # What pdfplumber/pdfminer raise on a damaged file: their own wrappers, and the plain errors
 # pdfplumber's object conversion lets through (a name where a number belongs, a missing key).
@@ -74,6 +87,14 @@ MIN_IMAGE_SHARE = 0.2
 
 
 def extract_pdf(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline: Deadline) -> ExtractedDocument:
+    token = _INFLATE_BUDGET.set(InflateBudget(limits.max_inflated_bytes, param="files"))
+    try:
+        return _extract(data, limits, ocr, deadline)
+    finally:
+        _INFLATE_BUDGET.reset(token)
+
+
+def _extract(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline: Deadline) -> ExtractedDocument:
     ocr_deadline = Deadline.for_ocr(limits)
     with _pdfium_document(data) as rendered:
         with PDFIUM_LOCK:
@@ -94,6 +115,8 @@ def extract_pdf(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline:
                     pages.append(clean(_SPACED_DIAERESIS.sub(_umlaut, text)))
                     ocr_pages += ocr_used
             except PARSE_ERRORS as exc:
+                if (limit := _kai_cause(exc)) is not None:
+                    raise limit from None  # the inflate budget, wrapped by pdfplumber
                 raise corrupt("PDF", f"page {len(pages) + 1}: {exc}") from exc
     if ocr_pages == 0:
         method = "pdf_parser"
@@ -104,6 +127,41 @@ def extract_pdf(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline:
 
 def _umlaut(match: re.Match[str]) -> str:
     return (match.group(1) or match.group(2)) + "\u0308"  # clean() composes it (NFC)
+
+
+_pdfminer_decode = PDFStream.decode
+
+
+def _decode_within_budget(stream: PDFStream) -> None:
+    budget = _INFLATE_BUDGET.get()
+    if budget is not None and stream.rawdata is not None:
+        raw = stream.rawdata
+        if stream.decipher and stream.objid is not None and stream.genno is not None:
+            raw = stream.decipher(stream.objid, stream.genno, raw, stream.attrs)  # as decode does
+        names = [literal_name(f) if isinstance(f, PSLiteral) else str(f) for f, _ in stream.get_filters()]
+        budget.check(raw, names)
+    _pdfminer_decode(stream)
+    if budget is not None and stream.data is not None:
+        budget.charge(len(stream.data))
+
+
+PDFStream.decode = _decode_within_budget  # type: ignore[method-assign]
+
+
+def _kai_cause(exc: BaseException) -> KaiError | None:
+    """Our own error (the inflate budget) inside the wrappers pdfplumber puts around whatever
+    pdfminer raises (`PdfminerException(exc)`, raised from or while handling it)."""
+    seen: set[int] = set()
+    pending: list[object] = [exc]
+    while pending:
+        current = pending.pop()
+        if not isinstance(current, BaseException) or id(current) in seen:
+            continue
+        if isinstance(current, KaiError):
+            return current
+        seen.add(id(current))
+        pending += [*current.args[:1], current.__cause__, current.__context__]
+    return None
 
 
 @contextmanager
@@ -127,6 +185,8 @@ def _plumber_document(data: bytes) -> Iterator[pdfplumber.PDF]:
     try:
         document = pdfplumber.open(io.BytesIO(data))
     except (PdfminerException, MalformedPDFException) as exc:
+        if (limit := _kai_cause(exc)) is not None:
+            raise limit from None  # the inflate budget, hit while pdfplumber opened the file
         cause = exc.args[0] if exc.args else exc
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
             raise encrypted("PDF") from exc

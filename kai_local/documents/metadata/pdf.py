@@ -8,6 +8,13 @@ dates, embedded-file dates, EXIF/XMP inside embedded JPEG images, and the docume
 file gets an ID computed from its content). Page content, and so the text layer, is untouched.
 
 Encrypted PDFs are refused: qpdf must keep the original document ID to keep the encryption.
+
+Decompression: stripping needs no stream's content, so streams are written as stored
+(`StreamDecodeLevel.none`: a `[/FlateDecode /FlateDecode]` content bomb goes back untouched,
+never inflated). What qpdf must inflate to reach the objects -- object streams and the xref
+stream -- is bounded twice: qpdf's own per-stream Flate limit, set once per process below (it
+throws inside the C++ decoder), and a budget per document over all object streams, measured in
+chunks before qpdf resolves any object in them (413).
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import pikepdf
 from pikepdf import Dictionary, Name, Stream
 
 from kai_local.documents import filetypes
+from kai_local.documents.inflate import MAX_INFLATED_BYTES, InflateBudget
 from kai_local.documents.metadata.exiftool import ExifTool
 from kai_local.documents.metadata.images import clean_images
 from kai_local.documents.metadata.policy import describe, identifying
@@ -31,19 +39,26 @@ MARKUP_ANNOTATIONS = {
     "/Sound", "/Redact",
 }
 
+# Process-wide and unsynchronised in qpdf, hence set once at import (before any thread opens a
+# PDF); nothing else in the server inflates PDF streams through qpdf.
+pikepdf.settings.set_qpdf_limits(flate_max_memory=MAX_INFLATED_BYTES)
 
-def clean_pdf(data: bytes, exiftool: ExifTool, workdir: Path) -> Cleaned:
+
+def clean_pdf(data: bytes, exiftool: ExifTool, workdir: Path,
+              max_inflated_bytes: int = MAX_INFLATED_BYTES) -> Cleaned:
     if b"%%EOF" not in data[-4096:]:
         raise StripFailed("the PDF is truncated (it has no end-of-file marker)")
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             if pdf.is_encrypted:
                 raise StripFailed("the PDF is encrypted; remove its password protection first")
+            _check_object_streams(pdf, InflateBudget(max_inflated_bytes, param="file"))
             removed = _strip(pdf, data)
             removed |= _clean_jpegs(pdf, exiftool, workdir)
             out = io.BytesIO()
             pdf.save(out, deterministic_id=True, fix_metadata_version=False, preserve_pdfa=False,
-                     object_stream_mode=pikepdf.ObjectStreamMode.generate)
+                     object_stream_mode=pikepdf.ObjectStreamMode.generate,
+                     stream_decode_level=pikepdf.StreamDecodeLevel.none)
         cleaned = out.getvalue()
         with pikepdf.open(io.BytesIO(cleaned)) as check:
             left = _leftovers(check)
@@ -60,6 +75,17 @@ def clean_pdf(data: bytes, exiftool: ExifTool, workdir: Path) -> Cleaned:
     if tags is None or identifying(tags):
         raise StripFailed(f"metadata remained after cleaning ({describe(identifying(tags or []))})")
     return Cleaned(cleaned, "pikepdf", tuple(removed))
+
+
+def _check_object_streams(pdf: pikepdf.Pdf, budget: InflateBudget) -> None:
+    """Raise 413 unless all object streams together inflate within the budget. Read from the
+    xref table, so no object inside them is resolved (which would make qpdf inflate them); the
+    one holding the catalog was inflated by the open already, within qpdf's Flate limit."""
+    containers = {entry.obj_stream_number for entry in pdf.get_xref_table().values() if entry.type == 2}
+    for number in sorted(n for n in containers if n is not None):
+        stream = pdf.get_object(number, 0)  # an object stream's generation is always 0
+        if isinstance(stream, Stream):
+            budget.charge(budget.check(bytes(stream.read_raw_bytes()), _filters(stream)))
 
 
 def _strip(pdf: pikepdf.Pdf, original: bytes) -> set[str]:
