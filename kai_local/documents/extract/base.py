@@ -25,6 +25,7 @@ class ExtractionLimits:
     ocr_dpi: int = 300  # resolution at which PDF pages without a text layer are rendered for OCR
     ocr_languages: str = "deu+eng"  # tesseract language codes, '+'-joined
     max_inflated_bytes: int = MAX_INFLATED_BYTES  # decoded PDF streams, all together (413)
+    max_xml_part_bytes: int = 32 * 2**20  # one XML part of a DOCX/PPTX, unpacked (413)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ how a result is verified).
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Iterator
 
 from lxml import etree
 
@@ -32,8 +32,11 @@ def _q(namespace: str, name: str) -> str:
     return f"{{{namespace}}}{name}"
 
 
-def _elements(root: etree._Element) -> list[etree._Element]:
-    return [el for el in root.iter() if isinstance(el.tag, str)]
+def _elements(root: etree._Element) -> Iterator[etree._Element]:
+    """Every element (no comments or PIs), walked lazily: a list of a part with millions of
+    elements would hold a Python proxy for each. Rules change attributes and text during the
+    walk and collect what they remove for afterwards."""
+    return root.iter(etree.Element)
 
 
 def _blank(el: etree._Element, attribute: str, value: str = "") -> bool:

@@ -38,6 +38,7 @@ from kai_local.documents.metadata.images import EXIFTOOL_TYPES, clean_images
 from kai_local.documents.metadata.ole import clean_ole
 from kai_local.documents.metadata.policy import describe, identifying
 from kai_local.documents.metadata.result import Cleaned, StripFailed
+from kai_local.errors import PayloadTooLarge
 
 CONTENT_TYPES = "[Content_Types].xml"
 RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -55,6 +56,10 @@ REMOVED_TYPES = {
 }
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+# An XML part that is parsed (relationships, content types, every Word part, the few workbook
+# and presentation parts that hold people) becomes an lxml tree of up to ~100x its size (tens
+# of MB of '<w:p/>' built gigabytes); a real document.xml stays well under this.
+MAX_XML_PART_BYTES = 32 * 1024 * 1024
 MAX_PARTS = 20_000
 MAX_DEPTH = 2  # office files embedded in office files embedded in ...
 OLE_TYPES = {filetypes.XLS, filetypes.DOC, filetypes.PPT, filetypes.OLE}
@@ -110,6 +115,7 @@ def _read_zip(data: bytes) -> dict[str, bytes]:
 
 
 def _parse(name: str, body: bytes) -> etree._Element:
+    _check_part_size(name, body)
     try:
         tree = etree.parse(io.BytesIO(body), _parser())
     except etree.XMLSyntaxError:
@@ -117,6 +123,13 @@ def _parse(name: str, body: bytes) -> etree._Element:
     if tree.docinfo.doctype:
         raise StripFailed(f"its part '{name}' declares a DTD, which OOXML does not allow")
     return tree.getroot()
+
+
+def _check_part_size(name: str, body: bytes) -> None:
+    if len(body) > MAX_XML_PART_BYTES:
+        raise PayloadTooLarge(
+            f"The document's part '{name}' unpacks to {len(body):,} bytes of XML; this server "
+            f"parses at most {MAX_XML_PART_BYTES:,} per part", code="archive_too_large", param="file")
 
 
 def _serialize(root: etree._Element) -> bytes:
@@ -206,6 +219,7 @@ def _subtree(starts: set[str], parts: dict[str, bytes], lookup: dict[str, str]) 
         if rels is None or rels in seen:
             continue
         seen.add(rels)
+        _check_part_size(rels, parts[rels])
         try:
             root = etree.parse(io.BytesIO(parts[rels]), _parser()).getroot()
         except etree.XMLSyntaxError:
@@ -274,16 +288,23 @@ def _plan_xml(plan: _Plan, parts: dict[str, bytes], kept: set[str]) -> None:
 
 
 def _drop_id_references(root: etree._Element, ids: set[str]) -> bool:
-    """r:id attributes naming removed relationships; <w:attachedTemplate> needs its r:id, so it goes."""
+    """r:id attributes naming removed relationships; <w:attachedTemplate> needs its r:id, so it goes.
+    Walks the tree without listing it (a part can hold millions of elements); removals wait
+    until the walk is done."""
     found = False
-    for el in [e for e in root.iter() if isinstance(e.tag, str)]:
+    doomed = []
+    for el in root.iter(etree.Element):
         for attribute, value in list(el.attrib.items()):
             if attribute.startswith(f"{{{R_NS}}}") and value in ids:
                 found = True
                 if el.tag == f"{{{office_xml.W}}}attachedTemplate" and el.getparent() is not None:
-                    el.getparent().remove(el)
+                    doomed.append(el)
                     break
                 del el.attrib[attribute]
+    for el in doomed:
+        parent = el.getparent()
+        if parent is not None:
+            parent.remove(el)
     return found
 
 
