@@ -29,6 +29,11 @@ from kai_local.errors import KaiError, PayloadTooLarge
 # scanned page, or a scanned snippet of a few lines, is far larger.
 MIN_OCR_PICTURE_SIDE = 100
 MIN_OCR_PICTURE_PIXELS = 300_000
+# Pillow plugins an upload may reach (Image.open otherwise tries every plugin it has, EPS
+# through Ghostscript included). Uploads: the image types extraction accepts; pictures inside
+# DOCX/PPTX may also be what Office embeds.
+UPLOAD_FORMATS = ("PNG", "JPEG", "TIFF")
+PICTURE_FORMATS = (*UPLOAD_FORMATS, "GIF", "BMP", "WEBP")
 
 
 def check_pixels(width: int, height: int, limits: ExtractionLimits, what: str = "The image") -> None:
@@ -38,12 +43,13 @@ def check_pixels(width: int, height: int, limits: ExtractionLimits, what: str = 
             code="image_too_large", param="files")
 
 
-def iter_frames(data: bytes, limits: ExtractionLimits) -> Iterator[Image.Image]:
+def iter_frames(data: bytes, limits: ExtractionLimits,
+                formats: tuple[str, ...] = UPLOAD_FORMATS) -> Iterator[Image.Image]:
     """Each frame, checked against the limits before it is decoded, upright and OCR-ready."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            image = Image.open(io.BytesIO(data), formats=list(formats))
             frames = getattr(image, "n_frames", 1)
             check_page_count(frames, limits)
             for index in range(frames):
@@ -75,7 +81,7 @@ def picture_text(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline
     limit is skipped too: the document around it is still worth reading."""
     texts = []
     try:
-        for frame in iter_frames(data, limits):
+        for frame in iter_frames(data, limits, PICTURE_FORMATS):
             if min(frame.size) < MIN_OCR_PICTURE_SIDE or frame.width * frame.height < MIN_OCR_PICTURE_PIXELS:
                 return None
             texts.append(ocr_page(ocr, frame, limits.ocr_languages, deadline))
