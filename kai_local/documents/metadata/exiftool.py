@@ -8,10 +8,10 @@ deadline: a process that misses it is killed and replaced, and the caller gets `
 from __future__ import annotations
 
 import ctypes
-import itertools
 import json
 import os
 import queue
+import secrets
 import selectors
 import shutil
 import signal
@@ -77,13 +77,14 @@ class _Process:
             start_new_session=True,  # a Ctrl-C to the server must not reach it mid-command
             preexec_fn=_die_with_parent,
         )
-        self.sequence = itertools.count(1)
 
     def alive(self) -> bool:
         return self.popen.poll() is None
 
     def execute(self, args: Sequence[str], timeout_s: float) -> tuple[str, str]:
-        number = next(self.sequence)
+        # A fresh random number per command: the end marker `{readyNUMBER}` must be something
+        # the file's own tags (echoed back in the output) cannot know in advance and fake.
+        number = secrets.randbelow(10**18)
         marker = f"{{ready{number}}}"
         lines = [*args, "-echo4", marker, f"-execute{number}"]
         if any("\n" in arg for arg in lines):
