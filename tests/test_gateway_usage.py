@@ -139,6 +139,7 @@ def _start_server(settings, port: int) -> subprocess.Popen:
     return process
 
 
+@pytest.mark.slow  # a real `kai-local serve` process, killed and restarted (about 13 s)
 def test_kill_9_loses_no_recorded_usage(tmp_path: Path) -> None:
     settings = echo_settings(tmp_path)
     store = Store(settings.db_path)
