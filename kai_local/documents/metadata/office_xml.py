@@ -66,26 +66,41 @@ def _remove(el: etree._Element) -> None:
     parent.remove(el)
 
 
+# Only the elements a Word rule can change, selected in C: a part of millions of plain
+# paragraphs (a DOCX bomb) then costs one XPath pass, not a Python step per element.
+_WORD_CANDIDATES = etree.XPath(
+    "//w:rsids | //w:rsid | //w14:docId | //w15:docId"
+    " | //*[@*[namespace-uri() = $w and (starts-with(local-name(), 'rsid') or local-name() = 'author'"
+    " or local-name() = 'initials' or local-name() = 'date')]]"
+    " | //*[@*[namespace-uri() = $cex and local-name() = 'dateUtc']]",
+    namespaces={"w": W, "w14": W14, "w15": W15},
+)
+_RSID_TAGS = frozenset({_q(W, "rsids"), _q(W, "rsid")})
+_DOC_ID_TAGS = frozenset({_q(W14, "docId"), _q(W15, "docId")})
+_RSID_PREFIX = f"{{{W}}}rsid"
+_W_AUTHOR, _W_INITIALS, _W_DATE, _CEX_DATE = _q(W, "author"), _q(W, "initials"), _q(W, "date"), _q(W16CEX, "dateUtc")
+
+
 def scrub_word(root: etree._Element) -> set[str]:
     changed: set[str] = set()
     doomed = []
-    for el in _elements(root):
-        if el.tag in (_q(W, "rsids"), _q(W, "rsid")):  # the list in settings, a style's own
+    for el in _WORD_CANDIDATES(root, w=W, cex=W16CEX):
+        if el.tag in _RSID_TAGS:  # the list in settings, a style's own
             doomed.append(el)
             changed.add("rsid")
             continue
-        if el.tag in (_q(W14, "docId"), _q(W15, "docId")):
+        if el.tag in _DOC_ID_TAGS:
             doomed.append(el)
             changed.add("Document-IDs")
             continue
         label = "Comments" if el.tag in _WORD_COMMENT_TAGS else "Revisions"
         for attribute in list(el.attrib):
-            if attribute.startswith(f"{{{W}}}rsid"):
+            if attribute.startswith(_RSID_PREFIX):
                 del el.attrib[attribute]
                 changed.add("rsid")
-        if _blank(el, _q(W, "author")) | _blank(el, _q(W, "initials")) | _drop(el, _q(W, "date")):
+        if _blank(el, _W_AUTHOR) | _blank(el, _W_INITIALS) | _drop(el, _W_DATE):
             changed.add(label)
-        if _drop(el, _q(W16CEX, "dateUtc")):
+        if _drop(el, _CEX_DATE):
             changed.add("Comments")
     for el in doomed:
         _remove(el)
