@@ -352,3 +352,12 @@ async def test_event_loop_keeps_running_during_ocr() -> None:
     # Run on the loop, the stall would be the whole extraction; other jobs on this 2-core box
     # can delay a tick too, so the bound is relative.
     assert worst < max(0.25, 0.3 * elapsed), f"the loop stalled {worst:.2f} s of {elapsed:.2f} s"
+
+
+def test_docx_of_millions_of_paragraphs_is_refused_before_the_walk() -> None:
+    """4 million empty paragraphs (a few hundred KB zipped) are more than max_pages can hold."""
+    from tests.abuse_corpus import docx_paragraph_bomb
+
+    error = refusal(docx_paragraph_bomb(), "bomb.docx", LIMITS)
+    assert (error.status, error.code) == (413, "too_many_pages")
+    assert "4,000,000" in error.message

@@ -34,6 +34,7 @@ from kai_local.documents.extract.base import (
 from kai_local.documents.extract.images import picture_text
 from kai_local.documents.extract.zipguard import check_zip
 from kai_local.documents.ocr import OcrEngine
+from kai_local.errors import PayloadTooLarge
 
 PAGE_BREAK = "\f"  # marker between pages inside the collected lines
 _HEADER_PARTS = re.compile(r"^/word/header\d*\.xml$")
@@ -44,10 +45,24 @@ _A_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
 _PICTURE = "\x00picture:"  # marker line for a body picture: _PICTURE + relationship id
 
 
+# A page holds a few dozen paragraphs and tables; a body of far more blocks than `max_pages`
+# could hold is refused before the Python walk over it (a DOCX of millions of empty paragraphs
+# is a few hundred KB zipped).
+BLOCKS_PER_PAGE = 200
+
+
+def _check_block_count(blocks: int, limits: ExtractionLimits) -> None:
+    if blocks > limits.max_pages * BLOCKS_PER_PAGE:
+        raise PayloadTooLarge(
+            f"The DOCX body has {blocks:,} paragraphs and tables, more than {limits.max_pages} pages can hold "
+            f"(at most {limits.max_pages * BLOCKS_PER_PAGE:,}).", code="too_many_pages", param="files")
+
+
 def extract_docx(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline: Deadline) -> ExtractedDocument:
     check_zip(data, limits, deadline, "DOCX")
     try:
         document = docx.Document(io.BytesIO(data))
+        _check_block_count(len(document.element.body), limits)
         parts = list(document.part.package.iter_parts())
         body = list(_blocks(document.element.body, document, deadline))
         headers = _part_lines(parts, _HEADER_PARTS, document)
