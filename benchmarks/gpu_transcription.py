@@ -54,7 +54,6 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 DATA = REPO / ".gpucheck"  # ignored (.git/info/exclude), carried to the device machine
-TESTDATA = REPO.parent / "shared" / "testdata" / "audio"
 SAMPLE_RATE = 16_000
 
 # large-v3's vocabulary: base's 51865 plus <|yue|> at 50358, after the other 99 languages.
@@ -88,12 +87,13 @@ def prepare(args: argparse.Namespace) -> None:
     """Decoded audio and large-v3 tokenizer files, into `args.data` (carried to the device)."""
     from kai_local.engines.speech.media import decode_media
     from kai_local.settings import Settings
+    from tests.support import TESTDATA
 
     data: Path = args.data
     data.mkdir(parents=True, exist_ok=True)
 
     def load(name: str) -> np.ndarray:
-        return decode_media((TESTDATA / name).read_bytes(), 3600.0).samples
+        return decode_media((TESTDATA / "audio" / name).read_bytes(), 3600.0).samples
 
     jfk, multi = load("jfk.flac"), load("multilingual.mp3")
     gap = np.zeros(SAMPLE_RATE, dtype=np.float32)

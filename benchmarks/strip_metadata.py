@@ -33,11 +33,10 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.support import free_port, start_server  # noqa: E402
-
 from tests import metadata_samples as samples  # noqa: E402
+from tests.support import TESTDATA, free_port, start_server  # noqa: E402
 
-METADATA = REPO.parent / "shared" / "testdata" / "metadata"
+METADATA = TESTDATA / "metadata"
 
 
 def serve(port: int, data_dir: Path) -> None:

@@ -42,11 +42,11 @@ from kai_local.engines.speech.whisper import WhisperTranscriber
 from kai_local.gateway.gpu import GpuSemaphore
 from kai_local.preparation import prepare_models
 from kai_local.settings import Settings
-from tests.support import free_port, wait_until_healthy
+from tests.support import TESTDATA, free_port, wait_until_healthy
 
 # Deterministic at temperature 0: no fallback to sampling, so both sides do the same work.
 # (multilingual.mp3's German half, taken for English, falls back to sampling at 1.0.)
-DEFAULT_AUDIO = REPO.parent / "shared" / "testdata" / "audio" / "jfk.flac"
+DEFAULT_AUDIO = TESTDATA / "audio" / "jfk.flac"
 
 
 def one_model_toml(spec: ModelSpec, path: Path) -> Path:

@@ -21,9 +21,8 @@ from kai_local.gateway.products import Product
 from kai_local.gateway.services import Services
 from kai_local.settings import Settings
 from tests.fakes import EchoChatEngine
+from tests.support import REPO, TESTDATA  # re-exported: the tests import them from here
 
-REPO = Path(__file__).resolve().parents[1]
-TESTDATA = REPO.parent / "shared" / "testdata"
 BASE_URL = "http://kai.test/api/v1"
 
 register_engine("test-echo", EchoChatEngine)

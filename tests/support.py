@@ -1,12 +1,20 @@
-"""Helpers for the tests and benchmarks that run a real server process on loopback."""
+"""Helpers for the tests and benchmarks: where their data files lie, and a real server process
+on loopback."""
 
 from __future__ import annotations
 
 import socket
 import subprocess
 import time
+from pathlib import Path
 
 import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+# Files the project did not write (faster-whisper's audio, mat2's metadata files) and the API spec,
+# read in place from the shared folder beside the repository (see testdata/README.md there).
+TESTDATA = REPO.parent / "shared" / "testdata"
+SPEC_FILE = REPO.parent / "shared" / "spec" / "mconnect-openapi.yaml"
 
 
 def free_port() -> int:

@@ -14,12 +14,12 @@ import pytest
 import yaml
 
 from kai_local.gateway.store import Store
-from tests.support import free_port, wait_until_healthy
 from tests.conftest import REPO, Gateway, echo_settings, running_gateway
+from tests.support import SPEC_FILE, free_port, wait_until_healthy
 
 pytestmark = pytest.mark.anyio
 
-SPEC = yaml.safe_load((REPO.parent / "shared" / "spec" / "mconnect-openapi.yaml").read_text())
+SPEC = yaml.safe_load(SPEC_FILE.read_text())
 JSON_TYPES = {"string": str, "integer": int, "boolean": bool, "array": list, "object": dict,
               "number": (int, float), "null": type(None)}
 
