@@ -23,7 +23,9 @@ from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span
 # "Befund-Nr.", "Aufnahmezahl", "Pat.-ID", "Unser Zeichen", "NHS No"), or one of the short labels.
 LABEL = re.compile(
     r"(?<![\w-])(?P<label>"
-    r"(?:[A-Za-zÄÖÜäöüß]+\.?-?\s?)?(?:[A-Za-zÄÖÜäöüß]+\.?-)?"
+    # Label words are bounded ({1,30}): unbounded, the two optional words backtrack
+    # quadratically over one long run of letters (100,000 letters took 70 s).
+    r"(?:[A-Za-zÄÖÜäöüß]{1,30}\.?-?\s?)?(?:[A-Za-zÄÖÜäöüß]{1,30}\.?-)?"
     r"(?:Nr|nr|NR|Nummer|nummer|NUMMER|Zahl|zahl|ZAHL|Zl|ZL|ID|Id|Zeichen|ZEICHEN|No|Number|number|Ref|ref|REF)\b\.?"
     r"|Az\.?|AZ|GZ|Gz\.?|PID|FID|BSNR|LANR|GLN|ZSR|Chiffre|Fall|FALL|Probe|Einsendung|Auftrag|Eingang|Journal"
     r"|Zimmer|ZIMMER|Zi\.|ZI\.|Bett|BETT|Room|Bed|Ward bed"
