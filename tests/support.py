@@ -12,9 +12,9 @@ import httpx
 
 REPO = Path(__file__).resolve().parents[1]
 # Files the project did not write (faster-whisper's audio, mat2's metadata files) and the API spec,
-# read in place from the shared folder beside the repository (see testdata/README.md there).
-TESTDATA = REPO.parent / "shared" / "testdata"
-SPEC_FILE = REPO.parent / "shared" / "spec" / "mconnect-openapi.yaml"
+# in tests/data/ with their sources and licences (tests/data/README.md).
+TESTDATA = REPO / "tests" / "data"
+SPEC_FILE = REPO / "tests" / "data" / "spec" / "mconnect-openapi.yaml"
 
 
 def free_port() -> int:

@@ -1,7 +1,7 @@
 """POST /audio/transcriptions and /audio/translations on the real faster-whisper models.
 
 The gateway starts once per session with only the Whisper entries of the real models.toml (so
-vLLM does not start) and the prepared embedded weights. Audio comes from ../shared/testdata/audio;
+vLLM does not start) and the prepared embedded weights. Audio comes from tests/data/audio;
 other containers and the videos are made from it with ffmpeg. Transcripts are checked by key
 words and a normalised word error rate, never by exact punctuation.
 """

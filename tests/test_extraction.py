@@ -1,6 +1,6 @@
 """Text extraction for every format of the spec, OCR included, on files built here with the
 real writers (reportlab, python-docx, python-pptx, openpyxl, xlwt, Pillow) and on third-party
-files in ../shared/testdata/metadata/. OCR output is checked with a character error rate and
+files in tests/data/metadata/. OCR output is checked with a character error rate and
 on the words with umlauts and ß, which must survive."""
 
 from __future__ import annotations
