@@ -5,7 +5,8 @@
 
 Phase 1: legitimate anonymize and strip-metadata requests at a fixed rate (`--rate` per second,
 alternating) for `--seconds`. Phase 2: the same, while a second client sends the worst cases of
-the abuse corpus (tests/abuse_corpus.py) back to back, `--attackers` at a time. Printed per
+the abuse corpus (tests/abuse_corpus.py) back to back with its own key, `--attackers` at a time
+(an attacker with a valid key; the parse pool serves the key with fewer jobs first). Printed per
 phase: the legitimate requests' success ratio, p50/p99 latency and the ratio between the
 phases; the peak RSS of the server and its parse workers (the whole process tree). Then what the
 process hop adds to a 1-page PDF's extraction: the same extraction called directly and through
@@ -149,14 +150,14 @@ def summary(name: str, results: list[tuple[bool, float]]) -> tuple[float, float]
     return p50, p99
 
 
-async def phases(base: str, key: str, pid: int, args: argparse.Namespace) -> None:
+async def phases(base: str, key: str, attacker_key: str, pid: int, args: argparse.Namespace) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=600) as client:
         sampler = RssSampler(pid)
         sampler.start()
         baseline = tree_rss_mb(pid)
         alone = await legitimate_load(client, key, args.rate, args.seconds)
         stop, sent = asyncio.Event(), []
-        attack = [asyncio.create_task(attacker(client, key, stop, sent)) for _ in range(args.attackers)]
+        attack = [asyncio.create_task(attacker(client, attacker_key, stop, sent)) for _ in range(args.attackers)]
         await asyncio.sleep(1)
         attacked = await legitimate_load(client, key, args.rate, args.seconds)
         stop.set()
@@ -207,8 +208,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data_dir, models = Path(tmp) / "data", Path(tmp) / "models.toml"
         models.write_text("")
-        key = subprocess.run([KAI_LOCAL, "keys", "create", "--product", "default", "--data-dir", str(data_dir)],
-                             capture_output=True, text=True, check=True).stdout.split()[-1]
+        key, attacker_key = (
+            subprocess.run([KAI_LOCAL, "keys", "create", "--product", "default", "--data-dir", str(data_dir)],
+                           capture_output=True, text=True, check=True).stdout.split()[-1]
+            for _ in range(2))
         subprocess.run([KAI_LOCAL, "products", "update", "default", "--max-concurrent", "1000",
                         "--rate-limit-per-minute", "100000", "--data-dir", str(data_dir)], check=True, capture_output=True)
         with socket.socket() as sock:
@@ -228,7 +231,7 @@ def main() -> None:
                     if time.monotonic() > deadline:
                         raise
                 time.sleep(0.3)
-            asyncio.run(phases(base, key, server.pid, args))
+            asyncio.run(phases(base, key, attacker_key, server.pid, args))
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)

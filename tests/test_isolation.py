@@ -152,3 +152,25 @@ def _running(pid_: int) -> bool:
             return stat.read().split(")")[-1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+async def test_a_free_worker_goes_to_the_key_with_fewest_jobs_running() -> None:
+    """One key fills the only worker and queues more; another key's job, queued after them,
+    runs next."""
+    pool = IsolatedPool(1, 10, memory_bytes=1 * GIB, cpu_seconds=30)
+    finished: list[str] = []
+    try:
+        async def job(owner: str, name: str) -> None:
+            await pool.run(sleep, 0.3, deadline_s=30, owner=owner)
+            finished.append(name)
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(job, "attacker", "a1")
+            await anyio.sleep(0.1)
+            tg.start_soon(job, "attacker", "a2")
+            tg.start_soon(job, "attacker", "a3")
+            await anyio.sleep(0.1)
+            tg.start_soon(job, "clinic", "c1")
+        assert finished.index("c1") == 1, finished  # right after the job that held the worker
+    finally:
+        pool.close()

@@ -25,6 +25,7 @@ from kai_local.engines.speech.languages import language_name
 from kai_local.engines.speech.runner import run_transcription
 from kai_local.engines.speech.subtitles import to_srt, to_vtt
 from kai_local.errors import InvalidRequest
+from kai_local.gateway.auth import principal_of
 
 RESPONSE_FORMATS = ("json", "text", "srt", "verbose_json", "vtt")
 GRANULARITIES = ("segment", "word")
@@ -214,6 +215,7 @@ async def _handle(request: Request, task: Task) -> Response:
         gpu=services.gpu,
         max_audio_seconds=services.settings.max_audio_seconds,
         decode_timeout_s=services.settings.media_decode_timeout_s,
+        owner=principal_of(request).key.id,
     )
     usage.audio_seconds = transcript.duration
     return render(transcript, params)

@@ -41,6 +41,7 @@ async def anonymize_document(request: Request) -> Response:
     document = await services.parse_pool.run(
         jobs.extract, upload.data, upload.filename, limits, pii.ocr,
         deadline_s=limits.parse_timeout_s + limits.ocr_timeout_s + PARSE_DEADLINE_SLACK_S,
+        owner=principal_of(request).key.id,
     )
     text = document.text
     findings = await services.cpu_pool.run(pii.detect, text, pii_types)

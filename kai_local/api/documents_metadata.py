@@ -17,6 +17,7 @@ from kai_local.api.context import services_of
 from kai_local.api.uploads import read_form
 from kai_local.documents import jobs
 from kai_local.errors import ServiceUnavailable
+from kai_local.gateway.auth import principal_of
 
 
 async def strip_metadata(request: Request) -> Response:
@@ -26,7 +27,8 @@ async def strip_metadata(request: Request) -> Response:
         raise ServiceUnavailable("Metadata stripping is not configured on this server.")
     timeout_s = stripper.exiftool.timeout_s
     result = await services_of(request).parse_pool.run(
-        jobs.strip_metadata, upload.data, upload.filename, timeout_s, deadline_s=timeout_s + 10.0
+        jobs.strip_metadata, upload.data, upload.filename, timeout_s, deadline_s=timeout_s + 10.0,
+        owner=principal_of(request).key.id,
     )
     return Response(
         result.data,

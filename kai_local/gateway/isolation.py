@@ -19,7 +19,9 @@ killing a worker never takes another request's job with it. Workers are recycled
 `tasks_per_worker` jobs, so fragmentation or a leak in a parser cannot grow without bound.
 
 Admission works like the thread pool's: at most `workers` jobs run and `queue_limit` wait;
-past that, 503 `server_busy` at once.
+past that, 503 `server_busy` at once. A free worker goes to the waiting job whose owner (the
+API key) has the fewest jobs running and waiting, then to the earliest: a client that keeps every
+worker busy with slow uploads cannot make another key's requests wait behind all of its own.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ import resource
 import signal
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import count
 from typing import Callable, TypeVar
 
 import anyio
@@ -100,6 +105,14 @@ class _Slot:
         self.executor = self._start()
 
 
+@dataclass
+class _Waiter:
+    owner: str
+    order: int
+    ready: anyio.Event = field(default_factory=anyio.Event)
+    slot: _Slot | None = None
+
+
 class IsolatedPool:
     def __init__(self, workers: int, queue_limit: int, *, memory_bytes: int, cpu_seconds: float,
                  tasks_per_worker: int = 50) -> None:
@@ -111,7 +124,9 @@ class IsolatedPool:
         context.set_forkserver_preload(PRELOAD)
         self._slots = [_Slot(context, memory_bytes, tasks_per_worker) for _ in range(workers)]
         self._free = list(self._slots)
-        self._limiter = anyio.CapacityLimiter(workers)
+        self._waiting: list[_Waiter] = []
+        self._running: Counter[str] = Counter()
+        self._arrivals = count()
         self._admitted = 0
         self._closed = False
 
@@ -119,8 +134,9 @@ class IsolatedPool:
     def admitted(self) -> int:
         return self._admitted
 
-    async def run(self, fn: Callable[..., T], *args: object, deadline_s: float) -> T:
-        """`fn(*args)` in a worker; `fn` and its arguments and result must pickle."""
+    async def run(self, fn: Callable[..., T], *args: object, deadline_s: float, owner: str = "") -> T:
+        """`fn(*args)` in a worker; `fn` and its arguments and result must pickle. `owner`
+        (the API key) decides who gets the next free worker."""
         if self._closed:
             raise ServiceUnavailable("The server is shutting down; retry on another instance",
                                      code="shutting_down", headers={"Retry-After": "5"})
@@ -131,14 +147,42 @@ class IsolatedPool:
             )
         self._admitted += 1
         try:
-            async with self._limiter:
-                slot = self._free.pop()
-                try:
-                    return await self._run_in(slot, fn, args, deadline_s)
-                finally:
-                    self._free.append(slot)
+            slot = await self._acquire(owner)
+            try:
+                return await self._run_in(slot, fn, args, deadline_s)
+            finally:
+                self._release(slot, owner)
         finally:
             self._admitted -= 1
+
+    async def _acquire(self, owner: str) -> _Slot:
+        if self._free and not self._waiting:
+            self._running[owner] += 1
+            return self._free.pop()
+        waiter = _Waiter(owner, next(self._arrivals))
+        self._waiting.append(waiter)
+        try:
+            await waiter.ready.wait()
+        except BaseException:
+            if waiter.slot is not None:  # handed a worker just as it was cancelled: pass it on
+                self._release(waiter.slot, owner)
+            else:
+                self._waiting.remove(waiter)
+            raise
+        assert waiter.slot is not None
+        return waiter.slot
+
+    def _release(self, slot: _Slot, owner: str) -> None:
+        self._running[owner] -= 1
+        if not self._waiting:
+            self._free.append(slot)
+            return
+        queued = Counter(w.owner for w in self._waiting)
+        waiter = min(self._waiting, key=lambda w: (self._running[w.owner] + queued[w.owner], w.order))
+        self._waiting.remove(waiter)
+        self._running[waiter.owner] += 1
+        waiter.slot = slot
+        waiter.ready.set()
 
     async def _run_in(self, slot: _Slot, fn: Callable[..., T], args: tuple[object, ...], deadline_s: float) -> T:
         future = slot.executor.submit(_run_capped, self.cpu_seconds, fn, *args)

@@ -27,8 +27,9 @@ async def run_transcription(
     gpu: GpuSemaphore,
     max_audio_seconds: float,
     decode_timeout_s: float,
+    owner: str = "",
 ) -> Transcript:
-    audio = await decoder.run(jobs.decode, media, max_audio_seconds, deadline_s=decode_timeout_s)
+    audio = await decoder.run(jobs.decode, media, max_audio_seconds, deadline_s=decode_timeout_s, owner=owner)
     if audio.samples.size == 0:  # a valid file with an empty audio track
         return Transcript(language=options.language or "en", duration=0.0, segments=())
     args = (transcriber.transcribe, audio.samples, options)
