@@ -22,8 +22,9 @@ class Case:
     endpoint: str  # "documents/anonymize" or "documents/strip-metadata"
     filename: str
     data: bytes
-    # Stripping a PDF or PNG rewrites its metadata without decoding content or pixels: there
-    # the bomb is harmless, and a clean file back (200) is as right as a refusal.
+    # Stripping a PDF or PNG rewrites its metadata without decoding content or pixels, and a
+    # DOCX's rules visit only the elements they change: there the bomb is harmless, and a clean
+    # file back (200, within the deadline) is as right as a refusal.
     harmless_ok: bool = False
 
     def answered_well(self, status: int) -> bool:
@@ -107,7 +108,7 @@ def corpus() -> tuple[Case, ...]:
         Case("pdf-double-flate-bomb-strip", "documents/strip-metadata", "bomb.pdf", pdf_bomb, harmless_ok=True),
         Case("svg-comment-bomb", "documents/strip-metadata", "drawing.svg", svg_comment_bomb()),
         Case("docx-paragraph-bomb", "documents/anonymize", "bomb.docx", docx_bomb),
-        Case("docx-paragraph-bomb-strip", "documents/strip-metadata", "bomb.docx", docx_bomb),
+        Case("docx-paragraph-bomb-strip", "documents/strip-metadata", "bomb.docx", docx_bomb, harmless_ok=True),
         Case("docx-entity-bomb", "documents/anonymize", "laughs.docx", docx_entity_bomb()),
         Case("docx-zip-bomb", "documents/anonymize", "zeros.docx", docx_zip_bomb()),
         Case("png-pixel-bomb", "documents/anonymize", "scan.png", png_bomb),
