@@ -21,7 +21,6 @@ import io
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -44,6 +43,7 @@ from kai_local.documents.ocr import build_ocr_engine  # noqa: E402
 from kai_local.gateway.isolation import IsolatedPool  # noqa: E402
 from kai_local.settings import Settings  # noqa: E402
 from tests.abuse_corpus import corpus  # noqa: E402
+from tests.support import free_port, wait_until_healthy  # noqa: E402
 
 KAI_LOCAL = shutil.which("kai-local", path=str(Path(sys.executable).parent)) or "kai-local"
 LETTER = "Entlassungsbrief\nHerr Max Mustermann, geb. 12.03.1965, wohnhaft Hauptstraße 12, 8010 Graz.\n" * 20
@@ -214,23 +214,13 @@ def main() -> None:
             for _ in range(2))
         subprocess.run([KAI_LOCAL, "products", "update", "default", "--max-concurrent", "1000",
                         "--rate-limit-per-minute", "100000", "--data-dir", str(data_dir)], check=True, capture_output=True)
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
+        port = free_port()
         server = subprocess.Popen([KAI_LOCAL, "serve", "--port", str(port), "--data-dir", str(data_dir),
                                    "--models", str(models), "--log-level", "warning"],
                                   env={**os.environ, "KAI_CPU_QUEUE_LIMIT": "64"})
         try:
             base = f"http://127.0.0.1:{port}/api/v1"
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    if time.monotonic() > deadline:
-                        raise
-                time.sleep(0.3)
+            wait_until_healthy(f"http://127.0.0.1:{port}/health", server, timeout_s=120)
             asyncio.run(phases(base, key, attacker_key, server.pid, args))
         finally:
             server.send_signal(signal.SIGTERM)

@@ -20,7 +20,7 @@ from PIL import Image
 from tests.abuse_corpus import Case, corpus
 from tests.conftest import Gateway, echo_settings, running_gateway
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.slow]  # bombs run to their deadlines
 
 # Small budgets so that a bomb that is only stopped by its deadline ends quickly here.
 PARSE_S, OCR_S, METADATA_S = 5.0, 5.0, 5.0

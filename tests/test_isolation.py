@@ -174,3 +174,35 @@ async def test_a_free_worker_goes_to_the_key_with_fewest_jobs_running() -> None:
         assert finished.index("c1") == 1, finished  # right after the job that held the worker
     finally:
         pool.close()
+
+
+async def test_one_key_never_holds_every_worker() -> None:
+    """With two workers, a key's second job waits while its first runs; another key's job
+    takes the second worker at once."""
+    pool = IsolatedPool(2, 10, memory_bytes=1 * GIB, cpu_seconds=30)
+    started: dict[str, float] = {}
+    try:
+        began = time.monotonic()
+
+        async def job(owner: str, name: str) -> None:
+            started[name] = await pool.run(_now, deadline_s=30, owner=owner) - began
+            await anyio.sleep(0)
+
+        async def slow(owner: str, name: str) -> None:
+            await pool.run(sleep, 1.0, deadline_s=30, owner=owner)
+            started[name] = time.monotonic() - began
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(slow, "attacker", "a1")
+            await anyio.sleep(0.2)
+            tg.start_soon(slow, "attacker", "a2")
+            await anyio.sleep(0.2)
+            tg.start_soon(job, "clinic", "c1")
+        assert started["c1"] < 0.9, started  # did not wait for a1 to finish
+        assert started["a2"] > 1.9, started  # ran after a1, on the same worker
+    finally:
+        pool.close()
+
+
+def _now() -> float:
+    return time.monotonic()

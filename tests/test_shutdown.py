@@ -7,7 +7,6 @@ import io
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -15,8 +14,11 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
+
+from tests.support import free_port, wait_until_healthy
 
 KAI_LOCAL = shutil.which("kai-local", path=str(Path(sys.executable).parent)) or "kai-local"
 
@@ -33,12 +35,7 @@ def slow_pdf(pages: int = 450, lines: int = 90) -> bytes:
     return out.getvalue()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
+@pytest.mark.slow  # a real server process
 def test_sigterm_stops_the_server_within_its_limit_during_a_parse(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     models = tmp_path / "models.toml"
@@ -49,10 +46,10 @@ def test_sigterm_stops_the_server_within_its_limit_during_a_parse(tmp_path: Path
     env = {**os.environ, "KAI_PII_PRELOAD": "0", "KAI_SHUTDOWN_TIMEOUT_S": "10",
            "KAI_EXTRACT_PARSE_TIMEOUT_S": "600"}
     server = subprocess.Popen([KAI_LOCAL, "serve", "--port", str(port), "--data-dir", str(data_dir),
-                               "--models", str(models)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                               "--models", str(models)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}/api/v1"
     try:
-        _wait_ready(base, server)
+        wait_until_healthy(f"http://127.0.0.1:{port}/health", server, timeout_s=120)
         answer: dict[str, httpx.Response | Exception] = {}
 
         def upload() -> None:
@@ -78,16 +75,3 @@ def test_sigterm_stops_the_server_within_its_limit_during_a_parse(tmp_path: Path
     response = answer["response"]
     assert isinstance(response, httpx.Response), response
     assert response.status_code == 503 and response.json()["error"]["code"] == "shutting_down"
-
-
-def _wait_ready(base: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        assert server.poll() is None, server.stdout.read().decode() if server.stdout else ""
-        try:
-            if httpx.get(f"{base.removesuffix('/api/v1')}/health", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("the server did not start")

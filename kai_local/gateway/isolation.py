@@ -19,9 +19,10 @@ killing a worker never takes another request's job with it. Workers are recycled
 `tasks_per_worker` jobs, so fragmentation or a leak in a parser cannot grow without bound.
 
 Admission works like the thread pool's: at most `workers` jobs run and `queue_limit` wait;
-past that, 503 `server_busy` at once. A free worker goes to the waiting job whose owner (the
-API key) has the fewest jobs running and waiting, then to the earliest: a client that keeps every
-worker busy with slow uploads cannot make another key's requests wait behind all of its own.
+past that, 503 `server_busy` at once. One key (the job's owner) holds at most all workers but
+one; a free worker goes to the waiting job whose key has the fewest jobs running and waiting,
+then to the earliest. So a client that sends slow uploads back to back cannot make another
+key's requests wait behind its own.
 """
 
 from __future__ import annotations
@@ -126,6 +127,9 @@ class IsolatedPool:
         self._free = list(self._slots)
         self._waiting: list[_Waiter] = []
         self._running: Counter[str] = Counter()
+        # One key may hold all workers but one, so another key's upload never waits for a
+        # slow one of it to finish.
+        self.per_owner = max(1, workers - 1)
         self._arrivals = count()
         self._admitted = 0
         self._closed = False
@@ -156,11 +160,9 @@ class IsolatedPool:
             self._admitted -= 1
 
     async def _acquire(self, owner: str) -> _Slot:
-        if self._free and not self._waiting:
-            self._running[owner] += 1
-            return self._free.pop()
         waiter = _Waiter(owner, next(self._arrivals))
         self._waiting.append(waiter)
+        self._dispatch()
         try:
             await waiter.ready.wait()
         except BaseException:
@@ -174,15 +176,22 @@ class IsolatedPool:
 
     def _release(self, slot: _Slot, owner: str) -> None:
         self._running[owner] -= 1
-        if not self._waiting:
-            self._free.append(slot)
-            return
-        queued = Counter(w.owner for w in self._waiting)
-        waiter = min(self._waiting, key=lambda w: (self._running[w.owner] + queued[w.owner], w.order))
-        self._waiting.remove(waiter)
-        self._running[waiter.owner] += 1
-        waiter.slot = slot
-        waiter.ready.set()
+        self._free.append(slot)
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        """Hand free workers to waiting jobs: never more than `per_owner` to one key (one worker
+        stays for the others), the key with the fewest jobs running and waiting first."""
+        while self._free:
+            queued = Counter(w.owner for w in self._waiting)
+            eligible = [w for w in self._waiting if self._running[w.owner] < self.per_owner]
+            if not eligible:
+                return
+            waiter = min(eligible, key=lambda w: (self._running[w.owner] + queued[w.owner], w.order))
+            self._waiting.remove(waiter)
+            self._running[waiter.owner] += 1
+            waiter.slot = self._free.pop()
+            waiter.ready.set()
 
     async def _run_in(self, slot: _Slot, fn: Callable[..., T], args: tuple[object, ...], deadline_s: float) -> T:
         future = slot.executor.submit(_run_capped, self.cpu_seconds, fn, *args)
