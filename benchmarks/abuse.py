@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 from kai_local.documents import jobs  # noqa: E402
 from kai_local.documents.extraction import extract_document, extraction_limits  # noqa: E402
 from kai_local.documents.ocr import build_ocr_engine  # noqa: E402
-from kai_local.gateway.isolation import IsolatedPool  # noqa: E402
+from kai_local.runtime.isolation import IsolatedPool  # noqa: E402
 from kai_local.settings import Settings  # noqa: E402
 from tests.abuse_corpus import corpus  # noqa: E402
 from tests.support import free_port, wait_until_healthy  # noqa: E402

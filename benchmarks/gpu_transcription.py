@@ -323,8 +323,8 @@ def bench(args: argparse.Namespace) -> None:
     from kai_local.engines.speech.whisper import WhisperTranscriber
     from kai_local.engines.speech.windows import transcribe_in_windows
     from kai_local.errors import ServiceUnavailable
-    from kai_local.gateway.gpu import GpuSemaphore
-    from kai_local.gateway.workpool import CpuPool
+    from kai_local.runtime.gpu import GpuSemaphore
+    from kai_local.runtime.workpool import CpuPool
     from kai_local.settings import DEFAULT_MODELS_FILE, Settings
 
     cuda = args.device.startswith("cuda")

@@ -271,7 +271,7 @@ def ai_check(anonymizer: Anonymizer, docs: list[dict], model: str | None) -> Non
     from kai_local.catalog import ModelCatalog
     from kai_local.documents.pii.ai import AiLimits, ai_findings
     from kai_local.engines.registry import build_engine
-    from kai_local.gateway.gpu import GpuSemaphore
+    from kai_local.runtime.gpu import GpuSemaphore
     from kai_local.settings import Settings
 
     settings = Settings.from_env()

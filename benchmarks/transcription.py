@@ -39,7 +39,7 @@ sys.path.insert(0, str(REPO))
 from kai_local.catalog import ModelCatalog, ModelSpec
 from kai_local.engines.speech.base import TranscriptionOptions
 from kai_local.engines.speech.whisper import WhisperTranscriber
-from kai_local.gateway.gpu import GpuSemaphore
+from kai_local.runtime.gpu import GpuSemaphore
 from kai_local.preparation import prepare_models
 from kai_local.settings import Settings
 from tests.support import TESTDATA, free_port, wait_until_healthy

@@ -20,12 +20,12 @@ from kai_local.documents.pii.service import DocumentAnonymizer
 from kai_local.engines.registry import build_engine
 from kai_local.errors import error_for_status
 from kai_local.gateway.auth import KeyCache
-from kai_local.gateway.gpu import GpuSemaphore
-from kai_local.gateway.isolation import IsolatedPool
+from kai_local.runtime.gpu import GpuSemaphore
+from kai_local.runtime.isolation import IsolatedPool
 from kai_local.gateway.middleware import GatewayMiddleware, error_body
-from kai_local.gateway.services import Services
+from kai_local.runtime.services import Services
 from kai_local.gateway.store import Store
-from kai_local.gateway.workpool import CpuPool
+from kai_local.runtime.workpool import CpuPool
 from kai_local.settings import Settings
 
 log = logging.getLogger("kai_local")

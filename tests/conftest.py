@@ -18,7 +18,7 @@ from starlette.applications import Starlette
 from kai_local.app import create_app
 from kai_local.engines.registry import register_engine
 from kai_local.gateway.products import Product
-from kai_local.gateway.services import Services
+from kai_local.runtime.services import Services
 from kai_local.settings import Settings
 from tests.fakes import EchoChatEngine
 from tests.support import REPO, TESTDATA  # re-exported: the tests import them from here

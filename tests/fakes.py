@@ -11,7 +11,7 @@ import anyio
 
 from kai_local.catalog import ModelSpec
 from kai_local.engines.chat.base import ChatDelta, ChatEvent, ChatPrompt, ChatRequest, ChatUsage
-from kai_local.gateway.gpu import GpuSemaphore
+from kai_local.runtime.gpu import GpuSemaphore
 from kai_local.settings import Settings
 
 

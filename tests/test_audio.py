@@ -434,7 +434,7 @@ async def test_busy_pool_answers_503(tmp_path: Path) -> None:
 def test_gpu_entry_configures_batched_float16() -> None:
     from kai_local.engines.speech.base import TranscriptionOptions
     from kai_local.engines.speech.whisper import WhisperTranscriber
-    from kai_local.gateway.gpu import GpuSemaphore
+    from kai_local.runtime.gpu import GpuSemaphore
 
     catalog = ModelCatalog.load(REPO / "models.toml", prepared_models_dir())
     engine = WhisperTranscriber(catalog.models["whisper-large-v3-turbo"], Settings(), GpuSemaphore(1, 1))
@@ -455,7 +455,7 @@ def test_gpu_entry_configures_batched_float16() -> None:
 async def test_unknown_engine_arg_fails_at_start() -> None:
     from kai_local.catalog import ModelSpec
     from kai_local.engines.speech.whisper import WhisperTranscriber
-    from kai_local.gateway.gpu import GpuSemaphore
+    from kai_local.runtime.gpu import GpuSemaphore
 
     spec = ModelSpec(id="w", kind="transcription", engine="faster-whisper",
                      weights=prepared_models_dir() / "whisper-tiny.en",

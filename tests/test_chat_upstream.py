@@ -25,7 +25,7 @@ from kai_local.catalog import ModelSpec
 from kai_local.engines.chat.base import ChatDelta, ChatMessage, ChatRequest, SamplingOptions
 from kai_local.engines.chat.upstream import UpstreamChatEngine
 from kai_local.errors import ServiceUnavailable
-from kai_local.gateway.gpu import GpuSemaphore
+from kai_local.runtime.gpu import GpuSemaphore
 from kai_local.settings import Settings
 from tests.support import free_port, wait_until_healthy
 from tests.conftest import Gateway, prepared_models_dir, running_gateway

@@ -24,7 +24,7 @@ from reportlab.pdfgen import canvas
 
 from kai_local.documents.extraction import ExtractionLimits, extract_document
 from kai_local.errors import KaiError
-from kai_local.gateway.workpool import CpuPool
+from kai_local.runtime.workpool import CpuPool
 from tests.test_extraction import (
     LETTER,
     LIMITS,

@@ -7,7 +7,7 @@ import httpx
 import openai
 import pytest
 
-from kai_local.gateway.gpu import GpuSemaphore
+from kai_local.runtime.gpu import GpuSemaphore
 from kai_local.gateway.limits import RateLimiter
 from kai_local.errors import ServiceUnavailable
 from tests.conftest import Gateway

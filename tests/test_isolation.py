@@ -1,4 +1,4 @@
-"""The parse pool's worker processes (kai_local.gateway.isolation): memory, CPU and wall-clock
+"""The parse pool's worker processes (kai_local.runtime.isolation): memory, CPU and wall-clock
 limits end a job with a 413 and never take the server or the next job with them.
 
 The jobs here are small functions of this module (a worker imports them by name); the pool,
@@ -14,7 +14,7 @@ import anyio
 import pytest
 
 from kai_local.errors import InvalidRequest, KaiError
-from kai_local.gateway.isolation import IsolatedPool
+from kai_local.runtime.isolation import IsolatedPool
 
 pytestmark = pytest.mark.anyio
 

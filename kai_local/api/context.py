@@ -11,7 +11,7 @@ from starlette.requests import Request
 from kai_local.catalog import ModelSpec
 from kai_local.errors import InvalidRequest, PayloadTooLarge, ServiceUnavailable
 from kai_local.gateway.auth import principal_of
-from kai_local.gateway.services import Services
+from kai_local.runtime.services import Services
 from kai_local.gateway.usage import UsageRecord
 
 T = TypeVar("T")

@@ -1,4 +1,4 @@
-"""The parse jobs that run in the isolated worker processes (kai_local.gateway.isolation).
+"""The parse jobs that run in the isolated worker processes (kai_local.runtime.isolation).
 
 Module-level functions of picklable arguments: the job and its inputs travel to a worker
 process, the result back. Heavy state a worker needs (exiftool processes) is built once per

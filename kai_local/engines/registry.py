@@ -10,7 +10,7 @@ import importlib
 from typing import Any, Callable, Protocol
 
 from kai_local.catalog import ModelSpec
-from kai_local.gateway.gpu import GpuSemaphore
+from kai_local.runtime.gpu import GpuSemaphore
 from kai_local.settings import Settings
 
 

@@ -28,7 +28,7 @@ from kai_local.errors import (
     RateLimited,
 )
 from kai_local.gateway.auth import Principal
-from kai_local.gateway.services import Services
+from kai_local.runtime.services import Services
 from kai_local.gateway.usage import UsageRecord, period_of, utc_now
 
 access_log = logging.getLogger("kai_local.access")

@@ -30,7 +30,7 @@ import openai
 from kai_local.catalog import ModelSpec
 from kai_local.engines.chat.base import ChatDelta, ChatEvent, ChatPrompt, ChatRequest, ChatUsage
 from kai_local.errors import InvalidRequest, ServiceUnavailable
-from kai_local.gateway.gpu import GpuSemaphore
+from kai_local.runtime.gpu import GpuSemaphore
 from kai_local.settings import Settings
 
 log = logging.getLogger("kai_local.engines.upstream")

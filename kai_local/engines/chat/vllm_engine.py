@@ -27,7 +27,7 @@ from kai_local.engines.chat.base import (
 )
 from kai_local.engines.chat.context import completion_budget
 from kai_local.errors import InternalError, InvalidRequest, ServiceUnavailable
-from kai_local.gateway.gpu import GpuSemaphore
+from kai_local.runtime.gpu import GpuSemaphore
 from kai_local.offline import enforce_offline
 from kai_local.settings import Settings
 

@@ -1,7 +1,7 @@
 """Runs one transcription: the upload is decoded in an isolated worker process, then recognised.
 
 Decoding (probing the container, demuxing, resampling) parses an untrusted file, so it runs in
-the parse pool's worker processes (kai_local.gateway.isolation: memory- and CPU-capped, killed
+the parse pool's worker processes (kai_local.runtime.isolation: memory- and CPU-capped, killed
 at `media_decode_timeout_s`); only the decoded samples come back. Recognition then runs as one
 job of the thread pool (a job past its queue gets 503 `server_busy`), inside a GPU slot for a
 GPU model.
@@ -12,9 +12,9 @@ from __future__ import annotations
 from kai_local.engines.speech.base import Transcriber, Transcript, TranscriptionOptions
 from kai_local.documents import jobs
 from kai_local.engines.speech.windows import transcribe_in_windows
-from kai_local.gateway.gpu import GpuSemaphore
-from kai_local.gateway.isolation import IsolatedPool
-from kai_local.gateway.workpool import CpuPool
+from kai_local.runtime.gpu import GpuSemaphore
+from kai_local.runtime.isolation import IsolatedPool
+from kai_local.runtime.workpool import CpuPool
 
 
 async def run_transcription(

@@ -22,7 +22,7 @@ from kai_local.engines.speech.base import (
     TranscriptionOptions,
     Word,
 )
-from kai_local.gateway.gpu import GpuSemaphore
+from kai_local.runtime.gpu import GpuSemaphore
 from kai_local.settings import Settings
 
 MODEL_ARGS = frozenset({"compute_type", "cpu_threads", "num_workers", "device_index"})

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 from kai_local.catalog import ModelCatalog
 from kai_local.gateway.auth import KeyCache
 from kai_local.gateway.caps import UsageCaps
-from kai_local.gateway.gpu import GpuSemaphore
-from kai_local.gateway.isolation import IsolatedPool
+from kai_local.runtime.gpu import GpuSemaphore
+from kai_local.runtime.isolation import IsolatedPool
 from kai_local.gateway.limits import ConcurrencyLimiter, RateLimiter
 from kai_local.gateway.store import Store
-from kai_local.gateway.workpool import CpuPool
+from kai_local.runtime.workpool import CpuPool
 from kai_local.settings import Settings
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ class Services:
     catalog: ModelCatalog
     gpu: GpuSemaphore
     cpu_pool: CpuPool
-    # Worker processes for everything that parses an upload (kai_local.gateway.isolation).
+    # Worker processes for everything that parses an upload (kai_local.runtime.isolation).
     parse_pool: IsolatedPool
     key_cache: KeyCache
     rate_limiter: RateLimiter = field(default_factory=RateLimiter)
