@@ -41,7 +41,7 @@ class Settings:
     cpu_workers: int = 2
     cpu_queue_limit: int = 16
     # Parsing untrusted uploads (extraction, OCR, metadata stripping, media decoding) runs in
-    # `cpu_workers` worker processes (kai_local.gateway.isolation), each capped at this address
+    # `cpu_workers` worker processes (kai_local.runtime.isolation), each capped at this address
     # space and this much CPU per job; a worker is recycled after `isolation_tasks_per_worker` jobs.
     isolation_memory_bytes: int = 3 * 2**30
     isolation_cpu_seconds: float = 300.0
