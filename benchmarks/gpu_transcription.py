@@ -352,8 +352,7 @@ def bench(args: argparse.Namespace) -> None:
     )
     results["spec"] = {"id": spec.id, "device": spec.device, "engine_args": spec.engine_args}
     settings = Settings(data_dir=Path(tempfile.mkdtemp(prefix="kai-gpucheck-")))
-    gpu = GpuSemaphore(settings.gpu_slots_per_device, settings.gpu_wait_timeout_s)
-    transcriber = WhisperTranscriber(spec, settings, gpu)
+    transcriber = WhisperTranscriber(spec, settings)
 
     # 1. start-up: on CUDA, start() runs the self-check (CUDA device count, one second of
     # silence through encoder and decoder). A missing cuBLAS raises here with the README hint.

@@ -271,7 +271,6 @@ def ai_check(anonymizer: Anonymizer, docs: list[dict], model: str | None) -> Non
     from kai_local.catalog import ModelCatalog
     from kai_local.documents.pii.ai import AiLimits, ai_findings
     from kai_local.engines.registry import build_engine
-    from kai_local.runtime.gpu import GpuSemaphore
     from kai_local.settings import Settings
 
     settings = Settings.from_env()
@@ -282,7 +281,7 @@ def ai_check(anonymizer: Anonymizer, docs: list[dict], model: str | None) -> Non
                       settings.anonymize_ai_timeout_s, settings.anonymize_ai_concurrency)
 
     async def run() -> None:
-        engine = build_engine(spec, settings, GpuSemaphore(settings.gpu_slots_per_device, settings.gpu_wait_timeout_s))
+        engine = build_engine(spec, settings)
         began = time.perf_counter()
         await engine.start()
         print(f"\n## strategy=ai with {spec.id} ({spec.engine} on {spec.device}), started in {time.perf_counter() - began:.0f} s")

@@ -53,7 +53,7 @@ async def build_services(settings: Settings) -> Services:
     if settings.load_engines:
         try:
             for spec in services.catalog.available():
-                engine = build_engine(spec, settings, services.gpu)
+                engine = build_engine(spec, settings)
                 await engine.start()
                 services.engines[spec.id] = engine
                 log.info("engine ready: %s (%s on %s)", spec.id, spec.engine, spec.device)

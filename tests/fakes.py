@@ -11,7 +11,6 @@ import anyio
 
 from kai_local.catalog import ModelSpec
 from kai_local.engines.chat.base import ChatDelta, ChatEvent, ChatPrompt, ChatRequest, ChatUsage
-from kai_local.runtime.gpu import GpuSemaphore
 from kai_local.settings import Settings
 
 
@@ -24,7 +23,7 @@ class EchoChatEngine:
     finished = 0
     aborted = 0
 
-    def __init__(self, spec: ModelSpec, settings: Settings, gpu: GpuSemaphore) -> None:
+    def __init__(self, spec: ModelSpec, settings: Settings) -> None:
         self.spec = spec
 
     async def start(self) -> None:

@@ -10,7 +10,6 @@ import importlib
 from typing import Any, Callable, Protocol
 
 from kai_local.catalog import ModelSpec
-from kai_local.runtime.gpu import GpuSemaphore
 from kai_local.settings import Settings
 
 
@@ -24,7 +23,7 @@ class Engine(Protocol):
     async def close(self) -> None: ...
 
 
-EngineFactory = Callable[[ModelSpec, Settings, GpuSemaphore], Engine]
+EngineFactory = Callable[[ModelSpec, Settings], Engine]
 
 _BUILTIN: dict[str, str] = {
     "vllm": "kai_local.engines.chat.vllm_engine:VllmChatEngine",
@@ -42,7 +41,7 @@ def unregister_engine(name: str) -> None:
     _REGISTERED.pop(name, None)
 
 
-def build_engine(spec: ModelSpec, settings: Settings, gpu: GpuSemaphore) -> Engine:
+def build_engine(spec: ModelSpec, settings: Settings) -> Engine:
     factory: Any = _REGISTERED.get(spec.engine)
     if factory is None:
         target = _BUILTIN.get(spec.engine)
@@ -51,4 +50,4 @@ def build_engine(spec: ModelSpec, settings: Settings, gpu: GpuSemaphore) -> Engi
             raise ValueError(f"model {spec.id!r}: unknown engine {spec.engine!r}; known: {known}")
         module_name, _, attr = target.partition(":")
         factory = getattr(importlib.import_module(module_name), attr)
-    return factory(spec, settings, gpu)
+    return factory(spec, settings)

@@ -30,7 +30,6 @@ import openai
 from kai_local.catalog import ModelSpec
 from kai_local.engines.chat.base import ChatDelta, ChatEvent, ChatPrompt, ChatRequest, ChatUsage
 from kai_local.errors import InvalidRequest, ServiceUnavailable
-from kai_local.runtime.gpu import GpuSemaphore
 from kai_local.settings import Settings
 
 log = logging.getLogger("kai_local.engines.upstream")
@@ -76,7 +75,7 @@ class Upstream:
 
 
 class UpstreamChatEngine:
-    def __init__(self, spec: ModelSpec, settings: Settings, gpu: GpuSemaphore) -> None:
+    def __init__(self, spec: ModelSpec, settings: Settings) -> None:
         self.spec = spec
         self.config = UpstreamConfig.from_spec(spec)
         self.upstreams: list[Upstream] = []

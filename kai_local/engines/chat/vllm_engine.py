@@ -27,7 +27,6 @@ from kai_local.engines.chat.base import (
 )
 from kai_local.engines.chat.context import completion_budget
 from kai_local.errors import InternalError, InvalidRequest, ServiceUnavailable
-from kai_local.runtime.gpu import GpuSemaphore
 from kai_local.offline import enforce_offline
 from kai_local.settings import Settings
 
@@ -42,7 +41,7 @@ MODEL_DEFAULTS = ("temperature", "top_p", "top_k", "min_p", "repetition_penalty"
 
 
 class VllmChatEngine:
-    def __init__(self, spec: ModelSpec, settings: Settings, gpu: GpuSemaphore) -> None:
+    def __init__(self, spec: ModelSpec, settings: Settings) -> None:
         self.spec = spec
         self._llm: AsyncLLM | None = None
         self.max_model_len = 0

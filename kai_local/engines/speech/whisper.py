@@ -22,7 +22,6 @@ from kai_local.engines.speech.base import (
     TranscriptionOptions,
     Word,
 )
-from kai_local.runtime.gpu import GpuSemaphore
 from kai_local.settings import Settings
 
 MODEL_ARGS = frozenset({"compute_type", "cpu_threads", "num_workers", "device_index"})
@@ -39,7 +38,7 @@ def _device(spec: ModelSpec) -> tuple[str, int]:
 
 
 class WhisperTranscriber:
-    def __init__(self, spec: ModelSpec, settings: Settings, gpu: GpuSemaphore) -> None:
+    def __init__(self, spec: ModelSpec, settings: Settings) -> None:
         self.spec = spec
         self._settings = settings
         self._model: Any = None  # faster_whisper.WhisperModel
