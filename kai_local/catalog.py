@@ -12,10 +12,21 @@ import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from kai_local.errors import NotFound
-from kai_local.gateway.products import Product
+
+
+class ModelAccess(Protocol):
+    """What the catalog needs of a product (kai_local.gateway.products.Product): which models
+    it may use and its defaults. A Protocol, so that the catalog does not import the gateway."""
+
+    name: str
+    default_chat_model: str | None
+    default_transcription_model: str | None
+
+    def allows_model(self, model_id: str) -> bool: ...
+
 
 KINDS = ("chat", "transcription")
 
@@ -97,7 +108,7 @@ class ModelCatalog:
             )
         return cls(models)
 
-    def available(self, product: Product | None = None, kind: str | None = None) -> list[ModelSpec]:
+    def available(self, product: ModelAccess | None = None, kind: str | None = None) -> list[ModelSpec]:
         return [
             m
             for m in self.models.values()
@@ -106,7 +117,7 @@ class ModelCatalog:
             and (product is None or product.allows_model(m.id))
         ]
 
-    def default_for(self, product: Product, kind: str) -> ModelSpec:
+    def default_for(self, product: ModelAccess, kind: str) -> ModelSpec:
         configured = (
             product.default_chat_model if kind == "chat" else product.default_transcription_model
         )
@@ -121,7 +132,7 @@ class ModelCatalog:
             )
         return candidates[0]
 
-    def resolve(self, requested: str | None, kind: str, product: Product) -> ModelSpec:
+    def resolve(self, requested: str | None, kind: str, product: ModelAccess) -> ModelSpec:
         """A request's `model` value to a servable model; None or "" means the product default."""
         if not requested:
             return self.default_for(product, kind)
