@@ -8,6 +8,8 @@ from pathlib import Path
 
 import platformdirs
 
+from kai_local.documents.ocr import DEFAULT_LANGUAGES
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_MODELS_FILE = PACKAGE_DIR.parent / "models.toml"
 
@@ -68,7 +70,7 @@ class Settings:
     extract_ocr_dpi: int = 300
     # OCR: "tesseract" (default) or "easyocr" (needs its weights in easyocr_model_dir).
     ocr_engine: str = "tesseract"
-    ocr_languages: str = "deu+eng"
+    ocr_languages: str = DEFAULT_LANGUAGES
     easyocr_model_dir: Path | None = None
     # Transcription: longest audio decoded per upload (decoded samples take 64 KB a second).
     max_audio_seconds: float = 10_800.0
@@ -123,7 +125,7 @@ class Settings:
             extract_parse_timeout_s=_env_float("KAI_EXTRACT_PARSE_TIMEOUT_S", 120.0),
             extract_ocr_dpi=_env_int("KAI_EXTRACT_OCR_DPI", 300),
             ocr_engine=os.environ.get("KAI_OCR_ENGINE", "tesseract"),
-            ocr_languages=os.environ.get("KAI_OCR_LANGUAGES", "deu+eng"),
+            ocr_languages=os.environ.get("KAI_OCR_LANGUAGES", DEFAULT_LANGUAGES),
             easyocr_model_dir=Path(os.environ["KAI_EASYOCR_MODEL_DIR"]) if os.environ.get("KAI_EASYOCR_MODEL_DIR") else None,
             max_audio_seconds=_env_float("KAI_MAX_AUDIO_SECONDS", 10_800.0),
             metadata_timeout_s=_env_float("KAI_METADATA_TIMEOUT_S", 60.0),

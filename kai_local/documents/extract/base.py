@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from kai_local.documents.inflate import MAX_INFLATED_BYTES
+from kai_local.documents.ocr import DEFAULT_LANGUAGES
 from kai_local.errors import InvalidRequest, PayloadTooLarge
 
 
@@ -23,7 +24,7 @@ class ExtractionLimits:
     max_zip_members: int = 10_000
     parse_timeout_s: float = 120.0  # parsing time for the whole document, OCR not counted
     ocr_dpi: int = 300  # resolution at which PDF pages without a text layer are rendered for OCR
-    ocr_languages: str = "deu+eng"  # tesseract language codes, '+'-joined
+    ocr_languages: str = DEFAULT_LANGUAGES  # tesseract language codes, '+'-joined
     max_inflated_bytes: int = MAX_INFLATED_BYTES  # decoded PDF streams, all together (413)
     max_xml_part_bytes: int = 32 * 2**20  # one XML part of a DOCX/PPTX, unpacked (413)
 

@@ -17,6 +17,7 @@ from typing import Sequence
 
 import anyio
 
+from kai_local.documents.pii.chunks import text_chunks
 from kai_local.documents.pii.findings import Finding
 from kai_local.documents.pii.types import entity_of
 from kai_local.engines.chat.base import (
@@ -68,7 +69,7 @@ async def ai_findings(
     limits: AiLimits,
 ) -> AiResult:
     """Findings the model adds to `rules` (never overlapping them)."""
-    chunks = list(_chunks(text, limits.chunk_chars))
+    chunks = list(text_chunks(text, limits.chunk_chars))
     result = AiResult(findings=[], chunks_total=len(chunks))
     mask = bytearray(len(text))
     for f in rules:
@@ -169,17 +170,3 @@ def _masked(chunk: str, offset: int, rules: list[Finding]) -> str:
         pos = e
     out.append(chunk[pos:])
     return "".join(out)
-
-
-def _chunks(text: str, size: int) -> list[tuple[int, str]]:
-    """(offset, piece) of at most `size` characters, cut at line ends where possible."""
-    chunks, start = [], 0
-    while start < len(text):
-        end = min(len(text), start + size)
-        if end < len(text):
-            cut = text.rfind("\n", start + size // 2, end)
-            end = cut + 1 if cut != -1 else end
-        if text[start:end].strip():
-            chunks.append((start, text[start:end]))
-        start = end
-    return chunks

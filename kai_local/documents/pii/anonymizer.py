@@ -15,6 +15,7 @@ from typing import Iterable, Sequence
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
 from presidio_anonymizer import AnonymizerEngine
 
+from kai_local.documents.pii.chunks import text_chunks
 from kai_local.documents.pii.findings import (
     Finding,
     add_occurrences,
@@ -93,12 +94,10 @@ class Anonymizer:
     def _analyze(self, text: str, pii_types: Sequence[str], deadline: float | None = None) -> list[Finding]:
         entities = [entity_of(t) for t in pii_types]
         findings = []
-        for offset, chunk in _chunks(text, CHUNK_CHARS):
+        for offset, chunk in text_chunks(text, CHUNK_CHARS):
             if deadline is not None and time.monotonic() > deadline:
                 raise PayloadTooLarge("Detecting PII in the document's text took too long; the job was stopped. "
                                       "Split the document.", code="detection_timeout", param="files")
-            if not chunk.strip():
-                continue
             language = detect_language(chunk)
             artifacts = text_artifacts(self.nlp_engine, chunk, language)
             results = self.analyzer.analyze(
@@ -162,15 +161,3 @@ class Anonymizer:
         if not found:
             return filename
         return apply_placeholders(self.anonymizer, stem, found, mapping) + ext
-
-
-def _chunks(text: str, size: int) -> Iterable[tuple[int, str]]:
-    """(offset, piece) pieces of at most `size` characters, cut after a newline where possible."""
-    start = 0
-    while start < len(text):
-        end = min(len(text), start + size)
-        if end < len(text):
-            cut = text.rfind("\n", start + size // 2, end)
-            end = cut + 1 if cut != -1 else end
-        yield start, text[start:end]
-        start = end
