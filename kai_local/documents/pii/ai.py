@@ -18,7 +18,7 @@ from typing import Sequence
 import anyio
 
 from kai_local.documents.pii.chunks import text_chunks
-from kai_local.documents.pii.findings import Finding
+from kai_local.documents.pii.findings import Finding, coverage
 from kai_local.documents.pii.types import entity_of
 from kai_local.engines.chat.base import (
     ChatDelta,
@@ -71,9 +71,7 @@ async def ai_findings(
     """Findings the model adds to `rules` (never overlapping them)."""
     chunks = list(text_chunks(text, limits.chunk_chars))
     result = AiResult(findings=[], chunks_total=len(chunks))
-    mask = bytearray(len(text))
-    for f in rules:
-        mask[f.start : f.end] = b"\x01" * f.length
+    mask = coverage(len(text), ((f.start, f.end) for f in rules))
     gate = anyio.Semaphore(limits.concurrency)
 
     async def one(index: int, offset: int, chunk: str) -> None:

@@ -20,6 +20,7 @@ from kai_local.documents.pii.findings import (
     Finding,
     add_occurrences,
     add_repetitions,
+    coverage,
     repeatable_values,
     resolve_overlaps,
 )
@@ -85,9 +86,7 @@ class Anonymizer:
 
     def merge(self, text: str, rules: list[Finding], extra: Iterable[Finding]) -> list[Finding]:
         """Add findings from another source where the rules found nothing; never drops a rule finding."""
-        mask = bytearray(len(text))
-        for f in rules:
-            mask[f.start : f.end] = b"\x01" * f.length
+        mask = coverage(len(text), ((f.start, f.end) for f in rules))
         accepted = resolve_overlaps(f for f in extra if not any(mask[f.start : f.end]))
         return add_repetitions(text, sorted(rules + accepted, key=lambda f: f.start), self.lexicon)
 
@@ -118,9 +117,7 @@ class Anonymizer:
         """English names from spaCy's NER, run after the rules and only on the windows of the text
         where it could add a name (`NameRule.ner_windows`): most of the text needs no NER pass,
         and the NER is most of the time English text takes."""
-        covered = bytearray(len(text))
-        for r in results:
-            covered[r.start : r.end] = b"\x01" * (r.end - r.start)
+        covered = coverage(len(text), ((r.start, r.end) for r in results))
         doc = artifacts.tokens
         persons = self.nlp_engine.persons(doc, self.names.ner_windows(doc, covered))
         return [

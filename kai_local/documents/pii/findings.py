@@ -114,13 +114,19 @@ def repeatable_values(text: str, findings: Iterable[Finding], lexicon: Lexicon) 
     return wanted
 
 
+def coverage(length: int, spans: Iterable[tuple[int, int]]) -> bytearray:
+    """A byte per character of a text of `length`: 1 where one of `spans` (start, end) covers it."""
+    mask = bytearray(length)
+    for start, end in spans:
+        mask[start:end] = b"\x01" * (end - start)
+    return mask
+
+
 def add_occurrences(text: str, findings: list[Finding], wanted: dict[str, str]) -> list[Finding]:
     """Each whole-word occurrence of a wanted value outside the findings becomes a finding."""
     if not wanted:
         return findings
-    mask = bytearray(len(text))
-    for f in findings:
-        mask[f.start : f.end] = b"\x01" * f.length
+    mask = coverage(len(text), ((f.start, f.end) for f in findings))
     added = []
     for value in sorted(wanted, key=len, reverse=True):  # longest first: "Max Mustermann" before "Max"
         start = text.find(value)

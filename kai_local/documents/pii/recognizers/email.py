@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-import tldextract
-
 from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span
+from kai_local.documents.pii.recognizers.tlds import offline_tlds
 
 # Bounded like the standards (64-character local part, 63-character labels): no quadratic
 # backtracking on long runs of letters, dots and hyphens in a hostile upload.
@@ -16,17 +15,11 @@ EMAIL = re.compile(
 )
 
 
-def offline_tld_extractor() -> tldextract.TLDExtract:
-    """tldextract with its bundled public suffix snapshot: never fetches the list."""
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
-
-
 class EmailRule(RuleRecognizer):
     ENTITY = "EMAIL"
 
     def load(self) -> None:
-        self.tlds = offline_tld_extractor()
-        self.tlds("example.com")  # builds its suffix trie now, not on the first request
+        self.tlds = offline_tlds()
 
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
         for m in EMAIL.finditer(text):

@@ -6,7 +6,7 @@ import re
 from typing import Iterable
 
 from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span
-from kai_local.documents.pii.recognizers.email import offline_tld_extractor
+from kai_local.documents.pii.recognizers.tlds import offline_tlds
 
 WITH_SCHEME = re.compile(r"(?<![\w@])(?:https?://|ftp://|www\.)[^\s<>\"'`\[\]{}|\\^]{1,2000}", re.IGNORECASE)
 # Bare domains are only taken under these suffixes: "z.B." or "Dr.med" must not become URLs.
@@ -25,8 +25,7 @@ class UrlRule(RuleRecognizer):
     ENTITY = "URL"
 
     def load(self) -> None:
-        self.tlds = offline_tld_extractor()
-        self.tlds("example.com")  # builds its suffix trie now, not on the first request
+        self.tlds = offline_tlds()
 
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
         for m in WITH_SCHEME.finditer(text):
