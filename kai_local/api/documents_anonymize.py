@@ -13,17 +13,12 @@ from starlette.responses import JSONResponse, Response
 
 from kai_local.api.context import request_id_of, services_of, usage_of
 from kai_local.api.uploads import UploadForm, read_form
-from kai_local.documents import jobs
-from kai_local.documents.pii.ai import ai_findings
 from kai_local.documents.pii.types import PII_TYPES
 from kai_local.engines.chat.base import ChatEngine
 from kai_local.errors import InvalidRequest, NotFound, ServiceUnavailable
 from kai_local.gateway.auth import principal_of
 
 STRATEGIES = ("rules", "ai")
-# The worker enforces the parse and OCR budgets itself; the process deadline is the backstop
-# for a parser stuck where no budget is checked (inside pdfminer, lxml, a C library).
-PARSE_DEADLINE_SLACK_S = 10.0
 
 
 async def anonymize_document(request: Request) -> Response:
@@ -37,22 +32,15 @@ async def anonymize_document(request: Request) -> Response:
         raise ServiceUnavailable("Anonymization is not configured on this server.")
     engine = _chat_engine(request) if strategy == "ai" else None  # fail before the work
 
-    limits = pii.config.limits
-    document = await services.parse_pool.run(
-        jobs.extract, upload.data, upload.filename, limits, pii.ocr,
-        deadline_s=limits.parse_timeout_s + limits.ocr_timeout_s + PARSE_DEADLINE_SLACK_S,
-        owner=principal_of(request).key.id,
+    outcome = await pii.run(
+        upload.data, upload.filename, pii_types, owner=principal_of(request).key.id,
+        parse_pool=services.parse_pool, cpu_pool=services.cpu_pool, engine=engine, request_id=request_id_of(request),
     )
-    text = document.text
-    findings = await services.cpu_pool.run(pii.detect, text, pii_types)
-    if engine is not None:
-        added = await ai_findings(engine, text, findings, pii_types, request_id_of(request), pii.config.ai)
+    if engine is not None and outcome.ai is not None:
         usage = usage_of(request)
         usage.model = engine.spec.id
-        usage.tokens_in, usage.tokens_out = added.prompt_tokens, added.completion_tokens
-        if added.findings:
-            findings = await services.cpu_pool.run(pii.merge, text, findings, added.findings)
-    result = await services.cpu_pool.run(pii.finish, text, upload.filename, findings, pii_types)
+        usage.tokens_in, usage.tokens_out = outcome.ai.prompt_tokens, outcome.ai.completion_tokens
+    document, result = outcome.document, outcome.result
     return JSONResponse(
         {
             "object": "list",

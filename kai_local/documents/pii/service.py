@@ -2,8 +2,8 @@
 
 One instance lives on the Services (built in the lifespan). Its Anonymizer (spaCy + Presidio,
 a few seconds to load) is loaded there when `settings.pii_preload` is on (the server's
-default), else on the first request, once, under a lock. All methods but `ai` are blocking CPU
-work: call them through `services.cpu_pool.run`.
+default), else on the first request, once, under a lock. `run` is the whole pipeline of one
+request; the other methods are its blocking steps (CPU work, for `services.cpu_pool.run`).
 
 Nothing of a document's text or its mapping is logged: an unexpected error inside detection is
 logged by type and source line only, and the client gets a 500 naming no content.
@@ -26,16 +26,34 @@ from kai_local.documents.extraction import (
     extract_document,
     extraction_limits,
 )
-from kai_local.documents.pii.ai import AiLimits
+from kai_local.documents import jobs
+from kai_local.documents.pii.ai import AiLimits, AiResult, ai_findings
 from kai_local.documents.pii.findings import Finding
 from kai_local.errors import InternalError, KaiError, PayloadTooLarge
+from kai_local.runtime.isolation import IsolatedPool
+from kai_local.runtime.workpool import CpuPool
 from kai_local.settings import Settings
 
 if TYPE_CHECKING:  # spaCy and Presidio are imported when the Anonymizer is built
     from kai_local.documents.pii.anonymizer import Anonymized, Anonymizer
+    from kai_local.engines.chat.base import ChatEngine
 
 log = logging.getLogger("kai_local.pii")
 T = TypeVar("T")
+
+
+# The worker enforces the parse and OCR budgets itself; the process deadline is the backstop
+# for a parser stuck where no budget is checked (inside pdfminer, lxml, a C library).
+PARSE_DEADLINE_SLACK_S = 10.0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One anonymized upload: what extraction found, the result, and what the model cost."""
+
+    document: ExtractedDocument
+    result: Anonymized
+    ai: AiResult | None
 
 
 @dataclass(frozen=True)
@@ -78,6 +96,27 @@ class DocumentAnonymizer:
 
     def load(self) -> None:
         _ = self.anonymizer
+
+    async def run(self, data: bytes, filename: str, pii_types: Sequence[str], *, owner: str,
+                  parse_pool: IsolatedPool, cpu_pool: CpuPool, engine: ChatEngine | None = None,
+                  request_id: str = "") -> Outcome:
+        """The whole pipeline: extraction in a parse worker (owned by the key `owner`),
+        detection and placeholders in the CPU pool, and with an `engine` (strategy `ai`) what
+        the model adds to the rules' findings."""
+        limits = self.config.limits
+        document = await parse_pool.run(
+            jobs.extract, data, filename, limits, self.ocr,
+            deadline_s=limits.parse_timeout_s + limits.ocr_timeout_s + PARSE_DEADLINE_SLACK_S, owner=owner,
+        )
+        text = document.text
+        findings = await cpu_pool.run(self.detect, text, pii_types)
+        added = None
+        if engine is not None:
+            added = await ai_findings(engine, text, findings, pii_types, request_id, self.config.ai)
+            if added.findings:
+                findings = await cpu_pool.run(self.merge, text, findings, added.findings)
+        result = await cpu_pool.run(self.finish, text, filename, findings, pii_types)
+        return Outcome(document, result, added)
 
     def extract(self, data: bytes, filename: str) -> ExtractedDocument:
         return extract_document(data, filename, self.config.limits, self.ocr)
