@@ -54,10 +54,10 @@ class Anonymized:
 
 
 class Anonymizer:
-    def __init__(self, analyzer: AnalyzerEngine, anonymizer: AnonymizerEngine, lexicon: Lexicon) -> None:
+    def __init__(self, analyzer: AnalyzerEngine, presidio: AnonymizerEngine, lexicon: Lexicon) -> None:
         self.analyzer = analyzer
         self.nlp_engine: BilingualSpacyNlpEngine = analyzer.nlp_engine  # type: ignore[assignment]
-        self.anonymizer = anonymizer
+        self.presidio = presidio  # Presidio's AnonymizerEngine: applies our placeholders
         self.lexicon = lexicon
         self.names = NameRule(lexicon, "en")  # its spaCy evidence runs after the rules: see _ner_names
 
@@ -132,7 +132,7 @@ class Anonymizer:
         self, text: str, filename: str, findings: list[Finding], pii_types: Sequence[str] = PII_TYPES
     ) -> Anonymized:
         mapping = PlaceholderMap()
-        sanitized = apply_placeholders(self.anonymizer, text, findings, mapping)
+        sanitized = apply_placeholders(self.presidio, text, findings, mapping)
         known = repeatable_values(text, findings, self.lexicon)
         return Anonymized(
             sanitized_text=sanitized,
@@ -157,4 +157,4 @@ class Anonymizer:
         found = add_occurrences(readable, found, known)
         if not found:
             return filename
-        return apply_placeholders(self.anonymizer, stem, found, mapping) + ext
+        return apply_placeholders(self.presidio, stem, found, mapping) + ext

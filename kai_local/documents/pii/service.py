@@ -65,10 +65,10 @@ class AnonymizeSettings:
 
 
 class DocumentAnonymizer:
-    def __init__(self, ocr: OcrEngine, config: AnonymizeSettings, anonymizer: Anonymizer | None = None) -> None:
+    def __init__(self, ocr: OcrEngine, config: AnonymizeSettings, engine: Anonymizer | None = None) -> None:
         self.ocr = ocr
         self.config = config
-        self._anonymizer = anonymizer
+        self._engine = engine
         self._lock = threading.Lock()
 
     @classmethod
@@ -84,18 +84,18 @@ class DocumentAnonymizer:
         return cls(build_ocr_engine(settings), config)
 
     @property
-    def anonymizer(self) -> Anonymizer:
+    def engine(self) -> Anonymizer:
         """Loaded once; later calls return at once."""
-        if self._anonymizer is None:
+        if self._engine is None:
             with self._lock:
-                if self._anonymizer is None:
+                if self._engine is None:
                     from kai_local.documents.pii.anonymizer import Anonymizer
 
-                    self._anonymizer = Anonymizer.build()
-        return self._anonymizer
+                    self._engine = Anonymizer.build()
+        return self._engine
 
     def load(self) -> None:
-        _ = self.anonymizer
+        _ = self.engine
 
     async def run(self, data: bytes, filename: str, pii_types: Sequence[str], *, owner: str,
                   parse_pool: IsolatedPool, cpu_pool: CpuPool, engine: ChatEngine | None = None,
@@ -131,13 +131,13 @@ class DocumentAnonymizer:
     def detect(self, text: str, pii_types: Sequence[str]) -> list[Finding]:
         self.check_length(text)
         deadline = time.monotonic() + self.config.detect_timeout_s
-        return _without_content_in_logs(lambda: self.anonymizer.detect(text, pii_types, deadline=deadline))
+        return _without_content_in_logs(lambda: self.engine.detect(text, pii_types, deadline=deadline))
 
     def merge(self, text: str, rules: list[Finding], extra: list[Finding]) -> list[Finding]:
-        return _without_content_in_logs(lambda: self.anonymizer.merge(text, rules, extra))
+        return _without_content_in_logs(lambda: self.engine.merge(text, rules, extra))
 
     def finish(self, text: str, filename: str, findings: list[Finding], pii_types: Sequence[str]) -> Anonymized:
-        return _without_content_in_logs(lambda: self.anonymizer.anonymize(text, filename, findings, pii_types))
+        return _without_content_in_logs(lambda: self.engine.anonymize(text, filename, findings, pii_types))
 
 
 def _without_content_in_logs(work: Callable[[], T]) -> T:
