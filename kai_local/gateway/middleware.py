@@ -27,26 +27,13 @@ from kai_local.errors import (
     PermissionDenied,
     RateLimited,
 )
+from kai_local.endpoints import API_PREFIXES, OPEN_TO_ENDED_TRIALS, PERMISSION_OF_PATH
 from kai_local.gateway.auth import Principal
 from kai_local.runtime.services import Services
 from kai_local.gateway.usage import UsageRecord, period_of, utc_now
 
 access_log = logging.getLogger("kai_local.access")
 error_log = logging.getLogger("kai_local.errors")
-
-API_PREFIXES = ("/api/v1", "/v1")
-
-# Every path under a prefix is authenticated, known route or not (deny by default: an unknown
-# path tells a caller without a key nothing). POSTs to these routes need their permission.
-ENDPOINT_OF_ROUTE: dict[str, str] = {
-    "/chat/completions": "chat_completions",
-    "/audio/transcriptions": "audio_transcriptions",
-    "/audio/translations": "audio_transcriptions",
-    "/documents/anonymize": "documents_anonymize",
-    "/documents/strip-metadata": "documents_strip_metadata",
-}
-# Reachable with a key whose trial ended, so its owner can see why.
-OPEN_TO_ENDED_TRIALS = frozenset({"/usage"})
 
 
 def error_body(exc: KaiError) -> bytes:
@@ -138,7 +125,9 @@ class GatewayMiddleware:
         if subpath is None:
             await self.app(scope, receive, send)  # /health, or outside the API: the router answers
             return
-        endpoint = ENDPOINT_OF_ROUTE.get(subpath)
+        # Every path under a prefix is authenticated, known route or not (deny by default: an
+        # unknown path tells a caller without a key nothing). POSTs need their permission.
+        endpoint = PERMISSION_OF_PATH.get(subpath)
 
         services: Services = scope["state"]["services"]
         principal = await self._authenticate(scope, services, subpath)

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kai_local.endpoints import PERMISSIONS
 from kai_local.errors import InvalidRequest
 
-# The permissions a product can grant; each names one POST endpoint.
-ENDPOINTS: tuple[str, ...] = (
-    "chat_completions",
-    "audio_transcriptions",
-    "documents_anonymize",
-    "documents_strip_metadata",
-)
+# The permissions a product can grant; each names one POST endpoint (kai_local.endpoints).
+ENDPOINTS: tuple[str, ...] = PERMISSIONS
 
 DEFAULT_PRODUCT = "default"
 DEFAULT_MAX_FILE_SIZE = 25600 * 1024  # the spec's 25600 kilobytes
