@@ -39,7 +39,6 @@ sys.path.insert(0, str(REPO))
 from kai_local.catalog import ModelCatalog, ModelSpec
 from kai_local.engines.speech.base import TranscriptionOptions
 from kai_local.engines.speech.whisper import WhisperTranscriber
-from kai_local.runtime.gpu import GpuSemaphore
 from kai_local.preparation import prepare_models
 from kai_local.settings import Settings
 from tests.support import TESTDATA, free_port, wait_until_healthy
@@ -117,7 +116,7 @@ class Direct:
     def __init__(self, spec: ModelSpec, settings: Settings) -> None:
         from faster_whisper import WhisperModel
 
-        engine = WhisperTranscriber(spec, settings, GpuSemaphore(1, 30))
+        engine = WhisperTranscriber(spec, settings)
         self.model = WhisperModel(str(spec.weights), **engine.model_kwargs())
         self.kwargs = engine.transcribe_kwargs(TranscriptionOptions())
         self.description = {**engine.model_kwargs(), **self.kwargs}

@@ -434,18 +434,16 @@ async def test_busy_pool_answers_503(tmp_path: Path) -> None:
 def test_gpu_entry_configures_batched_float16() -> None:
     from kai_local.engines.speech.base import TranscriptionOptions
     from kai_local.engines.speech.whisper import WhisperTranscriber
-    from kai_local.runtime.gpu import GpuSemaphore
 
     catalog = ModelCatalog.load(REPO / "models.toml", prepared_models_dir())
-    engine = WhisperTranscriber(catalog.models["whisper-large-v3-turbo"], Settings(), GpuSemaphore(1, 1))
+    engine = WhisperTranscriber(catalog.models["whisper-large-v3-turbo"], Settings())
     assert engine.accelerator == "cuda:0"
     assert engine.model_kwargs() == {"device": "cuda", "device_index": 0, "local_files_only": True,
                                      "compute_type": "float16"}
     kwargs = engine.transcribe_kwargs(TranscriptionOptions(language="de", temperature=0.3))
     assert kwargs["batch_size"] == 16 and kwargs["language"] == "de" and kwargs["temperature"] == [0.3]
 
-    cpu = WhisperTranscriber(catalog.models["whisper-base"], replace(Settings(), cpu_workers=2),
-                             GpuSemaphore(1, 1))
+    cpu = WhisperTranscriber(catalog.models["whisper-base"], replace(Settings(), cpu_workers=2))
     assert cpu.accelerator is None
     assert cpu.model_kwargs()["compute_type"] == "int8" and cpu.model_kwargs()["num_workers"] == 2
     assert "batch_size" not in cpu.transcribe_kwargs(TranscriptionOptions())
@@ -455,13 +453,12 @@ def test_gpu_entry_configures_batched_float16() -> None:
 async def test_unknown_engine_arg_fails_at_start() -> None:
     from kai_local.catalog import ModelSpec
     from kai_local.engines.speech.whisper import WhisperTranscriber
-    from kai_local.runtime.gpu import GpuSemaphore
 
     spec = ModelSpec(id="w", kind="transcription", engine="faster-whisper",
                      weights=prepared_models_dir() / "whisper-tiny.en",
                      engine_args={"beam_sise": 2})
     with pytest.raises(ValueError, match="beam_sise"):
-        await WhisperTranscriber(spec, Settings(), GpuSemaphore(1, 1)).start()
+        await WhisperTranscriber(spec, Settings()).start()
 
 
 # --- long audio in windows ----------------------------------------------------------------------

@@ -25,7 +25,6 @@ from kai_local.catalog import ModelSpec
 from kai_local.engines.chat.base import ChatDelta, ChatMessage, ChatRequest, SamplingOptions
 from kai_local.engines.chat.upstream import UpstreamChatEngine
 from kai_local.errors import ServiceUnavailable
-from kai_local.runtime.gpu import GpuSemaphore
 from kai_local.settings import Settings
 from tests.support import free_port, wait_until_healthy
 from tests.conftest import Gateway, prepared_models_dir, running_gateway
@@ -231,7 +230,7 @@ async def test_closing_the_stream_aborts_the_request_upstream(pool: Gateway, vll
 async def test_no_server_up_is_503_upstream_unavailable(tmp_path: Path) -> None:
     spec = ModelSpec(id="nowhere", kind="chat", engine="openai-upstream", weights=tmp_path,
                      engine_args={"upstreams": [f"http://127.0.0.1:{free_port()}/v1"]})
-    engine = UpstreamChatEngine(spec, Settings(), GpuSemaphore(1, 1))
+    engine = UpstreamChatEngine(spec, Settings())
     await engine.start()  # a server that is down does not stop start-up
     try:
         assert not engine.upstreams[0].healthy
@@ -249,4 +248,4 @@ def test_bad_engine_args_fail_at_start_up(args: dict, tmp_path: Path) -> None:
     spec = ModelSpec(id="bad", kind="chat", engine="openai-upstream", weights=tmp_path,
                      engine_args=args)
     with pytest.raises(ValueError):
-        UpstreamChatEngine(spec, Settings(), GpuSemaphore(1, 1))
+        UpstreamChatEngine(spec, Settings())

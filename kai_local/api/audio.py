@@ -13,7 +13,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
-from kai_local.api.context import loaded_engine, services_of, usage_of
+from kai_local.api.context import loaded_transcriber, services_of, usage_of
 from kai_local.api.uploads import Upload, UploadForm, read_form
 from kai_local.engines.speech.base import (
     Task,
@@ -203,7 +203,7 @@ def render(transcript: Transcript, params: AudioParams) -> Response:
 async def _handle(request: Request, task: Task) -> Response:
     services = services_of(request)
     params = parse_audio_params(await read_form(request), task)
-    _, transcriber = loaded_engine(request, params.model, "transcription")
+    _, transcriber = loaded_transcriber(request, params.model)
     usage = usage_of(request)
     check_language(transcriber, params.options)
     transcript = await run_transcription(

@@ -11,7 +11,7 @@ import anyio
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from kai_local.api.context import json_body, loaded_engine, request_id_of, usage_of
+from kai_local.api.context import json_body, loaded_chat_engine, request_id_of, usage_of
 from kai_local.api.validation import (
     optional_bool,
     optional_int,
@@ -210,7 +210,7 @@ async def _cancel_on_disconnect(request: Request, scope: anyio.CancelScope) -> N
 
 async def create_chat_completion(request: Request) -> Response:
     params = await json_body(request, parse_chat_params)
-    spec, engine = loaded_engine(request, params.model, "chat")
+    spec, engine = loaded_chat_engine(request, params.model)
     usage = usage_of(request)
     chat_request = ChatRequest(request_id_of(request), params.messages, params.sampling)
     completion_id = "chatcmpl-" + request_id_of(request).removeprefix("req_")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar, cast
 
 import anyio.to_thread
 from starlette.requests import Request
@@ -13,6 +13,11 @@ from kai_local.errors import InvalidRequest, PayloadTooLarge, ServiceUnavailable
 from kai_local.gateway.auth import principal_of
 from kai_local.runtime.services import Services
 from kai_local.gateway.usage import UsageRecord
+
+if TYPE_CHECKING:
+    from kai_local.engines.chat.base import ChatEngine
+    from kai_local.engines.registry import Engine
+    from kai_local.engines.speech.base import Transcriber
 
 T = TypeVar("T")
 
@@ -29,9 +34,20 @@ def usage_of(request: Request) -> UsageRecord:
     return request.scope["state"]["usage"]
 
 
-def loaded_engine(request: Request, requested_model: str | None, kind: str) -> tuple[ModelSpec, Any]:
-    """The model a request asks for (None or "": the product's default) and its running engine;
-    records the model on the request's usage."""
+def loaded_chat_engine(request: Request, requested_model: str | None) -> tuple[ModelSpec, ChatEngine]:
+    """The chat model a request asks for (None or "": the product's default) and its engine."""
+    spec, engine = _loaded_engine(request, requested_model, "chat")
+    return spec, cast("ChatEngine", engine)  # the catalog resolved a chat model
+
+
+def loaded_transcriber(request: Request, requested_model: str | None) -> tuple[ModelSpec, Transcriber]:
+    """The transcription model a request asks for and its engine."""
+    spec, engine = _loaded_engine(request, requested_model, "transcription")
+    return spec, cast("Transcriber", engine)  # the catalog resolved a transcription model
+
+
+def _loaded_engine(request: Request, requested_model: str | None, kind: str) -> tuple[ModelSpec, Engine]:
+    """The model a request asks for and its running engine; records the model on the usage."""
     services = services_of(request)
     spec = services.catalog.resolve(requested_model, kind, principal_of(request).product)
     engine = services.engines.get(spec.id)

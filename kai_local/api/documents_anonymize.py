@@ -8,6 +8,8 @@ Nothing of the text or the mapping goes to the log or the usage store.
 
 from __future__ import annotations
 
+from typing import cast
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -98,7 +100,7 @@ def _chat_engine(request: Request) -> ChatEngine:
             param="strategy",
             code="model_not_loaded",
         ) from None
-    engine: ChatEngine | None = services.engines.get(spec.id)
+    engine = cast("ChatEngine | None", services.engines.get(spec.id))  # the catalog resolved a chat model
     if engine is None:
         raise ServiceUnavailable(
             f"strategy 'ai' needs the chat model '{spec.id}', which is not loaded on this server.",

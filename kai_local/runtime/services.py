@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kai_local.catalog import ModelCatalog
 from kai_local.gateway.auth import KeyCache
@@ -16,6 +16,7 @@ from kai_local.runtime.workpool import CpuPool
 from kai_local.settings import Settings
 
 if TYPE_CHECKING:
+    from kai_local.engines.registry import Engine
     from kai_local.documents.metadata import MetadataStripper
     from kai_local.documents.pii.service import DocumentAnonymizer
 
@@ -34,7 +35,7 @@ class Services:
     concurrency: ConcurrencyLimiter = field(default_factory=ConcurrencyLimiter)
     usage_caps: UsageCaps = field(default_factory=UsageCaps)
     # Loaded engines by model id (chat engines, transcribers); filled by the lifespan.
-    engines: dict[str, Any] = field(default_factory=dict)
+    engines: dict[str, Engine] = field(default_factory=dict)
     # /documents/strip-metadata: holds the stay-open exiftool processes; closed by the lifespan.
     metadata: MetadataStripper | None = None
     # /documents/anonymize: extraction + PII detection (spaCy, Presidio) + placeholders.
