@@ -4,14 +4,18 @@ the tests that need them (see `running_gateway`)."""
 
 from __future__ import annotations
 
+import asyncio
+import socket
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, AsyncIterator
 
+import anyio
 import httpx
 import openai
 import pytest
+import uvicorn
 from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
 
@@ -71,6 +75,31 @@ async def running_gateway(settings: Settings) -> AsyncIterator[Gateway]:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url=BASE_URL, timeout=600) as http:
             yield Gateway(app=app, settings=settings, http=http)
+
+
+@asynccontextmanager
+async def on_loopback(gateway: Gateway) -> AsyncIterator[str]:
+    """`gateway`'s app, already started by running_gateway, also on a real uvicorn server on
+    127.0.0.1 (for what only a socket shows: streaming, a client that disconnects): its API base URL."""
+
+    async def with_lifespan_state(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http":  # as LifespanManager serves it; this uvicorn's lifespan is off
+            scope["state"] = {"services": gateway.services}
+        await gateway.app(scope, receive, send)
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    config = uvicorn.Config(with_lifespan_state, lifespan="off", log_level="warning", access_log=False)
+    server = uvicorn.Server(config)
+    task = asyncio.get_running_loop().create_task(server.serve(sockets=[sock]))
+    while not server.started:
+        await anyio.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}/api/v1"
+    finally:
+        server.should_exit = True
+        await task
+        sock.close()
 
 
 ECHO_MODELS_TOML = """

@@ -7,23 +7,19 @@ client disconnect matters.
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import json
 import os
-import socket
 import stat
 import subprocess
 import sys
 import time
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, AsyncIterator
 
 import anyio
 import httpx
 import pytest
-import uvicorn
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
@@ -33,7 +29,7 @@ from kai_local.engines.registry import register_engine, unregister_engine
 from kai_local.errors import error_for_status
 from kai_local.gateway.store import Store
 from kai_local.offline import OFFLINE_ENV, enforce_offline
-from tests.conftest import REPO, Gateway, echo_settings, running_gateway
+from tests.conftest import REPO, Gateway, echo_settings, on_loopback, running_gateway
 from tests.fakes import EchoChatEngine
 from tests.test_gateway_auth import assert_envelope
 
@@ -236,36 +232,6 @@ class HangsBeforeTheEnd(EchoChatEngine):
         for i, word in enumerate(words[:-1]):
             yield ChatDelta(0, word if i == 0 else " " + word, tokens=1)
         await anyio.sleep_forever()
-
-
-def _with_lifespan_state(app: Any, services: Any) -> Any:
-    """The app as LifespanManager serves it, for a uvicorn that runs with its own lifespan off."""
-
-    async def asgi(scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] == "http":
-            scope["state"] = {"services": services}
-        await app(scope, receive, send)
-
-    return asgi
-
-
-@asynccontextmanager
-async def on_loopback(gateway: Gateway) -> AsyncIterator[str]:
-    """`gateway`'s app on a real uvicorn server on 127.0.0.1: its API base URL."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(_with_lifespan_state(gateway.app, gateway.services), lifespan="off",
-                            log_level="warning", access_log=False)
-    server = uvicorn.Server(config)
-    task = asyncio.get_running_loop().create_task(server.serve(sockets=[sock]))
-    while not server.started:
-        await anyio.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}/api/v1"
-    finally:
-        server.should_exit = True
-        await task
-        sock.close()
 
 
 async def test_stream_dropped_before_its_end_is_billed_what_was_sent(tmp_path: Path) -> None:

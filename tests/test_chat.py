@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import time
 from dataclasses import dataclass, replace
 from typing import Any, AsyncIterator
@@ -17,7 +16,6 @@ import anyio
 import httpx
 import openai
 import pytest
-import uvicorn
 
 from kai_local.engines.chat.base import (
     ChatDelta,
@@ -31,7 +29,7 @@ from kai_local.engines.chat.context import completion_budget
 from kai_local.engines.chat.vllm_engine import VllmChatEngine
 from kai_local.errors import InvalidRequest
 from kai_local.settings import Settings
-from tests.conftest import Gateway, prepared_models_dir, running_gateway
+from tests.conftest import Gateway, on_loopback, prepared_models_dir, running_gateway
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
@@ -75,18 +73,6 @@ class Live:
         return self.gateway.services.concurrency.in_flight(self.key_id)
 
 
-def _with_lifespan_state(app: Any, services: Any) -> Any:
-    """The app as LifespanManager serves it (lifespan state in every request scope), for uvicorn
-    running with its own lifespan off: the engine is started once, by running_gateway."""
-
-    async def asgi(scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] == "http":
-            scope["state"] = {"services": services}
-        await app(scope, receive, send)
-
-    return asgi
-
-
 @pytest.fixture(scope="session")
 async def live(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Live]:
     prepared = prepared_models_dir() / MODEL
@@ -101,21 +87,8 @@ async def live(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Live]:
         gateway.create_product("chat-tests", max_concurrent=16, rate_limit_per_minute=100_000)
         key = gateway.create_key("chat-tests")
         key_id = gateway.services.store.find_key(key, "2000-01").key.id
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-        config = uvicorn.Config(_with_lifespan_state(gateway.app, gateway.services), lifespan="off",
-                                log_level="warning", access_log=False)
-        server = uvicorn.Server(config)
-        task = asyncio.get_running_loop().create_task(server.serve(sockets=[sock]))
-        while not server.started:
-            await anyio.sleep(0.05)
-        try:
-            yield Live(gateway, f"http://127.0.0.1:{port}/api/v1", key, key_id)
-        finally:
-            server.should_exit = True
-            await task
-            sock.close()
+        async with on_loopback(gateway) as base_url:
+            yield Live(gateway, base_url, key, key_id)
 
 
 async def _usage(live: Live) -> dict[str, Any]:
