@@ -23,7 +23,7 @@ import pytest
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from kai_local.api.chat import parse_chat_params
+from kai_local.api.chat_params import parse_chat_params
 from kai_local.engines.chat.base import ChatDelta, ChatEvent, ChatPrompt, ChatRequest
 from kai_local.engines.registry import register_engine, unregister_engine
 from kai_local.errors import error_for_status
