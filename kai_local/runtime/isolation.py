@@ -42,6 +42,7 @@ from typing import Callable, TypeVar
 import anyio
 
 from kai_local.errors import KaiError, PayloadTooLarge, ServiceUnavailable
+from kai_local.runtime.workpool import server_busy
 
 log = logging.getLogger("kai_local.isolation")
 T = TypeVar("T")
@@ -54,6 +55,11 @@ class ResourceLimitExceeded(PayloadTooLarge):
     """413: a parse job hit its worker's memory or CPU limit."""
 
     code = "resource_limit_exceeded"
+
+
+def _shutting_down() -> ServiceUnavailable:
+    return ServiceUnavailable("The server is shutting down; retry on another instance",
+                              code="shutting_down", headers={"Retry-After": "5"})
 
 
 def _limit_worker(memory_bytes: int) -> None:
@@ -142,13 +148,9 @@ class IsolatedPool:
         """`fn(*args)` in a worker; `fn` and its arguments and result must pickle. `owner`
         (the API key) decides who gets the next free worker."""
         if self._closed:
-            raise ServiceUnavailable("The server is shutting down; retry on another instance",
-                                     code="shutting_down", headers={"Retry-After": "5"})
+            raise _shutting_down()
         if self._admitted >= self.workers + self.queue_limit:
-            raise ServiceUnavailable(
-                f"The server is busy ({self._admitted} jobs running or queued); retry later",
-                code="server_busy", headers={"Retry-After": "5"},
-            )
+            raise server_busy(self._admitted)
         self._admitted += 1
         try:
             slot = await self._acquire(owner)
@@ -207,8 +209,7 @@ class IsolatedPool:
                 code="parse_timeout", param="file") from None
         except BrokenProcessPool:
             if self._closed:
-                raise ServiceUnavailable("The server is shutting down; retry on another instance",
-                                         code="shutting_down", headers={"Retry-After": "5"}) from None
+                raise _shutting_down() from None
             log.warning("parse worker died (memory or CPU limit, or a crash); replaced")
             raise ResourceLimitExceeded(
                 "Parsing the file exceeded the worker's memory or CPU limit "

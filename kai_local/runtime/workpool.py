@@ -16,6 +16,15 @@ from kai_local.errors import ServiceUnavailable
 T = TypeVar("T")
 
 
+def server_busy(admitted: int) -> ServiceUnavailable:
+    """503 for a job past a pool's workers and queue (this pool's and the parse workers')."""
+    return ServiceUnavailable(
+        f"The server is busy ({admitted} jobs running or queued); retry later",
+        code="server_busy",
+        headers={"Retry-After": "5"},
+    )
+
+
 class CpuPool:
     def __init__(self, workers: int, queue_limit: int) -> None:
         self.workers = workers
@@ -29,11 +38,7 @@ class CpuPool:
 
     async def run(self, fn: Callable[..., T], *args: object) -> T:
         if self._admitted >= self.workers + self.queue_limit:
-            raise ServiceUnavailable(
-                f"The server is busy ({self._admitted} jobs running or queued); retry later",
-                code="server_busy",
-                headers={"Retry-After": "5"},
-            )
+            raise server_busy(self._admitted)
         self._admitted += 1
         try:
             return await anyio.to_thread.run_sync(fn, *args, limiter=self._limiter)
