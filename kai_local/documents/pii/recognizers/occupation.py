@@ -100,10 +100,9 @@ class OccupationRule(RuleRecognizer):
                     yield Span(m.start("v"), m.start("v") + JOB_WORD.match(value).end(), 0.75)
         for m in TRADE_WORD.finditer(text):
             word = m.group().lower()
-            if word in NOT_JOBS or STAFF.search(word):
-                if not BEFORE_ANY_JOB.search(context_before(text, m.start(), 25)):
-                    continue
-            yield Span(m.start(), m.end(), 0.7 if BEFORE_ANY_JOB.search(context_before(text, m.start(), 25)) else 0.55)
+            after_cue = BEFORE_ANY_JOB.search(context_before(text, m.start(), 25)) is not None
+            if after_cue or (word not in NOT_JOBS and not STAFF.search(word)):
+                yield Span(m.start(), m.end(), 0.7 if after_cue else 0.55)
         for m in JOB_WORD.finditer(text):
             if m.group().lower() not in NOT_JOBS and BEFORE_ANY_JOB.search(context_before(text, m.start(), 25)):
                 yield Span(m.start(), m.end(), 0.7)
