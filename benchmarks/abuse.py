@@ -37,13 +37,13 @@ from reportlab.pdfgen import canvas
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kai_local.documents import jobs  # noqa: E402
-from kai_local.documents.extraction import extract_document, extraction_limits  # noqa: E402
-from kai_local.documents.ocr import build_ocr_engine  # noqa: E402
-from kai_local.runtime.isolation import IsolatedPool  # noqa: E402
-from kai_local.settings import Settings  # noqa: E402
-from tests.abuse_corpus import corpus  # noqa: E402
-from tests.support import free_port, wait_until_healthy  # noqa: E402
+from kai_local.documents import jobs
+from kai_local.documents.extraction import extract_document, extraction_limits
+from kai_local.documents.ocr import build_ocr_engine
+from kai_local.runtime.isolation import IsolatedPool
+from kai_local.settings import Settings
+from tests.abuse_corpus import corpus
+from tests.support import free_port, wait_until_healthy
 
 KAI_LOCAL = shutil.which("kai-local", path=str(Path(sys.executable).parent)) or "kai-local"
 LETTER = "Entlassungsbrief\nHerr Max Mustermann, geb. 12.03.1965, wohnhaft Hauptstraße 12, 8010 Graz.\n" * 20
@@ -112,11 +112,15 @@ async def legitimate_load(client: httpx.AsyncClient, key: str, rate: float, seco
     async def one(i: int) -> None:
         began = time.monotonic()
         if i % 2 == 0:
-            response = await client.post("/documents/anonymize", headers={"Authorization": f"Bearer {key}"},
-                                         files={"files": ("brief.pdf", pdf)})
+            response = await client.post(
+                "/documents/anonymize", headers={"Authorization": f"Bearer {key}"}, files={"files": ("brief.pdf", pdf)}
+            )
         else:
-            response = await client.post("/documents/strip-metadata", headers={"Authorization": f"Bearer {key}"},
-                                         files={"file": ("photo.png", png)})
+            response = await client.post(
+                "/documents/strip-metadata",
+                headers={"Authorization": f"Bearer {key}"},
+                files={"file": ("photo.png", png)},
+            )
         results.append((response.status_code == 200, time.monotonic() - began))
 
     tasks = []
@@ -136,8 +140,11 @@ async def attacker(client: httpx.AsyncClient, key: str, stop: asyncio.Event, sen
     while not stop.is_set():
         case = cases[i % len(cases)]
         i += 1
-        await client.post(f"/{case.endpoint}", headers={"Authorization": f"Bearer {key}"},
-                          files={case.field: (case.filename, case.data)})
+        await client.post(
+            f"/{case.endpoint}",
+            headers={"Authorization": f"Bearer {key}"},
+            files={case.field: (case.filename, case.data)},
+        )
         sent.append(1)
 
 
@@ -146,7 +153,9 @@ def summary(name: str, results: list[tuple[bool, float]]) -> tuple[float, float]
     latencies = sorted(t for _, t in results)
     p50 = statistics.median(latencies)
     p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))]
-    print(f"  {name:<16} {ok}/{len(results)} succeeded ({ok / len(results):.1%}), p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms")
+    print(
+        f"  {name:<16} {ok}/{len(results)} succeeded ({ok / len(results):.1%}), p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms"
+    )
     return p50, p99
 
 
@@ -163,10 +172,14 @@ async def phases(base: str, key: str, attacker_key: str, pid: int, args: argpars
         stop.set()
         await asyncio.gather(*attack)
         sampler.stop.set()
-    print(f"legitimate traffic, {args.rate}/s for {args.seconds:.0f} s per phase (anonymize a 1-page PDF, strip a PNG):")
+    print(
+        f"legitimate traffic, {args.rate}/s for {args.seconds:.0f} s per phase (anonymize a 1-page PDF, strip a PNG):"
+    )
     _, p99_alone = summary("alone", alone)
     _, p99_attacked = summary("under attack", attacked)
-    print(f"  p99 under attack / p99 alone: {p99_attacked / p99_alone:.2f}x  ({len(sent)} bombs sent, {args.attackers} at a time)")
+    print(
+        f"  p99 under attack / p99 alone: {p99_attacked / p99_alone:.2f}x  ({len(sent)} bombs sent, {args.attackers} at a time)"
+    )
     print(f"  RSS of server + parse workers: {baseline:.0f} MB at the start, peak {sampler.peak_mb:.0f} MB")
 
 
@@ -175,8 +188,13 @@ def hop_cost(rounds: int) -> None:
     the bare round trip of a job that does nothing."""
     settings = Settings()
     limits, ocr, pdf = extraction_limits(settings), build_ocr_engine(settings), one_page_pdf()
-    pool = IsolatedPool(1, 1, memory_bytes=settings.isolation_memory_bytes, cpu_seconds=settings.isolation_cpu_seconds,
-                        tasks_per_worker=100_000)
+    pool = IsolatedPool(
+        1,
+        1,
+        memory_bytes=settings.isolation_memory_bytes,
+        cpu_seconds=settings.isolation_cpu_seconds,
+        tasks_per_worker=100_000,
+    )
 
     async def measure() -> tuple[list[float], list[float], list[float]]:
         await pool.run(jobs.extract, pdf, "brief.pdf", limits, ocr, deadline_s=60)  # start the worker
@@ -197,8 +215,10 @@ def hop_cost(rounds: int) -> None:
     direct, pooled, bare = asyncio.run(measure())
     pool.close()
     d, p, b = (statistics.median(x) * 1000 for x in (direct, pooled, bare))
-    print(f"1-page PDF extraction, p50 of {rounds} alternated calls: direct {d:.1f} ms, through the parse pool "
-          f"{p:.1f} ms (+{p - d:.1f} ms, {p / d:.2f}x); a job that does nothing: {b:.2f} ms round trip")
+    print(
+        f"1-page PDF extraction, p50 of {rounds} alternated calls: direct {d:.1f} ms, through the parse pool "
+        f"{p:.1f} ms (+{p - d:.1f} ms, {p / d:.2f}x); a job that does nothing: {b:.2f} ms round trip"
+    )
 
 
 def main() -> None:
@@ -211,15 +231,46 @@ def main() -> None:
         data_dir, models = Path(tmp) / "data", Path(tmp) / "models.toml"
         models.write_text("")
         key, attacker_key = (
-            subprocess.run([KAI_LOCAL, "keys", "create", "--product", "default", "--data-dir", str(data_dir)],
-                           capture_output=True, text=True, check=True).stdout.split()[-1]
-            for _ in range(2))
-        subprocess.run([KAI_LOCAL, "products", "update", "default", "--max-concurrent", "1000",
-                        "--rate-limit-per-minute", "100000", "--data-dir", str(data_dir)], check=True, capture_output=True)
+            subprocess.run(
+                [KAI_LOCAL, "keys", "create", "--product", "default", "--data-dir", str(data_dir)],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.split()[-1]
+            for _ in range(2)
+        )
+        subprocess.run(
+            [
+                KAI_LOCAL,
+                "products",
+                "update",
+                "default",
+                "--max-concurrent",
+                "1000",
+                "--rate-limit-per-minute",
+                "100000",
+                "--data-dir",
+                str(data_dir),
+            ],
+            check=True,
+            capture_output=True,
+        )
         port = free_port()
-        server = subprocess.Popen([KAI_LOCAL, "serve", "--port", str(port), "--data-dir", str(data_dir),
-                                   "--models", str(models), "--log-level", "warning"],
-                                  env={**os.environ, "KAI_CPU_QUEUE_LIMIT": "64"})
+        server = subprocess.Popen(
+            [
+                KAI_LOCAL,
+                "serve",
+                "--port",
+                str(port),
+                "--data-dir",
+                str(data_dir),
+                "--models",
+                str(models),
+                "--log-level",
+                "warning",
+            ],
+            env={**os.environ, "KAI_CPU_QUEUE_LIMIT": "64"},
+        )
         try:
             base = f"http://127.0.0.1:{port}/api/v1"
             wait_until_healthy(f"http://127.0.0.1:{port}/health", server, timeout_s=120)

@@ -34,8 +34,20 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-SUBJECTS = ["the sea", "a lighthouse", "a red fox", "the city at night", "an old map", "winter",
-            "a violin", "the desert", "a train journey", "a small garden", "the moon", "a storm"]
+SUBJECTS = [
+    "the sea",
+    "a lighthouse",
+    "a red fox",
+    "the city at night",
+    "an old map",
+    "winter",
+    "a violin",
+    "the desert",
+    "a train journey",
+    "a small garden",
+    "the moon",
+    "a storm",
+]
 
 
 def prompt_of(index: int) -> str:
@@ -50,8 +62,7 @@ def percentile(values: list[float], q: float) -> float:
 # --- the HTTP client (runs as a subprocess: --client) ---------------------------------------
 
 
-async def http_client(url: str, key: str, model: str, concurrency: int, requests: int,
-                      max_tokens: int) -> None:
+async def http_client(url: str, key: str, model: str, concurrency: int, requests: int, max_tokens: int) -> None:
     """C clients x M requests; prints one JSON line per request, then the phase's wall time."""
     import httpx
 
@@ -60,9 +71,15 @@ async def http_client(url: str, key: str, model: str, concurrency: int, requests
     async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits, timeout=600) as http:
 
         async def one(index: int) -> None:
-            body = {"model": model, "messages": [{"role": "user", "content": prompt_of(index)}],
-                    "max_tokens": max_tokens, "temperature": 0, "ignore_eos": True, "stream": True,
-                    "stream_options": {"include_usage": True}}
+            body = {
+                "model": model,
+                "messages": [{"role": "user", "content": prompt_of(index)}],
+                "max_tokens": max_tokens,
+                "temperature": 0,
+                "ignore_eos": True,
+                "stream": True,
+                "stream_options": {"include_usage": True},
+            }
             began = time.perf_counter()
             ttft = None
             tokens = 0
@@ -105,8 +122,7 @@ class Phase:
         return self.tokens / self.wall
 
 
-async def direct_phase(engine: Any, concurrency: int, requests: int, max_tokens: int,
-                       progress: Any) -> Phase:
+async def direct_phase(engine: Any, concurrency: int, requests: int, max_tokens: int, progress: Any) -> Phase:
     from kai_local.engines.chat.base import ChatDelta, ChatMessage, ChatRequest, ChatUsage, SamplingOptions
 
     ttfts: list[float] = []
@@ -114,8 +130,9 @@ async def direct_phase(engine: Any, concurrency: int, requests: int, max_tokens:
     sampling = SamplingOptions(temperature=0, max_tokens=max_tokens, ignore_eos=True)
 
     async def one(index: int) -> None:
-        request = ChatRequest(f"direct-{concurrency}-{index}-{time.monotonic_ns()}",
-                              (ChatMessage("user", prompt_of(index)),), sampling)
+        request = ChatRequest(
+            f"direct-{concurrency}-{index}-{time.monotonic_ns()}", (ChatMessage("user", prompt_of(index)),), sampling
+        )
         began = time.perf_counter()
         first = None
         async for event in engine.generate(request):
@@ -135,12 +152,25 @@ async def direct_phase(engine: Any, concurrency: int, requests: int, max_tokens:
     return Phase("direct", concurrency, sum(totals), time.perf_counter() - began, ttfts)
 
 
-async def gateway_phase(url: str, key: str, model: str, concurrency: int, requests: int,
-                        max_tokens: int, progress: Any) -> Phase:
+async def gateway_phase(
+    url: str, key: str, model: str, concurrency: int, requests: int, max_tokens: int, progress: Any
+) -> Phase:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, __file__, "--client", url, "--key", key, "--model", model,
-        "--concurrency", str(concurrency), "--requests", str(requests),
-        "--max-tokens", str(max_tokens), stdout=asyncio.subprocess.PIPE,
+        sys.executable,
+        __file__,
+        "--client",
+        url,
+        "--key",
+        key,
+        "--model",
+        model,
+        "--concurrency",
+        str(concurrency),
+        "--requests",
+        str(requests),
+        "--max-tokens",
+        str(max_tokens),
+        stdout=asyncio.subprocess.PIPE,
     )
     ttfts: list[float] = []
     tokens = 0
@@ -169,8 +199,9 @@ async def run(args: argparse.Namespace) -> None:
     levels = [int(c) for c in args.concurrency.split(",")]
     work = Path(tempfile.mkdtemp(prefix="kai-chat-bench-"))
     # Like `kai-local serve`: INFO logs (one access line per request) into a file.
-    logging.basicConfig(filename=work / "server.log", level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        filename=work / "server.log", level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     base = Settings.from_env()
     models_dir = work / "models"
     models_dir.mkdir()
@@ -191,8 +222,9 @@ async def run(args: argparse.Namespace) -> None:
     services = app.state.services
     from kai_local.gateway.products import Product
 
-    services.store.create_product(Product(name="bench", label="Bench", max_concurrent=1024,
-                                          rate_limit_per_minute=10**9))
+    services.store.create_product(
+        Product(name="bench", label="Bench", max_concurrent=1024, rate_limit_per_minute=10**9)
+    )
     key = services.store.create_key("bench")[1]
     engine = services.engines[args.model]
     url = f"http://127.0.0.1:{port}/api/v1"
@@ -209,11 +241,11 @@ async def run(args: argparse.Namespace) -> None:
                 for path in order:
                     progress.set_description(f"{path} C={concurrency}")
                     if path == "direct":
-                        phase = await direct_phase(engine, concurrency, args.requests,
-                                                   args.max_tokens, progress)
+                        phase = await direct_phase(engine, concurrency, args.requests, args.max_tokens, progress)
                     else:
-                        phase = await gateway_phase(url, key, args.model, concurrency,
-                                                    args.requests, args.max_tokens, progress)
+                        phase = await gateway_phase(
+                            url, key, args.model, concurrency, args.requests, args.max_tokens, progress
+                        )
                     rounds.setdefault((path, concurrency), []).append(phase)
 
     server.should_exit = True
@@ -224,10 +256,14 @@ async def run(args: argparse.Namespace) -> None:
         phases = sorted(rounds[(path, concurrency)], key=lambda p: p.tokens_per_s)
         return phases[len(phases) // 2]
 
-    print(f"\nmodel {args.model}, {args.requests} requests per client, {args.max_tokens} output "
-          f"tokens each (ignore_eos), greedy, {args.rounds} round(s)\n")
-    print("| C | direct tok/s | gateway tok/s | gateway/direct | direct TTFT p50 / p99 (ms) "
-          "| gateway TTFT p50 / p99 (ms) |")
+    print(
+        f"\nmodel {args.model}, {args.requests} requests per client, {args.max_tokens} output "
+        f"tokens each (ignore_eos), greedy, {args.rounds} round(s)\n"
+    )
+    print(
+        "| C | direct tok/s | gateway tok/s | gateway/direct | direct TTFT p50 / p99 (ms) "
+        "| gateway TTFT p50 / p99 (ms) |"
+    )
     print("|---|---|---|---|---|---|")
     for concurrency in levels:
         direct, gateway = median_phase("direct", concurrency), median_phase("gateway", concurrency)
@@ -236,8 +272,10 @@ async def run(args: argparse.Namespace) -> None:
         def ttft(p: Phase) -> str:
             return f"{percentile(p.ttfts, 0.5) * 1000:.0f} / {percentile(p.ttfts, 0.99) * 1000:.0f}"
 
-        print(f"| {concurrency} | {direct.tokens_per_s:.1f} | {gateway.tokens_per_s:.1f} | "
-              f"{ratio:.1%} | {ttft(direct)} | {ttft(gateway)} |")
+        print(
+            f"| {concurrency} | {direct.tokens_per_s:.1f} | {gateway.tokens_per_s:.1f} | "
+            f"{ratio:.1%} | {ttft(direct)} | {ttft(gateway)} |"
+        )
     print(f"\nserver log: {work / 'server.log'}")
 
 
@@ -252,8 +290,9 @@ def main() -> None:
     parser.add_argument("--key", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.client:
-        asyncio.run(http_client(args.client, args.key, args.model, int(args.concurrency),
-                                args.requests, args.max_tokens))
+        asyncio.run(
+            http_client(args.client, args.key, args.model, int(args.concurrency), args.requests, args.max_tokens)
+        )
     else:
         # The loop `kai-local serve` runs on (uvicorn picks uvloop when it is installed).
         try:

@@ -22,8 +22,8 @@ import sys
 import tempfile
 import time
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import jiwer
 import pdfplumber
@@ -40,7 +40,7 @@ from tqdm import tqdm
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from kai_local.documents.extraction import ExtractionLimits, TesseractOcr, extract_document  # noqa: E402
+from kai_local.documents.extraction import ExtractionLimits, TesseractOcr, extract_document
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 DPI = 300
@@ -55,18 +55,27 @@ def letters(pages: int, seed: int = 7) -> tuple[bytes, list[str]]:
     story: list[object] = []
     truth: list[str] = []
     for number in range(pages):
-        lines = [f"Befundbericht Nr. {1000 + number}", f"Patient: {fake.name()}, geboren am {fake.date_of_birth():%d.%m.%Y}",
-                 f"Anschrift: {fake.street_address()}, {fake.postcode()} {fake.city()}"]
+        lines = [
+            f"Befundbericht Nr. {1000 + number}",
+            f"Patient: {fake.name()}, geboren am {fake.date_of_birth():%d.%m.%Y}",
+            f"Anschrift: {fake.street_address()}, {fake.postcode()} {fake.city()}",
+        ]
         lines += [fake.paragraph(nb_sentences=5) for _ in range(6)]
         rows = [["Datum", "Untersuchung", "Ergebnis"]] + [
-            [f"{fake.date_this_year():%d.%m.%Y}", fake.word().capitalize(), f"{fake.pyfloat(2, 1, positive=True)} mg/dl"]
-            for _ in range(5)]
+            [
+                f"{fake.date_this_year():%d.%m.%Y}",
+                fake.word().capitalize(),
+                f"{fake.pyfloat(2, 1, positive=True)} mg/dl",
+            ]
+            for _ in range(5)
+        ]
         if number:
             story.append(PageBreak())
         story.extend(Paragraph(line, style) for line in lines[:3])
         table = Table(rows)
-        table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "DejaVuSans", 10),
-                                   ("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+        table.setStyle(
+            TableStyle([("FONT", (0, 0), (-1, -1), "DejaVuSans", 10), ("GRID", (0, 0), (-1, -1), 0.5, colors.black)])
+        )
         story.append(table)
         story.extend(Paragraph(line, style) for line in lines[3:])
         truth.append("\n".join(lines[:3] + [" ".join(row) for row in rows] + lines[3:]))
@@ -130,10 +139,16 @@ def main() -> None:
     limits, ocr = ExtractionLimits(), TesseractOcr()
     workloads: dict[str, tuple[Callable[[], list[str]], Callable[[], list[str]], int]] = {}
     with tempfile.TemporaryDirectory() as folder:
-        workloads["text PDF"] = (lambda: extract_document(pdf, "letters.pdf", limits, ocr).pages,
-                                 lambda: pdfplumber_alone(pdf), len(truth))
-        workloads["scanned PDF (OCR)"] = (lambda: extract_document(scan, "scan.pdf", limits, ocr).pages,
-                                          lambda: tesseract_alone(pngs, Path(folder)), args.ocr_pages)
+        workloads["text PDF"] = (
+            lambda: extract_document(pdf, "letters.pdf", limits, ocr).pages,
+            lambda: pdfplumber_alone(pdf),
+            len(truth),
+        )
+        workloads["scanned PDF (OCR)"] = (
+            lambda: extract_document(scan, "scan.pdf", limits, ocr).pages,
+            lambda: tesseract_alone(pngs, Path(folder)),
+            args.ocr_pages,
+        )
         times: dict[str, dict[str, list[float]]] = {name: {"ours": [], "base": []} for name in workloads}
         outputs: dict[str, dict[str, list[str]]] = {name: {} for name in workloads}
         steps = args.rounds * len(workloads) * 2
@@ -147,17 +162,23 @@ def main() -> None:
                         progress.update()
 
     print()
-    print("| workload | pages | kai-local pages/s | baseline | baseline pages/s | ratio | CER kai-local | CER baseline |")
+    print(
+        "| workload | pages | kai-local pages/s | baseline | baseline pages/s | ratio | CER kai-local | CER baseline |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for name, (_, _, pages) in workloads.items():
         ours_s, base_s = statistics.median(times[name]["ours"]), statistics.median(times[name]["base"])
         baseline = "pdfplumber alone" if name == "text PDF" else "tesseract CLI alone"
         cer = ["", ""]
         if name != "text PDF":
-            cer = [f"{statistics.mean(char_error_rate(t, p) for t, p in zip(truth, outputs[name][side], strict=False)):.3f}"
-                   for side in ("ours", "base")]
-        print(f"| {name} | {pages} | {pages / ours_s:.2f} | {baseline} | {pages / base_s:.2f} | "
-              f"{base_s / ours_s:.2f} | {cer[0]} | {cer[1]} |")
+            cer = [
+                f"{statistics.mean(char_error_rate(t, p) for t, p in zip(truth, outputs[name][side], strict=False)):.3f}"
+                for side in ("ours", "base")
+            ]
+        print(
+            f"| {name} | {pages} | {pages / ours_s:.2f} | {baseline} | {pages / base_s:.2f} | "
+            f"{base_s / ours_s:.2f} | {cer[0]} | {cer[1]} |"
+        )
     print(f"\nmedian of {args.rounds} rounds; ratio = kai-local pages/s / baseline pages/s")
 
 

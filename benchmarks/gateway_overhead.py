@@ -29,7 +29,7 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.support import free_port, start_server  # noqa: E402
+from tests.support import free_port, start_server
 
 
 def serve(kind: str, port: int, data_dir: Path, body_file: Path) -> None:
@@ -59,8 +59,18 @@ def serve(kind: str, port: int, data_dir: Path, body_file: Path) -> None:
 
 def start(kind: str, data_dir: Path, body_file: Path) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    command = [sys.executable, __file__, "--serve", kind, "--port", str(port),
-               "--data-dir", str(data_dir), "--body-file", str(body_file)]
+    command = [
+        sys.executable,
+        __file__,
+        "--serve",
+        kind,
+        "--port",
+        str(port),
+        "--data-dir",
+        str(data_dir),
+        "--body-file",
+        str(body_file),
+    ]
     return start_server(command, port), port
 
 
@@ -74,9 +84,19 @@ def parse_ms(text: str) -> float:
 
 def wrk(port: int, key: str, duration: int, connections: int) -> dict[str, float]:
     out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency",
-         "-H", f"Authorization: Bearer {key}", f"http://127.0.0.1:{port}/api/v1/models"],
-        capture_output=True, text=True, check=True,
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--latency",
+            "-H",
+            f"Authorization: Bearer {key}",
+            f"http://127.0.0.1:{port}/api/v1/models",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p50 = parse_ms(re.search(r"^\s*50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
@@ -115,8 +135,7 @@ def main() -> None:
         body_file.write_text("{}")
         process, port = start("gateway", data_dir, body_file)
         try:
-            reply = httpx.get(f"http://127.0.0.1:{port}/api/v1/models",
-                              headers={"Authorization": f"Bearer {key}"})
+            reply = httpx.get(f"http://127.0.0.1:{port}/api/v1/models", headers={"Authorization": f"Bearer {key}"})
             reply.raise_for_status()
             body_file.write_bytes(reply.content)
         finally:
@@ -137,24 +156,30 @@ def main() -> None:
                     process.terminate()
                     process.wait()
                 r = results[kind][-1]
-                print(f"round {round_no + 1}/{args.rounds} {kind:8s} {r['rps']:9.0f} req/s  "
-                      f"p50 {r['p50']:.2f} ms  p50@c1 {r['p50_c1']:.3f} ms", file=sys.stderr, flush=True)
+                print(
+                    f"round {round_no + 1}/{args.rounds} {kind:8s} {r['rps']:9.0f} req/s  "
+                    f"p50 {r['p50']:.2f} ms  p50@c1 {r['p50_c1']:.3f} ms",
+                    file=sys.stderr,
+                    flush=True,
+                )
 
     metrics = ("rps", "p50", "p99", "p50_c1", "p99_c1")
     med = {k: {m: statistics.median(r[m] for r in v) for m in metrics} for k, v in results.items()}
-    print(f"\nGET /api/v1/models, wrk -t1, {args.duration}s per run, median of {args.rounds} "
-          f"alternating rounds")
-    print(f"| server | req/s (c={args.connections}) | p50 ms (c={args.connections}) | "
-          f"p99 ms (c={args.connections}) | p50 ms (c=1) | p99 ms (c=1) |")
+    print(f"\nGET /api/v1/models, wrk -t1, {args.duration}s per run, median of {args.rounds} alternating rounds")
+    print(
+        f"| server | req/s (c={args.connections}) | p50 ms (c={args.connections}) | "
+        f"p99 ms (c={args.connections}) | p50 ms (c=1) | p99 ms (c=1) |"
+    )
     print("|---|---:|---:|---:|---:|---:|")
     for kind in ("bare", "gateway"):
         m = med[kind]
-        print(f"| {kind} | {m['rps']:.0f} | {m['p50']:.2f} | {m['p99']:.2f} | {m['p50_c1']:.3f} | "
-              f"{m['p99_c1']:.3f} |")
+        print(f"| {kind} | {m['rps']:.0f} | {m['p50']:.2f} | {m['p99']:.2f} | {m['p50_c1']:.3f} | {m['p99_c1']:.3f} |")
     ratio = med["gateway"]["rps"] / med["bare"]["rps"]
     added = med["gateway"]["p50_c1"] - med["bare"]["p50_c1"]
-    print(f"\nthroughput ratio gateway/bare: {ratio:.2f} (target >= 0.70); "
-          f"added p50 latency at c=1: {added:.3f} ms (target < 1 ms)")
+    print(
+        f"\nthroughput ratio gateway/bare: {ratio:.2f} (target >= 0.70); "
+        f"added p50 latency at c=1: {added:.3f} ms (target < 1 ms)"
+    )
 
 
 if __name__ == "__main__":

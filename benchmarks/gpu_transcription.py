@@ -62,14 +62,22 @@ VOCAB_SIZE = 51866
 SHAPES = {
     # openai/whisper-large-v3-turbo's config.json
     "large-v3-turbo": {
-        "d_model": 1280, "encoder_layers": 32, "decoder_layers": 4,
-        "encoder_attention_heads": 20, "decoder_attention_heads": 20,
-        "encoder_ffn_dim": 5120, "decoder_ffn_dim": 5120,
+        "d_model": 1280,
+        "encoder_layers": 32,
+        "decoder_layers": 4,
+        "encoder_attention_heads": 20,
+        "decoder_attention_heads": 20,
+        "encoder_ffn_dim": 5120,
+        "decoder_ffn_dim": 5120,
     },
     "tiny": {
-        "d_model": 64, "encoder_layers": 2, "decoder_layers": 2,
-        "encoder_attention_heads": 4, "decoder_attention_heads": 4,
-        "encoder_ffn_dim": 256, "decoder_ffn_dim": 256,
+        "d_model": 64,
+        "encoder_layers": 2,
+        "decoder_layers": 2,
+        "encoder_attention_heads": 4,
+        "decoder_attention_heads": 4,
+        "encoder_ffn_dim": 256,
+        "decoder_ffn_dim": 256,
     },
 }
 # large-v3-turbo's generation_config alignment heads (word timestamps; unused here)
@@ -97,8 +105,7 @@ def prepare(args: argparse.Namespace) -> None:
 
     jfk, multi = load("jfk.flac"), load("multilingual.mp3")
     gap = np.zeros(SAMPLE_RATE, dtype=np.float32)
-    parts = [("multilingual.mp3", multi), ("gap", gap), ("jfk.flac", jfk), ("gap", gap),
-             ("jfk.flac", jfk)]
+    parts = [("multilingual.mp3", multi), ("gap", gap), ("jfk.flac", jfk), ("gap", gap), ("jfk.flac", jfk)]
     audio = np.concatenate([p for _, p in parts]).astype(np.float32)
     np.save(data / "audio.npy", audio)
     offsets, at = [], 0
@@ -116,10 +123,17 @@ def prepare(args: argparse.Namespace) -> None:
     (data / "tokenizer.json").write_text(json.dumps(large_v3_tokenizer(base_tok)))
     base_cfg = json.loads((base_dir / "config.json").read_text())
     preprocessor = {
-        "chunk_length": 30, "feature_extractor_type": "WhisperFeatureExtractor",
-        "feature_size": 128, "hop_length": 160, "n_fft": 400, "n_samples": 480000,
-        "nb_max_frames": 3000, "padding_side": "right", "padding_value": 0.0,
-        "processor_class": "WhisperProcessor", "return_attention_mask": False,
+        "chunk_length": 30,
+        "feature_extractor_type": "WhisperFeatureExtractor",
+        "feature_size": 128,
+        "hop_length": 160,
+        "n_fft": 400,
+        "n_samples": 480000,
+        "nb_max_frames": 3000,
+        "padding_side": "right",
+        "padding_value": 0.0,
+        "processor_class": "WhisperProcessor",
+        "return_attention_mask": False,
         "sampling_rate": 16000,
     }
     (data / "preprocessor_config.json").write_text(json.dumps(preprocessor, indent=2))
@@ -157,10 +171,18 @@ def check_tokenizer(path: Path) -> None:
     import tokenizers
 
     tok = tokenizers.Tokenizer.from_file(str(path))
-    expected = {"<|endoftext|>": 50257, "<|startoftranscript|>": 50258, "<|en|>": 50259,
-                "<|su|>": 50357, "<|yue|>": 50358, "<|translate|>": 50359,
-                "<|transcribe|>": 50360, "<|notimestamps|>": 50364, "<|0.00|>": 50365,
-                "<|30.00|>": 51865}
+    expected = {
+        "<|endoftext|>": 50257,
+        "<|startoftranscript|>": 50258,
+        "<|en|>": 50259,
+        "<|su|>": 50357,
+        "<|yue|>": 50358,
+        "<|translate|>": 50359,
+        "<|transcribe|>": 50360,
+        "<|notimestamps|>": 50364,
+        "<|0.00|>": 50365,
+        "<|30.00|>": 51865,
+    }
     got = {k: tok.token_to_id(k) for k in expected}
     if got != expected or tok.get_vocab_size() != VOCAB_SIZE:
         raise SystemExit(f"large-v3 tokenizer is off: {got}, size {tok.get_vocab_size()}")
@@ -185,14 +207,20 @@ def build(args: argparse.Namespace) -> None:
     data: Path = args.data
     meta = json.loads((data / "meta.json").read_text())
     cuda = args.device.startswith("cuda")
-    dtype = torch.float16 if (args.init_dtype or ("float16" if cuda else "float32")) == "float16" \
-        else torch.float32
+    dtype = torch.float16 if (args.init_dtype or ("float16" if cuda else "float32")) == "float16" else torch.float32
     shape = SHAPES["tiny" if args.tiny else "large-v3-turbo"]
     config = transformers.WhisperConfig(
-        vocab_size=VOCAB_SIZE, num_mel_bins=128, max_source_positions=1500,
-        max_target_positions=448, bos_token_id=50257, eos_token_id=50257, pad_token_id=50257,
-        decoder_start_token_id=50258, begin_suppress_tokens=meta["begin_suppress_tokens"],
-        suppress_tokens=meta["suppress_tokens"], **shape,
+        vocab_size=VOCAB_SIZE,
+        num_mel_bins=128,
+        max_source_positions=1500,
+        max_target_positions=448,
+        bos_token_id=50257,
+        eos_token_id=50257,
+        pad_token_id=50257,
+        decoder_start_token_id=50258,
+        begin_suppress_tokens=meta["begin_suppress_tokens"],
+        suppress_tokens=meta["suppress_tokens"],
+        **shape,
     )
     src = Path(tempfile.mkdtemp(prefix="kai-gpucheck-src-"))
     config.save_pretrained(src)  # the converter reads config and tokenizer from a folder
@@ -248,8 +276,7 @@ def _language_ids(tokenizer_json: Path) -> list[tuple[str, int]]:
     import tokenizers
 
     tok = tokenizers.Tokenizer.from_file(str(tokenizer_json))
-    return [(t[2:-2], i) for t, i in sorted(tok.get_vocab().items(), key=lambda x: x[1])
-            if 50259 <= i <= YUE_ID]
+    return [(t[2:-2], i) for t, i in sorted(tok.get_vocab().items(), key=lambda x: x[1]) if 50259 <= i <= YUE_ID]
 
 
 # ------------------------------------------------------------------------------- bench (device)
@@ -299,10 +326,16 @@ def _loaded_cublas() -> list[str]:
 
 def _nvidia_smi() -> str | None:
     try:
-        return subprocess.run(
-            ["nvidia-smi", "--query-gpu=name,driver_version,memory.used,memory.total",
-             "--format=csv,noheader"], check=False, capture_output=True, text=True, timeout=20,
-        ).stdout.strip() or None
+        return (
+            subprocess.run(
+                ["nvidia-smi", "--query-gpu=name,driver_version,memory.used,memory.total", "--format=csv,noheader"],
+                check=False,
+                capture_output=True,
+                text=True,
+                timeout=20,
+            ).stdout.strip()
+            or None
+        )
     except (OSError, subprocess.SubprocessError):
         return None
 
@@ -310,8 +343,17 @@ def _nvidia_smi() -> str | None:
 def bench(args: argparse.Namespace) -> None:
     if not (args.model_dir / "model.bin").exists():
         # built in its own process: torch (and its cuBLAS) stays out of the measured one
-        cmd = [sys.executable, __file__, "build", "--device", args.device, "--data",
-               str(args.data), "--model-dir", str(args.model_dir)] + ["--tiny"] * args.tiny
+        cmd = [
+            sys.executable,
+            __file__,
+            "build",
+            "--device",
+            args.device,
+            "--data",
+            str(args.data),
+            "--model-dir",
+            str(args.model_dir),
+        ] + ["--tiny"] * args.tiny
         subprocess.run(cmd, check=True)
     _stub_pyav()
     import anyio
@@ -341,13 +383,14 @@ def bench(args: argparse.Namespace) -> None:
     }
     # The real entry of models.toml, pointed at the random-weight model; on CPU (the local logic
     # check) float32, which CTranslate2 has there, instead of float16.
-    entry = ModelCatalog.load(DEFAULT_MODELS_FILE, Path("/nonexistent")).models[
-        "whisper-large-v3-turbo"]
+    entry = ModelCatalog.load(DEFAULT_MODELS_FILE, Path("/nonexistent")).models["whisper-large-v3-turbo"]
     engine_args = {**entry.engine_args, "max_new_tokens": args.max_new_tokens}
     if not cuda:
         engine_args["compute_type"] = "float32"
     spec = dataclasses.replace(
-        entry, weights=args.model_dir, device=entry.device if cuda else "cpu",
+        entry,
+        weights=args.model_dir,
+        device=entry.device if cuda else "cpu",
         engine_args=engine_args,
     )
     results["spec"] = {"id": spec.id, "device": spec.device, "engine_args": spec.engine_args}
@@ -359,7 +402,7 @@ def bench(args: argparse.Namespace) -> None:
     t0 = time.perf_counter()
     try:
         anyio.run(transcriber.start)
-    except Exception as exc:  # noqa: BLE001 - whatever stops start-up is the finding
+    except Exception as exc:
         results["startup"] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
         print(f"START-UP FAILED: {type(exc).__name__}: {exc}", flush=True)
         _write(results, args)
@@ -368,13 +411,19 @@ def bench(args: argparse.Namespace) -> None:
     if not cuda:  # on CUDA start() ran it; here run the same self-check to test the logic
         transcriber._warm_up()
     results["startup"] = {
-        "ok": True, "seconds": round(startup_s, 2), "self_check": "ran" if cuda else "ran (cpu)",
-        "runner": type(transcriber._runner).__name__, "libcublas_mapped": _loaded_cublas(),
+        "ok": True,
+        "seconds": round(startup_s, 2),
+        "self_check": "ran" if cuda else "ran (cpu)",
+        "runner": type(transcriber._runner).__name__,
+        "libcublas_mapped": _loaded_cublas(),
         "compute_type": transcriber.model_kwargs()["compute_type"],
     }
-    print(f"start-up ok in {startup_s:.1f} s (self-check on {spec.device}: passed); runner "
-          f"{results['startup']['runner']}; libcublas mapped: "
-          f"{results['startup']['libcublas_mapped'] or 'none'}", flush=True)
+    print(
+        f"start-up ok in {startup_s:.1f} s (self-check on {spec.device}: passed); runner "
+        f"{results['startup']['runner']}; libcublas mapped: "
+        f"{results['startup']['libcublas_mapped'] or 'none'}",
+        flush=True,
+    )
     if args.startup_only:
         _write(results, args)
         return
@@ -416,17 +465,24 @@ def bench(args: argparse.Namespace) -> None:
             e_times.append(times[run_engine])
             ratios.append(times[run_direct] / times[run_engine])  # engine's share of speed
         row = {
-            "clip": name, "audio_s": round(seconds, 1), "rounds": args.rounds,
-            "direct_s": statistics.median(d_times), "engine_s": statistics.median(e_times),
+            "clip": name,
+            "audio_s": round(seconds, 1),
+            "rounds": args.rounds,
+            "direct_s": statistics.median(d_times),
+            "engine_s": statistics.median(e_times),
             "engine_speed_vs_direct": statistics.median(ratios),
-            "ratio_range": [min(ratios), max(ratios)], "tokens": len(got),
+            "ratio_range": [min(ratios), max(ratios)],
+            "tokens": len(got),
             "same_tokens": got == ref,
         }
         row["direct_rtf"] = seconds / row["direct_s"]
         row["engine_rtf"] = seconds / row["engine_s"]
         single.append(row)
-        print(f"  {name}: direct {row['direct_s']:.3f} s, engine {row['engine_s']:.3f} s, "
-              f"engine keeps {row['engine_speed_vs_direct']:.1%} of direct's speed", flush=True)
+        print(
+            f"  {name}: direct {row['direct_s']:.3f} s, engine {row['engine_s']:.3f} s, "
+            f"engine keeps {row['engine_speed_vs_direct']:.1%} of direct's speed",
+            flush=True,
+        )
     results["single"] = single
 
     # 3. concurrent jobs through the GPU semaphore as the gateway runs them
@@ -451,7 +507,7 @@ def bench(args: argparse.Namespace) -> None:
         async def keep(i: int) -> None:
             try:
                 out[i] = await one()
-            except Exception as exc:  # noqa: BLE001 - every failure is counted and shown
+            except Exception as exc:
                 out[i] = exc
 
         async with anyio.create_task_group() as tg:
@@ -470,14 +526,21 @@ def bench(args: argparse.Namespace) -> None:
             wall = time.perf_counter() - t
             errors = [repr(o) for o in out if isinstance(o, BaseException)]
             row = {
-                "slots": slots, "jobs": n, "audio_s": round(n * samples.size / SAMPLE_RATE, 1),
-                "wall_s": wall, "rtf": n * samples.size / SAMPLE_RATE / wall,
-                "max_inside": tracker.max_active, "errors": errors,
+                "slots": slots,
+                "jobs": n,
+                "audio_s": round(n * samples.size / SAMPLE_RATE, 1),
+                "wall_s": wall,
+                "rtf": n * samples.size / SAMPLE_RATE / wall,
+                "max_inside": tracker.max_active,
+                "errors": errors,
                 "slots_free_after": gate.available(device),
             }
             concurrent.append(row)
-            print(f"  slots {slots}, {n} job(s): {wall:.2f} s, at most {tracker.max_active} "
-                  f"inside, {len(errors)} error(s)", flush=True)
+            print(
+                f"  slots {slots}, {n} job(s): {wall:.2f} s, at most {tracker.max_active} "
+                f"inside, {len(errors)} error(s)",
+                flush=True,
+            )
     results["concurrent"] = concurrent
 
     # 4. a slot that stays busy past the wait timeout: 503 gpu_busy, as designed
@@ -485,14 +548,19 @@ def bench(args: argparse.Namespace) -> None:
     out = anyio.run(jobs, 4, gate, CpuPool(workers=4, queue_limit=16), Tracker())
     busy = [o for o in out if isinstance(o, ServiceUnavailable) and o.code == "gpu_busy"]
     other = [repr(o) for o in out if isinstance(o, BaseException) and o not in busy]
-    results["busy"] = {"jobs": 4, "ok": sum(1 for o in out if not isinstance(o, BaseException)),
-                       "gpu_busy": len(busy), "other_errors": other}
+    results["busy"] = {
+        "jobs": 4,
+        "ok": sum(1 for o in out if not isinstance(o, BaseException)),
+        "gpu_busy": len(busy),
+        "other_errors": other,
+    }
     _print_table(results)
     _write(results, args)
-    ok = (
-        all(not r["errors"] and r["max_inside"] <= r["slots"] for r in concurrent)
-        and (results["busy"]["ok"], results["busy"]["gpu_busy"], other) == (1, 3, [])
-    )
+    ok = all(not r["errors"] and r["max_inside"] <= r["slots"] for r in concurrent) and (
+        results["busy"]["ok"],
+        results["busy"]["gpu_busy"],
+        other,
+    ) == (1, 3, [])
     print("RESULT:", "PASS" if ok else "FAIL", flush=True)
     if not ok:
         raise SystemExit(1)
@@ -500,33 +568,44 @@ def bench(args: argparse.Namespace) -> None:
 
 def _print_table(r: dict[str, Any]) -> None:
     print()
-    print(f"device: {r['gpu'] or r['device_arg']}; ctranslate2 {r['ctranslate2']}, "
-          f"faster-whisper {r['faster_whisper']}, python {r['python']}")
+    print(
+        f"device: {r['gpu'] or r['device_arg']}; ctranslate2 {r['ctranslate2']}, "
+        f"faster-whisper {r['faster_whisper']}, python {r['python']}"
+    )
     print(f"spec: {r['spec']}; max_new_tokens per chunk: {r['max_new_tokens']}")
     s = r["startup"]
-    print(f"start-up: {s['seconds']} s, self-check {s['self_check']}, runner {s['runner']}, "
-          f"compute {s['compute_type']}, libcublas: {', '.join(s['libcublas_mapped']) or '-'}")
+    print(
+        f"start-up: {s['seconds']} s, self-check {s['self_check']}, runner {s['runner']}, "
+        f"compute {s['compute_type']}, libcublas: {', '.join(s['libcublas_mapped']) or '-'}"
+    )
     print()
-    print("| clip | audio s | direct s | engine s | direct RTF | engine RTF | engine / direct "
-          "RTF (range) | tokens | same output |")
+    print(
+        "| clip | audio s | direct s | engine s | direct RTF | engine RTF | engine / direct "
+        "RTF (range) | tokens | same output |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
     for row in r["single"]:
         lo, hi = row["ratio_range"]
-        print(f"| {row['clip']} | {row['audio_s']} | {row['direct_s']:.3f} | "
-              f"{row['engine_s']:.3f} | {row['direct_rtf']:.1f}x | {row['engine_rtf']:.1f}x | "
-              f"{row['engine_speed_vs_direct']:.1%} ({lo:.0%}-{hi:.0%}) | {row['tokens']} | "
-              f"{'yes' if row['same_tokens'] else 'NO'} |")
+        print(
+            f"| {row['clip']} | {row['audio_s']} | {row['direct_s']:.3f} | "
+            f"{row['engine_s']:.3f} | {row['direct_rtf']:.1f}x | {row['engine_rtf']:.1f}x | "
+            f"{row['engine_speed_vs_direct']:.1%} ({lo:.0%}-{hi:.0%}) | {row['tokens']} | "
+            f"{'yes' if row['same_tokens'] else 'NO'} |"
+        )
     print()
-    print("| GPU slots | concurrent jobs | audio s | wall s | RTF | most inside engine | "
-          "errors |")
+    print("| GPU slots | concurrent jobs | audio s | wall s | RTF | most inside engine | errors |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
     for row in r["concurrent"]:
-        print(f"| {row['slots']} | {row['jobs']} | {row['audio_s']} | {row['wall_s']:.2f} | "
-              f"{row['rtf']:.1f}x | {row['max_inside']} | {len(row['errors'])} |")
+        print(
+            f"| {row['slots']} | {row['jobs']} | {row['audio_s']} | {row['wall_s']:.2f} | "
+            f"{row['rtf']:.1f}x | {row['max_inside']} | {len(row['errors'])} |"
+        )
     b = r["busy"]
     print()
-    print(f"wait timeout 50 ms, 1 slot, 4 jobs: {b['ok']} ok, {b['gpu_busy']} x 503 gpu_busy, "
-          f"other errors {b['other_errors'] or 'none'}")
+    print(
+        f"wait timeout 50 ms, 1 slot, 4 jobs: {b['ok']} ok, {b['gpu_busy']} x 503 gpu_busy, "
+        f"other errors {b['other_errors'] or 'none'}"
+    )
 
 
 def _write(results: dict[str, Any], args: argparse.Namespace) -> None:
@@ -547,12 +626,17 @@ def main() -> None:
         p.add_argument("--data", type=Path, default=DATA)
         p.add_argument("--device", default="cuda", help="cuda or cpu")
         p.add_argument("--model-dir", type=Path, default=Path("/tmp/kai-gpucheck/model"))
-        p.add_argument("--tiny", action="store_true",
-                       help="tiny random config (CPU test); bench: built if --model-dir has none")
+        p.add_argument(
+            "--tiny", action="store_true", help="tiny random config (CPU test); bench: built if --model-dir has none"
+        )
         if name == "build":
             p.add_argument("--force", action="store_true")
-            p.add_argument("--init-dtype", choices=["float16", "float32"], default=None,
-                           help="dtype the random model is made in (default: float16 on cuda)")
+            p.add_argument(
+                "--init-dtype",
+                choices=["float16", "float32"],
+                default=None,
+                help="dtype the random model is made in (default: float16 on cuda)",
+            )
         else:
             p.add_argument("--rounds", type=int, default=5)
             p.add_argument("--slots", type=int, nargs="+", default=[1, 2])

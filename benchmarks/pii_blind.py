@@ -19,13 +19,25 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kai_local.documents.pii import PII_TYPES  # noqa: E402
-from kai_local.documents.pii.nlp import detect_language  # noqa: E402
+from kai_local.documents.pii import PII_TYPES
+from kai_local.documents.pii.nlp import detect_language
 
 SOURCE = Path(__file__).resolve().parent / "data" / "pii_blind"
 OUT = Path(__file__).resolve().parent / "data" / "pii_blind.jsonl"
-SPLIT_OF_PART = {"a": "blind", "b": "blind", "c": "blind", "d": "blind", "e": "blind", "f": "blind2", "g": "blind2",
-                 "h": "blind3", "i": "blind3", "j": "blind3", "k": "blind3", "l": "blind3"}
+SPLIT_OF_PART = {
+    "a": "blind",
+    "b": "blind",
+    "c": "blind",
+    "d": "blind",
+    "e": "blind",
+    "f": "blind2",
+    "g": "blind2",
+    "h": "blind3",
+    "i": "blind3",
+    "j": "blind3",
+    "k": "blind3",
+    "l": "blind3",
+}
 HEADER = re.compile(r"^=== LETTER (\S+) \| (AT|DE|CH) \| (.+?) ===\s*$", re.M)
 TAG = re.compile(r"\{\{([a-z_]+)\|([^{}\n]+?)\}\}")
 
@@ -52,10 +64,17 @@ def parse(raw: str, split: str) -> list[dict]:
         text = "".join(pieces)
         if "{{" in text or "}}" in text:
             raise SystemExit(f"{head.group(1)}: malformed markup left in the text")
-        letters.append({
-            "id": head.group(1), "split": split, "kind": head.group(3).strip(), "country": head.group(2),
-            "lang": detect_language(text), "text": text, "spans": spans,
-        })
+        letters.append(
+            {
+                "id": head.group(1),
+                "split": split,
+                "kind": head.group(3).strip(),
+                "country": head.group(2),
+                "lang": detect_language(text),
+                "text": text,
+                "spans": spans,
+            }
+        )
     return letters
 
 
@@ -67,8 +86,10 @@ def main() -> None:
     OUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     for split in sorted(set(SPLIT_OF_PART.values())):
         part = [r for r in rows if r["split"] == split]
-        print(f"{split}: {len(part)} letters, {sum(len(r['spans']) for r in part)} labelled spans, "
-              f"{sum(len(r['text']) for r in part)} characters")
+        print(
+            f"{split}: {len(part)} letters, {sum(len(r['spans']) for r in part)} labelled spans, "
+            f"{sum(len(r['text']) for r in part)} characters"
+        )
 
 
 if __name__ == "__main__":

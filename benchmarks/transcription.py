@@ -52,9 +52,15 @@ def one_model_toml(spec: ModelSpec, path: Path) -> Path:
     """A models.toml holding only `spec`, so the server loads nothing else (no vLLM)."""
     lines = [
         f'[models."{spec.id}"]',
-        *(f"{k} = {json.dumps(v)}" for k, v in
-          {"kind": spec.kind, "engine": spec.engine, "device": spec.device,
-           "weights": str(spec.weights)}.items()),
+        *(
+            f"{k} = {json.dumps(v)}"
+            for k, v in {
+                "kind": spec.kind,
+                "engine": spec.engine,
+                "device": spec.device,
+                "weights": str(spec.weights),
+            }.items()
+        ),
         f'[models."{spec.id}".engine_args]',
         *(f"{k} = {json.dumps(v)}" for k, v in spec.engine_args.items()),
     ]
@@ -69,16 +75,21 @@ class Gateway:
         data_dir = workdir / "data"
         models_file = one_model_toml(spec, workdir / "models.toml")
         cli = [sys.executable, "-m", "kai_local"]
-        created = subprocess.run([*cli, "keys", "create", "--product", "default",
-                                  "--data-dir", str(data_dir)],
-                                 cwd=REPO, check=True, capture_output=True, text=True)
+        created = subprocess.run(
+            [*cli, "keys", "create", "--product", "default", "--data-dir", str(data_dir)],
+            cwd=REPO,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         self.key = created.stdout.strip().splitlines()[-1]
         self.port = free_port()
         self.log = (workdir / "server.log").open("w")
         self.process = subprocess.Popen(
-            [*cli, "serve", "--data-dir", str(data_dir), "--models", str(models_file),
-             "--port", str(self.port)],
-            cwd=REPO, stdout=self.log, stderr=subprocess.STDOUT,
+            [*cli, "serve", "--data-dir", str(data_dir), "--models", str(models_file), "--port", str(self.port)],
+            cwd=REPO,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         self.url = f"http://127.0.0.1:{self.port}/api/v1/audio/transcriptions"
         try:
@@ -89,10 +100,13 @@ class Gateway:
     def run(self, data: bytes, name: str, concurrency: int) -> tuple[float, float, list[str]]:
         async def all_at_once() -> list[str]:
             async with httpx.AsyncClient(timeout=1800) as client:
+
                 async def one() -> str:
                     response = await client.post(
-                        self.url, headers={"Authorization": f"Bearer {self.key}"},
-                        files={"file": (name, data)}, data={"model": "whisper-1"},
+                        self.url,
+                        headers={"Authorization": f"Bearer {self.key}"},
+                        files={"file": (name, data)},
+                        data={"model": "whisper-1"},
                     )
                     response.raise_for_status()
                     return response.json()["text"]
@@ -160,15 +174,20 @@ def main() -> None:
         try:
             direct = Direct(spec, settings)
             sides: dict[str, Callable[..., tuple[float, float, list[str]]]] = {
-                "direct": direct.run, "gateway": gateway.run,
+                "direct": direct.run,
+                "gateway": gateway.run,
             }
             walls: dict[tuple[str, int], list[float]] = {}
             cpus: dict[tuple[str, int], list[float]] = {}
             texts: dict[str, set[str]] = {"direct": set(), "gateway": set()}
             for side, run in sides.items():  # warm-up: first-call costs off the clock
                 texts[side].update(run(data, args.audio.name, 1)[2])
-            steps = [(r, c, s) for r in range(args.rounds) for c in args.concurrency
-                     for s in (("direct", "gateway") if r % 2 == 0 else ("gateway", "direct"))]
+            steps = [
+                (r, c, s)
+                for r in range(args.rounds)
+                for c in args.concurrency
+                for s in (("direct", "gateway") if r % 2 == 0 else ("gateway", "direct"))
+            ]
             for _, concurrency, side in tqdm(steps, desc="transcribing", unit="run"):
                 wall, cpu, out = sides[side](data, args.audio.name, concurrency)
                 walls.setdefault((side, concurrency), []).append(wall)
@@ -177,12 +196,16 @@ def main() -> None:
         finally:
             gateway.close()
 
-    print(f"\nmodel {spec.id} ({json.dumps(direct.description)}), audio {args.audio.name} "
-          f"({seconds:.1f} s), {args.rounds} rounds, medians; distinct transcripts: direct "
-          f"{len(texts['direct'])}, gateway {len(texts['gateway'])}, in common "
-          f"{len(texts['direct'] & texts['gateway'])}\n")
-    print("| concurrent uploads | audio s | direct RTF | gateway RTF | gateway / direct "
-          "(range) | direct CPU s | gateway CPU s | direct / gateway CPU |")
+    print(
+        f"\nmodel {spec.id} ({json.dumps(direct.description)}), audio {args.audio.name} "
+        f"({seconds:.1f} s), {args.rounds} rounds, medians; distinct transcripts: direct "
+        f"{len(texts['direct'])}, gateway {len(texts['gateway'])}, in common "
+        f"{len(texts['direct'] & texts['gateway'])}\n"
+    )
+    print(
+        "| concurrent uploads | audio s | direct RTF | gateway RTF | gateway / direct "
+        "(range) | direct CPU s | gateway CPU s | direct / gateway CPU |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for c in args.concurrency:
         direct_rtf = seconds * c / statistics.median(walls[("direct", c)])
@@ -192,11 +215,15 @@ def main() -> None:
         ratios = [d / g for d, g in zip(walls[("direct", c)], walls[("gateway", c)])]
         direct_cpu = statistics.median(cpus[("direct", c)])
         gateway_cpu = statistics.median(cpus[("gateway", c)])
-        print(f"| {c} | {seconds * c:.0f} | {direct_rtf:.2f}x | {gateway_rtf:.2f}x "
-              f"| {statistics.median(ratios):.1%} ({min(ratios):.0%}-{max(ratios):.0%}) "
-              f"| {direct_cpu:.1f} | {gateway_cpu:.1f} | {direct_cpu / gateway_cpu:.1%} |")
-    print(f"\n(cpu cores: {os.cpu_count()}; RTF = audio seconds / wall seconds; "
-          f"load average at the end: {os.getloadavg()[0]:.1f})")
+        print(
+            f"| {c} | {seconds * c:.0f} | {direct_rtf:.2f}x | {gateway_rtf:.2f}x "
+            f"| {statistics.median(ratios):.1%} ({min(ratios):.0%}-{max(ratios):.0%}) "
+            f"| {direct_cpu:.1f} | {gateway_cpu:.1f} | {direct_cpu / gateway_cpu:.1%} |"
+        )
+    print(
+        f"\n(cpu cores: {os.cpu_count()}; RTF = audio seconds / wall seconds; "
+        f"load average at the end: {os.getloadavg()[0]:.1f})"
+    )
 
 
 if __name__ == "__main__":

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import AsyncIterator
 
 import anyio.to_thread
 from starlette.applications import Starlette
@@ -20,11 +20,11 @@ from kai_local.documents.pii.service import DocumentAnonymizer
 from kai_local.engines.registry import build_engine
 from kai_local.errors import error_for_status
 from kai_local.gateway.auth import KeyCache
+from kai_local.gateway.middleware import GatewayMiddleware, error_body
+from kai_local.gateway.store import Store
 from kai_local.runtime.gpu import GpuSemaphore
 from kai_local.runtime.isolation import IsolatedPool
-from kai_local.gateway.middleware import GatewayMiddleware, error_body
 from kai_local.runtime.services import Services
-from kai_local.gateway.store import Store
 from kai_local.runtime.workpool import CpuPool
 from kai_local.settings import Settings
 
@@ -39,13 +39,15 @@ async def build_services(settings: Settings) -> Services:
         catalog=ModelCatalog.load(settings.models_file, settings.models_dir),
         gpu=GpuSemaphore(settings.gpu_slots_per_device, settings.gpu_wait_timeout_s),
         cpu_pool=CpuPool(settings.cpu_workers, settings.cpu_queue_limit),
-        parse_pool=IsolatedPool(settings.cpu_workers, settings.cpu_queue_limit,
-                                memory_bytes=settings.isolation_memory_bytes,
-                                cpu_seconds=settings.isolation_cpu_seconds,
-                                tasks_per_worker=settings.isolation_tasks_per_worker),
+        parse_pool=IsolatedPool(
+            settings.cpu_workers,
+            settings.cpu_queue_limit,
+            memory_bytes=settings.isolation_memory_bytes,
+            cpu_seconds=settings.isolation_cpu_seconds,
+            tasks_per_worker=settings.isolation_tasks_per_worker,
+        ),
         key_cache=KeyCache(store),
-        metadata=MetadataStripper(ExifTool(timeout_s=settings.metadata_timeout_s,
-                                           processes=settings.cpu_workers)),
+        metadata=MetadataStripper(ExifTool(timeout_s=settings.metadata_timeout_s, processes=settings.cpu_workers)),
         anonymizer=DocumentAnonymizer.from_settings(settings),
     )
     if settings.pii_preload and services.anonymizer is not None:
@@ -87,8 +89,7 @@ def _http_error(request: Request, exc: Exception) -> Response:
         message = str(getattr(exc, "detail", "") or "The request could not be processed.")
     error = error_for_status(status, message)
     headers = {**(getattr(exc, "headers", None) or {}), **error.headers}  # e.g. 405's Allow
-    return Response(error_body(error), status_code=error.status, headers=headers,
-                    media_type="application/json")
+    return Response(error_body(error), status_code=error.status, headers=headers, media_type="application/json")
 
 
 def create_app(settings: Settings) -> Starlette:

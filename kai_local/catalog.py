@@ -118,9 +118,7 @@ class ModelCatalog:
         ]
 
     def default_for(self, product: ModelAccess, kind: str) -> ModelSpec:
-        configured = (
-            product.default_chat_model if kind == "chat" else product.default_transcription_model
-        )
+        configured = product.default_chat_model if kind == "chat" else product.default_transcription_model
         if configured:
             return self.resolve(configured, kind, product)
         candidates = self.available(product, kind)
@@ -140,12 +138,7 @@ class ModelCatalog:
             return self.default_for(product, kind)
         model_id = requested if requested in self.models else self._aliases.get(requested)
         spec = self.models.get(model_id) if model_id else None
-        if (
-            spec is None
-            or spec.kind != kind
-            or spec.id not in self._created
-            or not product.allows_model(spec.id)
-        ):
+        if spec is None or spec.kind != kind or spec.id not in self._created or not product.allows_model(spec.id):
             raise NotFound(
                 f"The model '{requested}' does not exist or you do not have access to it.",
                 code="model_not_found",

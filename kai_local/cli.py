@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Sequence
 
 from kai_local.errors import KaiError
 from kai_local.gateway.products import (
@@ -49,8 +49,9 @@ def _product_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--usage-label")
     parser.add_argument("--rate-limit-per-minute", type=_positive_int)
     parser.add_argument("--max-concurrent", type=_positive_int)
-    parser.add_argument("--monthly-cap", type=_monthly_cap, default=argparse.SUPPRESS,
-                        help="successful requests per month, or 'none'")
+    parser.add_argument(
+        "--monthly-cap", type=_monthly_cap, default=argparse.SUPPRESS, help="successful requests per month, or 'none'"
+    )
     parser.add_argument("--max-file-size", type=_positive_int, help="bytes")
     parser.add_argument("--endpoints", help=f"comma-separated: {','.join(ENDPOINTS)}")
     parser.add_argument("--models", dest="allowed_models", help="comma-separated model ids (default: all)")
@@ -68,9 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int)
     serve.add_argument("--log-level", default="info")
 
-    products = commands.add_parser("products", help="manage products").add_subparsers(
-        dest="action", required=True
-    )
+    products = commands.add_parser("products", help="manage products").add_subparsers(dest="action", required=True)
     create = products.add_parser("create")
     _common(create)
     create.add_argument("name")
@@ -81,9 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     _product_options(update)
     _common(products.add_parser("list"))
 
-    keys = commands.add_parser("keys", help="manage API keys").add_subparsers(
-        dest="action", required=True
-    )
+    keys = commands.add_parser("keys", help="manage API keys").add_subparsers(dest="action", required=True)
     key_create = keys.add_parser("create")
     _common(key_create)
     key_create.add_argument("--product", required=True)
@@ -95,9 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(revoke)
     revoke.add_argument("id")
 
-    models = commands.add_parser("models", help="bundled model weights").add_subparsers(
-        dest="action", required=True
-    )
+    models = commands.add_parser("models", help="bundled model weights").add_subparsers(dest="action", required=True)
     prepare = models.add_parser("prepare", help="build bundled weights into the data dir (idempotent)")
     _common(prepare, models_file=True)
     prepare.add_argument("ids", nargs="*", help="only these model ids")
@@ -116,8 +111,15 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def _product_from_args(args: argparse.Namespace, base: Product) -> Product:
     changes: dict[str, object] = {}
-    for field in ("label", "usage_label", "rate_limit_per_minute", "max_concurrent",
-                  "max_file_size", "default_chat_model", "default_transcription_model"):
+    for field in (
+        "label",
+        "usage_label",
+        "rate_limit_per_minute",
+        "max_concurrent",
+        "max_file_size",
+        "default_chat_model",
+        "default_transcription_model",
+    ):
         value = getattr(args, field)
         if value is not None:
             changes[field] = value
@@ -139,18 +141,34 @@ def _print_table(rows: list[list[str]]) -> None:
 def _products_list(store: Store) -> None:
     rows = [["NAME", "LABEL", "RPM", "CONCURRENT", "MONTHLY_CAP", "MAX_FILE_SIZE", "ENDPOINTS", "MODELS"]]
     for p in store.list_products():
-        rows.append([p.name, p.label, str(p.rate_limit_per_minute), str(p.max_concurrent),
-                     "none" if p.monthly_cap is None else str(p.monthly_cap), str(p.max_file_size),
-                     ",".join(p.endpoints) or "-", ",".join(p.models) or "all"])
+        rows.append(
+            [
+                p.name,
+                p.label,
+                str(p.rate_limit_per_minute),
+                str(p.max_concurrent),
+                "none" if p.monthly_cap is None else str(p.monthly_cap),
+                str(p.max_file_size),
+                ",".join(p.endpoints) or "-",
+                ",".join(p.models) or "all",
+            ]
+        )
     _print_table(rows)
 
 
 def _keys_list(store: Store) -> None:
     rows = [["ID", "PRODUCT", "STATUS", "CREATED", "TRIAL_ENDS", "FREE"]]
     for k in store.list_keys():
-        rows.append([k.id, k.product, k.status, k.created_at.strftime("%Y-%m-%d %H:%M:%S"),
-                     k.trial_ends_at.strftime("%Y-%m-%d %H:%M") if k.trial_ends_at else "-",
-                     "yes" if k.is_free else "no"])
+        rows.append(
+            [
+                k.id,
+                k.product,
+                k.status,
+                k.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+                k.trial_ends_at.strftime("%Y-%m-%d %H:%M") if k.trial_ends_at else "-",
+                "yes" if k.is_free else "no",
+            ]
+        )
     _print_table(rows)
 
 
@@ -183,8 +201,9 @@ def _run(args: argparse.Namespace) -> int:
                 _products_list(store)
             elif args.action == "create":
                 label = args.label or args.name
-                product = _product_from_args(args, Product(name=args.name, label=label,
-                                                           max_file_size=DEFAULT_MAX_FILE_SIZE))
+                product = _product_from_args(
+                    args, Product(name=args.name, label=label, max_file_size=DEFAULT_MAX_FILE_SIZE)
+                )
                 store.create_product(product)
                 print(f"created product {product.name}")
             else:
@@ -195,11 +214,13 @@ def _run(args: argparse.Namespace) -> int:
             if args.action == "list":
                 _keys_list(store)
             elif args.action == "create":
-                key, plain = store.create_key(args.product, trial_days=args.trial_days,
-                                              trial_usage_limit=args.trial_usage_limit,
-                                              is_free=args.free)
-                print(f"created key {key.id} for product {key.product}; it is shown only once:",
-                      file=sys.stderr)
+                key, plain = store.create_key(
+                    args.product,
+                    trial_days=args.trial_days,
+                    trial_usage_limit=args.trial_usage_limit,
+                    is_free=args.free,
+                )
+                print(f"created key {key.id} for product {key.product}; it is shown only once:", file=sys.stderr)
                 print(plain)
             else:
                 key = store.revoke_key(args.id)

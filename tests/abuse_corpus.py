@@ -60,21 +60,32 @@ def docx_paragraph_bomb(paragraphs: int = 4_000_000) -> bytes:
     """A DOCX whose document.xml holds millions of empty paragraphs (tens of MB of XML, a few
     hundred KB zipped): a multi-GB element tree for a parser that builds one."""
     body = b"<w:p/>" * paragraphs
-    document = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
-                + body + b"</w:body></w:document>")
-    return _ooxml({"word/document.xml": document}, "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
-                  "word/document.xml")
+    document = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+        + body
+        + b"</w:body></w:document>"
+    )
+    return _ooxml(
+        {"word/document.xml": document},
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+        "word/document.xml",
+    )
 
 
 def docx_entity_bomb() -> bytes:
     """Billion laughs in a DOCX part."""
     entities = '<!ENTITY a0 "lol">' + "".join(f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10))
-    document = (f'<?xml version="1.0"?><!DOCTYPE w [{entities}]>'
-                '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>'
-                "&a9;</w:t></w:r></w:p></w:body></w:document>").encode()
-    return _ooxml({"word/document.xml": document}, "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
-                  "word/document.xml")
+    document = (
+        f'<?xml version="1.0"?><!DOCTYPE w [{entities}]>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>'
+        "&a9;</w:t></w:r></w:p></w:body></w:document>"
+    ).encode()
+    return _ooxml(
+        {"word/document.xml": document},
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+        "word/document.xml",
+    )
 
 
 def docx_zip_bomb(unzipped_mb: int = 512) -> bytes:
@@ -93,11 +104,17 @@ def docx_zip_bomb(unzipped_mb: int = 512) -> bytes:
 
 def png_pixel_bomb(width: int = 100_000, height: int = 100_000) -> bytes:
     """A PNG header claiming 10 gigapixels, with one tiny compressed row of data."""
+
     def chunk(kind: bytes, payload: bytes) -> bytes:
         return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
 
 
 @functools.lru_cache(maxsize=1)

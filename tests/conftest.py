@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any
 
 import anyio
 import httpx
@@ -25,7 +26,6 @@ from kai_local.gateway.products import Product
 from kai_local.runtime.services import Services
 from kai_local.settings import Settings
 from tests.fakes import EchoChatEngine
-from tests.support import REPO, TESTDATA  # re-exported: the tests import them from here
 
 BASE_URL = "http://kai.test/api/v1"
 
@@ -60,8 +60,7 @@ class Gateway:
         return self.services.store.create_key(product, **options)[1]
 
     def openai(self, key: str, **options: Any) -> openai.AsyncOpenAI:
-        return openai.AsyncOpenAI(api_key=key, base_url=BASE_URL, http_client=self.http,
-                                  max_retries=0, **options)
+        return openai.AsyncOpenAI(api_key=key, base_url=BASE_URL, http_client=self.http, max_retries=0, **options)
 
     def headers(self, key: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {key}"}
@@ -114,8 +113,9 @@ def echo_settings(tmp_path: Path, models_toml: str = ECHO_MODELS_TOML, **overrid
     tmp_path.mkdir(parents=True, exist_ok=True)
     models_file = tmp_path / "models.toml"
     models_file.write_text(models_toml)
-    return replace(Settings(), data_dir=tmp_path / "data", models_file=models_file,
-                   models_dir_override=tmp_path, **overrides)
+    return replace(
+        Settings(), data_dir=tmp_path / "data", models_file=models_file, models_dir_override=tmp_path, **overrides
+    )
 
 
 @pytest.fixture

@@ -5,9 +5,10 @@ Used only by tests that are about the gateway, never by tests of an engine itsel
 
 from __future__ import annotations
 
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 import anyio
+import anyio.lowlevel
 
 from kai_local.catalog import ModelSpec
 from kai_local.engines.chat.base import ChatDelta, ChatEvent, ChatPrompt, ChatRequest, ChatUsage
@@ -44,7 +45,7 @@ class EchoChatEngine:
             for i, word in enumerate(words):
                 last = i == len(words) - 1
                 yield ChatDelta(0, word if i == 0 else " " + word, "stop" if last else None, tokens=1)
-                await anyio.sleep(0)
+                await anyio.lowlevel.checkpoint()
             yield ChatUsage(prompt_tokens=prompt_tokens, completion_tokens=len(words))
             cls.finished += 1
         except BaseException:

@@ -25,34 +25,47 @@ from typing import Any
 
 import pikepdf
 from PIL import Image, ImageCms
-
-from kai_local.documents import filetypes as ft
 from PIL.PngImagePlugin import PngInfo
 
-SECRETS = ("Jane Doe", "JDoe", "Example Ltd", "SecretCam", "SN-4711-0815", "Wien Favoriten",
-           "jane.doe@example.org", "Geheimprojekt")
+from kai_local.documents import filetypes as ft
+
+SECRETS = (
+    "Jane Doe",
+    "JDoe",
+    "Example Ltd",
+    "SecretCam",
+    "SN-4711-0815",
+    "Wien Favoriten",
+    "jane.doe@example.org",
+    "Geheimprojekt",
+)
 TEXT = "Befund für Patientin Maria Müller: alles in Ordnung."
 
 XMP = (
-    '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-'
-    'syntax-ns#"><rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" '
-    'xmlns:xmp="http://ns.adobe.com/xap/1.0/"><dc:creator><rdf:Seq><rdf:li>Jane Doe</rdf:li>'
-    '</rdf:Seq></dc:creator><xmp:CreatorTool>SecretCam Studio</xmp:CreatorTool>'
-    '</rdf:Description></rdf:RDF></x:xmpmeta>'
-).encode()
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-'
+    b'syntax-ns#"><rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+    b'xmlns:xmp="http://ns.adobe.com/xap/1.0/"><dc:creator><rdf:Seq><rdf:li>Jane Doe</rdf:li>'
+    b"</rdf:Seq></dc:creator><xmp:CreatorTool>SecretCam Studio</xmp:CreatorTool>"
+    b"</rdf:Description></rdf:RDF></x:xmpmeta>"
+)
 
 
 def exiftool(*args: str | Path) -> None:
-    subprocess.run(["exiftool", "-q", "-q", "-m", "-overwrite_original", *map(str, args)],
-                   check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        ["exiftool", "-q", "-q", "-m", "-overwrite_original", *map(str, args)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
 
 
 def picture(width: int = 320, height: int = 240, mode: str = "RGB") -> Image.Image:
     image = Image.linear_gradient("L").resize((width, height))
     if mode == "L":
         return image
-    return Image.merge("RGB", (image, image.rotate(90).resize((width, height)),
-                               Image.new("L", (width, height), 90))).convert(mode)
+    return Image.merge(
+        "RGB", (image, image.rotate(90).resize((width, height)), Image.new("L", (width, height), 90))
+    ).convert(mode)
 
 
 def _exif(orientation: int = 6) -> Image.Exif:
@@ -81,8 +94,14 @@ def _icc() -> bytes:
 def _add_iptc_and_thumbnail(path: Path) -> None:
     thumb = path.with_suffix(".thumb.jpg")
     picture(64, 48).save(thumb, "JPEG")
-    exiftool("-IPTC:By-line=Jane Doe", "-IPTC:City=Wien Favoriten", "-IPTC:Keywords=Geheimprojekt",
-             "-XMP-dc:Rights=Jane Doe", f"-ThumbnailImage<={thumb}", path)
+    exiftool(
+        "-IPTC:By-line=Jane Doe",
+        "-IPTC:City=Wien Favoriten",
+        "-IPTC:Keywords=Geheimprojekt",
+        "-XMP-dc:Rights=Jane Doe",
+        f"-ThumbnailImage<={thumb}",
+        path,
+    )
     thumb.unlink()
 
 
@@ -90,8 +109,9 @@ def _add_iptc_and_thumbnail(path: Path) -> None:
 def _rich_jpeg() -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "rich.jpg"
-        picture().save(path, "JPEG", quality=90, exif=_exif(), icc_profile=_icc(), xmp=XMP,
-                       comment=b"Geheimprojekt by Jane Doe")
+        picture().save(
+            path, "JPEG", quality=90, exif=_exif(), icc_profile=_icc(), xmp=XMP, comment=b"Geheimprojekt by Jane Doe"
+        )
         _add_iptc_and_thumbnail(path)
         return path.read_bytes()
 
@@ -116,13 +136,29 @@ def rich_png(tmp: Path) -> bytes:
 
 def rich_tiff(tmp: Path) -> bytes:
     path = tmp / "rich.tif"
-    tags = {270: "Geheimprojekt", 271: "SecretCam", 272: "SecretCam X100", 305: "SecretCam Studio",
-            306: "2024:05:06 07:08:09", 315: "Jane Doe", 316: "JDoe-Laptop", 269: "Geheimprojekt.tif",
-            33432: "(c) Jane Doe", 274: 1}
+    tags = {
+        270: "Geheimprojekt",
+        271: "SecretCam",
+        272: "SecretCam X100",
+        305: "SecretCam Studio",
+        306: "2024:05:06 07:08:09",
+        315: "Jane Doe",
+        316: "JDoe-Laptop",
+        269: "Geheimprojekt.tif",
+        33432: "(c) Jane Doe",
+        274: 1,
+    }
     picture().save(path, "TIFF", tiffinfo=tags, compression="tiff_lzw", icc_profile=_icc())
-    exiftool("-GPSLatitude=48.175", "-GPSLatitudeRef=N", "-GPSLongitude=16.368",
-             "-GPSLongitudeRef=E", "-ExifIFD:SerialNumber=SN-4711-0815",
-             "-IPTC:By-line=Jane Doe", "-XMP-dc:Creator=Jane Doe", path)
+    exiftool(
+        "-GPSLatitude=48.175",
+        "-GPSLatitudeRef=N",
+        "-GPSLongitude=16.368",
+        "-GPSLongitudeRef=E",
+        "-ExifIFD:SerialNumber=SN-4711-0815",
+        "-IPTC:By-line=Jane Doe",
+        "-XMP-dc:Creator=Jane Doe",
+        path,
+    )
     return path.read_bytes()
 
 
@@ -157,10 +193,17 @@ def rich_pdf(tmp: Path) -> bytes:
     pdf.save()
     with pikepdf.open(io.BytesIO(buffer.getvalue())) as doc:
         # The camera JPEG as is (reportlab would re-encode it): EXIF and GPS inside the PDF.
-        image = pikepdf.Stream(doc, rich_jpeg(), Type=pikepdf.Name.XObject,
-                               Subtype=pikepdf.Name.Image, Width=320, Height=240,
-                               ColorSpace=pikepdf.Name.DeviceRGB, BitsPerComponent=8,
-                               Filter=pikepdf.Name.DCTDecode)
+        image = pikepdf.Stream(
+            doc,
+            rich_jpeg(),
+            Type=pikepdf.Name.XObject,
+            Subtype=pikepdf.Name.Image,
+            Width=320,
+            Height=240,
+            ColorSpace=pikepdf.Name.DeviceRGB,
+            BitsPerComponent=8,
+            Filter=pikepdf.Name.DCTDecode,
+        )
         name = doc.pages[0].add_resource(image, pikepdf.Name.XObject, prefix="Im")
         doc.pages[0].contents_add(doc.make_stream(f"q 160 0 0 120 72 400 cm {name} Do Q".encode()))
         with doc.open_metadata(set_pikepdf_as_editor=False) as meta:
@@ -168,11 +211,16 @@ def rich_pdf(tmp: Path) -> bytes:
             meta["xmp:CreatorTool"] = "SecretCam Studio"
         doc.pages[0].obj.Metadata = doc.make_stream(XMP)
         doc.pages[0].obj.PieceInfo = pikepdf.Dictionary(
-            SecretCam=pikepdf.Dictionary(Private=pikepdf.String("Jane Doe")))
+            SecretCam=pikepdf.Dictionary(Private=pikepdf.String("Jane Doe"))
+        )
         annotation = pikepdf.Dictionary(
-            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Text, Rect=[100, 100, 120, 120],
-            Contents=pikepdf.String("Bitte prüfen"), T=pikepdf.String("Jane Doe"),
-            M=pikepdf.String("D:20240506070809"))
+            Type=pikepdf.Name.Annot,
+            Subtype=pikepdf.Name.Text,
+            Rect=[100, 100, 120, 120],
+            Contents=pikepdf.String("Bitte prüfen"),
+            T=pikepdf.String("Jane Doe"),
+            M=pikepdf.String("D:20240506070809"),
+        )
         doc.pages[0].obj.Annots = doc.make_indirect(pikepdf.Array([doc.make_indirect(annotation)]))
         path = tmp / "rich.pdf"
         doc.save(path)
@@ -182,17 +230,22 @@ def rich_pdf(tmp: Path) -> bytes:
 
 # --- OOXML ------------------------------------------------------------------------------
 
-def add_parts(data: bytes, parts: dict[str, bytes], rels: dict[str, list[tuple[str, str, str]]],
-              overrides: dict[str, str]) -> bytes:
+
+def add_parts(
+    data: bytes, parts: dict[str, bytes], rels: dict[str, list[tuple[str, str, str]]], overrides: dict[str, str]
+) -> bytes:
     """Copy an OOXML zip adding parts, relationships (rels part -> (Id, Type, Target)) and
     content-type overrides (part name -> content type)."""
     source = zipfile.ZipFile(io.BytesIO(data))
     files = {name: source.read(name) for name in source.namelist()}
     files.update(parts)
     for rels_name, entries in rels.items():
-        xml = files.get(rels_name, b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-                        b'relationships"></Relationships>').decode()
+        xml = files.get(
+            rels_name,
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            b'relationships"></Relationships>',
+        ).decode()
         extra = "".join(f'<Relationship Id="{i}" Type="{t}" Target="{g}"/>' for i, t, g in entries)
         files[rels_name] = xml.replace("</Relationships>", extra + "</Relationships>").encode()
     types = files["[Content_Types].xml"].decode()
@@ -207,15 +260,19 @@ def add_parts(data: bytes, parts: dict[str, bytes], rels: dict[str, list[tuple[s
 
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
-APP_XML = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Properties xmlns="http://'
-           b'schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Company>Example '
-           b'Ltd</Company><Manager>Jane Doe</Manager><Application>SecretCam Office</Application>'
-           b'</Properties>')
-CUSTOM_XML = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Properties xmlns="http://'
-              b'schemas.openxmlformats.org/officeDocument/2006/custom-properties" xmlns:vt="http://'
-              b'schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"><property fmtid="'
-              b'{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="Project"><vt:lpwstr>'
-              b'Geheimprojekt</vt:lpwstr></property></Properties>')
+APP_XML = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Properties xmlns="http://'
+    b'schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Company>Example '
+    b"Ltd</Company><Manager>Jane Doe</Manager><Application>SecretCam Office</Application>"
+    b"</Properties>"
+)
+CUSTOM_XML = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Properties xmlns="http://'
+    b'schemas.openxmlformats.org/officeDocument/2006/custom-properties" xmlns:vt="http://'
+    b'schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"><property fmtid="'
+    b'{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="Project"><vt:lpwstr>'
+    b"Geheimprojekt</vt:lpwstr></property></Properties>"
+)
 
 
 def _with_properties(data: bytes, tmp: Path) -> bytes:
@@ -223,10 +280,16 @@ def _with_properties(data: bytes, tmp: Path) -> bytes:
     thumb = rich_jpeg(tmp)
     source = zipfile.ZipFile(io.BytesIO(data))
     has_app = "docProps/app.xml" in source.namelist()
-    parts = {"docProps/app.xml": APP_XML, "docProps/custom.xml": CUSTOM_XML,
-             "docProps/thumbnail.jpeg": thumb, "leftover/notes.txt": b"Jane Doe, Geheimprojekt"}
-    rels = [("rIdK2", f"{R}/custom-properties", "docProps/custom.xml"),
-            ("rIdK3", f"{PKG}/metadata/thumbnail", "docProps/thumbnail.jpeg")]
+    parts = {
+        "docProps/app.xml": APP_XML,
+        "docProps/custom.xml": CUSTOM_XML,
+        "docProps/thumbnail.jpeg": thumb,
+        "leftover/notes.txt": b"Jane Doe, Geheimprojekt",
+    }
+    rels = [
+        ("rIdK2", f"{R}/custom-properties", "docProps/custom.xml"),
+        ("rIdK3", f"{PKG}/metadata/thumbnail", "docProps/thumbnail.jpeg"),
+    ]
     if not has_app:
         rels.append(("rIdK1", f"{R}/extended-properties", "docProps/app.xml"))
     overrides = {"docProps/custom.xml": "application/vnd.openxmlformats-officedocument.custom-properties+xml"}
@@ -258,29 +321,47 @@ def rich_docx(tmp: Path) -> bytes:
     # Word's own traces: rsids, a document id, the people part, a tracked change by the author.
     source = zipfile.ZipFile(io.BytesIO(data))
     settings = source.read("word/settings.xml").decode()
-    settings = settings.replace("</w:settings>", '<w:rsids><w:rsidRoot w:val="00A1B2C3"/><w:rsid '
-                                'w:val="00A1B2C3"/></w:rsids></w:settings>')
-    body = source.read("word/document.xml").decode().replace(
-        "<w:p>", '<w:p w:rsidR="00A1B2C3" w:rsidRDefault="00A1B2C3">', 1)
-    body = body.replace("</w:body>", '<w:p><w:ins w:id="901" w:author="Jane Doe" w:date="2024-05-'
-                        '06T07:08:09Z"><w:r><w:t>Nachtrag</w:t></w:r></w:ins></w:p></w:body>')
-    people = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w15:people xmlns:w15="http://'
-              'schemas.microsoft.com/office/word/2012/wordml"><w15:person w15:author="Jane Doe">'
-              '<w15:presenceInfo w15:providerId="AD" w15:userId="jane.doe@example.org"/>'
-              '</w15:person></w15:people>')
+    settings = settings.replace(
+        "</w:settings>", '<w:rsids><w:rsidRoot w:val="00A1B2C3"/><w:rsid w:val="00A1B2C3"/></w:rsids></w:settings>'
+    )
+    body = (
+        source.read("word/document.xml")
+        .decode()
+        .replace("<w:p>", '<w:p w:rsidR="00A1B2C3" w:rsidRDefault="00A1B2C3">', 1)
+    )
+    body = body.replace(
+        "</w:body>",
+        '<w:p><w:ins w:id="901" w:author="Jane Doe" w:date="2024-05-'
+        '06T07:08:09Z"><w:r><w:t>Nachtrag</w:t></w:r></w:ins></w:p></w:body>',
+    )
+    people = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w15:people xmlns:w15="http://'
+        'schemas.microsoft.com/office/word/2012/wordml"><w15:person w15:author="Jane Doe">'
+        '<w15:presenceInfo w15:providerId="AD" w15:userId="jane.doe@example.org"/>'
+        "</w15:person></w15:people>"
+    )
     # Embedded documents (as a chart's workbook or an OLE object would be): cleaned too.
     return add_parts(
         data,
-        {"word/settings.xml": settings.encode(), "word/document.xml": body.encode(),
-         "word/people.xml": people.encode(), "word/embeddings/Tabelle.xlsx": rich_xlsx(tmp),
-         "word/embeddings/oleObject1.bin": rich_xls()},
-        {"word/_rels/document.xml.rels": [
-            ("rIdP1", "http://schemas.microsoft.com/office/2011/relationships/people", "people.xml"),
-            ("rIdE1", f"{R}/package", "embeddings/Tabelle.xlsx"),
-            ("rIdE2", f"{R}/oleObject", "embeddings/oleObject1.bin")]},
-        {"word/people.xml": "application/vnd.openxmlformats-officedocument.wordprocessingml.people+xml",
-         "word/embeddings/Tabelle.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-         "word/embeddings/oleObject1.bin": "application/vnd.openxmlformats-officedocument.oleObject"},
+        {
+            "word/settings.xml": settings.encode(),
+            "word/document.xml": body.encode(),
+            "word/people.xml": people.encode(),
+            "word/embeddings/Tabelle.xlsx": rich_xlsx(tmp),
+            "word/embeddings/oleObject1.bin": rich_xls(),
+        },
+        {
+            "word/_rels/document.xml.rels": [
+                ("rIdP1", "http://schemas.microsoft.com/office/2011/relationships/people", "people.xml"),
+                ("rIdE1", f"{R}/package", "embeddings/Tabelle.xlsx"),
+                ("rIdE2", f"{R}/oleObject", "embeddings/oleObject1.bin"),
+            ]
+        },
+        {
+            "word/people.xml": "application/vnd.openxmlformats-officedocument.wordprocessingml.people+xml",
+            "word/embeddings/Tabelle.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "word/embeddings/oleObject1.bin": "application/vnd.openxmlformats-officedocument.oleObject",
+        },
     )
 
 
@@ -300,21 +381,36 @@ def rich_xlsx(tmp: Path) -> bytes:
     workbook.save(out)
     # What Excel adds: the folder it was saved in, a revision id, the people of threaded comments.
     source = zipfile.ZipFile(io.BytesIO(out.getvalue()))
-    book = source.read("xl/workbook.xml").decode().replace("<workbookPr/>", (
-        '<workbookPr/><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-'
-        'compatibility/2006"><mc:Choice Requires="x15"><x15ac:absPath xmlns:x15ac="http://schemas'
-        '.microsoft.com/office/spreadsheetml/2010/11/ac" url="C:\\Users\\JDoe\\Geheimprojekt\\"/>'
-        '</mc:Choice></mc:AlternateContent><xr:revisionPtr xmlns:xr="http://schemas.microsoft.com/'
-        'office/spreadsheetml/2014/revision" revIDLastSave="3" documentId="13_ncr:1_{JDoe-0815}"/>'))
-    persons = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><personList xmlns="http://'
-               'schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments"><person '
-               'displayName="Jane Doe" id="{11111111-2222-3333-4444-555555555555}" '
-               'userId="jane.doe@example.org" providerId="AD"/></personList>')
+    book = (
+        source.read("xl/workbook.xml")
+        .decode()
+        .replace(
+            "<workbookPr/>",
+            (
+                '<workbookPr/><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-'
+                'compatibility/2006"><mc:Choice Requires="x15"><x15ac:absPath xmlns:x15ac="http://schemas'
+                '.microsoft.com/office/spreadsheetml/2010/11/ac" url="C:\\Users\\JDoe\\Geheimprojekt\\"/>'
+                '</mc:Choice></mc:AlternateContent><xr:revisionPtr xmlns:xr="http://schemas.microsoft.com/'
+                'office/spreadsheetml/2014/revision" revIDLastSave="3" documentId="13_ncr:1_{JDoe-0815}"/>'
+            ),
+        )
+    )
+    persons = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><personList xmlns="http://'
+        'schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments"><person '
+        'displayName="Jane Doe" id="{11111111-2222-3333-4444-555555555555}" '
+        'userId="jane.doe@example.org" providerId="AD"/></personList>'
+    )
     data = add_parts(
-        out.getvalue(), {"xl/workbook.xml": book.encode(), "xl/persons/person.xml": persons.encode()},
-        {"xl/_rels/workbook.xml.rels": [("rIdX9", "http://schemas.microsoft.com/office/2017/10/"
-                                         "relationships/person", "persons/person.xml")]},
-        {"xl/persons/person.xml": "application/vnd.ms-excel.person+xml"})
+        out.getvalue(),
+        {"xl/workbook.xml": book.encode(), "xl/persons/person.xml": persons.encode()},
+        {
+            "xl/_rels/workbook.xml.rels": [
+                ("rIdX9", "http://schemas.microsoft.com/office/2017/10/relationships/person", "persons/person.xml")
+            ]
+        },
+        {"xl/persons/person.xml": "application/vnd.ms-excel.person+xml"},
+    )
     return _with_properties(data, tmp)
 
 
@@ -332,25 +428,36 @@ def rich_pptx(tmp: Path) -> bytes:
     slide.shapes.add_picture(str(jpeg), 0, 0)
     out = io.BytesIO()
     presentation.save(out)
-    authors = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><p:cmAuthorLst xmlns:p="http://'
-               'schemas.openxmlformats.org/presentationml/2006/main"><p:cmAuthor id="0" name="Jane Doe" '
-               'initials="JDoe" lastIdx="1" clrIdx="0"/></p:cmAuthorLst>')
-    modern = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><p188:authorLst xmlns:p188='
-              '"http://schemas.microsoft.com/office/powerpoint/2018/8/main"><p188:author id="{1}" '
-              'name="Jane Doe" initials="JDoe" userId="jane.doe@example.org" providerId="AD"/>'
-              '</p188:authorLst>')
+    authors = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><p:cmAuthorLst xmlns:p="http://'
+        'schemas.openxmlformats.org/presentationml/2006/main"><p:cmAuthor id="0" name="Jane Doe" '
+        'initials="JDoe" lastIdx="1" clrIdx="0"/></p:cmAuthorLst>'
+    )
+    modern = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><p188:authorLst xmlns:p188='
+        '"http://schemas.microsoft.com/office/powerpoint/2018/8/main"><p188:author id="{1}" '
+        'name="Jane Doe" initials="JDoe" userId="jane.doe@example.org" providerId="AD"/>'
+        "</p188:authorLst>"
+    )
     data = add_parts(
-        out.getvalue(), {"ppt/commentAuthors.xml": authors.encode(), "ppt/authors.xml": modern.encode()},
-        {"ppt/_rels/presentation.xml.rels": [
-            ("rIdC1", f"{R}/commentAuthors", "commentAuthors.xml"),
-            ("rIdC2", "http://schemas.microsoft.com/office/2018/10/relationships/authors", "authors.xml")]},
-        {"ppt/commentAuthors.xml": "application/vnd.openxmlformats-officedocument.presentationml.commentAuthors+xml",
-         "ppt/authors.xml": "application/vnd.ms-powerpoint.authors+xml"},
+        out.getvalue(),
+        {"ppt/commentAuthors.xml": authors.encode(), "ppt/authors.xml": modern.encode()},
+        {
+            "ppt/_rels/presentation.xml.rels": [
+                ("rIdC1", f"{R}/commentAuthors", "commentAuthors.xml"),
+                ("rIdC2", "http://schemas.microsoft.com/office/2018/10/relationships/authors", "authors.xml"),
+            ]
+        },
+        {
+            "ppt/commentAuthors.xml": "application/vnd.openxmlformats-officedocument.presentationml.commentAuthors+xml",
+            "ppt/authors.xml": "application/vnd.ms-powerpoint.authors+xml",
+        },
     )
     return _with_properties(data, tmp)
 
 
 # --- XLS (BIFF8 in an OLE compound file) ---------------------------------------------------
+
 
 def _record(kind: int, body: bytes) -> bytes:
     return struct.pack("<HH", kind, len(body)) + body
@@ -418,9 +525,15 @@ def _ole(streams: dict[str, bytes]) -> bytes:
 
     def entry(name: str, kind: int, child: int, right: int, start: int, size: int) -> bytes:
         encoded = name.encode("utf-16-le") + b"\0\0"
-        return (encoded.ljust(64, b"\0") + struct.pack("<HBB", len(encoded), kind, 1)
-                + struct.pack("<III", free, right, child) + b"\0" * 16 + struct.pack("<I", 0)
-                + b"\0" * 16 + struct.pack("<IQ", start, size))
+        return (
+            encoded.ljust(64, b"\0")
+            + struct.pack("<HBB", len(encoded), kind, 1)
+            + struct.pack("<III", free, right, child)
+            + b"\0" * 16
+            + struct.pack("<I", 0)
+            + b"\0" * 16
+            + struct.pack("<IQ", start, size)
+        )
 
     entries = [entry("Root Entry", 5, 1, free, end, 0)]
     for index, name in enumerate(names):
@@ -429,21 +542,30 @@ def _ole(streams: dict[str, bytes]) -> bytes:
     directory = b"".join(entries).ljust(directory_sectors * sector, b"\0")
     fat_bytes = struct.pack(f"<{len(fat)}I", *fat)
     difat = [fat_start + i for i in range(fat_sectors)] + [free] * (109 - fat_sectors)
-    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16
-              + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\0" * 6
-              + struct.pack("<IIIIIIIII", 0, fat_sectors, directory_start, 0, 4096, end, 0, end, 0)
-              + struct.pack("<109I", *difat))
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\0" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\0" * 6
+        + struct.pack("<IIIIIIIII", 0, fat_sectors, directory_start, 0, 4096, end, 0, end, 0)
+        + struct.pack("<109I", *difat)
+    )
     return header + data + directory + fat_bytes
 
 
 def rich_xls() -> bytes:
-    summary = _property_set("F29F85E0-4FF9-1068-AB91-08002B27B3D9", [
-        (2, "Geheimprojekt"), (4, "Jane Doe"), (8, "JDoe"), (18, "SecretCam Office")])
-    document_summary = _property_set("D5CDD502-2E9C-101B-9397-08002B2CF9AE", [
-        (14, "Jane Doe"), (15, "Example Ltd")])
-    return _ole({"Workbook": _biff8_workbook("Jane Doe"),
-                 "\x05SummaryInformation": summary,
-                 "\x05DocumentSummaryInformation": document_summary})
+    summary = _property_set(
+        "F29F85E0-4FF9-1068-AB91-08002B27B3D9",
+        [(2, "Geheimprojekt"), (4, "Jane Doe"), (8, "JDoe"), (18, "SecretCam Office")],
+    )
+    document_summary = _property_set("D5CDD502-2E9C-101B-9397-08002B2CF9AE", [(14, "Jane Doe"), (15, "Example Ltd")])
+    return _ole(
+        {
+            "Workbook": _biff8_workbook("Jane Doe"),
+            "\x05SummaryInformation": summary,
+            "\x05DocumentSummaryInformation": document_summary,
+        }
+    )
 
 
 # --- checks shared by the tests and the benchmark ------------------------------------------
@@ -454,17 +576,16 @@ IDENTIFYING_NAME = re.compile(
     r"Author|Creator|Artist|Copyright|^Make$|^Model$|Serial|GPS|Date|Comment|Software|Producer|"
     r"Company|Manager|LastModifiedBy|Title|Subject|Keywords|Description|By-line|City|Thumbnail|"
     r"Owner|DocumentID|InstanceID|HostComputer|DocumentName|Application|Rights|Project|"
-    r"Classification|Template|TotalEditTime|RevisionNumber|Lens|Firmware")
-IDENTIFYING_GROUPS = ("XMP", "IPTC", "ICC", "MakerNotes", "GPS", "Olympus", "Photoshop", "XML",
-                      "PrintIM", "FlashPix")
+    r"Classification|Template|TotalEditTime|RevisionNumber|Lens|Firmware"
+)
+IDENTIFYING_GROUPS = ("XMP", "IPTC", "ICC", "MakerNotes", "GPS", "Olympus", "Photoshop", "XML", "PrintIM", "FlashPix")
 IGNORED_GROUPS = ("System", "ExifTool")
 
 
 def exiftool_json(data: bytes, suffix: str, tmp: Path) -> dict[str, Any]:
     path = tmp / f"check{suffix}"
     path.write_bytes(data)
-    out = subprocess.run(["exiftool", "-a", "-G1", "-j", "-n", str(path)], capture_output=True,
-                         timeout=60, check=False)
+    out = subprocess.run(["exiftool", "-a", "-G1", "-j", "-n", str(path)], capture_output=True, timeout=60, check=False)
     return json.loads(out.stdout)[0]
 
 
@@ -507,5 +628,4 @@ def decompressed(data: bytes) -> bytes:
 
 def planted(data: bytes) -> list[str]:
     content = decompressed(data)
-    return [s for s in SECRETS
-            if s.encode() in content or s.encode("utf-16-le") in content]
+    return [s for s in SECRETS if s.encode() in content or s.encode("utf-16-le") in content]

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import io
 import time
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any
 
 import anyio
-import httpx
 import pytest
 from PIL import Image
 
@@ -29,8 +29,13 @@ DEADLINE_S = PARSE_S + OCR_S + 10 + 15  # the worker's backstop, plus queueing b
 
 @pytest.fixture(scope="module")
 async def gw(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Gateway]:
-    settings = replace(echo_settings(tmp_path_factory.mktemp("abuse")), pii_preload=True,
-                       extract_parse_timeout_s=PARSE_S, extract_ocr_timeout_s=OCR_S, metadata_timeout_s=METADATA_S)
+    settings = replace(
+        echo_settings(tmp_path_factory.mktemp("abuse")),
+        pii_preload=True,
+        extract_parse_timeout_s=PARSE_S,
+        extract_ocr_timeout_s=OCR_S,
+        metadata_timeout_s=METADATA_S,
+    )
     async with running_gateway(settings) as gateway:
         yield gateway
 
@@ -43,8 +48,9 @@ def png() -> bytes:
 
 async def send(gw: Gateway, key: str, case: Case) -> tuple[int, dict[str, Any] | None, float]:
     began = time.monotonic()
-    response = await gw.http.post(f"/{case.endpoint}", headers=gw.headers(key),
-                                  files={case.field: (case.filename, case.data)})
+    response = await gw.http.post(
+        f"/{case.endpoint}", headers=gw.headers(key), files={case.field: (case.filename, case.data)}
+    )
     body = response.json() if response.headers.get("content-type", "").startswith("application/json") else None
     return response.status_code, body, time.monotonic() - began
 
@@ -54,11 +60,12 @@ async def legitimate(gw: Gateway, key: str) -> dict[str, int]:
     statuses: dict[str, int] = {}
     client = gw.openai(key)
     chat = await client.chat.completions.with_raw_response.create(
-        model="echo-1", messages=[{"role": "user", "content": "Hallo"}])
+        model="echo-1", messages=[{"role": "user", "content": "Hallo"}]
+    )
     statuses["chat"] = chat.status_code
     statuses["models"] = (await gw.http.get("/models", headers=gw.headers(key))).status_code
     statuses["usage"] = (await gw.http.get("/usage", headers=gw.headers(key))).status_code
-    letter = Case("letter", "documents/anonymize", "brief.txt", "Herr Max Mustermann, Graz.".encode())
+    letter = Case("letter", "documents/anonymize", "brief.txt", b"Herr Max Mustermann, Graz.")
     statuses["anonymize"] = (await send(gw, key, letter))[0]
     photo = Case("photo", "documents/strip-metadata", "photo.png", png())
     statuses["strip-metadata"] = (await send(gw, key, photo))[0]

@@ -14,8 +14,9 @@ import stat
 import subprocess
 import sys
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any
 
 import anyio
 import httpx
@@ -55,10 +56,11 @@ def _multipart(parts: list[tuple[str, str | None, bytes]], boundary: str = "b0un
 
 MULTIPART_CASES = {
     "missing boundary": ("multipart/form-data", _multipart([("file", "a.txt", b"x")])),
-    "nine files": ("multipart/form-data; boundary=b0undary",
-                   _multipart([("file", f"{i}.txt", b"x") for i in range(9)])),
-    "65 fields": ("multipart/form-data; boundary=b0undary",
-                  _multipart([(f"f{i}", None, b"v") for i in range(65)])),
+    "nine files": (
+        "multipart/form-data; boundary=b0undary",
+        _multipart([("file", f"{i}.txt", b"x") for i in range(9)]),
+    ),
+    "65 fields": ("multipart/form-data; boundary=b0undary", _multipart([(f"f{i}", None, b"v") for i in range(65)])),
 }
 
 
@@ -75,8 +77,12 @@ async def test_malformed_multipart_is_400(gateway: Gateway, route: str, case: st
 
 @pytest.mark.parametrize(
     "status,kind,code",
-    [(400, "invalid_request_error", "invalid_request"), (413, "invalid_request_error", "file_too_large"),
-     (418, "invalid_request_error", "invalid_request"), (502, "server_error", "internal_error")],
+    [
+        (400, "invalid_request_error", "invalid_request"),
+        (413, "invalid_request_error", "file_too_large"),
+        (418, "invalid_request_error", "invalid_request"),
+        (502, "server_error", "internal_error"),
+    ],
 )
 async def test_any_starlette_http_exception_keeps_its_status(
     gateway: Gateway, status: int, kind: str, code: str
@@ -104,8 +110,7 @@ async def test_wrong_method_keeps_its_allow_header(gateway: Gateway) -> None:
 
 # -- deny by default: everything under /api/v1 and /v1 needs a key ---------------------------
 
-PROBES = ["/api/v1/nope", "/v1/nope", "/api/v1", "/v1/", "/api/v1/chat/completions/x",
-          "/v1/admin/keys"]
+PROBES = ["/api/v1/nope", "/v1/nope", "/api/v1", "/v1/", "/api/v1/chat/completions/x", "/v1/admin/keys"]
 
 
 @pytest.mark.parametrize("method", ["GET", "POST", "DELETE"])
@@ -156,8 +161,7 @@ async def test_json_over_its_limit_is_413_whatever_the_upload_limit(small_json: 
 async def test_default_json_limit_is_a_few_mb(gateway: Gateway) -> None:
     assert gateway.settings.max_json_bytes == 4 * 2**20
     body = json.dumps(chat("x " * (3 * 2**20))).encode()  # 6 MB: within the upload limit (25 MB)
-    response = await gateway.http.post("/chat/completions", headers=gateway.headers(gateway.create_key()),
-                                       content=body)
+    response = await gateway.http.post("/chat/completions", headers=gateway.headers(gateway.create_key()), content=body)
     assert_envelope(response, 413, "request_too_large")
 
 
@@ -165,16 +169,18 @@ async def test_default_json_limit_is_a_few_mb(gateway: Gateway) -> None:
     "body",
     [
         b'{"messages": ' + b"[" * 200_000 + b"]" * 200_000 + b"}",
-        b'{"messages": [{"role": "user", "content": "x", "meta": ' + b'{"a": ' * 100_000 + b"1"
-        + b"}" * 100_000 + b"}]}",
+        b'{"messages": [{"role": "user", "content": "x", "meta": '
+        + b'{"a": ' * 100_000
+        + b"1"
+        + b"}" * 100_000
+        + b"}]}",
         b'{"messages": ' + b"1" * 5000 + b"}",  # past Python's int-from-string digit limit
         b'{"messages": "\xff\xfe"}',
     ],
     ids=["arrays-200k-deep", "objects-100k-deep", "5000-digit-int", "bad-utf8"],
 )
 async def test_unparseable_json_is_400_not_500(gateway: Gateway, body: bytes) -> None:
-    response = await gateway.http.post("/chat/completions", headers=gateway.headers(gateway.create_key()),
-                                       content=body)
+    response = await gateway.http.post("/chat/completions", headers=gateway.headers(gateway.create_key()), content=body)
     assert_envelope(response, 400, "invalid_json")
 
 
@@ -241,12 +247,14 @@ async def test_stream_dropped_before_its_end_is_billed_what_was_sent(tmp_path: P
         async with running_gateway(echo_settings(tmp_path, toml)) as gw, on_loopback(gw) as base:
             key = gw.create_key()
             key_id = gw.services.store.list_keys()[-1].id
-            body = {"model": "hangs", "stream": True,
-                    "messages": [{"role": "user", "content": "one two three four five six"}]}
+            body = {
+                "model": "hangs",
+                "stream": True,
+                "messages": [{"role": "user", "content": "one two three four five six"}],
+            }
             received = ""
             async with httpx.AsyncClient(base_url=base, timeout=30) as http:
-                async with http.stream("POST", "/chat/completions", json=body,
-                                       headers=gw.headers(key)) as response:
+                async with http.stream("POST", "/chat/completions", json=body, headers=gw.headers(key)) as response:
                     assert response.status_code == 200
                     async for line in response.aiter_lines():
                         if line.startswith("data: {"):
@@ -266,7 +274,8 @@ async def test_stream_dropped_before_its_end_is_billed_what_was_sent(tmp_path: P
 async def test_a_finished_stream_is_billed_the_engines_totals(gateway: Gateway) -> None:
     key = gateway.create_key()
     stream = await gateway.openai(key).chat.completions.create(
-        model="echo-1", messages=[{"role": "user", "content": "a b c d"}], stream=True)
+        model="echo-1", messages=[{"role": "user", "content": "a b c d"}], stream=True
+    )
     text = "".join([c.choices[0].delta.content or "" async for c in stream if c.choices])
     assert text == "a b c d"
     usage = (await gateway.http.get("/usage", headers=gateway.headers(key))).json()
@@ -306,8 +315,13 @@ def test_an_open_data_dir_and_database_are_narrowed(tmp_path: Path) -> None:
 
 def test_the_cli_creates_a_private_data_dir(tmp_path: Path) -> None:
     data_dir = tmp_path / "cli-data"
-    subprocess.run([sys.executable, "-m", "kai_local", "products", "list", "--data-dir", str(data_dir)],
-                   check=True, capture_output=True, cwd=REPO, preexec_fn=lambda: os.umask(0o022))
+    subprocess.run(
+        [sys.executable, "-m", "kai_local", "products", "list", "--data-dir", str(data_dir)],
+        check=True,
+        capture_output=True,
+        cwd=REPO,
+        preexec_fn=lambda: os.umask(0o022),
+    )
     assert _mode(data_dir) == 0o700
     assert _mode(data_dir / "kai-local.sqlite3") == 0o600
 
@@ -318,8 +332,13 @@ def test_the_cli_creates_a_private_data_dir(tmp_path: Path) -> None:
 def test_offline_switches_are_assigned_not_defaulted() -> None:
     environ = {name: "0" for name in OFFLINE_ENV} | {"PATH": "/bin"}
     enforce_offline(environ)
-    assert environ == {"PATH": "/bin", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-                       "VLLM_NO_USAGE_STATS": "1", "DO_NOT_TRACK": "1"}
+    assert environ == {
+        "PATH": "/bin",
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "VLLM_NO_USAGE_STATS": "1",
+        "DO_NOT_TRACK": "1",
+    }
 
 
 def test_the_cli_process_is_offline_before_huggingface_hub_loads(tmp_path: Path) -> None:
@@ -333,8 +352,9 @@ def test_the_cli_process_is_offline_before_huggingface_hub_loads(tmp_path: Path)
         f"print('ENV', *[os.environ[n] for n in {sorted(OFFLINE_ENV)!r}])\n"
     )
     env = {**os.environ, **{name: "0" for name in OFFLINE_ENV}}  # the shell says otherwise
-    result = subprocess.run([sys.executable, "-c", script], env=env, cwd=REPO, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=REPO, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert "HUB_OFFLINE True" in result.stdout
     assert "ENV 1 1 1 1" in result.stdout

@@ -30,8 +30,7 @@ from reportlab.pdfgen import canvas
 from kai_local.documents import filetypes as ft
 from kai_local.documents.extract.images import PICTURE_FORMATS, iter_frames
 from kai_local.documents.extraction import ExtractionLimits, extract_document
-from kai_local.documents.metadata import ExifTool, MetadataStripper
-from kai_local.documents.metadata import office_xml
+from kai_local.documents.metadata import ExifTool, MetadataStripper, office_xml
 from kai_local.engines.speech.media import decode_media
 from kai_local.errors import InvalidRequest, KaiError, PayloadTooLarge, UnsupportedMediaType
 from tests.conftest import Gateway, echo_settings, running_gateway
@@ -44,6 +43,7 @@ LIMITS = ExtractionLimits()
 @contextmanager
 def guard(seconds: int) -> Iterator[None]:
     """Fail (instead of hang) if the block runs past `seconds`."""
+
     def expire(signum: int, frame: FrameType | None) -> None:
         raise TimeoutError(f"still running after {seconds} s")
 
@@ -78,6 +78,7 @@ def stripper() -> Iterator[MetadataStripper]:
 
 # ---------------------------------------------------------------- SVG sniffing
 
+
 def test_svg_sniffing_is_linear(stripper: MetadataStripper) -> None:
     # The old regex needed 34 s for 27 comments and doubled with each one more.
     for count in (27, 600):
@@ -86,14 +87,17 @@ def test_svg_sniffing_is_linear(stripper: MetadataStripper) -> None:
             assert stripper.resolve_type(data, "notes.txt") == ft.TXT
 
 
-@pytest.mark.parametrize("head", [
-    b'<svg xmlns="http://www.w3.org/2000/svg"/>',
-    b'<?xml version="1.0" encoding="UTF-8"?>\n<svg width="10">',
-    b'\xef\xbb\xbf<?xml version="1.0"?><!-- Generator: Adobe Illustrator -->\n'
-    b'<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/1.1/DTD/svg11.dtd">\n'
-    b'<!-- another comment --><SVG version="1.1">',
-    b"<?xml-stylesheet href='a.css'?>\n<svg>",
-])
+@pytest.mark.parametrize(
+    "head",
+    [
+        b'<svg xmlns="http://www.w3.org/2000/svg"/>',
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<svg width="10">',
+        b'\xef\xbb\xbf<?xml version="1.0"?><!-- Generator: Adobe Illustrator -->\n'
+        b'<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/1.1/DTD/svg11.dtd">\n'
+        b'<!-- another comment --><SVG version="1.1">',
+        b"<?xml-stylesheet href='a.css'?>\n<svg>",
+    ],
+)
 def test_real_svgs_are_still_refused_as_svg(stripper: MetadataStripper, head: bytes) -> None:
     with pytest.raises(UnsupportedMediaType) as caught:
         stripper.resolve_type(head + b"<circle r='1'/></svg>", "drawing.txt")
@@ -106,6 +110,7 @@ def test_text_that_only_mentions_svg_is_text(stripper: MetadataStripper, text: b
 
 
 # ---------------------------------------------------------------- PDF decompression bombs
+
 
 def flate_bomb_pdf(megabytes: int = 64) -> bytes:
     """One page whose content stream is `[/FlateDecode /FlateDecode]` and inflates to
@@ -124,8 +129,7 @@ def flate_bomb_pdf(megabytes: int = 64) -> bytes:
     return out.getvalue()
 
 
-def object_stream_pdf(inside: dict[int, bytes], outside: dict[int, bytes], padding: int,
-                      trailer: bytes = b"") -> bytes:
+def object_stream_pdf(inside: dict[int, bytes], outside: dict[int, bytes], padding: int, trailer: bytes = b"") -> bytes:
     """A PDF written by hand (pikepdf would rewrite the object stream): object 1 is an object
     stream, filtered `[/FlateDecode /FlateDecode]`, holding the objects `inside` after
     `padding` bytes of blanks; the objects `outside` are stored plainly; an xref stream lists
@@ -138,8 +142,11 @@ def object_stream_pdf(inside: dict[int, bytes], outside: dict[int, bytes], paddi
     raw = zlib.compress(zlib.compress(header + b" " * padding + body, 9), 9)
     out = bytearray(b"%PDF-1.7\n")
     positions = {1: len(out)}
-    out += (b"1 0 obj\n<</Type/ObjStm/N %d/First %d/Filter[/FlateDecode/FlateDecode]/Length %d>>\n"
-            b"stream\n" % (len(inside), len(header) + padding, len(raw)))
+    out += b"1 0 obj\n<</Type/ObjStm/N %d/First %d/Filter[/FlateDecode/FlateDecode]/Length %d>>\nstream\n" % (
+        len(inside),
+        len(header) + padding,
+        len(raw),
+    )
     out += raw + b"\nendstream\nendobj\n"
     for number, text in outside.items():
         positions[number] = len(out)
@@ -153,8 +160,12 @@ def object_stream_pdf(inside: dict[int, bytes], outside: dict[int, bytes], paddi
         else:
             rows.append((1, positions[number], 0))
     table = b"".join(struct.pack(">BIH", *row) for row in rows)
-    out += (b"%d 0 obj\n<</Type/XRef/Size %d/W[1 4 2]/Root 2 0 R%s/Length %d>>\nstream\n"
-            % (xref_number, xref_number + 1, trailer, len(table)))
+    out += b"%d 0 obj\n<</Type/XRef/Size %d/W[1 4 2]/Root 2 0 R%s/Length %d>>\nstream\n" % (
+        xref_number,
+        xref_number + 1,
+        trailer,
+        len(table),
+    )
     out += table + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % positions[xref_number]
     return bytes(out)
 
@@ -167,8 +178,9 @@ PAGE = b"<</Type/Page/Parent 3 0 R/MediaBox[0 0 612 792]>>"
 def info_bomb_pdf(padding: int) -> bytes:
     """The document information dictionary sits in an object stream that inflates to
     `padding` bytes; the page tree is stored plainly."""
-    return object_stream_pdf({5: b"<</Producer (bomb)>>"}, {2: CATALOG, 3: PAGES, 4: PAGE},
-                             padding, trailer=b"/Info 5 0 R")
+    return object_stream_pdf(
+        {5: b"<</Producer (bomb)>>"}, {2: CATALOG, 3: PAGES, 4: PAGE}, padding, trailer=b"/Info 5 0 R"
+    )
 
 
 def catalog_bomb_pdf(padding: int) -> bytes:
@@ -252,8 +264,7 @@ W_NS = b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 def with_part(package: bytes, name: str, body: bytes) -> bytes:
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(package)) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             target.writestr(info.filename, body if info.filename == name else source.read(info))
     return out.getvalue()
@@ -262,8 +273,13 @@ def with_part(package: bytes, name: str, body: bytes) -> bytes:
 def paragraph_bomb_docx(megabytes: int = 40) -> bytes:
     """A DOCX whose document.xml holds `megabytes` MiB of empty paragraphs: ~7 million
     elements, a few hundred KB compressed."""
-    body = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="'
-            + W_NS + b'"><w:body>' + b"<w:p/>" * (megabytes * MiB // 6) + b"</w:body></w:document>")
+    body = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="'
+        + W_NS
+        + b'"><w:body>'
+        + b"<w:p/>" * (megabytes * MiB // 6)
+        + b"</w:body></w:document>"
+    )
     return with_part(docx_bytes(lambda document: document.add_paragraph("Hallo")), "word/document.xml", body)
 
 
@@ -297,8 +313,13 @@ def test_a_part_under_the_cap_is_still_read() -> None:
 def test_scrubbing_a_large_part_lists_only_what_it_changes() -> None:
     """Millions of plain paragraphs (a DOCX bomb) cost one XPath pass in C: no Python proxy per
     element, only for the few elements a rule changes."""
-    xml = (b'<w:document xmlns:w="' + W_NS + b'"><w:body>' + b"<w:p/>" * 1_000_000
-           + '<w:p w:rsidR="00A1B2C3"/><w:ins w:author="Jörg" w:date="2024-01-01T00:00:00Z"/></w:body></w:document>'.encode())
+    xml = (
+        b'<w:document xmlns:w="'
+        + W_NS
+        + b'"><w:body>'
+        + b"<w:p/>" * 1_000_000
+        + '<w:p w:rsidR="00A1B2C3"/><w:ins w:author="Jörg" w:date="2024-01-01T00:00:00Z"/></w:body></w:document>'.encode()
+    )
     root = etree.fromstring(xml)
     with python_memory(4):  # a list of the million elements' proxies alone would be ~150 MiB
         changed = office_xml.scrub_word(root)
@@ -308,13 +329,16 @@ def test_scrubbing_a_large_part_lists_only_what_it_changes() -> None:
 
 def test_scrubbing_clears_every_rsid_of_a_large_part() -> None:
     rsid = b'w:rsidR="00A1B2C3"'
-    xml = (b'<w:document xmlns:w="' + W_NS + b'"><w:body>' + (b"<w:p " + rsid + b"/>") * 50_000 + b"</w:body></w:document>")
+    xml = (
+        b'<w:document xmlns:w="' + W_NS + b'"><w:body>' + (b"<w:p " + rsid + b"/>") * 50_000 + b"</w:body></w:document>"
+    )
     root = etree.fromstring(xml)
     assert office_xml.scrub_word(root) == {"rsid"}
     assert b"rsid" not in etree.tostring(root)
 
 
 # ---------------------------------------------------------------- media that names other files
+
 
 @contextmanager
 def fifo_watch(path: Path) -> Iterator[list[bool]]:
@@ -343,16 +367,20 @@ def fifo_watch(path: Path) -> Iterator[list[bool]]:
         watcher.join()
 
 
-@pytest.mark.parametrize("playlist", [
-    # The concat demuxer opens names relative to the working directory (its default 'safe'
-    # mode refuses absolute ones, so 'passwd' is a link to /etc/passwd).
-    b"ffconcat version 1.0\nfile media.fifo\nfile passwd\n",
-    # FFmpeg's HLS probe wants an .m3u8 name, which an upload does not have: kept as a guard.
-    b"#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\nmedia.fifo\n#EXTINF:10,\n/etc/passwd\n"
-    b"#EXT-X-ENDLIST\n",
-], ids=["ffconcat", "m3u8"])
-def test_media_naming_other_files_is_refused_unopened(playlist: bytes, tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "playlist",
+    [
+        # The concat demuxer opens names relative to the working directory (its default 'safe'
+        # mode refuses absolute ones, so 'passwd' is a link to /etc/passwd).
+        b"ffconcat version 1.0\nfile media.fifo\nfile passwd\n",
+        # FFmpeg's HLS probe wants an .m3u8 name, which an upload does not have: kept as a guard.
+        b"#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\nmedia.fifo\n#EXTINF:10,\n/etc/passwd\n#EXT-X-ENDLIST\n",
+    ],
+    ids=["ffconcat", "m3u8"],
+)
+def test_media_naming_other_files_is_refused_unopened(
+    playlist: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "passwd").symlink_to("/etc/passwd")
     with fifo_watch(tmp_path / "media.fifo") as opened, guard(30), pytest.raises(InvalidRequest) as caught:
@@ -374,8 +402,10 @@ def test_allowed_media_still_decodes() -> None:
 
 # ---------------------------------------------------------------- Pillow plugins
 
-EPS = (b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 120 120\n%%EndComments\n"
-       b"0 0 moveto 120 120 lineto stroke\nshowpage\n%%EOF\n")
+EPS = (
+    b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 120 120\n%%EndComments\n"
+    b"0 0 moveto 120 120 lineto stroke\nshowpage\n%%EOF\n"
+)
 
 
 def image_bytes(kind: str) -> bytes:
@@ -384,11 +414,14 @@ def image_bytes(kind: str) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("data,formats", [
-    (EPS, PICTURE_FORMATS),  # Pillow reads EPS through Ghostscript: never for an upload
-    (image_bytes("GIF"), ("PNG", "JPEG", "TIFF")),  # an upload is what detection said it is
-    (image_bytes("PCX"), PICTURE_FORMATS),
-])
+@pytest.mark.parametrize(
+    "data,formats",
+    [
+        (EPS, PICTURE_FORMATS),  # Pillow reads EPS through Ghostscript: never for an upload
+        (image_bytes("GIF"), ("PNG", "JPEG", "TIFF")),  # an upload is what detection said it is
+        (image_bytes("PCX"), PICTURE_FORMATS),
+    ],
+)
 def test_pillow_opens_only_allowed_formats(data: bytes, formats: tuple[str, ...]) -> None:
     with pytest.raises(InvalidRequest) as caught:
         list(iter_frames(data, LIMITS, formats))
@@ -403,6 +436,7 @@ def test_pillow_still_opens_allowed_formats() -> None:
 
 
 # ---------------------------------------------------------------- exiftool's end marker
+
 
 def test_output_cannot_fake_the_end_of_an_exiftool_command() -> None:
     """A command whose output holds every marker a counter would have used next ends only at
@@ -423,6 +457,7 @@ def test_output_cannot_fake_the_end_of_an_exiftool_command() -> None:
 
 # ---------------------------------------------------------------- the same through the API
 
+
 @pytest.fixture(scope="module")
 async def gw(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Gateway]:
     settings = echo_settings(tmp_path_factory.mktemp("abuse"), load_engines=False)
@@ -440,10 +475,14 @@ async def test_strip_endpoint_answers_bombs_with_openai_errors(gw: Gateway) -> N
     ]
     for name, data, status, code in cases:
         with guard(60):
-            response = await gw.http.post("/documents/strip-metadata", headers=headers,
-                                          files={"file": (name, data)})
+            response = await gw.http.post("/documents/strip-metadata", headers=headers, files={"file": (name, data)})
         assert response.status_code == status, response.text
         if code is not None:
-            assert response.json() == {"error": {
-                "message": response.json()["error"]["message"], "type": "invalid_request_error",
-                "param": "file", "code": code}}
+            assert response.json() == {
+                "error": {
+                    "message": response.json()["error"]["message"],
+                    "type": "invalid_request_error",
+                    "param": "file",
+                    "code": code,
+                }
+            }

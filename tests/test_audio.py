@@ -31,10 +31,7 @@ from tests.conftest import REPO, TESTDATA, Gateway, prepared_models_dir, running
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
 AUDIO = TESTDATA / "audio"
-JFK = (
-    "And so my fellow Americans, ask not what your country can do for you, "
-    "ask what you can do for your country."
-)
+JFK = "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
 WHISPER_MODELS = ("whisper-base", "whisper-tiny.en", "whisper-large-v3-turbo")
 SRT_TIME = r"\d{2}:\d{2}:\d{2},\d{3}"
 VTT_TIME = r"\d{2}:\d{2}:\d{2}\.\d{3}"
@@ -116,21 +113,31 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("media")
     jfk = AUDIO / "jfk.flac"
     clips = {"flac": jfk}
-    for ext, codec in {"mp3": [], "m4a": [], "wav": [], "ogg": [], "aac": [],
-                       "webm": ["-c:a", "libopus"]}.items():
+    for ext, codec in {"mp3": [], "m4a": [], "wav": [], "ogg": [], "aac": [], "webm": ["-c:a", "libopus"]}.items():
         clips[ext] = out / f"jfk.{ext}"
         ffmpeg("-i", jfk, *codec, clips[ext])
     picture = ["-f", "lavfi", "-i", "testsrc=size=160x120:rate=10"]
     clips["video.mp4"] = out / "jfk-video.mp4"
-    ffmpeg(*picture, "-i", jfk, "-shortest", "-c:v", "libx264", "-preset", "ultrafast",
-           "-c:a", "aac", clips["video.mp4"])
-    for ext, codecs in {"mov": ["-c", "copy"], "mkv": ["-c", "copy"],
-                        "avi": ["-c:v", "mpeg4", "-c:a", "mp3"]}.items():
+    ffmpeg(
+        *picture, "-i", jfk, "-shortest", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", clips["video.mp4"]
+    )
+    for ext, codecs in {"mov": ["-c", "copy"], "mkv": ["-c", "copy"], "avi": ["-c:v", "mpeg4", "-c:a", "mp3"]}.items():
         clips[f"video.{ext}"] = out / f"jfk-video.{ext}"
         ffmpeg("-i", clips["video.mp4"], *codecs, clips[f"video.{ext}"])
     clips["video.webm"] = out / "jfk-video.webm"
-    ffmpeg(*picture, "-i", jfk, "-shortest", "-c:v", "libvpx", "-deadline", "realtime",
-           "-c:a", "libopus", clips["video.webm"])
+    ffmpeg(
+        *picture,
+        "-i",
+        jfk,
+        "-shortest",
+        "-c:v",
+        "libvpx",
+        "-deadline",
+        "realtime",
+        "-c:a",
+        "libopus",
+        clips["video.webm"],
+    )
     clips["no-audio.mp4"] = out / "no-audio.mp4"
     ffmpeg(*picture, "-t", "3", "-c:v", "libx264", "-preset", "ultrafast", clips["no-audio.mp4"])
     clips["silence.wav"] = out / "silence.wav"
@@ -145,8 +152,9 @@ def audio_settings(tmp: Path, **overrides: Any) -> Settings:
     models_file = whisper_models_toml(tmp / "models.toml")
     # Idempotent and offline; normally scripts/setup.sh has done it already.
     prepare_models(ModelCatalog.load(models_file, models_dir), ["whisper-base", "whisper-tiny.en"])
-    return replace(Settings(), data_dir=tmp / "data", models_file=models_file,
-                   models_dir_override=models_dir, **overrides)
+    return replace(
+        Settings(), data_dir=tmp / "data", models_file=models_file, models_dir_override=models_dir, **overrides
+    )
 
 
 @pytest.fixture(scope="session")
@@ -165,10 +173,10 @@ def client(audio_gw: Gateway, key: str) -> openai.AsyncOpenAI:
     return audio_gw.openai(key)
 
 
-async def post(gw: Gateway, key: str, path: str, data: bytes, name: str = "clip.flac",
-               **fields: str | list[str]) -> Any:
-    return await gw.http.post(path, headers=gw.headers(key), files={"file": (name, data)},
-                              data=fields)
+async def post(
+    gw: Gateway, key: str, path: str, data: bytes, name: str = "clip.flac", **fields: str | list[str]
+) -> Any:
+    return await gw.http.post(path, headers=gw.headers(key), files={"file": (name, data)}, data=fields)
 
 
 # --- the embedded models ------------------------------------------------------------------
@@ -240,13 +248,29 @@ async def test_verbose_json_with_words(client: openai.AsyncOpenAI) -> None:
 
 
 async def test_verbose_json_segments_only(audio_gw: Gateway, key: str) -> None:
-    response = await post(audio_gw, key, "/audio/transcriptions", (AUDIO / "jfk.flac").read_bytes(),
-                          model="whisper-tiny.en", response_format="verbose_json")
+    response = await post(
+        audio_gw,
+        key,
+        "/audio/transcriptions",
+        (AUDIO / "jfk.flac").read_bytes(),
+        model="whisper-tiny.en",
+        response_format="verbose_json",
+    )
     body = response.json()
     assert response.status_code == 200, body
     assert body["task"] == "transcribe" and "words" not in body
-    assert set(body["segments"][0]) == {"id", "seek", "start", "end", "text", "tokens", "temperature",
-                                        "avg_logprob", "compression_ratio", "no_speech_prob"}
+    assert set(body["segments"][0]) == {
+        "id",
+        "seek",
+        "start",
+        "end",
+        "text",
+        "tokens",
+        "temperature",
+        "avg_logprob",
+        "compression_ratio",
+        "no_speech_prob",
+    }
 
 
 # --- languages, prompt, temperature, translation ------------------------------------------
@@ -254,7 +278,8 @@ async def test_verbose_json_segments_only(audio_gw: Gateway, key: str) -> None:
 
 async def test_german_detected(client: openai.AsyncOpenAI, media: dict[str, Path]) -> None:
     result = await client.audio.transcriptions.create(
-        model="whisper-base", file=("german.ogg", media["german.ogg"].read_bytes()),
+        model="whisper-base",
+        file=("german.ogg", media["german.ogg"].read_bytes()),
         response_format="verbose_json",
     )
     assert result.language == "german"
@@ -264,8 +289,11 @@ async def test_german_detected(client: openai.AsyncOpenAI, media: dict[str, Path
 
 async def test_language_prompt_and_temperature(client: openai.AsyncOpenAI) -> None:
     result = await client.audio.transcriptions.create(
-        model="whisper-base", file=("jfk.flac", (AUDIO / "jfk.flac").read_bytes()),
-        language="en", prompt="A speech by President Kennedy.", temperature=0.2,
+        model="whisper-base",
+        file=("jfk.flac", (AUDIO / "jfk.flac").read_bytes()),
+        language="en",
+        prompt="A speech by President Kennedy.",
+        temperature=0.2,
     )
     assert wer(JFK, result.text) <= 0.15, result.text
 
@@ -283,8 +311,8 @@ async def test_translation_to_english(client: openai.AsyncOpenAI, media: dict[st
 
 
 @pytest.mark.parametrize(
-    "clip", ["mp3", "m4a", "wav", "ogg", "aac", "webm",
-             "video.mp4", "video.webm", "video.mov", "video.avi", "video.mkv"]
+    "clip",
+    ["mp3", "m4a", "wav", "ogg", "aac", "webm", "video.mp4", "video.webm", "video.mov", "video.avi", "video.mkv"],
 )
 async def test_containers(client: openai.AsyncOpenAI, media: dict[str, Path], clip: str) -> None:
     # Named .bin: the format must come from the content.
@@ -296,7 +324,8 @@ async def test_containers(client: openai.AsyncOpenAI, media: dict[str, Path], cl
 
 async def test_silence_is_empty_text(client: openai.AsyncOpenAI, media: dict[str, Path]) -> None:
     result = await client.audio.transcriptions.create(
-        model="whisper-1", file=("silence.wav", media["silence.wav"].read_bytes()),
+        model="whisper-1",
+        file=("silence.wav", media["silence.wav"].read_bytes()),
         response_format="verbose_json",
     )
     assert result.text == "" and result.segments == [] and result.duration == pytest.approx(5.0)
@@ -319,8 +348,7 @@ def _truncated_mp4(media: dict[str, Path]) -> bytes:
         ("empty.wav", lambda m: b"", "empty_file"),
     ],
 )
-async def test_bad_files(audio_gw: Gateway, key: str, media: dict[str, Path], name: str,
-                         make: Any, code: str) -> None:
+async def test_bad_files(audio_gw: Gateway, key: str, media: dict[str, Path], name: str, make: Any, code: str) -> None:
     response = await post(audio_gw, key, "/audio/transcriptions", make(media), name=name)
     error = response.json()["error"]
     assert response.status_code == 400 and error["code"] == code, error
@@ -354,19 +382,33 @@ async def test_over_limit_file(audio_gw: Gateway) -> None:
         ("/audio/transcriptions", {"language": "deu"}, 400, "invalid_language", "language"),
         ("/audio/transcriptions", {"language": "d1"}, 400, "invalid_language", "language"),
         ("/audio/transcriptions", {"language": "xx"}, 400, "unsupported_language", "language"),
-        ("/audio/transcriptions", {"model": "whisper-tiny.en", "language": "de"}, 400,
-         "unsupported_language", "language"),
+        (
+            "/audio/transcriptions",
+            {"model": "whisper-tiny.en", "language": "de"},
+            400,
+            "unsupported_language",
+            "language",
+        ),
         ("/audio/transcriptions", {"prompt": "x" * 1001}, 400, "invalid_value", "prompt"),
         ("/audio/transcriptions", {"temperature": "1.5"}, 400, "invalid_value", "temperature"),
         ("/audio/transcriptions", {"temperature": "-0.1"}, 400, "invalid_value", "temperature"),
         ("/audio/transcriptions", {"temperature": "nan"}, 400, "invalid_value", "temperature"),
         ("/audio/transcriptions", {"temperature": "warm"}, 400, "invalid_type", "temperature"),
         ("/audio/transcriptions", {"response_format": "xml"}, 400, "invalid_value", "response_format"),
-        ("/audio/transcriptions", {"timestamp_granularities[]": "word"}, 400, "invalid_value",
-         "timestamp_granularities"),
-        ("/audio/transcriptions", {"response_format": "verbose_json",
-                                   "timestamp_granularities[]": "phoneme"}, 400, "invalid_value",
-         "timestamp_granularities"),
+        (
+            "/audio/transcriptions",
+            {"timestamp_granularities[]": "word"},
+            400,
+            "invalid_value",
+            "timestamp_granularities",
+        ),
+        (
+            "/audio/transcriptions",
+            {"response_format": "verbose_json", "timestamp_granularities[]": "phoneme"},
+            400,
+            "invalid_value",
+            "timestamp_granularities",
+        ),
         ("/audio/transcriptions", {"stream": "true"}, 400, "unsupported_value", "stream"),
         ("/audio/transcriptions", {"model": "gpt-4o-transcribe"}, 404, "model_not_found", "model"),
         ("/audio/transcriptions", {"model": "whisper-large-v3-turbo"}, 404, "model_not_found", "model"),
@@ -374,26 +416,41 @@ async def test_over_limit_file(audio_gw: Gateway) -> None:
         ("/audio/translations", {"response_format": "yaml"}, 400, "invalid_value", "response_format"),
     ],
 )
-async def test_bad_parameters(audio_gw: Gateway, key: str, path: str, fields: dict[str, str],
-                              status: int, code: str, param: str) -> None:
+async def test_bad_parameters(
+    audio_gw: Gateway, key: str, path: str, fields: dict[str, str], status: int, code: str, param: str
+) -> None:
     response = await post(audio_gw, key, path, (AUDIO / "jfk.flac").read_bytes(), **fields)
     error = response.json()["error"]
     assert (response.status_code, error["code"], error["param"]) == (status, code, param), error
 
 
 async def test_missing_file(audio_gw: Gateway, key: str) -> None:
-    response = await audio_gw.http.post("/audio/transcriptions", headers=audio_gw.headers(key),
-                                        data={"model": "whisper-1"}, files={"other": ("a", b"x")})
+    response = await audio_gw.http.post(
+        "/audio/transcriptions",
+        headers=audio_gw.headers(key),
+        data={"model": "whisper-1"},
+        files={"other": ("a", b"x")},
+    )
     assert response.status_code == 400 and response.json()["error"]["param"] == "file"
-    response = await audio_gw.http.post("/audio/transcriptions", headers=audio_gw.headers(key),
-                                        json={"file": "jfk.flac"})
+    response = await audio_gw.http.post(
+        "/audio/transcriptions", headers=audio_gw.headers(key), json={"file": "jfk.flac"}
+    )
     assert response.status_code == 400 and response.json()["error"]["code"] == "invalid_content_type"
 
 
 async def test_empty_values_are_defaults_and_usage_is_recorded(audio_gw: Gateway) -> None:
     key = audio_gw.create_key("default")
-    response = await post(audio_gw, key, "/audio/transcriptions", (AUDIO / "jfk.flac").read_bytes(),
-                          model="", language="", prompt="", temperature="", response_format="")
+    response = await post(
+        audio_gw,
+        key,
+        "/audio/transcriptions",
+        (AUDIO / "jfk.flac").read_bytes(),
+        model="",
+        language="",
+        prompt="",
+        temperature="",
+        response_format="",
+    )
     assert response.status_code == 200, response.text
     assert set(response.json()) == {"text", "usage"} and wer(JFK, response.json()["text"]) <= 0.1
     usage = (await audio_gw.http.get("/usage", headers=audio_gw.headers(key))).json()
@@ -438,8 +495,12 @@ def test_gpu_entry_configures_batched_float16() -> None:
     catalog = ModelCatalog.load(REPO / "models.toml", prepared_models_dir())
     engine = WhisperTranscriber(catalog.models["whisper-large-v3-turbo"], Settings())
     assert engine.accelerator == "cuda:0"
-    assert engine.model_kwargs() == {"device": "cuda", "device_index": 0, "local_files_only": True,
-                                     "compute_type": "float16"}
+    assert engine.model_kwargs() == {
+        "device": "cuda",
+        "device_index": 0,
+        "local_files_only": True,
+        "compute_type": "float16",
+    }
     kwargs = engine.transcribe_kwargs(TranscriptionOptions(language="de", temperature=0.3))
     assert kwargs["batch_size"] == 16 and kwargs["language"] == "de" and kwargs["temperature"] == [0.3]
 
@@ -454,9 +515,13 @@ async def test_unknown_engine_arg_fails_at_start() -> None:
     from kai_local.catalog import ModelSpec
     from kai_local.engines.speech.whisper import WhisperTranscriber
 
-    spec = ModelSpec(id="w", kind="transcription", engine="faster-whisper",
-                     weights=prepared_models_dir() / "whisper-tiny.en",
-                     engine_args={"beam_sise": 2})
+    spec = ModelSpec(
+        id="w",
+        kind="transcription",
+        engine="faster-whisper",
+        weights=prepared_models_dir() / "whisper-tiny.en",
+        engine_args={"beam_sise": 2},
+    )
     with pytest.raises(ValueError, match="beam_sise"):
         await WhisperTranscriber(spec, Settings()).start()
 

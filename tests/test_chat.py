@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
-from typing import Any, AsyncIterator
+from typing import Any
 
 import anyio
 import httpx
@@ -81,8 +82,7 @@ async def live(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Live]:
     # The real models.toml, with a models dir that holds only the chat model: no whisper here.
     models_dir = tmp_path_factory.mktemp("chat-models")
     (models_dir / MODEL).symlink_to(prepared)
-    settings = replace(Settings(), data_dir=tmp_path_factory.mktemp("chat-data"),
-                       models_dir_override=models_dir)
+    settings = replace(Settings(), data_dir=tmp_path_factory.mktemp("chat-data"), models_dir_override=models_dir)
     async with running_gateway(settings) as gateway:
         gateway.create_product("chat-tests", max_concurrent=16, rate_limit_per_minute=100_000)
         key = gateway.create_key("chat-tests")
@@ -99,7 +99,10 @@ async def _usage(live: Live) -> dict[str, Any]:
 async def test_plain_completion_answers_and_records_tokens(live: Live) -> None:
     before = await _usage(live)
     completion = await live.client().chat.completions.create(
-        model=MODEL, messages=echo("banana"), temperature=0, max_tokens=8  # type: ignore[arg-type]
+        model=MODEL,
+        messages=echo("banana"),
+        temperature=0,
+        max_tokens=8,  # type: ignore[arg-type]
     )
     choice = completion.choices[0]
     assert choice.message.content.strip() == "banana"
@@ -118,7 +121,11 @@ async def test_plain_completion_answers_and_records_tokens(live: Live) -> None:
 
 async def test_stream_matches_plain_answer_and_reports_usage(live: Live) -> None:
     stream = await live.client().chat.completions.create(
-        model=MODEL, messages=echo("violet"), temperature=0, max_tokens=8, stream=True,  # type: ignore[arg-type]
+        model=MODEL,
+        messages=echo("violet"),
+        temperature=0,
+        max_tokens=8,
+        stream=True,  # type: ignore[arg-type]
         stream_options={"include_usage": True},
     )
     chunks = [chunk async for chunk in stream]
@@ -133,10 +140,10 @@ async def test_stream_matches_plain_answer_and_reports_usage(live: Live) -> None
 async def test_sync_client_plain_and_streaming(live: Live) -> None:
     def run() -> tuple[str, str]:
         client = live.sync_client()
-        plain = client.chat.completions.create(model=MODEL, messages=echo("pencil"), temperature=0,
-                                               max_tokens=8)  # type: ignore[arg-type]
-        stream = client.chat.completions.create(model=MODEL, messages=echo("pencil"), temperature=0,
-                                                max_tokens=8, stream=True)  # type: ignore[arg-type]
+        plain = client.chat.completions.create(model=MODEL, messages=echo("pencil"), temperature=0, max_tokens=8)  # type: ignore[arg-type]
+        stream = client.chat.completions.create(
+            model=MODEL, messages=echo("pencil"), temperature=0, max_tokens=8, stream=True
+        )  # type: ignore[arg-type]
         streamed = "".join(c.choices[0].delta.content or "" for c in stream if c.choices)
         return plain.choices[0].message.content, streamed
 
@@ -151,11 +158,18 @@ async def test_eight_simultaneous_requests_get_their_own_answers(live: Live) -> 
     async def ask(index: int, word: str) -> str:
         if index % 2:
             stream = await client.chat.completions.create(
-                model=MODEL, messages=echo(word), temperature=0, max_tokens=8, stream=True  # type: ignore[arg-type]
+                model=MODEL,
+                messages=echo(word),
+                temperature=0,
+                max_tokens=8,
+                stream=True,  # type: ignore[arg-type]
             )
             return "".join([c.choices[0].delta.content or "" async for c in stream if c.choices])
         completion = await client.chat.completions.create(
-            model=MODEL, messages=echo(word), temperature=0, max_tokens=8  # type: ignore[arg-type]
+            model=MODEL,
+            messages=echo(word),
+            temperature=0,
+            max_tokens=8,  # type: ignore[arg-type]
         )
         return completion.choices[0].message.content
 
@@ -200,21 +214,32 @@ async def test_sampling_options_reach_the_engine(live: Live) -> None:
     assert await text(temperature=0, max_tokens=24, presence_penalty=2.0) != greedy
 
     # stop: cut before the stop string, finish_reason "stop"; max_tokens: finish_reason "length".
-    stopped = await client.chat.completions.create(model=MODEL, messages=echo("banana"),  # type: ignore[arg-type]
-                                                   temperature=0, max_tokens=8, stop=["na"])
+    stopped = await client.chat.completions.create(
+        model=MODEL,
+        messages=echo("banana"),  # type: ignore[arg-type]
+        temperature=0,
+        max_tokens=8,
+        stop=["na"],
+    )
     assert stopped.choices[0].message.content == "ba"
     assert stopped.choices[0].finish_reason == "stop"
-    short = await client.chat.completions.create(model=MODEL, messages=LONG_ANSWER, temperature=0,  # type: ignore[arg-type]
-                                                 max_completion_tokens=3)
+    short = await client.chat.completions.create(
+        model=MODEL,
+        messages=LONG_ANSWER,
+        temperature=0,  # type: ignore[arg-type]
+        max_completion_tokens=3,
+    )
     assert short.choices[0].finish_reason == "length" and short.usage.completion_tokens == 3
 
 
 async def assert_counts_as_it_goes(engine: Any) -> None:
     """The prompt's size comes first and each delta carries its tokens: what a stream cut short
     is billed adds up to the engine's final usage (two choices, tokens of both interleaved)."""
-    request = ChatRequest(f"req_counts_{time.monotonic_ns()}",
-                          tuple(ChatMessage(m["role"], m["content"]) for m in LONG_ANSWER),
-                          SamplingOptions(temperature=0.8, seed=7, max_tokens=24, n=2))
+    request = ChatRequest(
+        f"req_counts_{time.monotonic_ns()}",
+        tuple(ChatMessage(m["role"], m["content"]) for m in LONG_ANSWER),
+        SamplingOptions(temperature=0.8, seed=7, max_tokens=24, n=2),
+    )
     events = [event async for event in engine.generate(request)]
     first, usage = events[0], events[-1]
     assert isinstance(first, ChatPrompt) and isinstance(usage, ChatUsage)
@@ -232,7 +257,10 @@ async def test_max_tokens_beyond_the_context_is_clamped(live: Live) -> None:
     # 32768 is within the spec's range but far past this model's 2048-token context: the
     # engine clamps it to the room left instead of refusing (see kai_local/engines/chat/context.py).
     completion = await live.client().chat.completions.create(
-        model=MODEL, messages=echo("tiger"), temperature=0, max_tokens=32768  # type: ignore[arg-type]
+        model=MODEL,
+        messages=echo("tiger"),
+        temperature=0,
+        max_tokens=32768,  # type: ignore[arg-type]
     )
     assert completion.choices[0].message.content.strip() == "tiger"
     assert completion.choices[0].finish_reason == "stop"
@@ -242,8 +270,7 @@ async def test_max_tokens_beyond_the_context_is_clamped(live: Live) -> None:
     ("requested", "prompt_tokens", "budget"),
     [(None, 2000, 48), (10, 2000, 10), (100, 2000, 48), (5, 2047, 1), (None, 1, 2047)],
 )
-def test_completion_budget_clamps_to_the_room_left(requested: int | None, prompt_tokens: int,
-                                                   budget: int) -> None:
+def test_completion_budget_clamps_to_the_room_left(requested: int | None, prompt_tokens: int, budget: int) -> None:
     assert completion_budget(requested, prompt_tokens, 2048) == budget
 
 
@@ -260,51 +287,57 @@ BAD_INPUTS: list[tuple[str, Any, int, str, str | None]] = [
     # (case, body or raw bytes, status, code, param)
     ("missing messages", {"model": MODEL}, 400, "invalid_value", "messages"),
     ("empty messages", {"messages": []}, 400, "invalid_value", "messages"),
-    ("empty content", {"messages": [{"role": "user", "content": ""}]}, 400, "invalid_value",
-     "messages[0].content"),
-    ("content not text", {"messages": [{"role": "user", "content": 5}]}, 400, "invalid_type",
-     "messages[0].content"),
-    ("bad role", {"messages": [{"role": "wizard", "content": "hi"}]}, 400, "invalid_value",
-     "messages[0].role"),
+    ("empty content", {"messages": [{"role": "user", "content": ""}]}, 400, "invalid_value", "messages[0].content"),
+    ("content not text", {"messages": [{"role": "user", "content": 5}]}, 400, "invalid_type", "messages[0].content"),
+    ("bad role", {"messages": [{"role": "wizard", "content": "hi"}]}, 400, "invalid_value", "messages[0].role"),
     ("temperature 3", {"messages": echo("x"), "temperature": 3}, 400, "invalid_value", "temperature"),
-    ("temperature string", {"messages": echo("x"), "temperature": "hot"}, 400, "invalid_type",
-     "temperature"),
+    ("temperature string", {"messages": echo("x"), "temperature": "hot"}, 400, "invalid_type", "temperature"),
     ("top_p 2", {"messages": echo("x"), "top_p": 2}, 400, "invalid_value", "top_p"),
     ("max_tokens 0", {"messages": echo("x"), "max_tokens": 0}, 400, "invalid_value", "max_tokens"),
-    ("max_tokens 40000", {"messages": echo("x"), "max_tokens": 40000}, 400, "invalid_value",
-     "max_tokens"),
+    ("max_tokens 40000", {"messages": echo("x"), "max_tokens": 40000}, 400, "invalid_value", "max_tokens"),
     ("max_tokens 1.5", {"messages": echo("x"), "max_tokens": 1.5}, 400, "invalid_type", "max_tokens"),
     ("n 11", {"messages": echo("x"), "n": 11}, 400, "invalid_value", "n"),
     ("n 0", {"messages": echo("x"), "n": 0}, 400, "invalid_value", "n"),
-    ("presence_penalty 3", {"messages": echo("x"), "presence_penalty": 3}, 400, "invalid_value",
-     "presence_penalty"),
-    ("frequency_penalty -2.5", {"messages": echo("x"), "frequency_penalty": -2.5}, 400,
-     "invalid_value", "frequency_penalty"),
-    ("stop of 5", {"messages": echo("x"), "stop": ["a", "b", "c", "d", "e"]}, 400, "invalid_value",
-     "stop"),
+    ("presence_penalty 3", {"messages": echo("x"), "presence_penalty": 3}, 400, "invalid_value", "presence_penalty"),
+    (
+        "frequency_penalty -2.5",
+        {"messages": echo("x"), "frequency_penalty": -2.5},
+        400,
+        "invalid_value",
+        "frequency_penalty",
+    ),
+    ("stop of 5", {"messages": echo("x"), "stop": ["a", "b", "c", "d", "e"]}, 400, "invalid_value", "stop"),
     ("model unknown", {"messages": echo("x"), "model": "gpt-17"}, 404, "model_not_found", "model"),
     ("model not a string", {"messages": echo("x"), "model": 7}, 400, "invalid_type", "model"),
-    ("GPU model without weights", {"messages": echo("x"), "model": "llama-3.3-70b"}, 404,
-     "model_not_found", "model"),
+    ("GPU model without weights", {"messages": echo("x"), "model": "llama-3.3-70b"}, 404, "model_not_found", "model"),
     ("stream not bool", {"messages": echo("x"), "stream": "yes"}, 400, "invalid_type", "stream"),
-    ("tools", {"messages": echo("x"), "tools": [{"type": "function", "function": {"name": "f"}}]},
-     400, "unsupported_parameter", "tools"),
+    (
+        "tools",
+        {"messages": echo("x"), "tools": [{"type": "function", "function": {"name": "f"}}]},
+        400,
+        "unsupported_parameter",
+        "tools",
+    ),
     ("malformed JSON", b'{"messages": [', 400, "invalid_json", None),
     ("JSON not an object", b"[1, 2]", 400, "invalid_json", None),
     ("prompt over context", {"messages": OVER_CONTEXT}, 400, "context_length_exceeded", "messages"),
-    ("prompt over context, streamed", {"messages": OVER_CONTEXT, "stream": True}, 400,
-     "context_length_exceeded", "messages"),
+    (
+        "prompt over context, streamed",
+        {"messages": OVER_CONTEXT, "stream": True},
+        400,
+        "context_length_exceeded",
+        "messages",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("body", "status", "code", "param"), [case[1:] for case in BAD_INPUTS],
-                         ids=[case[0] for case in BAD_INPUTS])
-async def test_bad_input_is_an_openai_error(live: Live, body: Any, status: int, code: str,
-                                            param: str | None) -> None:
+@pytest.mark.parametrize(
+    ("body", "status", "code", "param"), [case[1:] for case in BAD_INPUTS], ids=[case[0] for case in BAD_INPUTS]
+)
+async def test_bad_input_is_an_openai_error(live: Live, body: Any, status: int, code: str, param: str | None) -> None:
     kwargs = {"content": body} if isinstance(body, bytes) else {"json": body}
     async with httpx.AsyncClient(base_url=live.base_url, timeout=60) as http:
-        response = await http.post("/chat/completions", headers={"Authorization": f"Bearer {live.key}"},
-                                   **kwargs)
+        response = await http.post("/chat/completions", headers={"Authorization": f"Bearer {live.key}"}, **kwargs)
     assert response.status_code == status, response.text
     error = response.json()["error"]
     assert (error["code"], error["param"]) == (code, param)
@@ -315,7 +348,10 @@ async def test_bad_input_is_an_openai_error(live: Live, body: Any, status: int, 
 @pytest.mark.parametrize("model", ["", None, "smollm2"])
 async def test_empty_null_and_alias_model_mean_the_default(live: Live, model: str | None) -> None:
     completion = await live.client().chat.completions.create(
-        model=model, messages=echo("ocean"), temperature=0, max_tokens=8  # type: ignore[arg-type]
+        model=model,
+        messages=echo("ocean"),
+        temperature=0,
+        max_tokens=8,  # type: ignore[arg-type]
     )
     assert completion.model == MODEL
     assert completion.choices[0].message.content.strip() == "ocean"
@@ -331,11 +367,11 @@ async def _wait_until(condition: Any, timeout: float = 10.0) -> bool:
 
 
 async def test_disconnect_mid_stream_aborts_and_frees_the_slot(live: Live) -> None:
-    body = {"model": MODEL, "messages": LONG_ANSWER, "temperature": 0, "max_tokens": 1500,
-            "stream": True}
+    body = {"model": MODEL, "messages": LONG_ANSWER, "temperature": 0, "max_tokens": 1500, "stream": True}
     async with httpx.AsyncClient(base_url=live.base_url, timeout=60) as http:
-        async with http.stream("POST", "/chat/completions", json=body,
-                               headers={"Authorization": f"Bearer {live.key}"}) as response:
+        async with http.stream(
+            "POST", "/chat/completions", json=body, headers={"Authorization": f"Bearer {live.key}"}
+        ) as response:
             assert response.status_code == 200
             received = 0
             async for line in response.aiter_lines():
@@ -350,7 +386,10 @@ async def test_disconnect_mid_stream_aborts_and_frees_the_slot(live: Live) -> No
     # remaining ~1500 tokens would take half a minute).
     assert await _wait_until(lambda: live.in_flight() == 0 and live.engine.unfinished_requests() == 0)
     completion = await live.client().chat.completions.create(
-        model=MODEL, messages=echo("rocket"), temperature=0, max_tokens=8  # type: ignore[arg-type]
+        model=MODEL,
+        messages=echo("rocket"),
+        temperature=0,
+        max_tokens=8,  # type: ignore[arg-type]
     )
     assert completion.choices[0].message.content.strip() == "rocket"
 
@@ -360,8 +399,9 @@ async def test_disconnect_while_waiting_for_a_plain_answer_aborts(live: Live) ->
     async with httpx.AsyncClient(base_url=live.base_url, timeout=60) as http:
         with anyio.move_on_after(60):
             async with anyio.create_task_group() as group:
-                group.start_soon(lambda: http.post("/chat/completions", json=body,
-                                                   headers={"Authorization": f"Bearer {live.key}"}))
+                group.start_soon(
+                    lambda: http.post("/chat/completions", json=body, headers={"Authorization": f"Bearer {live.key}"})
+                )
                 assert await _wait_until(lambda: live.engine.unfinished_requests() == 1)
                 await anyio.sleep(0.5)  # well into the generation
                 group.cancel_scope.cancel()  # the client gives up and closes the connection

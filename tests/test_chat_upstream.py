@@ -13,9 +13,9 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import AsyncIterator, Iterator
 
 import anyio
 import httpx
@@ -26,8 +26,8 @@ from kai_local.engines.chat.base import ChatDelta, ChatMessage, ChatRequest, Sam
 from kai_local.engines.chat.upstream import UpstreamChatEngine
 from kai_local.errors import ServiceUnavailable
 from kai_local.settings import Settings
-from tests.support import free_port, wait_until_healthy
 from tests.conftest import Gateway, prepared_models_dir, running_gateway
+from tests.support import free_port, wait_until_healthy
 from tests.test_chat import WORDS, assert_counts_as_it_goes, echo
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
@@ -46,11 +46,30 @@ def vllm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = (tmp_path_factory.mktemp("upstream") / "vllm.log").open("w")
     env = {**os.environ, "VLLM_NO_USAGE_STATS": "1", "DO_NOT_TRACK": "1", "HF_HUB_OFFLINE": "1"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "vllm.entrypoints.openai.api_server", "--model", str(weights),
-         "--served-model-name", SERVED, "--host", "127.0.0.1", "--port", str(port),
-         "--dtype", "bfloat16", "--max-model-len", "2048", "--enforce-eager",
-         "--kv-cache-memory-bytes", str(512 << 20), "--disable-uvicorn-access-log"],
-        stdout=log, stderr=subprocess.STDOUT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "vllm.entrypoints.openai.api_server",
+            "--model",
+            str(weights),
+            "--served-model-name",
+            SERVED,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--dtype",
+            "bfloat16",
+            "--max-model-len",
+            "2048",
+            "--enforce-eager",
+            "--kv-cache-memory-bytes",
+            str(512 << 20),
+            "--disable-uvicorn-access-log",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -118,7 +137,10 @@ async def test_round_robin_over_healthy_upstreams_with_the_dead_one_skipped(pool
     client = pool.openai(pool.create_key("pool-tests"))
     for word in WORDS[:4]:
         completion = await client.chat.completions.create(
-            model=MODEL, messages=echo(word), temperature=0, max_tokens=8  # type: ignore[arg-type]
+            model=MODEL,
+            messages=echo(word),
+            temperature=0,
+            max_tokens=8,  # type: ignore[arg-type]
         )
         assert completion.choices[0].message.content.strip() == word
         assert completion.model == MODEL
@@ -130,7 +152,11 @@ async def test_round_robin_over_healthy_upstreams_with_the_dead_one_skipped(pool
 async def test_stream_and_usage_through_the_upstream(pool: Gateway) -> None:
     key = pool.create_key("pool-tests")
     stream = await pool.openai(key).chat.completions.create(
-        model=MODEL, messages=echo("violet"), temperature=0, max_tokens=8, stream=True,  # type: ignore[arg-type]
+        model=MODEL,
+        messages=echo("violet"),
+        temperature=0,
+        max_tokens=8,
+        stream=True,  # type: ignore[arg-type]
         stream_options={"include_usage": True},
     )
     chunks = [chunk async for chunk in stream]
@@ -138,8 +164,7 @@ async def test_stream_and_usage_through_the_upstream(pool: Gateway) -> None:
     usage = chunks[-1].usage
     assert usage is not None and usage.prompt_tokens > 20
     recorded = (await pool.http.get("/usage", headers=pool.headers(key))).json()
-    assert (recorded["total_tokens_in"], recorded["total_tokens_out"]) == (
-        usage.prompt_tokens, usage.completion_tokens)
+    assert (recorded["total_tokens_in"], recorded["total_tokens_out"]) == (usage.prompt_tokens, usage.completion_tokens)
 
 
 async def test_the_upstream_engine_counts_as_it_goes(pool: Gateway) -> None:
@@ -151,7 +176,10 @@ async def test_eight_simultaneous_requests_through_the_pool(pool: Gateway) -> No
 
     async def ask(word: str) -> str:
         completion = await client.chat.completions.create(
-            model=MODEL, messages=echo(word), temperature=0, max_tokens=8  # type: ignore[arg-type]
+            model=MODEL,
+            messages=echo(word),
+            temperature=0,
+            max_tokens=8,  # type: ignore[arg-type]
         )
         return completion.choices[0].message.content.strip().lower()
 
@@ -166,18 +194,28 @@ async def test_sampling_options_are_forwarded(pool: Gateway) -> None:
     again = await client.chat.completions.create(model=MODEL, messages=prompt, **options)  # type: ignore[arg-type]
     assert len(first.choices) == 2
     assert [c.message.content for c in first.choices] == [c.message.content for c in again.choices]
-    stopped = await client.chat.completions.create(model=MODEL, messages=echo("banana"),  # type: ignore[arg-type]
-                                                   temperature=0, max_tokens=8, stop=["na"])
+    stopped = await client.chat.completions.create(
+        model=MODEL,
+        messages=echo("banana"),  # type: ignore[arg-type]
+        temperature=0,
+        max_tokens=8,
+        stop=["na"],
+    )
     assert stopped.choices[0].message.content == "ba"
     # Beyond the upstream's context: clamped, as on the in-process engine.
-    clamped = await client.chat.completions.create(model=MODEL, messages=echo("tiger"),  # type: ignore[arg-type]
-                                                   temperature=0, max_tokens=32768)
+    clamped = await client.chat.completions.create(
+        model=MODEL,
+        messages=echo("tiger"),  # type: ignore[arg-type]
+        temperature=0,
+        max_tokens=32768,
+    )
     assert clamped.choices[0].message.content.strip() == "tiger"
 
 
 async def test_prompt_over_the_context_is_context_length_exceeded(pool: Gateway) -> None:
     response = await pool.http.post(
-        "/chat/completions", headers=pool.headers(pool.create_key("pool-tests")),
+        "/chat/completions",
+        headers=pool.headers(pool.create_key("pool-tests")),
         json={"model": MODEL, "messages": [{"role": "user", "content": "sea " * 2100}]},
     )
     assert response.status_code == 400
@@ -192,7 +230,10 @@ async def test_failover_when_a_server_marked_healthy_is_down(pool: Gateway) -> N
     client = pool.openai(pool.create_key("pool-tests"))
     for word in WORDS[:3]:  # round robin reaches the dead one within three requests
         completion = await client.chat.completions.create(
-            model=MODEL, messages=echo(word), temperature=0, max_tokens=8  # type: ignore[arg-type]
+            model=MODEL,
+            messages=echo(word),
+            temperature=0,
+            max_tokens=8,  # type: ignore[arg-type]
         )
         assert completion.choices[0].message.content.strip() == word
     assert not dead.healthy and dead.served == 0
@@ -209,8 +250,11 @@ async def test_health_checks_bring_a_server_back(pool: Gateway) -> None:
 
 async def test_closing_the_stream_aborts_the_request_upstream(pool: Gateway, vllm_server: str) -> None:
     engine = _engine(pool)
-    request = ChatRequest("req_abort_test", (ChatMessage("user", "Count from 1 to 300."),),
-                          SamplingOptions(temperature=0, max_tokens=1500, ignore_eos=True))
+    request = ChatRequest(
+        "req_abort_test",
+        (ChatMessage("user", "Count from 1 to 300."),),
+        SamplingOptions(temperature=0, max_tokens=1500, ignore_eos=True),
+    )
     events = engine.generate(request)
     deltas = 0
     async for event in events:
@@ -228,8 +272,13 @@ async def test_closing_the_stream_aborts_the_request_upstream(pool: Gateway, vll
 
 
 async def test_no_server_up_is_503_upstream_unavailable(tmp_path: Path) -> None:
-    spec = ModelSpec(id="nowhere", kind="chat", engine="openai-upstream", weights=tmp_path,
-                     engine_args={"upstreams": [f"http://127.0.0.1:{free_port()}/v1"]})
+    spec = ModelSpec(
+        id="nowhere",
+        kind="chat",
+        engine="openai-upstream",
+        weights=tmp_path,
+        engine_args={"upstreams": [f"http://127.0.0.1:{free_port()}/v1"]},
+    )
     engine = UpstreamChatEngine(spec, Settings())
     await engine.start()  # a server that is down does not stop start-up
     try:
@@ -242,10 +291,11 @@ async def test_no_server_up_is_503_upstream_unavailable(tmp_path: Path) -> None:
         await engine.close()
 
 
-@pytest.mark.parametrize("args", [{}, {"upstreams": []}, {"upstreams": ["10.0.0.1:8000"]},
-                                  {"upstreams": ["http://h/v1"], "upstream_modle": "x"}])
+@pytest.mark.parametrize(
+    "args",
+    [{}, {"upstreams": []}, {"upstreams": ["10.0.0.1:8000"]}, {"upstreams": ["http://h/v1"], "upstream_modle": "x"}],
+)
 def test_bad_engine_args_fail_at_start_up(args: dict, tmp_path: Path) -> None:
-    spec = ModelSpec(id="bad", kind="chat", engine="openai-upstream", weights=tmp_path,
-                     engine_args=args)
+    spec = ModelSpec(id="bad", kind="chat", engine="openai-upstream", weights=tmp_path, engine_args=args)
     with pytest.raises(ValueError):
         UpstreamChatEngine(spec, Settings())

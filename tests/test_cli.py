@@ -19,8 +19,7 @@ KAI_LOCAL = shutil.which("kai-local", path=str(Path(sys.executable).parent)) or 
 
 
 def cli(data_dir: Path, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([KAI_LOCAL, *args, "--data-dir", str(data_dir)],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run([KAI_LOCAL, *args, "--data-dir", str(data_dir)], capture_output=True, text=True, timeout=60)
     if ok:
         assert result.returncode == 0, result.stderr
     return result
@@ -33,14 +32,39 @@ def test_first_start_creates_the_default_product(tmp_path: Path) -> None:
 
 
 def test_products_create_update_list(tmp_path: Path) -> None:
-    cli(tmp_path, "products", "create", "aegis-pro", "--label", "Aegis PRO", "--usage-label", "API Requests",
-        "--rate-limit-per-minute", "10", "--max-concurrent", "1", "--monthly-cap", "100",
-        "--max-file-size", "1048576", "--endpoints", "chat_completions,documents_anonymize",
-        "--models", "echo-1", "--default-chat-model", "echo-1")
+    cli(
+        tmp_path,
+        "products",
+        "create",
+        "aegis-pro",
+        "--label",
+        "Aegis PRO",
+        "--usage-label",
+        "API Requests",
+        "--rate-limit-per-minute",
+        "10",
+        "--max-concurrent",
+        "1",
+        "--monthly-cap",
+        "100",
+        "--max-file-size",
+        "1048576",
+        "--endpoints",
+        "chat_completions,documents_anonymize",
+        "--models",
+        "echo-1",
+        "--default-chat-model",
+        "echo-1",
+    )
     store = Store(tmp_path / "kai-local.sqlite3")
     product = store.get_product("aegis-pro")
-    assert (product.label, product.rate_limit_per_minute, product.max_concurrent, product.monthly_cap,
-            product.max_file_size) == ("Aegis PRO", 10, 1, 100, 1048576)
+    assert (
+        product.label,
+        product.rate_limit_per_minute,
+        product.max_concurrent,
+        product.monthly_cap,
+        product.max_file_size,
+    ) == ("Aegis PRO", 10, 1, 100, 1048576)
     assert product.endpoints == ("chat_completions", "documents_anonymize")
     assert product.models == ("echo-1",) and product.default_chat_model == "echo-1"
 
@@ -78,8 +102,7 @@ def test_bad_option_values_are_refused(tmp_path: Path) -> None:
 async def test_keys_create_list_revoke(tmp_path: Path) -> None:
     settings = echo_settings(tmp_path)
     data = settings.data_dir
-    created = cli(data, "keys", "create", "--product", "default", "--trial-days", "7",
-                  "--trial-usage-limit", "50")
+    created = cli(data, "keys", "create", "--product", "default", "--trial-days", "7", "--trial-usage-limit", "50")
     key = created.stdout.strip().splitlines()[-1]
     assert key.startswith(KEY_PREFIX) and len(created.stdout.strip().splitlines()) == 1
 

@@ -61,6 +61,7 @@ UMLAUT_WORDS = ["Ärztlicher", "Jörg", "Weißmüller", "Hauptstraße", "Übelke
 
 # ---------------------------------------------------------------- helpers (also used by the bomb tests)
 
+
 def extract(data: bytes, name: str, limits: ExtractionLimits = LIMITS) -> ExtractedDocument:
     return extract_document(data, name, limits, OCR)
 
@@ -119,8 +120,11 @@ def text_pdf(pages: list[list[str]], table: list[list[str]] | None = None) -> by
         story.append(Paragraph(lines[0], style))
         if table and number == 0:
             grid = Table(table)
-            grid.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "DejaVuSans", 10),
-                                      ("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+            grid.setStyle(
+                TableStyle(
+                    [("FONT", (0, 0), (-1, -1), "DejaVuSans", 10), ("GRID", (0, 0), (-1, -1), 0.5, colors.black)]
+                )
+            )
             story.append(grid)
         story.extend(Paragraph(line, style) for line in lines[1:])
     buffer = io.BytesIO()
@@ -158,13 +162,18 @@ def ole_file(streams: dict[str, bytes]) -> bytes:
         fat.extend(list(range(len(fat) + 1, len(fat) + count)) + [end])
         body += data
     entries = [("Root Entry", 5, end, 0, 1 if names else free)] + [
-        (name, 2, starts[i], len(padded[i]), free) for i, name in enumerate(names)]
+        (name, 2, starts[i], len(padded[i]), free) for i, name in enumerate(names)
+    ]
     directory = b""
     for index, (name, kind, start, size, child) in enumerate(entries):
         raw = name.encode("utf-16-le") + b"\0\0"
         right = index + 1 if 0 < index < len(entries) - 1 else free
-        directory += (raw.ljust(64, b"\0") + struct.pack("<HBB3I", len(raw), kind, 1, free, right, child)
-                      + b"\0" * 36 + struct.pack("<IQ", start, size))
+        directory += (
+            raw.ljust(64, b"\0")
+            + struct.pack("<HBB3I", len(raw), kind, 1, free, right, child)
+            + b"\0" * 36
+            + struct.pack("<IQ", start, size)
+        )
     directory = directory.ljust(-(-len(directory) // sector) * sector, b"\0")
     dir_start = len(fat)
     fat.extend(list(range(dir_start + 1, dir_start + len(directory) // sector)) + [end])
@@ -173,9 +182,14 @@ def ole_file(streams: dict[str, bytes]) -> bytes:
     fat.extend([fat_mark] * fat_sectors)
     fat_bytes = struct.pack(f"<{len(fat)}I", *fat).ljust(fat_sectors * sector, b"\xff")
     difat = [fat_start + i for i in range(fat_sectors)] + [free] * (109 - fat_sectors)
-    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
-              + b"\0" * 6 + struct.pack("<IIIIIIIII", 0, fat_sectors, dir_start, 0, 4096, end, 0, end, 0)
-              + struct.pack("<109I", *difat))
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\0" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\0" * 6
+        + struct.pack("<IIIIIIIII", 0, fat_sectors, dir_start, 0, 4096, end, 0, end, 0)
+        + struct.pack("<109I", *difat)
+    )
     return header + body + directory + fat_bytes
 
 
@@ -199,6 +213,7 @@ def ppt_bytes(slides: list[str], encrypted: bool = False) -> bytes:
 
 # ---------------------------------------------------------------- PDF
 
+
 @pytest.fixture(scope="module")
 def letter_pdf() -> bytes:
     table = [["Name", "Geburtsdatum", "Versicherungsnummer"], ["Jörg Weißmüller", "17.05.1980", "1234 170580"]]
@@ -213,7 +228,7 @@ def test_text_pdf_pages_tables_and_umlauts(letter_pdf: bytes) -> None:
     # the table comes back as rows, in its place between the paragraphs around it
     header = first.index("Name | Geburtsdatum | Versicherungsnummer")
     assert first[header + 1] == "Jörg Weißmüller | 17.05.1980 | 1234 170580"
-    after_table = normalise("\n".join(first[header + 2:]))  # A5 wraps the long line
+    after_table = normalise("\n".join(first[header + 2 :]))  # A5 wraps the long line
     assert after_table == f"{LETTER[1]} Nach der Tabelle: Kontrolle in drei Wochen."
     assert normalise(doc.pages[1]) == normalise("\n".join(LETTER[2:]))
     assert doc.text == "\n\n".join(doc.pages)
@@ -227,7 +242,10 @@ def test_scanned_pdf_is_read_by_ocr(letter_pdf: bytes) -> None:
 
 
 def test_mixed_pdf_parses_text_pages_and_ocrs_scanned_ones(letter_pdf: bytes) -> None:
-    with pikepdf.open(io.BytesIO(letter_pdf)) as text, pikepdf.open(io.BytesIO(scanned_pdf(text_pdf([LETTER])))) as scan:
+    with (
+        pikepdf.open(io.BytesIO(letter_pdf)) as text,
+        pikepdf.open(io.BytesIO(scanned_pdf(text_pdf([LETTER])))) as scan,
+    ):
         text.pages.append(scan.pages[0])
         buffer = io.BytesIO()
         text.save(buffer)
@@ -289,10 +307,13 @@ def test_truncated_pdf_is_corrupt(letter_pdf: bytes) -> None:
 
 # ---------------------------------------------------------------- images
 
+
 def test_png_jpeg_and_multipage_tiff_are_ocrd() -> None:
     image = text_image()
-    for data, name in [(image_bytes(image, "PNG"), "brief.png"),
-                       (image_bytes(image.convert("RGB"), "JPEG", quality=90), "brief.jpg")]:
+    for data, name in [
+        (image_bytes(image, "PNG"), "brief.png"),
+        (image_bytes(image.convert("RGB"), "JPEG", quality=90), "brief.jpg"),
+    ]:
         doc = extract(data, name)
         assert (doc.extraction_method, doc.used_ocr, doc.page_count) == ("ocr", True, 1)
         assert_ocr_reads_letter(doc.pages[0])
@@ -329,6 +350,7 @@ def test_corrupt_image_is_refused() -> None:
 
 # ---------------------------------------------------------------- Office documents
 
+
 def test_docx_body_tables_headers_footers_and_page_breaks() -> None:
     def build(document: docx.document.Document) -> None:
         section = document.sections[0]
@@ -345,7 +367,12 @@ def test_docx_body_tables_headers_footers_and_page_breaks() -> None:
     doc = extract(docx_bytes(build), "brief.docx")
     assert (doc.extraction_method, doc.used_ocr, doc.page_count) == ("docx_parser", False, 2)
     assert doc.pages[0].splitlines() == [
-        "Ordination Dr. Bäcker, Wien", LETTER[0], "Name | Größe", "Jörg Weißmüller | 182 cm", LETTER[2]]
+        "Ordination Dr. Bäcker, Wien",
+        LETTER[0],
+        "Name | Größe",
+        "Jörg Weißmüller | 182 cm",
+        LETTER[2],
+    ]
     assert doc.pages[1].splitlines() == [LETTER[3], "Vertraulich – Seite"]
 
 
@@ -404,8 +431,13 @@ def test_pptx_slides_tables_and_notes() -> None:
     doc = extract(buffer.getvalue(), "fall.pptx")
     assert (doc.extraction_method, doc.used_ocr, doc.page_count) == ("pptx_parser", False, 2)
     assert doc.pages[0].splitlines() == [
-        "Fallbesprechung Übersicht", "Patientin: Anna Bäcker", "Befund: Größenänderung",
-        "Name | Straße", "Jörg | Hauptstraße 12", "Notiz: Herrn Weißmüller anrufen"]
+        "Fallbesprechung Übersicht",
+        "Patientin: Anna Bäcker",
+        "Befund: Größenänderung",
+        "Name | Straße",
+        "Jörg | Hauptstraße 12",
+        "Notiz: Herrn Weißmüller anrufen",
+    ]
     assert doc.pages[1] == "Zweite Folie"
 
 
@@ -416,8 +448,9 @@ def test_pptx_scan_on_a_slide_is_ocrd_in_reading_order() -> None:
     slide = presentation.slides.add_slide(presentation.slide_layouts[5])  # title only
     slide.shapes.title.text = "Vorbefund"
     slide.shapes.add_picture(io.BytesIO(image_bytes(text_image(), "PNG")), Inches(0.5), Inches(1.6), width=Inches(9))
-    slide.shapes.add_picture(io.BytesIO(image_bytes(text_image(["ICON"], size=20, width=120), "PNG")),
-                             Inches(9.2), Inches(0.2))
+    slide.shapes.add_picture(
+        io.BytesIO(image_bytes(text_image(["ICON"], size=20, width=120), "PNG")), Inches(9.2), Inches(0.2)
+    )
     box = slide.shapes.add_textbox(Inches(0.5), Inches(6.8), Inches(9), Inches(0.5))
     box.text_frame.text = "Besprechung am Montag"
     buffer = io.BytesIO()
@@ -454,7 +487,11 @@ def test_xlsx_every_sheet_values_not_formulas() -> None:
     doc = extract(buffer.getvalue(), "liste.xlsx")
     assert (doc.extraction_method, doc.page_count) == ("xlsx_parser", 2)
     assert doc.pages[0].splitlines() == [
-        "Patienten", "Name | Geburtsdatum | Betrag", "Jörg Weißmüller | 1980-05-17 | 12.5", "Anna Bäcker | 1975-01-02 | 3"]
+        "Patienten",
+        "Name | Geburtsdatum | Betrag",
+        "Jörg Weißmüller | 1980-05-17 | 12.5",
+        "Anna Bäcker | 1975-01-02 | 3",
+    ]
     assert doc.pages[1].splitlines() == ["Intern", " | Straße 1"]
 
 
@@ -481,11 +518,15 @@ def test_encrypted_ooxml_is_refused() -> None:
 
 # ---------------------------------------------------------------- text formats
 
-@pytest.mark.parametrize("data, dialect", [
-    ("\ufeffName;Ort;Notiz\nJörg Weißmüller;Wien;\"Größe; 182\"\n".encode("utf-8"), "utf-8 BOM, semicolon"),
-    ("Name,Ort,Notiz\nJörg Weißmüller,Wien,\"Größe, 182\"\n".encode("cp1252"), "cp1252, comma"),
-    ("Name\tOrt\tNotiz\nJörg Weißmüller\tWien\tGröße; 182\n".encode("utf-8"), "utf-8, tab"),
-])
+
+@pytest.mark.parametrize(
+    "data, dialect",
+    [
+        ('\ufeffName;Ort;Notiz\nJörg Weißmüller;Wien;"Größe; 182"\n'.encode("utf-8"), "utf-8 BOM, semicolon"),
+        ('Name,Ort,Notiz\nJörg Weißmüller,Wien,"Größe, 182"\n'.encode("cp1252"), "cp1252, comma"),
+        ("Name\tOrt\tNotiz\nJörg Weißmüller\tWien\tGröße; 182\n".encode(), "utf-8, tab"),
+    ],
+)
 def test_csv_encodings_and_delimiters(data: bytes, dialect: str) -> None:
     doc = extract(data, "liste.csv")
     assert (doc.extraction_method, doc.page_count) == ("csv_parser", 1)
@@ -495,13 +536,26 @@ def test_csv_encodings_and_delimiters(data: bytes, dialect: str) -> None:
 
 
 def test_json_keeps_structure_readable() -> None:
-    data = json.dumps({"patient": {"name": "Jörg Weißmüller", "telefon": ["+43 1 234", "0664 123"], "alter": 44},
-                       "befunde": [{"diagnose": "Übelkeit"}]}, ensure_ascii=False).encode()
+    data = json.dumps(
+        {
+            "patient": {"name": "Jörg Weißmüller", "telefon": ["+43 1 234", "0664 123"], "alter": 44},
+            "befunde": [{"diagnose": "Übelkeit"}],
+        },
+        ensure_ascii=False,
+    ).encode()
     doc = extract(data, "akte.json")
     assert (doc.extraction_method, doc.page_count) == ("json_parser", 1)
     assert doc.pages[0].splitlines() == [
-        "patient:", "  name: Jörg Weißmüller", "  telefon:", "    - +43 1 234", "    - 0664 123", "  alter: 44",
-        "befunde:", "  -", "    diagnose: Übelkeit"]
+        "patient:",
+        "  name: Jörg Weißmüller",
+        "  telefon:",
+        "    - +43 1 234",
+        "    - 0664 123",
+        "  alter: 44",
+        "befunde:",
+        "  -",
+        "    diagnose: Übelkeit",
+    ]
     error = refusal(b'{"name": "Jorg", ', "akte.json")
     assert (error.status, error.code) == (400, "corrupt_file")
     assert refusal(b"[" * 100_000 + b"]" * 100_000, "tief.json").code == "corrupt_file"
@@ -518,6 +572,7 @@ def test_txt_encoding_detection(encoding: str) -> None:
 
 # ---------------------------------------------------------------- type policy
 
+
 def test_content_decides_over_the_name(letter_pdf: bytes) -> None:
     assert extract(letter_pdf, "befund.docx").extraction_method == "pdf_parser"
     assert extract(image_bytes(text_image(LETTER[:2]), "PNG"), "befund.pdf").extraction_method == "ocr"
@@ -526,14 +581,17 @@ def test_content_decides_over_the_name(letter_pdf: bytes) -> None:
     assert extract(b"a;b\n1;2\n", "daten.csv").extraction_method == "csv_parser"
 
 
-@pytest.mark.parametrize("data, name, error_type, code", [
-    (b"", "leer.pdf", InvalidRequest, "empty_file"),
-    (b"<html><body>Fehler 500</body></html>", "befund.pdf", InvalidRequest, "file_type_mismatch"),
-    (bytes(range(256)) * 8, "befund.pdf", InvalidRequest, "corrupt_file"),
-    (b"PK\x03\x04" + b"\0" * 100, "brief.docx", InvalidRequest, "corrupt_file"),
-    (bytes(range(256)) * 8, "daten.bin", UnsupportedMediaType, "unsupported_file_type"),
-    (b"PK\x05\x06" + b"\0" * 18, "archiv.zip", UnsupportedMediaType, "unsupported_file_type"),
-])
+@pytest.mark.parametrize(
+    "data, name, error_type, code",
+    [
+        (b"", "leer.pdf", InvalidRequest, "empty_file"),
+        (b"<html><body>Fehler 500</body></html>", "befund.pdf", InvalidRequest, "file_type_mismatch"),
+        (bytes(range(256)) * 8, "befund.pdf", InvalidRequest, "corrupt_file"),
+        (b"PK\x03\x04" + b"\0" * 100, "brief.docx", InvalidRequest, "corrupt_file"),
+        (bytes(range(256)) * 8, "daten.bin", UnsupportedMediaType, "unsupported_file_type"),
+        (b"PK\x05\x06" + b"\0" * 18, "archiv.zip", UnsupportedMediaType, "unsupported_file_type"),
+    ],
+)
 def test_bad_input_gets_its_own_code(data: bytes, name: str, error_type: type, code: str) -> None:
     error = refusal(data, name)
     assert (type(error), error.code, error.param) == (error_type, code, "files")
@@ -546,6 +604,7 @@ def test_images_outside_the_spec_are_unsupported(name: str) -> None:
 
 
 # ---------------------------------------------------------------- settings and the OCR plug-in point
+
 
 def test_limits_come_from_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KAI_EXTRACT_MAX_PAGES", "7")

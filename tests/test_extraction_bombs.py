@@ -10,8 +10,8 @@ import time
 import tracemalloc
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable
 
 import anyio
 import openpyxl
@@ -41,8 +41,9 @@ from tests.test_extraction import (
 MiB = 1 << 20
 
 
-def refused_quickly(data: bytes, name: str, limits: ExtractionLimits = LIMITS,
-                    seconds: float = 5.0, megabytes: float = 40.0) -> KaiError:
+def refused_quickly(
+    data: bytes, name: str, limits: ExtractionLimits = LIMITS, seconds: float = 5.0, megabytes: float = 40.0
+) -> KaiError:
     """The KaiError for `data`, checking that refusing it took little time and Python memory."""
     tracemalloc.start()
     started = time.monotonic()
@@ -58,6 +59,7 @@ def refused_quickly(data: bytes, name: str, limits: ExtractionLimits = LIMITS,
 
 
 # ---------------------------------------------------------------- OOXML zip bombs
+
 
 def _docx() -> bytes:
     return docx_bytes(lambda document: document.add_paragraph("Hallo Frau Bäcker"))
@@ -82,8 +84,11 @@ def _pptx() -> bytes:
 OOXML: dict[str, Callable[[], bytes]] = {"docx": _docx, "xlsx": _xlsx, "pptx": _pptx}
 
 
-def rezip(data: bytes, extra: dict[str, bytes] | None = None,
-          change: Callable[[str, bytes], bytes] = lambda name, content: content) -> bytes:
+def rezip(
+    data: bytes,
+    extra: dict[str, bytes] | None = None,
+    change: Callable[[str, bytes], bytes] = lambda name, content: content,
+) -> bytes:
     """The zip `data` rewritten: members changed by `change`, `extra` members added."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
@@ -116,7 +121,7 @@ def lie_about_size(data: bytes, member: str, declared: int) -> bytes:
     central = patched.find(b"PK\x01\x02")  # walk the central directory to the member's entry
     while central != -1:
         length = struct.unpack_from("<H", patched, central + 28)[0]
-        if bytes(patched[central + 46: central + 46 + length]) == name:
+        if bytes(patched[central + 46 : central + 46 + length]) == name:
             struct.pack_into("<I", patched, central + 24, declared)
             break
         central = patched.find(b"PK\x01\x02", central + 4)
@@ -151,16 +156,22 @@ def test_zip_with_too_many_members_is_refused() -> None:
     assert (error.status, error.code) == (413, "archive_too_large")
 
 
-LAUGHS = ('<!DOCTYPE lolz [<!ENTITY lol0 "lolololololololololol">'
-          + "".join(f'<!ENTITY lol{n + 1} "{f"&lol{n};" * 10}">' for n in range(9)) + "]>")
+LAUGHS = (
+    '<!DOCTYPE lolz [<!ENTITY lol0 "lolololololololololol">'
+    + "".join(f'<!ENTITY lol{n + 1} "{f"&lol{n};" * 10}">' for n in range(9))
+    + "]>"
+)
 
 
-@pytest.mark.parametrize("kind, member", [
-    ("docx", "word/document.xml"), ("xlsx", "xl/worksheets/sheet1.xml"), ("pptx", "ppt/slides/slide1.xml")])
+@pytest.mark.parametrize(
+    "kind, member",
+    [("docx", "word/document.xml"), ("xlsx", "xl/worksheets/sheet1.xml"), ("pptx", "ppt/slides/slide1.xml")],
+)
 def test_xml_entity_bomb_is_refused(kind: str, member: str) -> None:
     """A billion laughs in the main part: lxml's amplification limit (python-docx/-pptx) or
     defusedxml (openpyxl) stops it."""
     text = b"Hallo Frau B"
+
     def plant(name: str, content: bytes) -> bytes:
         if name != member:
             return content
@@ -187,13 +198,17 @@ def test_xlsx_declaring_the_whole_grid_stays_small() -> None:
 
 # ---------------------------------------------------------------- images
 
+
 def png_header_only(width: int, height: int) -> bytes:
     """A PNG whose header claims width x height (1-bit gray) over a few bytes of data."""
+
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
     header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+    )
 
 
 def jpeg_claiming(width: int, height: int) -> bytes:
@@ -204,10 +219,13 @@ def jpeg_claiming(width: int, height: int) -> bytes:
     return bytes(data)
 
 
-@pytest.mark.parametrize("data, name", [
-    (png_header_only(100_000, 100_000), "bombe.png"),
-    (jpeg_claiming(60_000, 60_000), "bombe.jpg"),
-])
+@pytest.mark.parametrize(
+    "data, name",
+    [
+        (png_header_only(100_000, 100_000), "bombe.png"),
+        (jpeg_claiming(60_000, 60_000), "bombe.jpg"),
+    ],
+)
 def test_pixel_bomb_is_refused_from_the_header(data: bytes, name: str) -> None:
     error = refused_quickly(data, name, seconds=2, megabytes=5)
     assert (error.status, error.code) == (413, "image_too_large")
@@ -236,17 +254,20 @@ def test_poster_sized_scan_is_rendered_within_the_pixel_limit() -> None:
     limits = replace(LIMITS, max_pixels=4_000_000)
     doc = extract_document(buffer.getvalue(), "poster.pdf", limits, SizeRecorder())
     assert (doc.text, doc.extraction_method) == ("Poster", "ocr")
-    (width, height), = sizes
+    ((width, height),) = sizes
     assert width * height <= limits.max_pixels and width > 1500
 
 
 # ---------------------------------------------------------------- pages and time
 
+
 def test_pdf_with_thousands_of_pages_is_refused() -> None:
     pdf = pikepdf.new()
     pages = pdf.Root.Pages
-    kids = [pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Page, Parent=pages, MediaBox=[0, 0, 100, 100]))
-            for _ in range(5001)]
+    kids = [
+        pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Page, Parent=pages, MediaBox=[0, 0, 100, 100]))
+        for _ in range(5001)
+    ]
     pages.Kids = pikepdf.Array(kids)
     pages.Count = len(kids)
     buffer = io.BytesIO()
@@ -295,13 +316,20 @@ def test_parse_time_budget_stops_inside_one_heavy_pdf_page() -> None:
     the budget is checked inside the page, not only between pages, so even a one-page PDF
     stops; with enough budget the same page reads in full."""
     pdf = pikepdf.new()
-    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
-                                                BaseFont=pikepdf.Name.Helvetica))
+    font = pdf.make_indirect(
+        pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)
+    )
     ops = [f"BT /F1 4 Tf {10 + i % 100 * 5} {10 + i // 100 % 150 * 5} Td (a) Tj ET" for i in range(20_000)]
-    pdf.pages.append(pikepdf.Page(pikepdf.Dictionary(
-        Type=pikepdf.Name.Page, MediaBox=[0, 0, 612, 792],
-        Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font)),
-        Contents=pdf.make_stream("\n".join(ops).encode()))))
+    pdf.pages.append(
+        pikepdf.Page(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Page,
+                MediaBox=[0, 0, 612, 792],
+                Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font)),
+                Contents=pdf.make_stream("\n".join(ops).encode()),
+            )
+        )
+    )
     buffer = io.BytesIO()
     pdf.save(buffer)
     error = refusal(buffer.getvalue(), "plan.pdf", replace(LIMITS, parse_timeout_s=0.3))
@@ -319,7 +347,7 @@ def test_ppt_whose_sector_chain_loops_is_stopped(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(slides, "CATPPT_TIMEOUT_S", 1.0)
     data = bytearray(ppt_bytes(["Hallo", "Welt"]))
     fat = 512 + 2 * 4096 + 512  # header, two 4 KiB streams, one directory sector
-    data[fat - 35: fat + 122] = bytes(157)
+    data[fat - 35 : fat + 122] = bytes(157)
     error = refused_quickly(bytes(data), "schleife.ppt", seconds=4)
     assert (error.status, error.code) == (400, "corrupt_file")
 

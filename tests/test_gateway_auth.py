@@ -111,10 +111,20 @@ async def test_sdk_permission_denied_error(gateway: Gateway) -> None:
         ("POST", "/chat/completions", b"", 400, "invalid_json"),
         ("POST", "/chat/completions", b"[1, 2]", 400, "invalid_json"),
         ("POST", "/chat/completions", b'{"messages": []}', 400, "invalid_value"),
-        ("POST", "/chat/completions", b'{"messages": [{"role": "user", "content": "x"}], "temperature": "hot"}',
-         400, "invalid_type"),
-        ("POST", "/chat/completions", b'{"messages": [{"role": "user", "content": "x"}], "model": "gpt-9"}',
-         404, "model_not_found"),
+        (
+            "POST",
+            "/chat/completions",
+            b'{"messages": [{"role": "user", "content": "x"}], "temperature": "hot"}',
+            400,
+            "invalid_type",
+        ),
+        (
+            "POST",
+            "/chat/completions",
+            b'{"messages": [{"role": "user", "content": "x"}], "model": "gpt-9"}',
+            404,
+            "model_not_found",
+        ),
     ],
 )
 async def test_error_table(gateway: Gateway, method, path, body, status, code) -> None:
@@ -156,7 +166,7 @@ class ExplodingEngine(EchoChatEngine):
 
 
 async def test_unexpected_exception_is_500_without_internals(gateway: Gateway, tmp_path, caplog) -> None:
-    from tests.conftest import running_gateway, echo_settings
+    from tests.conftest import echo_settings, running_gateway
 
     register_engine("test-exploding", ExplodingEngine)
     try:
@@ -167,8 +177,9 @@ async def test_unexpected_exception_is_500_without_internals(gateway: Gateway, t
         async with running_gateway(settings) as gw:
             key = gw.create_key()
             with caplog.at_level(logging.INFO):
-                response = await gw.http.post("/chat/completions", headers=gw.headers(key),
-                                              json={"messages": [{"role": "user", "content": "x"}]})
+                response = await gw.http.post(
+                    "/chat/completions", headers=gw.headers(key), json={"messages": [{"role": "user", "content": "x"}]}
+                )
             error = assert_envelope(response, 500, "internal_error")
             assert "secret" not in response.text
             request_id = response.headers["x-request-id"]

@@ -7,9 +7,9 @@ import httpx
 import openai
 import pytest
 
-from kai_local.runtime.gpu import GpuSemaphore
-from kai_local.gateway.limits import RateLimiter
 from kai_local.errors import ServiceUnavailable
+from kai_local.gateway.limits import RateLimiter
+from kai_local.runtime.gpu import GpuSemaphore
 from tests.conftest import Gateway
 from tests.fakes import EchoChatEngine
 
@@ -45,8 +45,9 @@ async def test_50_simultaneous_posts_at_max_concurrent_1(gateway: Gateway) -> No
     rejected: list[httpx.Response] = []
 
     async def post(i: int) -> httpx.Response:
-        response = await gateway.http.post("/chat/completions", headers=gateway.headers(key),
-                                           json=chat_body(f"request {i}"))
+        response = await gateway.http.post(
+            "/chat/completions", headers=gateway.headers(key), json=chat_body(f"request {i}")
+        )
         if response.status_code == 429:
             rejected.append(response)
         return response
@@ -110,8 +111,9 @@ def test_rate_window_slides() -> None:
 async def test_monthly_cap_is_exact_under_concurrency(gateway: Gateway) -> None:
     gateway.create_product("capped", monthly_cap=5, max_concurrent=50)
     key = gateway.create_key("capped")
-    results = await gather(20, lambda i: gateway.http.post(
-        "/chat/completions", headers=gateway.headers(key), json=chat_body(f"n {i}")))
+    results = await gather(
+        20, lambda i: gateway.http.post("/chat/completions", headers=gateway.headers(key), json=chat_body(f"n {i}"))
+    )
     assert sum(r.status_code == 200 for r in results) == 5
     assert {r.json()["error"]["code"] for r in results if r.status_code != 200} == {"monthly_cap_exceeded"}
     usage = (await gateway.http.get("/usage", headers=gateway.headers(key))).json()
@@ -125,8 +127,9 @@ async def test_failed_requests_do_not_use_up_the_cap(gateway: Gateway) -> None:
         bad = await gateway.http.post("/chat/completions", headers=gateway.headers(key), json={"messages": []})
         assert bad.status_code == 400
     for _ in range(2):
-        assert (await gateway.http.post("/chat/completions", headers=gateway.headers(key),
-                                        json=chat_body())).status_code == 200
+        assert (
+            await gateway.http.post("/chat/completions", headers=gateway.headers(key), json=chat_body())
+        ).status_code == 200
     with pytest.raises(openai.RateLimitError) as info:
         await gateway.openai(key).chat.completions.create(**chat_body())
     assert info.value.code == "monthly_cap_exceeded"
@@ -134,11 +137,11 @@ async def test_failed_requests_do_not_use_up_the_cap(gateway: Gateway) -> None:
 
 async def test_trial_usage_limit(gateway: Gateway) -> None:
     _, key = gateway.services.store.create_key("default", trial_days=14, trial_usage_limit=3)
-    results = await gather(10, lambda i: gateway.http.post(
-        "/chat/completions", headers=gateway.headers(key), json=chat_body()))
+    results = await gather(
+        10, lambda i: gateway.http.post("/chat/completions", headers=gateway.headers(key), json=chat_body())
+    )
     assert sum(r.status_code == 200 for r in results) == 3
-    assert {r.json()["error"]["code"] for r in results if r.status_code != 200} == {
-        "trial_usage_limit_exceeded"}
+    assert {r.json()["error"]["code"] for r in results if r.status_code != 200} == {"trial_usage_limit_exceeded"}
     usage = (await gateway.http.get("/usage", headers=gateway.headers(key))).json()
     assert usage["is_trial"] is True and usage["status"] == "active"
     assert (usage["trial_usage_limit"], usage["trial_usage_remaining"]) == ("3", "0")
@@ -148,8 +151,9 @@ async def test_slot_released_when_the_handler_fails(gateway: Gateway) -> None:
     gateway.create_product("single2", max_concurrent=1)
     key = gateway.create_key("single2")
     for _ in range(3):  # each failure must give the slot back, or the next is refused with 429
-        response = await gateway.http.post("/chat/completions", headers=gateway.headers(key),
-                                           json=chat_body(model="missing-model"))
+        response = await gateway.http.post(
+            "/chat/completions", headers=gateway.headers(key), json=chat_body(model="missing-model")
+        )
         assert response.status_code == 404
 
 
@@ -161,8 +165,9 @@ async def test_slot_released_when_the_client_disconnects_mid_stream(gateway: Gat
     body = chat_body("one two three four five six", stream=True)
 
     async def stream_then_vanish() -> None:
-        async with gateway.http.stream("POST", "/chat/completions", headers=gateway.headers(key),
-                                       json=body) as response:
+        async with gateway.http.stream(
+            "POST", "/chat/completions", headers=gateway.headers(key), json=body
+        ) as response:
             assert response.status_code == 200
             async for _line in response.aiter_lines():
                 break  # read the first event, then hang up

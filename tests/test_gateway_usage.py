@@ -20,8 +20,15 @@ from tests.support import SPEC_FILE, free_port, wait_until_healthy
 pytestmark = pytest.mark.anyio
 
 SPEC = yaml.safe_load(SPEC_FILE.read_text())
-JSON_TYPES = {"string": str, "integer": int, "boolean": bool, "array": list, "object": dict,
-              "number": (int, float), "null": type(None)}
+JSON_TYPES = {
+    "string": str,
+    "integer": int,
+    "boolean": bool,
+    "array": list,
+    "object": dict,
+    "number": (int, float),
+    "null": type(None),
+}
 
 
 def schema_of(path: str) -> dict:
@@ -33,8 +40,10 @@ def assert_matches(value, schema: dict, where: str = "$") -> None:
     types = schema.get("type", [])
     types = [types] if isinstance(types, str) else types
     if types:
-        ok = any(isinstance(value, JSON_TYPES[t]) and not (t in ("integer", "number") and isinstance(value, bool))
-                 for t in types)
+        ok = any(
+            isinstance(value, JSON_TYPES[t]) and not (t in ("integer", "number") and isinstance(value, bool))
+            for t in types
+        )
         assert ok, f"{where}: {value!r} is not {types}"
     for name, sub in schema.get("properties", {}).items():
         assert name in value, f"{where}.{name} missing"
@@ -68,22 +77,32 @@ async def test_models_lists_only_the_products_models_with_weights(tmp_path: Path
         assert [m.id for m in (await client.models.list()).data] == ["echo-2"]
         reply = await client.chat.completions.create(messages=[{"role": "user", "content": "hi"}], model="")
         assert reply.model == "echo-2"  # "" is the product's default
-        response = await gw.http.post("/chat/completions", headers=gw.headers(gw.create_key("one-model")),
-                                      json=chat() | {"model": "echo-1"})
+        response = await gw.http.post(
+            "/chat/completions", headers=gw.headers(gw.create_key("one-model")), json=chat() | {"model": "echo-1"}
+        )
         assert response.status_code == 404 and response.json()["error"]["code"] == "model_not_found"
 
 
 async def test_usage_after_a_mix_of_ok_and_failed_requests(gateway: Gateway) -> None:
-    gateway.create_product("pro", label="Aegis PRO", usage_label="API Requests", monthly_cap=100,
-                           rate_limit_per_minute=100, max_concurrent=3)
+    gateway.create_product(
+        "pro",
+        label="Aegis PRO",
+        usage_label="API Requests",
+        monthly_cap=100,
+        rate_limit_per_minute=100,
+        max_concurrent=3,
+    )
     key = gateway.create_key("pro")
     for text in ("one two", "three four five"):
-        assert (await gateway.http.post("/chat/completions", headers=gateway.headers(key),
-                                        json=chat(text))).status_code == 200
-    assert (await gateway.http.post("/chat/completions", headers=gateway.headers(key),
-                                    json={"messages": "nope"})).status_code == 400
-    assert (await gateway.http.post("/chat/completions", headers=gateway.headers(key),
-                                    json=chat() | {"model": "nope"})).status_code == 404
+        assert (
+            await gateway.http.post("/chat/completions", headers=gateway.headers(key), json=chat(text))
+        ).status_code == 200
+    assert (
+        await gateway.http.post("/chat/completions", headers=gateway.headers(key), json={"messages": "nope"})
+    ).status_code == 400
+    assert (
+        await gateway.http.post("/chat/completions", headers=gateway.headers(key), json=chat() | {"model": "nope"})
+    ).status_code == 404
     await gateway.http.get("/models", headers=gateway.headers(key))  # not billable, not counted
     body = (await gateway.http.get("/usage", headers=gateway.headers(key))).json()
     assert_matches(body, schema_of("/api/v1/usage"))
@@ -95,8 +114,12 @@ async def test_usage_after_a_mix_of_ok_and_failed_requests(gateway: Gateway) -> 
     assert (body["rate_limit_per_minute"], body["max_concurrent_requests"]) == (100, 3)
     assert body["trial_usage_limit"] is None and body["trial_ends_at"] is None
     assert body["period"] == time.strftime("%Y-%m", time.gmtime())
-    assert body["enabled_endpoints"] == ["chat_completions", "audio_transcriptions",
-                                         "documents_anonymize", "documents_strip_metadata"]
+    assert body["enabled_endpoints"] == [
+        "chat_completions",
+        "audio_transcriptions",
+        "documents_anonymize",
+        "documents_strip_metadata",
+    ]
 
 
 async def test_usage_is_aggregated_not_logged(gateway: Gateway) -> None:
@@ -124,11 +147,19 @@ async def test_restart_keeps_usage_and_caps(tmp_path: Path) -> None:
 
 def _start_server(settings, port: int) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    command = [sys.executable, "-c",
-               "import sys; from tests.conftest import register_engine; "  # registers test-echo
-               "from kai_local.cli import main; sys.exit(main(sys.argv[1:]))",
-               "serve", "--data-dir", str(settings.data_dir), "--models", str(settings.models_file),
-               "--port", str(port)]
+    command = [
+        sys.executable,
+        "-c",
+        "import sys; from tests.conftest import register_engine; "  # registers test-echo
+        "from kai_local.cli import main; sys.exit(main(sys.argv[1:]))",
+        "serve",
+        "--data-dir",
+        str(settings.data_dir),
+        "--models",
+        str(settings.models_file),
+        "--port",
+        str(port),
+    ]
     env["KAI_MODELS_DIR"] = str(settings.models_dir)
     process = subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
@@ -148,8 +179,7 @@ def test_kill_9_loses_no_recorded_usage(tmp_path: Path) -> None:
     port = free_port()
     process = _start_server(settings, port)
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}/v1",
-                          headers={"Authorization": f"Bearer {key}"}) as client:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}/v1", headers={"Authorization": f"Bearer {key}"}) as client:
             statuses = [client.post("/chat/completions", json=chat(f"n {i}")).status_code for i in range(30)]
     finally:
         process.send_signal(signal.SIGKILL)

@@ -11,6 +11,7 @@ import os
 import time
 
 import anyio
+import anyio.lowlevel
 import pytest
 
 from kai_local.errors import InvalidRequest, KaiError
@@ -160,6 +161,7 @@ async def test_a_free_worker_goes_to_the_key_with_fewest_jobs_running() -> None:
     pool = IsolatedPool(1, 10, memory_bytes=1 * GIB, cpu_seconds=30)
     finished: list[str] = []
     try:
+
         async def job(owner: str, name: str) -> None:
             await pool.run(sleep, 0.3, deadline_s=30, owner=owner)
             finished.append(name)
@@ -186,7 +188,7 @@ async def test_one_key_never_holds_every_worker() -> None:
 
         async def job(owner: str, name: str) -> None:
             started[name] = await pool.run(_now, deadline_s=30, owner=owner) - began
-            await anyio.sleep(0)
+            await anyio.lowlevel.checkpoint()
 
         async def slow(owner: str, name: str) -> None:
             await pool.run(sleep, 1.0, deadline_s=30, owner=owner)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any
 
 import pytest
 from docx import Document
@@ -24,8 +25,8 @@ from kai_local.documents.pii import PII_TYPES
 from kai_local.engines.chat.base import ChatDelta, ChatEvent, ChatRequest, ChatUsage
 from kai_local.engines.registry import register_engine
 from kai_local.settings import Settings
-from tests.fakes import EchoChatEngine
 from tests.conftest import Gateway, running_gateway
+from tests.fakes import EchoChatEngine
 
 pytestmark = pytest.mark.anyio
 
@@ -39,9 +40,19 @@ Herr Mustermann wurde am 10.04.2024 entlassen. IBAN AT61 1904 3002 3457 3201.
 
 Mit freundlichen Grüßen
 OA Dr. Anna Huber"""
-SECRETS = ["Max Mustermann", "Mustermann", "12.03.1965", "1237 010180", "Hauptstraße 12/3", "8010 Graz",
-           "+43 664 1234567", "max.mustermann@gmx.at", "Diabetes mellitus Typ 2", "AT61 1904 3002 3457 3201",
-           "Anna Huber"]
+SECRETS = [
+    "Max Mustermann",
+    "Mustermann",
+    "12.03.1965",
+    "1237 010180",
+    "Hauptstraße 12/3",
+    "8010 Graz",
+    "+43 664 1234567",
+    "max.mustermann@gmx.at",
+    "Diabetes mellitus Typ 2",
+    "AT61 1904 3002 3457 3201",
+    "Anna Huber",
+]
 
 
 class HintEngine(EchoChatEngine):
@@ -72,8 +83,9 @@ weights = "{models_dir}"
 async def gw(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Gateway]:
     tmp = tmp_path_factory.mktemp("pii-api")
     (tmp / "models.toml").write_text(MODELS_TOML)
-    settings = replace(Settings(), data_dir=tmp / "data", models_file=tmp / "models.toml", models_dir_override=tmp,
-                       pii_preload=True)
+    settings = replace(
+        Settings(), data_dir=tmp / "data", models_file=tmp / "models.toml", models_dir_override=tmp, pii_preload=True
+    )
     async with running_gateway(settings) as gateway:
         yield gateway
 
@@ -84,8 +96,9 @@ def key(gw: Gateway) -> str:
 
 
 async def anonymize(gw: Gateway, key: str, filename: str, data: bytes, **fields: Any) -> Any:
-    response = await gw.http.post("/documents/anonymize", headers=gw.headers(key),
-                                  files={"files": (filename, data)}, data=fields)
+    response = await gw.http.post(
+        "/documents/anonymize", headers=gw.headers(key), files={"files": (filename, data)}, data=fields
+    )
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["object"] == "list" and len(body["data"]) == 1
@@ -147,8 +160,12 @@ async def test_pdf_two_pages(gw: Gateway, key: str) -> None:
     assert "10.04.2024" in text  # a discharge date is no date of birth
     assert data["original_filename"] == "Befund_Max_Mustermann.pdf"
     assert data["sanitized_filename"] == "Befund_[[NAME_1]].pdf"
-    assert data["metadata"] == {"extraction_method": data["metadata"]["extraction_method"], "used_ocr": False,
-                                "page_count": 2, "strategy": "rules"}
+    assert data["metadata"] == {
+        "extraction_method": data["metadata"]["extraction_method"],
+        "used_ocr": False,
+        "page_count": 2,
+        "strategy": "rules",
+    }
     assert data["metadata"]["extraction_method"].startswith("pdf")
 
 
@@ -181,9 +198,11 @@ async def test_docx_with_a_pasted_scan_is_anonymized_in_the_scan_too(gw: Gateway
 
 
 async def test_same_value_same_placeholder_and_overlaps(gw: Gateway, key: str) -> None:
-    text = ("Frau Anna Huber (anna.huber@gmx.at) und Herr Max Huber.\n"
-            "Frau Huber ruft unter 0664 1234567 an; Rückruf an 0664 1234567.\n"
-            "Profil: https://www.linkedin.com/in/anna-huber-12 Web: https://www.huber.at\n")
+    text = (
+        "Frau Anna Huber (anna.huber@gmx.at) und Herr Max Huber.\n"
+        "Frau Huber ruft unter 0664 1234567 an; Rückruf an 0664 1234567.\n"
+        "Profil: https://www.linkedin.com/in/anna-huber-12 Web: https://www.huber.at\n"
+    )
     data = await anonymize(gw, key, "notiz.txt", text.encode())
     ph = data["placeholders"]
     assert ph["[[NAME_1]]"] == "Anna Huber" and ph["[[NAME_2]]"] == "Max Huber"
@@ -198,8 +217,12 @@ async def test_pii_types_selects_and_validates(gw: Gateway, key: str) -> None:
     data = await anonymize(gw, key, "a.txt", LETTER.encode(), pii_types="email,phone")
     assert set(re.findall(r"\[\[([A-Z_]+)_\d+\]\]", data["sanitized_text"])) == {"EMAIL", "PHONE"}
     assert "Max Mustermann" in data["sanitized_text"]
-    response = await gw.http.post("/documents/anonymize", headers=gw.headers(key),
-                                  files={"files": ("a.txt", b"x")}, data={"pii_types": ["name", "shoe_size"]})
+    response = await gw.http.post(
+        "/documents/anonymize",
+        headers=gw.headers(key),
+        files={"files": ("a.txt", b"x")},
+        data={"pii_types": ["name", "shoe_size"]},
+    )
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["param"] == "pii_types" and "shoe_size" in error["message"]
@@ -218,25 +241,32 @@ async def test_pii_types_selects_and_validates(gw: Gateway, key: str) -> None:
     ids=["no-file", "wrong-field", "two-files", "bad-strategy", "empty-file"],
 )
 async def test_bad_requests_are_400(gw: Gateway, key: str, files: list, fields: dict, param: str, code: str) -> None:
-    response = await gw.http.post("/documents/anonymize", headers=gw.headers(key),
-                                  files=files or {"unrelated": ("x.txt", b"")},  # still multipart
-                                  data={"note": "multipart", **fields})
+    response = await gw.http.post(
+        "/documents/anonymize",
+        headers=gw.headers(key),
+        files=files or {"unrelated": ("x.txt", b"")},  # still multipart
+        data={"note": "multipart", **fields},
+    )
     assert response.status_code == 400, response.text
     error = response.json()["error"]
     assert (error["param"], error["code"]) == (param, code)
 
 
 async def test_unsupported_type_is_415(gw: Gateway, key: str) -> None:
-    response = await gw.http.post("/documents/anonymize", headers=gw.headers(key),
-                                  files={"files": ("a.zip", b"PK\x03\x04" + b"\x00" * 40)})
+    response = await gw.http.post(
+        "/documents/anonymize", headers=gw.headers(key), files={"files": ("a.zip", b"PK\x03\x04" + b"\x00" * 40)}
+    )
     assert response.status_code in (400, 415), response.text
     assert response.json()["error"]["code"] in ("unsupported_file_type", "corrupt_file")
 
 
 async def test_needs_the_documents_anonymize_permission(gw: Gateway) -> None:
     gw.create_product("chat-only", endpoints=("chat_completions",))
-    response = await gw.http.post("/documents/anonymize", headers=gw.headers(gw.create_key("chat-only")),
-                                  files={"files": ("a.txt", b"Max Mustermann")})
+    response = await gw.http.post(
+        "/documents/anonymize",
+        headers=gw.headers(gw.create_key("chat-only")),
+        files={"files": ("a.txt", b"Max Mustermann")},
+    )
     assert response.status_code == 403
     assert "documents_anonymize" in response.json()["error"]["message"]
 
@@ -270,13 +300,22 @@ async def test_nothing_of_the_document_reaches_log_or_usage(gw: Gateway, caplog:
 
 async def test_a_text_past_the_detection_limit_is_413_with_the_limit(tmp_path: Path) -> None:
     """A small upload can extract to a lot of text: detection takes at most `anonymize_max_chars`."""
-    settings = replace(Settings(), data_dir=tmp_path / "data", models_file=tmp_path / "none.toml",
-                       load_engines=False, pii_preload=False, anonymize_max_chars=1000)
+    settings = replace(
+        Settings(),
+        data_dir=tmp_path / "data",
+        models_file=tmp_path / "none.toml",
+        load_engines=False,
+        pii_preload=False,
+        anonymize_max_chars=1000,
+    )
     (tmp_path / "none.toml").write_text("")
     async with running_gateway(settings) as small:
         key = small.create_key()
-        response = await small.http.post("/documents/anonymize", headers=small.headers(key),
-                                         files={"files": ("long.txt", b"Herr Max Mustermann. " * 100, "text/plain")})
+        response = await small.http.post(
+            "/documents/anonymize",
+            headers=small.headers(key),
+            files={"files": ("long.txt", b"Herr Max Mustermann. " * 100, "text/plain")},
+        )
     assert response.status_code == 413
     error = response.json()["error"]
     assert error["code"] == "text_too_long" and "1,000" in error["message"]

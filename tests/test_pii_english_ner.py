@@ -35,8 +35,10 @@ def windows(anonymizer: Anonymizer, text: str) -> list[str]:
     [
         # No title, label or list knows these names: only the NER finds them.
         ("Dear colleague,\n\nRe: Baytal Akça, DOB 28/11/1976\n\nThank you for seeing this patient.", "Baytal Akça"),
-        ("Subject: Password reset\n\nRequester: Georgel Stoica (stoica27@gmail.com)\nPlease reset the account.",
-         "Georgel Stoica"),
+        (
+            "Subject: Password reset\n\nRequester: Georgel Stoica (stoica27@gmail.com)\nPlease reset the account.",
+            "Georgel Stoica",
+        ),
     ],
 )
 def test_ner_finds_unlisted_english_names(anonymizer: Anonymizer, text: str, name: str) -> None:
@@ -65,8 +67,11 @@ def test_windows_find_what_the_whole_text_finds(anonymizer: Anonymizer, monkeypa
     """Over every English document of the evaluation set: the same findings, span for span and
     type for type, as with the NER run on the whole text (only scores differ: where the rules
     found a name, the NER is skipped rather than asked to confirm it)."""
-    texts = [doc["text"] for line in EVAL_SET.read_text(encoding="utf-8").splitlines()
-             if (doc := json.loads(line))["lang"] == "en"]
+    texts = [
+        doc["text"]
+        for line in EVAL_SET.read_text(encoding="utf-8").splitlines()
+        if (doc := json.loads(line))["lang"] == "en"
+    ]
     assert len(texts) >= 50
 
     def spans(text: str) -> list[tuple[str, int, int]]:

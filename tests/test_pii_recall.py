@@ -99,9 +99,21 @@ POSITIVES = [
     ("occupation", "Die Patientin, Volksschullehrerin, lebt allein.", "Volksschullehrerin"),
     ("medical", "St. n. Cholezystektomie 2019", "Cholezystektomie 2019"),
     # diagnosis lists: every item that names a condition, worded freely
-    ("medical", "Diagnosen:\n- Viraler Infekt der oberen Atemwege\n- Arterielle Hypertonie (I10)", "Viraler Infekt der oberen Atemwege"),
-    ("medical", "ENTLASSUNGSDIAGNOSEN\n1. Nicht dislozierte Fraktur des Os scaphoideum links\n\nTherapie:", "Nicht dislozierte Fraktur des Os scaphoideum links"),
-    ("medical", "Dg.: Chronische Niereninsuffizienz, Sekundärer Hyperparathyreoidismus (N25.8)", "Sekundärer Hyperparathyreoidismus"),
+    (
+        "medical",
+        "Diagnosen:\n- Viraler Infekt der oberen Atemwege\n- Arterielle Hypertonie (I10)",
+        "Viraler Infekt der oberen Atemwege",
+    ),
+    (
+        "medical",
+        "ENTLASSUNGSDIAGNOSEN\n1. Nicht dislozierte Fraktur des Os scaphoideum links\n\nTherapie:",
+        "Nicht dislozierte Fraktur des Os scaphoideum links",
+    ),
+    (
+        "medical",
+        "Dg.: Chronische Niereninsuffizienz, Sekundärer Hyperparathyreoidismus (N25.8)",
+        "Sekundärer Hyperparathyreoidismus",
+    ),
     ("medical", "Nebenbefundlich eine leichte kognitive Störung.", "leichte kognitive Störung"),
     ("medical", "Im MRT komplette Ruptur des hinteren Kreuzbandes.", "komplette Ruptur des hinteren Kreuzbandes"),
     ("medical", "Eliquis 5 mg 1-0-1 (wegen VHF)", "VHF"),
@@ -222,7 +234,17 @@ def test_the_issue_letter_keeps_nothing_readable(anonymizer: Anonymizer) -> None
         "OA Dr. T. Hofbauer\nPrim. Univ.-Doz. Dr. K. Eberhartinger\n"
     )
     sanitized = anonymizer.run(letter, "brief.txt").sanitized_text
-    for value in ("Wiener Neustadt", "Neustadt", "Corvinusring", "HUBER", "Anna", "1237 030751",
-                  "Volksschullehrerin", "Ternitz", "Hofbauer", "Eberhartinger"):
+    for value in (
+        "Wiener Neustadt",
+        "Neustadt",
+        "Corvinusring",
+        "HUBER",
+        "Anna",
+        "1237 030751",
+        "Volksschullehrerin",
+        "Ternitz",
+        "Hofbauer",
+        "Eberhartinger",
+    ):
         assert value not in sanitized, (value, sanitized)
     assert "Thoraxschmerzen" in sanitized or "[[MEDICAL" in sanitized

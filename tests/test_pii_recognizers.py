@@ -104,7 +104,11 @@ POSITIVES = [
     ("occupation", "Der Patient (Lokführer) wurde aufgenommen.", "Lokführer"),
     ("birth_year", "Jahrgang 1956, lebt allein", "1956"),
     ("birth_year", "Frau Huber (Jg. 1948)", "1948"),
-    ("linkedin", "Profil: https://www.linkedin.com/in/max-mustermann-4711", "https://www.linkedin.com/in/max-mustermann-4711"),
+    (
+        "linkedin",
+        "Profil: https://www.linkedin.com/in/max-mustermann-4711",
+        "https://www.linkedin.com/in/max-mustermann-4711",
+    ),
 ]
 
 # (type, text, value that must NOT be found as that type)

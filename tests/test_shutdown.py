@@ -29,7 +29,9 @@ def slow_pdf(pages: int = 450, lines: int = 90) -> bytes:
     pdf = canvas.Canvas(out, pagesize=A4)
     for page in range(pages):
         for line in range(lines):
-            pdf.drawString(30, 820 - 9 * line, f"Seite {page} Zeile {line}: Befund unauffaellig, Kontrolle in drei Monaten.")
+            pdf.drawString(
+                30, 820 - 9 * line, f"Seite {page} Zeile {line}: Befund unauffaellig, Kontrolle in drei Monaten."
+            )
         pdf.showPage()
     pdf.save()
     return out.getvalue()
@@ -40,13 +42,21 @@ def test_sigterm_stops_the_server_within_its_limit_during_a_parse(tmp_path: Path
     data_dir = tmp_path / "data"
     models = tmp_path / "models.toml"
     models.write_text("")
-    key = subprocess.run([KAI_LOCAL, "keys", "create", "--product", "default", "--data-dir", str(data_dir)],
-                         capture_output=True, text=True, timeout=60, check=True).stdout.split()[-1]
+    key = subprocess.run(
+        [KAI_LOCAL, "keys", "create", "--product", "default", "--data-dir", str(data_dir)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.split()[-1]
     port = free_port()
-    env = {**os.environ, "KAI_PII_PRELOAD": "0", "KAI_SHUTDOWN_TIMEOUT_S": "10",
-           "KAI_EXTRACT_PARSE_TIMEOUT_S": "600"}
-    server = subprocess.Popen([KAI_LOCAL, "serve", "--port", str(port), "--data-dir", str(data_dir),
-                               "--models", str(models)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {**os.environ, "KAI_PII_PRELOAD": "0", "KAI_SHUTDOWN_TIMEOUT_S": "10", "KAI_EXTRACT_PARSE_TIMEOUT_S": "600"}
+    server = subprocess.Popen(
+        [KAI_LOCAL, "serve", "--port", str(port), "--data-dir", str(data_dir), "--models", str(models)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}/api/v1"
     try:
         wait_until_healthy(f"http://127.0.0.1:{port}/health", server, timeout_s=120)
@@ -54,9 +64,13 @@ def test_sigterm_stops_the_server_within_its_limit_during_a_parse(tmp_path: Path
 
         def upload() -> None:
             try:
-                answer["response"] = httpx.post(f"{base}/documents/anonymize", headers={"Authorization": f"Bearer {key}"},
-                                                files={"files": ("long.pdf", slow_pdf(), "application/pdf")}, timeout=120)
-            except Exception as exc:  # noqa: BLE001 - the assertion below says what came back
+                answer["response"] = httpx.post(
+                    f"{base}/documents/anonymize",
+                    headers={"Authorization": f"Bearer {key}"},
+                    files={"files": ("long.pdf", slow_pdf(), "application/pdf")},
+                    timeout=120,
+                )
+            except Exception as exc:
                 answer["response"] = exc
 
         client = threading.Thread(target=upload)

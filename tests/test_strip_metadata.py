@@ -13,9 +13,10 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any
 
 import anyio
 import docx
@@ -35,12 +36,12 @@ from tests import metadata_samples as samples
 from tests.conftest import TESTDATA, Gateway, echo_settings, running_gateway
 from tests.metadata_samples import decompressed, exiftool_json, identifying_tags, planted
 
-pytestmark = [pytest.mark.anyio,
-              pytest.mark.filterwarnings("ignore:Workbook contains no stylesheet")]  # mat2's xlsx
+pytestmark = [pytest.mark.anyio, pytest.mark.filterwarnings("ignore:Workbook contains no stylesheet")]  # mat2's xlsx
 METADATA = TESTDATA / "metadata"
 URL = "/documents/strip-metadata"
 
 # ---------------------------------------------------------------- fixtures
+
 
 @pytest.fixture(scope="module")
 async def gw(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Gateway]:
@@ -58,11 +59,16 @@ def key(gw: Gateway) -> str:
 def rich(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     tmp = tmp_path_factory.mktemp("samples")
     return {
-        "photo.jpg": samples.rich_jpeg(tmp), "scan.png": samples.rich_png(tmp),
-        "scan.tif": samples.rich_tiff(tmp), "photo.webp": samples.rich_webp(tmp),
-        "image.bmp": samples.rich_bmp(), "befund.pdf": samples.rich_pdf(tmp),
-        "brief.docx": samples.rich_docx(tmp), "tabelle.xlsx": samples.rich_xlsx(tmp),
-        "folien.pptx": samples.rich_pptx(tmp), "alt.xls": samples.rich_xls(),
+        "photo.jpg": samples.rich_jpeg(tmp),
+        "scan.png": samples.rich_png(tmp),
+        "scan.tif": samples.rich_tiff(tmp),
+        "photo.webp": samples.rich_webp(tmp),
+        "image.bmp": samples.rich_bmp(),
+        "befund.pdf": samples.rich_pdf(tmp),
+        "brief.docx": samples.rich_docx(tmp),
+        "tabelle.xlsx": samples.rich_xlsx(tmp),
+        "folien.pptx": samples.rich_pptx(tmp),
+        "alt.xls": samples.rich_xls(),
     }
 
 
@@ -71,6 +77,7 @@ async def strip(gw: Gateway, key: str, name: str, data: bytes, **extra: Any) -> 
 
 
 # ---------------------------------------------------------------- what a clean file is
+
 
 def assert_opens(kind: str, data: bytes) -> None:
     if kind == ft.DOCX:
@@ -112,8 +119,10 @@ def pdf_text(data: bytes) -> list[str]:
 # ---------------------------------------------------------------- the shared dirty files
 
 SHARED = {
-    "broken_xml_content_types.docx": 400, "malformed_content_types.docx": 400,
-    "dirty.gif": 415, "dirty.txt": 200,
+    "broken_xml_content_types.docx": 400,
+    "malformed_content_types.docx": 400,
+    "dirty.gif": 415,
+    "dirty.txt": 200,
 }
 
 
@@ -125,8 +134,12 @@ async def test_shared_files(gw: Gateway, key: str, name: str, tmp_path: Path) ->
     assert response.status_code == expected, response.text
     if expected == 400:
         error = response.json()["error"]
-        assert error == {"message": error["message"], "type": "invalid_request_error",
-                         "param": "file", "code": "metadata_stripping_failed"}
+        assert error == {
+            "message": error["message"],
+            "type": "invalid_request_error",
+            "param": "file",
+            "code": "metadata_stripping_failed",
+        }
         assert error["message"].startswith(f"Failed to strip metadata from '{name}'")
         return
     if expected == 415:
@@ -182,8 +195,11 @@ async def test_dangling_relationships_are_not_left_behind(gw: Gateway, key: str)
             if b'TargetMode="External"' in rel:
                 continue
             target = re.search(rb'Target="([^"]+)"', rel).group(1).decode()  # type: ignore[union-attr]
-            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-                posixpath.join(source_folder, target))
+            path = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join(source_folder, target))
+            )
             assert path in names, (rels, target)
     types = archive.read("[Content_Types].xml").decode()
     for part in re.findall(r'PartName="/([^"]+)"', types):
@@ -199,17 +215,23 @@ EXPECTED_GROUPS = {
     "scan.tif": {"EXIF", "GPS", "IPTC", "XMP", "ICC"},
     "photo.webp": {"EXIF", "GPS", "XMP", "ICC"},
     "image.bmp": {"Trailing-Data"},
-    "befund.pdf": {"PDF-Info", "XMP", "PDF-ID", "PDF-Revisions", "PDF-PieceInfo",
-                   "PDF-Annotations", "Embedded-Images"},
-    "brief.docx": {"docProps", "Thumbnail", "Comments", "Revisions", "People", "rsid",
-                   "Orphan-Parts", "Embedded-Images", "Embedded-Documents"},
-    "tabelle.xlsx": {"docProps", "Thumbnail", "Comments", "Orphan-Parts", "People", "File-Path",
-                     "Document-IDs"},
+    "befund.pdf": {"PDF-Info", "XMP", "PDF-ID", "PDF-Revisions", "PDF-PieceInfo", "PDF-Annotations", "Embedded-Images"},
+    "brief.docx": {
+        "docProps",
+        "Thumbnail",
+        "Comments",
+        "Revisions",
+        "People",
+        "rsid",
+        "Orphan-Parts",
+        "Embedded-Images",
+        "Embedded-Documents",
+    },
+    "tabelle.xlsx": {"docProps", "Thumbnail", "Comments", "Orphan-Parts", "People", "File-Path", "Document-IDs"},
     "folien.pptx": {"docProps", "Thumbnail", "Comments", "Embedded-Images"},
     "alt.xls": {"SummaryInformation", "DocumentSummaryInformation", "WriteAccess"},
 }
-METHODS = {ft.BMP: "pillow", ft.PDF: "pikepdf", ft.XLS: "olefile", ft.DOCX: "ooxml",
-           ft.XLSX: "ooxml", ft.PPTX: "ooxml"}
+METHODS = {ft.BMP: "pillow", ft.PDF: "pikepdf", ft.XLS: "olefile", ft.DOCX: "ooxml", ft.XLSX: "ooxml", ft.PPTX: "ooxml"}
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_GROUPS))
@@ -276,13 +298,15 @@ async def test_xls_written_by_xlwt(gw: Gateway, key: str, tmp_path: Path) -> Non
     assert xlrd.open_workbook(file_contents=response.content).sheet_by_index(0).cell_value(0, 0) == samples.TEXT
 
 
-@pytest.mark.parametrize("name,data,media_type", [
-    ("notes.txt", "Jane Doe notiert: Termin am Montag, Größe 3.\n".encode(), "text/plain"),
-    ("daten.csv", "name;ort;größe\nJane Doe;Wien;Maß\n".encode("cp1252"), "text/csv"),
-    ("data.json", b'{"author": "Jane Doe", "n": [1, 2]}', "application/json"),
-])
-async def test_text_formats_come_back_unchanged(gw: Gateway, key: str, name: str, data: bytes,
-                                                media_type: str) -> None:
+@pytest.mark.parametrize(
+    "name,data,media_type",
+    [
+        ("notes.txt", "Jane Doe notiert: Termin am Montag, Größe 3.\n".encode(), "text/plain"),
+        ("daten.csv", "name;ort;größe\nJane Doe;Wien;Maß\n".encode("cp1252"), "text/csv"),
+        ("data.json", b'{"author": "Jane Doe", "n": [1, 2]}', "application/json"),
+    ],
+)
+async def test_text_formats_come_back_unchanged(gw: Gateway, key: str, name: str, data: bytes, media_type: str) -> None:
     response = await strip(gw, key, name, data)
     assert response.status_code == 200
     assert response.content == data
@@ -302,8 +326,8 @@ async def test_name_and_content_disagree(gw: Gateway, key: str, rich: dict[str, 
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "image/jpeg"
     assert response.headers["content-disposition"] == (
-        "attachment; filename=\"Foto von Muller.png\"; "
-        "filename*=UTF-8''Foto%20von%20M%C3%BCller.png")
+        "attachment; filename=\"Foto von Muller.png\"; filename*=UTF-8''Foto%20von%20M%C3%BCller.png"
+    )
     assert_clean(ft.JPEG, response.content, tmp_path)
 
 
@@ -313,8 +337,9 @@ async def test_v1_prefix_and_concurrent_requests(gw: Gateway, key: str, rich: di
 
     async def one(index: int) -> None:
         name = ["photo.jpg", "scan.png", "photo.webp", "brief.docx"][index % 4]
-        response = await gw.http.post("http://kai.test/v1" + URL, headers=gw.headers(key),
-                                      files={"file": (name, rich[name])})
+        response = await gw.http.post(
+            "http://kai.test/v1" + URL, headers=gw.headers(key), files={"file": (name, rich[name])}
+        )
         results.append((name, response.status_code, planted(response.content)))
 
     async with anyio.create_task_group() as group:
@@ -325,6 +350,7 @@ async def test_v1_prefix_and_concurrent_requests(gw: Gateway, key: str, rich: di
 
 
 # ---------------------------------------------------------------- errors
+
 
 def _ole_doc() -> bytes:
     return samples._ole({"WordDocument": b"\xec\xa5" + bytes(600)})
@@ -344,17 +370,45 @@ ERRORS = [
     ("random bytes named .jpg", "photo.jpg", lambda r: bytes(range(256)) * 40, 400, "metadata_stripping_failed"),
     ("word 97 .doc", "brief.doc", lambda r: _ole_doc(), 415, "unsupported_file_type"),
     ("gif", "anim.gif", lambda r: (METADATA / "dirty.gif").read_bytes(), 415, "unsupported_file_type"),
-    ("svg", "logo.svg", lambda r: b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><metadata>Jane Doe</metadata></svg>', 415, "unsupported_file_type"),
+    (
+        "svg",
+        "logo.svg",
+        lambda r: b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><metadata>Jane Doe</metadata></svg>',
+        415,
+        "unsupported_file_type",
+    ),
     ("zip that is no office file", "archive.zip", lambda r: _zip_of({"a.txt": b"x"}), 415, "unsupported_file_type"),
-    ("truncated pdf", "befund.pdf", lambda r: r["befund.pdf"][: len(r["befund.pdf"]) // 2], 400, "metadata_stripping_failed"),
+    (
+        "truncated pdf",
+        "befund.pdf",
+        lambda r: r["befund.pdf"][: len(r["befund.pdf"]) // 2],
+        400,
+        "metadata_stripping_failed",
+    ),
     ("truncated docx", "brief.docx", lambda r: r["brief.docx"][:5000], 400, "metadata_stripping_failed"),
     ("truncated jpeg", "photo.jpg", lambda r: r["photo.jpg"][:3000], 400, "metadata_stripping_failed"),
     ("encrypted pdf", "geheim.pdf", _encrypted_pdf, 400, "metadata_stripping_failed"),
     ("text named .pdf", "report.pdf", lambda r: b"<html>Error 404</html>", 400, "file_type_mismatch"),
-    ("docx without content types", "brief.docx", lambda r: _zip_of({"word/document.xml": b"<w/>"}), 400, "metadata_stripping_failed"),
-    ("docx with a DTD", "brief.docx", lambda r: _zip_of({
-        "[Content_Types].xml": b'<!DOCTYPE x [<!ENTITY a "aaaa">]><Types/>', "word/document.xml": b"<w/>",
-        "_rels/.rels": b"<Relationships/>"}), 400, "metadata_stripping_failed"),
+    (
+        "docx without content types",
+        "brief.docx",
+        lambda r: _zip_of({"word/document.xml": b"<w/>"}),
+        400,
+        "metadata_stripping_failed",
+    ),
+    (
+        "docx with a DTD",
+        "brief.docx",
+        lambda r: _zip_of(
+            {
+                "[Content_Types].xml": b'<!DOCTYPE x [<!ENTITY a "aaaa">]><Types/>',
+                "word/document.xml": b"<w/>",
+                "_rels/.rels": b"<Relationships/>",
+            }
+        ),
+        400,
+        "metadata_stripping_failed",
+    ),
 ]
 
 
@@ -367,8 +421,9 @@ def _zip_of(files: dict[str, bytes]) -> bytes:
 
 
 @pytest.mark.parametrize("case,name,build,status,code", ERRORS, ids=[e[0] for e in ERRORS])
-async def test_error_table(gw: Gateway, key: str, rich: dict[str, bytes], case: str, name: str,
-                           build: Any, status: int, code: str) -> None:
+async def test_error_table(
+    gw: Gateway, key: str, rich: dict[str, bytes], case: str, name: str, build: Any, status: int, code: str
+) -> None:
     response = await strip(gw, key, name, build(rich))
     assert response.status_code == status, response.text
     error = response.json()["error"]
@@ -382,11 +437,11 @@ async def test_request_errors(gw: Gateway, key: str, rich: dict[str, bytes]) -> 
     headers = gw.headers(key)
     missing = await gw.http.post(URL, headers=headers, files={"other": ("a.txt", b"x")})
     assert missing.status_code == 400 and missing.json()["error"]["code"] == "missing_required_parameter"
-    as_text = await gw.http.post(URL, headers=headers, data={"file": "photo.jpg"},
-                                 files={"other": ("a.txt", b"x")})
+    as_text = await gw.http.post(URL, headers=headers, data={"file": "photo.jpg"}, files={"other": ("a.txt", b"x")})
     assert as_text.status_code == 400 and as_text.json()["error"]["code"] == "invalid_type"
-    two = await gw.http.post(URL, headers=headers, files=[("file", ("a.jpg", rich["photo.jpg"])),
-                                                          ("file", ("b.jpg", rich["photo.jpg"]))])
+    two = await gw.http.post(
+        URL, headers=headers, files=[("file", ("a.jpg", rich["photo.jpg"])), ("file", ("b.jpg", rich["photo.jpg"]))]
+    )
     assert two.status_code == 400 and two.json()["error"]["code"] == "invalid_value"
     not_multipart = await gw.http.post(URL, headers=headers, content=rich["photo.jpg"])
     assert not_multipart.status_code == 400
@@ -409,13 +464,14 @@ async def test_permission_and_size_limit(gw: Gateway, rich: dict[str, bytes]) ->
 
 # ---------------------------------------------------------------- robustness (no HTTP: fast)
 
+
 def _damaged(data: bytes) -> list[bytes]:
     """Cuts and flipped bytes at a few places."""
     variants = [data[:n] for n in (16, len(data) // 3, len(data) - 7) if 0 < n < len(data)]
     for position in (len(data) // 5, len(data) // 2, len(data) - 40):
         if 0 <= position < len(data):
             flipped = bytearray(data)
-            flipped[position: position + 8] = bytes(b ^ 0x5A for b in flipped[position: position + 8])
+            flipped[position : position + 8] = bytes(b ^ 0x5A for b in flipped[position : position + 8])
             variants.append(bytes(flipped))
     return variants
 
@@ -471,8 +527,13 @@ def test_exiftool_does_not_outlive_a_killed_server() -> None:
         "print(' '.join(children), flush=True)\n"
         "os.kill(os.getpid(), 9)\n"
     )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         cwd=Path(__file__).resolve().parents[1], timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+        timeout=60,
+    )
     pids = [int(p) for p in out.stdout.split()]
     assert pids, out.stderr
     deadline = time.monotonic() + 5
@@ -496,11 +557,16 @@ def test_parts_with_encoded_or_spaced_names_are_not_taken_for_orphans(rich: dict
     out = io.BytesIO()
     png.save(out, "PNG")
     data = samples.add_parts(
-        rich["brief.docx"], {"word/media/my image.png": out.getvalue(), "word/media/a%20b.png": out.getvalue()},
-        {"word/_rels/document.xml.rels": [
-            ("rIdS1", f"{samples.R}/image", "media/my%20image.png"),
-            ("rIdS2", f"{samples.R}/image", "media/a%20b.png")]},
-        {})
+        rich["brief.docx"],
+        {"word/media/my image.png": out.getvalue(), "word/media/a%20b.png": out.getvalue()},
+        {
+            "word/_rels/document.xml.rels": [
+                ("rIdS1", f"{samples.R}/image", "media/my%20image.png"),
+                ("rIdS2", f"{samples.R}/image", "media/a%20b.png"),
+            ]
+        },
+        {},
+    )
     stripper = MetadataStripper(ExifTool(processes=1))
     try:
         names = zipfile.ZipFile(io.BytesIO(stripper.strip(data, "brief.docx").data)).namelist()

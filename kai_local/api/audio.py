@@ -117,9 +117,7 @@ def _granularities(form: UploadForm, response_format: str) -> tuple[str, ...]:
 def parse_audio_params(form: UploadForm, task: Task) -> AudioParams:
     stream = form.value("stream")
     if stream is not None and stream.lower() not in FALSE_VALUES:
-        raise InvalidRequest(
-            "Streaming is not supported for Whisper models.", param="stream", code="unsupported_value"
-        )
+        raise InvalidRequest("Streaming is not supported for Whisper models.", param="stream", code="unsupported_value")
     response_format = _choice(form, "response_format", RESPONSE_FORMATS, "json")
     granularities = _granularities(form, response_format)
     options = TranscriptionOptions(
@@ -176,9 +174,7 @@ def _verbose(transcript: Transcript, task: Task, granularities: tuple[str, ...])
             for s in transcript.segments
         ]
     if "word" in granularities:
-        body["words"] = [
-            {"word": w.word.strip(), "start": w.start, "end": w.end} for w in transcript.words
-        ]
+        body["words"] = [{"word": w.word.strip(), "start": w.start, "end": w.end} for w in transcript.words]
     body["usage"] = _usage(transcript)
     return body
 

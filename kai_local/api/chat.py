@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any, AsyncIterator
+from collections.abc import AsyncIterator
+from typing import Any
 
 import anyio
 from starlette.requests import Request
@@ -37,7 +38,8 @@ async def create_chat_completion(request: Request) -> Response:
         finished, first = await unless_disconnected(request, _first_output(events, usage))
         if finished and not params.stream:
             finished, collected = await unless_disconnected(
-                request, _collect(first, events, params.sampling.n)  # type: ignore[arg-type]
+                request,
+                _collect(first, events, params.sampling.n),  # type: ignore[arg-type]
             )
     except BaseException:
         with anyio.CancelScope(shield=True):
@@ -78,8 +80,16 @@ async def create_chat_completion(request: Request) -> Response:
 
         try:
             for index in range(params.sampling.n):
-                yield chunk([{"index": index, "delta": {"role": "assistant", "content": ""},
-                              "logprobs": None, "finish_reason": None}])
+                yield chunk(
+                    [
+                        {
+                            "index": index,
+                            "delta": {"role": "assistant", "content": ""},
+                            "logprobs": None,
+                            "finish_reason": None,
+                        }
+                    ]
+                )
             event: ChatEvent | None = first
             while event is not None:
                 if isinstance(event, ChatUsage):
@@ -95,8 +105,16 @@ async def create_chat_completion(request: Request) -> Response:
                     usage.tokens_out += event.tokens
                     if event.text or event.finish_reason:
                         delta = {"content": event.text} if event.text else {}
-                        yield chunk([{"index": event.index, "delta": delta, "logprobs": None,
-                                      "finish_reason": event.finish_reason}])
+                        yield chunk(
+                            [
+                                {
+                                    "index": event.index,
+                                    "delta": delta,
+                                    "logprobs": None,
+                                    "finish_reason": event.finish_reason,
+                                }
+                            ]
+                        )
                 event = await anext(events, None)
             yield "data: [DONE]\n\n"
         except KaiError as exc:

@@ -50,9 +50,7 @@ def _message_content(content: Any, index: int) -> str:
     if isinstance(content, list):  # OpenAI's content parts: text only
         texts = []
         for part in content:
-            if not isinstance(part, dict) or part.get("type") != "text" or not isinstance(
-                part.get("text"), str
-            ):
+            if not isinstance(part, dict) or part.get("type") != "text" or not isinstance(part.get("text"), str):
                 raise InvalidRequest(
                     "Only text content parts ({'type': 'text', 'text': '...'}) are supported.",
                     param=param,
@@ -63,9 +61,7 @@ def _message_content(content: Any, index: int) -> str:
     if not isinstance(content, str):
         raise InvalidRequest(f"'{param}' must be a string.", param=param, code="invalid_type")
     if not content:
-        raise InvalidRequest(
-            f"'{param}' must be at least 1 character.", param=param, code="invalid_value"
-        )
+        raise InvalidRequest(f"'{param}' must be at least 1 character.", param=param, code="invalid_value")
     return content
 
 
@@ -126,9 +122,7 @@ def _max_tokens(body: dict[str, Any]) -> int | None:
 def _refuse_unsupported(body: dict[str, Any]) -> None:
     for name, off in UNSUPPORTED.items():
         if name in body and body[name] not in off:
-            raise InvalidRequest(
-                f"'{name}' is not supported by this server.", param=name, code="unsupported_parameter"
-            )
+            raise InvalidRequest(f"'{name}' is not supported by this server.", param=name, code="unsupported_parameter")
     response_format = body.get("response_format")
     if response_format is not None and response_format != {"type": "text"}:
         raise InvalidRequest(
@@ -142,9 +136,7 @@ def parse_chat_params(body: dict[str, Any]) -> ChatParams:
     _refuse_unsupported(body)
     stream_options = body.get("stream_options")
     if stream_options is not None and not isinstance(stream_options, dict):
-        raise InvalidRequest(
-            "'stream_options' must be an object.", param="stream_options", code="invalid_type"
-        )
+        raise InvalidRequest("'stream_options' must be an object.", param="stream_options", code="invalid_type")
     sampling = SamplingOptions(
         temperature=optional_number(body, "temperature", 0, 2),
         top_p=optional_number(body, "top_p", 0, 1),

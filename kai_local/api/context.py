@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Callable, TypeVar, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import anyio.to_thread
 from starlette.requests import Request
@@ -11,8 +12,8 @@ from starlette.requests import Request
 from kai_local.catalog import ModelSpec
 from kai_local.errors import InvalidRequest, PayloadTooLarge, ServiceUnavailable
 from kai_local.gateway.auth import principal_of
-from kai_local.runtime.services import Services
 from kai_local.gateway.usage import UsageRecord
+from kai_local.runtime.services import Services
 
 if TYPE_CHECKING:
     from kai_local.engines.chat.base import ChatEngine
@@ -52,9 +53,7 @@ def _loaded_engine(request: Request, requested_model: str | None, kind: str) -> 
     spec = services.catalog.resolve(requested_model, kind, principal_of(request).product)
     engine = services.engines.get(spec.id)
     if engine is None:
-        raise ServiceUnavailable(
-            f"The model '{spec.id}' is not loaded on this server.", code="model_not_loaded"
-        )
+        raise ServiceUnavailable(f"The model '{spec.id}' is not loaded on this server.", code="model_not_loaded")
     usage_of(request).model = spec.id
     return spec, engine
 
@@ -97,9 +96,7 @@ def _decode_and_parse(raw: bytes, parse: Callable[[dict[str, Any]], T]) -> T:
     except RecursionError:
         raise InvalidRequest("The JSON body is nested too deeply.", code="invalid_json") from None
     except ValueError as exc:  # bad JSON, bad UTF-8, or an integer of more than 4300 digits
-        raise InvalidRequest(
-            f"We could not parse the JSON body of your request: {exc}", code="invalid_json"
-        ) from None
+        raise InvalidRequest(f"We could not parse the JSON body of your request: {exc}", code="invalid_json") from None
     if not isinstance(body, dict):
         raise InvalidRequest("The JSON body must be an object.", code="invalid_json")
     return parse(body)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Awaitable, TypeVar
+from collections.abc import Awaitable
+from typing import TypeVar
 
 import anyio
 from starlette.requests import Request

@@ -35,8 +35,14 @@ async def anonymize_document(request: Request) -> Response:
     engine = _chat_engine(request) if strategy == "ai" else None  # fail before the work
 
     outcome = await pii.run(
-        upload.data, upload.filename, pii_types, owner=principal_of(request).key.id,
-        parse_pool=services.parse_pool, cpu_pool=services.cpu_pool, engine=engine, request_id=request_id_of(request),
+        upload.data,
+        upload.filename,
+        pii_types,
+        owner=principal_of(request).key.id,
+        parse_pool=services.parse_pool,
+        cpu_pool=services.cpu_pool,
+        engine=engine,
+        request_id=request_id_of(request),
     )
     if engine is not None and outcome.ai is not None:
         usage = usage_of(request)

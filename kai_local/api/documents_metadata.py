@@ -27,7 +27,11 @@ async def strip_metadata(request: Request) -> Response:
         raise ServiceUnavailable("Metadata stripping is not configured on this server.")
     timeout_s = stripper.exiftool.timeout_s
     result = await services_of(request).parse_pool.run(
-        jobs.strip_metadata, upload.data, upload.filename, timeout_s, deadline_s=timeout_s + 10.0,
+        jobs.strip_metadata,
+        upload.data,
+        upload.filename,
+        timeout_s,
+        deadline_s=timeout_s + 10.0,
         owner=principal_of(request).key.id,
     )
     return Response(

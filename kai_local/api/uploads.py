@@ -45,9 +45,7 @@ class UploadForm:
                 raise InvalidRequest(f"'{name}' must be a file upload.", param=name, code="invalid_type")
             others = [f.field for f in self.files if f.field not in (name, name + "[]")]
             hint = f" (the field is '{name}', not '{others[0]}')" if others else ""
-            raise InvalidRequest(
-                f"You must provide {purpose}{hint}.", param=name, code="missing_required_parameter"
-            )
+            raise InvalidRequest(f"You must provide {purpose}{hint}.", param=name, code="missing_required_parameter")
         if len(files) > 1:
             raise InvalidRequest(
                 f"Send exactly one file in '{name}'; got {len(files)}.", param=name, code="invalid_value"
@@ -70,9 +68,7 @@ class UploadForm:
 async def read_form(request: Request) -> UploadForm:
     content_type = request.headers.get("content-type", "")
     if not content_type.startswith("multipart/form-data"):
-        raise InvalidRequest(
-            "This endpoint expects multipart/form-data.", code="invalid_content_type"
-        )
+        raise InvalidRequest("This endpoint expects multipart/form-data.", code="invalid_content_type")
     max_size = principal_of(request).product.max_file_size
     try:
         form = await request.form(max_files=MAX_FILES, max_fields=MAX_FIELDS)
@@ -98,6 +94,4 @@ async def read_form(request: Request) -> UploadForm:
 
 
 def _too_large(filename: str | None, max_size: int, field: str) -> PayloadTooLarge:
-    return PayloadTooLarge(
-        f"The file '{filename}' is larger than this key's limit of {max_size} bytes.", param=field
-    )
+    return PayloadTooLarge(f"The file '{filename}' is larger than this key's limit of {max_size} bytes.", param=field)

@@ -19,8 +19,9 @@ page saved as report.pdf) is `file_type_mismatch`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import import_module
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from kai_local.documents import filetypes as ft
 from kai_local.documents.extract.base import (
@@ -37,8 +38,15 @@ if TYPE_CHECKING:
     from kai_local.settings import Settings
 
 __all__ = [
-    "ExtractedDocument", "ExtractionLimits", "OcrEngine", "TesseractOcr", "EasyOcr",
-    "build_ocr_engine", "extract_document", "extraction_limits", "SUPPORTED_TYPES",
+    "SUPPORTED_TYPES",
+    "EasyOcr",
+    "ExtractedDocument",
+    "ExtractionLimits",
+    "OcrEngine",
+    "TesseractOcr",
+    "build_ocr_engine",
+    "extract_document",
+    "extraction_limits",
 ]
 
 # type -> "module:function" under kai_local.documents.extract; imported on first use.
@@ -65,7 +73,7 @@ _OLE_TYPES = frozenset({ft.XLS, ft.PPT, ft.DOC})
 Extractor = Callable[[bytes, ExtractionLimits, OcrEngine, Deadline], ExtractedDocument]
 
 
-def extraction_limits(settings: "Settings") -> ExtractionLimits:
+def extraction_limits(settings: Settings) -> ExtractionLimits:
     return ExtractionLimits(
         max_pages=settings.extract_max_pages,
         max_pixels=settings.extract_max_pixels,
@@ -92,7 +100,9 @@ def resolve_type(data: bytes, filename: str) -> str:
         if claimed not in (None, ft.TXT):  # text named like a binary format
             raise InvalidRequest(
                 f"The file is named as {claimed.upper()} but its content is plain text",
-                code="file_type_mismatch", param="files")
+                code="file_type_mismatch",
+                param="files",
+            )
         return detected
     if detected == ft.ENCRYPTED_OFFICE:
         raise encrypted("Office document")
@@ -108,7 +118,8 @@ def resolve_type(data: bytes, filename: str) -> str:
     raise UnsupportedMediaType(
         f"Unsupported file type ({kind}; file name type: {shown}). Supported: PDF, DOCX, PPTX, "
         "PPT, XLSX, XLS, CSV, JSON, TXT, PNG, JPEG, TIFF",
-        param="files")
+        param="files",
+    )
 
 
 def extract_document(data: bytes, filename: str, limits: ExtractionLimits, ocr: OcrEngine) -> ExtractedDocument:

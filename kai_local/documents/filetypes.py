@@ -42,10 +42,28 @@ MEDIA_TYPES: dict[str, str] = {
 }
 
 EXTENSIONS: dict[str, str] = {
-    ".pdf": PDF, ".docx": DOCX, ".xlsx": XLSX, ".pptx": PPTX, ".xls": XLS, ".ppt": PPT,
-    ".doc": DOC, ".png": PNG, ".jpg": JPEG, ".jpeg": JPEG, ".jpe": JPEG, ".tif": TIFF,
-    ".tiff": TIFF, ".webp": WEBP, ".bmp": BMP, ".gif": GIF, ".csv": CSV, ".json": JSON,
-    ".txt": TXT, ".text": TXT, ".md": TXT, ".log": TXT,
+    ".pdf": PDF,
+    ".docx": DOCX,
+    ".xlsx": XLSX,
+    ".pptx": PPTX,
+    ".xls": XLS,
+    ".ppt": PPT,
+    ".doc": DOC,
+    ".png": PNG,
+    ".jpg": JPEG,
+    ".jpeg": JPEG,
+    ".jpe": JPEG,
+    ".tif": TIFF,
+    ".tiff": TIFF,
+    ".webp": WEBP,
+    ".bmp": BMP,
+    ".gif": GIF,
+    ".csv": CSV,
+    ".json": JSON,
+    ".txt": TXT,
+    ".text": TXT,
+    ".md": TXT,
+    ".log": TXT,
 }
 
 IMAGE_TYPES = frozenset({PNG, JPEG, TIFF, WEBP, BMP, GIF})

@@ -14,8 +14,8 @@ them and `charge` counts the real size afterwards.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterable, Iterator
 from io import BytesIO
-from typing import Iterable, Iterator
 
 from pdfminer.lzw import LZWDecoder
 
@@ -78,7 +78,10 @@ class InflateBudget:
         # The code zip bombs in OOXML get: a client handles every decompression bomb alike.
         return PayloadTooLarge(
             f"The compressed data inside the PDF unpacks to more than the {self.limit:,} bytes "
-            "this server reads per document", code="archive_too_large", param=self.param)
+            "this server reads per document",
+            code="archive_too_large",
+            param=self.param,
+        )
 
 
 def _inflate(data: bytes) -> Iterator[bytes]:

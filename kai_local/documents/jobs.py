@@ -22,7 +22,9 @@ def extract(data: bytes, filename: str, limits: ExtractionLimits, ocr: OcrEngine
 def strip_metadata(data: bytes, filename: str, exiftool_timeout_s: float) -> Stripped:
     stripper = _strippers.get(exiftool_timeout_s)
     if stripper is None:  # one stay-open exiftool per worker: a worker runs one job at a time
-        stripper = _strippers[exiftool_timeout_s] = MetadataStripper(ExifTool(timeout_s=exiftool_timeout_s, processes=1))
+        stripper = _strippers[exiftool_timeout_s] = MetadataStripper(
+            ExifTool(timeout_s=exiftool_timeout_s, processes=1)
+        )
     return stripper.strip(data, filename)
 
 

@@ -14,7 +14,7 @@ import io
 import os
 import subprocess
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from kai_local.errors import ServiceUnavailable
 
@@ -28,7 +28,7 @@ DEFAULT_LANGUAGES = "deu+eng"
 
 
 class OcrEngine(Protocol):
-    def image_to_text(self, image: "Image", languages: str) -> str:
+    def image_to_text(self, image: Image, languages: str) -> str:
         """Text of one page image; `languages` in tesseract form ("deu+eng")."""
         ...
 
@@ -40,30 +40,40 @@ class OcrTimeout(Exception):
 class TesseractOcr:
     """The tesseract CLI (tesseract-ocr + -deu + -eng from Debian)."""
 
-    def __init__(self, command: str = "tesseract", languages: str = DEFAULT_LANGUAGES,
-                 page_segmentation: int = 3) -> None:
+    def __init__(
+        self, command: str = "tesseract", languages: str = DEFAULT_LANGUAGES, page_segmentation: int = 3
+    ) -> None:
         self.command = command
         self.languages = languages
         self.page_segmentation = page_segmentation
 
-    def image_to_text(self, image: "Image", languages: str = "") -> str:
+    def image_to_text(self, image: Image, languages: str = "") -> str:
         return self.image_to_text_within(image, languages, None)
 
-    def image_to_text_within(self, image: "Image", languages: str, timeout_s: float | None) -> str:
+    def image_to_text_within(self, image: Image, languages: str, timeout_s: float | None) -> str:
         """Like `image_to_text`, but kills tesseract after `timeout_s` and raises OcrTimeout."""
         buffer = io.BytesIO()
         _as_gray_or_rgb(image).save(buffer, format="PPM")
-        argv = [self.command, "stdin", "stdout", "-l", languages or self.languages,
-                "--psm", str(self.page_segmentation)]
+        argv = [
+            self.command,
+            "stdin",
+            "stdout",
+            "-l",
+            languages or self.languages,
+            "--psm",
+            str(self.page_segmentation),
+        ]
         env = {**os.environ, "OMP_THREAD_LIMIT": os.environ.get("OMP_THREAD_LIMIT", "1")}
         try:
-            done = subprocess.run(argv, input=buffer.getvalue(), capture_output=True, env=env,
-                                  timeout=timeout_s, check=False)
+            done = subprocess.run(
+                argv, input=buffer.getvalue(), capture_output=True, env=env, timeout=timeout_s, check=False
+            )
         except subprocess.TimeoutExpired as exc:
             raise OcrTimeout(f"tesseract ran past {timeout_s:.1f} s") from exc
         except FileNotFoundError as exc:
-            raise ServiceUnavailable("OCR is not available: the tesseract program is not installed",
-                                     code="ocr_unavailable") from exc
+            raise ServiceUnavailable(
+                "OCR is not available: the tesseract program is not installed", code="ocr_unavailable"
+            ) from exc
         if done.returncode != 0:
             detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]
             raise ServiceUnavailable(f"OCR failed: {detail[0]}", code="ocr_failed")
@@ -77,7 +87,7 @@ class EasyOcr:
     happens on first use. Readers are built once per language set and kept on the instance.
     """
 
-    _CODES = {"deu": "de", "eng": "en", "fra": "fr", "ita": "it", "spa": "es"}
+    _CODES: ClassVar[dict[str, str]] = {"deu": "de", "eng": "en", "fra": "fr", "ita": "it", "spa": "es"}
 
     def __init__(self, model_dir: Path, languages: str = DEFAULT_LANGUAGES, gpu: bool = False) -> None:
         self.model_dir = Path(model_dir)
@@ -93,11 +103,11 @@ class EasyOcr:
                 raise ServiceUnavailable("OCR engine easyocr is not installed", code="ocr_unavailable") from exc
             codes = [self._CODES.get(code, code) for code in languages.split("+")]
             self._readers[languages] = easyocr.Reader(
-                codes, gpu=self.gpu, model_storage_directory=str(self.model_dir),
-                download_enabled=False, verbose=False)
+                codes, gpu=self.gpu, model_storage_directory=str(self.model_dir), download_enabled=False, verbose=False
+            )
         return self._readers[languages]
 
-    def image_to_text(self, image: "Image", languages: str = "") -> str:
+    def image_to_text(self, image: Image, languages: str = "") -> str:
         import numpy
 
         reader = self._reader(languages or self.languages)
@@ -105,7 +115,7 @@ class EasyOcr:
         return "\n".join(lines)
 
 
-def build_ocr_engine(settings: "Settings") -> OcrEngine:
+def build_ocr_engine(settings: Settings) -> OcrEngine:
     """The engine the settings name (KAI_OCR_ENGINE: tesseract | easyocr)."""
     if settings.ocr_engine == "easyocr":
         if settings.easyocr_model_dir is None:
@@ -116,7 +126,7 @@ def build_ocr_engine(settings: "Settings") -> OcrEngine:
     return TesseractOcr(languages=settings.ocr_languages)
 
 
-def ocr_page(ocr: OcrEngine, image: "Image", languages: str, deadline: "Deadline") -> str:
+def ocr_page(ocr: OcrEngine, image: Image, languages: str, deadline: Deadline) -> str:
     """One OCR call inside the document's OCR budget.
 
     Engines with `image_to_text_within` (tesseract) are killed when the budget runs out; others
@@ -134,7 +144,7 @@ def ocr_page(ocr: OcrEngine, image: "Image", languages: str, deadline: "Deadline
     return text
 
 
-def prepare_for_ocr(image: "Image") -> "Image":
+def prepare_for_ocr(image: Image) -> Image:
     """A page image as OCR engines want it: transparency flattened onto white, then 8-bit gray.
 
     Converting RGBA straight to gray would turn a transparent background black (its RGB is
@@ -149,5 +159,5 @@ def prepare_for_ocr(image: "Image") -> "Image":
     return image if image.mode == "L" else image.convert("L")
 
 
-def _as_gray_or_rgb(image: "Image") -> "Image":
+def _as_gray_or_rgb(image: Image) -> Image:
     return image if image.mode in ("L", "RGB") else prepare_for_ocr(image)

@@ -7,7 +7,8 @@ only when a model that needs them is loaded. Tests register fakes through `regis
 from __future__ import annotations
 
 import importlib
-from typing import Any, Callable, Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from kai_local.catalog import ModelSpec
 from kai_local.settings import Settings

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import anyio.to_thread
 from starlette.requests import Request
@@ -35,9 +35,7 @@ class KeyCache:
 
     MAX_ENTRIES = 10_000
 
-    def __init__(
-        self, store: Store, recheck_s: float = 0.5, clock: Callable[[], float] = time.monotonic
-    ) -> None:
+    def __init__(self, store: Store, recheck_s: float = 0.5, clock: Callable[[], float] = time.monotonic) -> None:
         self._store = store
         self._recheck_s = recheck_s
         self._clock = clock

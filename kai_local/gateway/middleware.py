@@ -19,6 +19,7 @@ import anyio
 import anyio.to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kai_local.endpoints import API_PREFIXES, OPEN_TO_ENDED_TRIALS, PERMISSION_OF_PATH
 from kai_local.errors import (
     AuthenticationFailed,
     InternalError,
@@ -27,10 +28,9 @@ from kai_local.errors import (
     PermissionDenied,
     RateLimited,
 )
-from kai_local.endpoints import API_PREFIXES, OPEN_TO_ENDED_TRIALS, PERMISSION_OF_PATH
 from kai_local.gateway.auth import Principal
-from kai_local.runtime.services import Services
 from kai_local.gateway.usage import UsageRecord, period_of, utc_now
+from kai_local.runtime.services import Services
 
 access_log = logging.getLogger("kai_local.access")
 error_log = logging.getLogger("kai_local.errors")
@@ -91,10 +91,7 @@ class GatewayMiddleware:
             await self._send_error(
                 send_with_headers,
                 exchange,
-                InternalError(
-                    f"The server had an error processing your request (request id "
-                    f"{exchange.request_id})."
-                ),
+                InternalError(f"The server had an error processing your request (request id {exchange.request_id})."),
             )
         finally:
             if access_log.isEnabledFor(logging.INFO):
@@ -118,9 +115,7 @@ class GatewayMiddleware:
         await send({"type": "http.response.start", "status": exc.status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
-    async def _handle(
-        self, scope: Scope, receive: Receive, send: Send, exchange: _Exchange
-    ) -> None:
+    async def _handle(self, scope: Scope, receive: Receive, send: Send, exchange: _Exchange) -> None:
         subpath = api_subpath(scope["path"])
         if subpath is None:
             await self.app(scope, receive, send)  # /health, or outside the API: the router answers
@@ -176,8 +171,7 @@ class GatewayMiddleware:
         try:
             if endpoint not in principal.product.endpoints:
                 raise PermissionDenied(
-                    f"Your key's product '{principal.product.name}' does not include the "
-                    f"'{endpoint}' permission.",
+                    f"Your key's product '{principal.product.name}' does not include the '{endpoint}' permission.",
                     code="endpoint_not_enabled",
                 )
             if not rate.allowed:
@@ -185,9 +179,7 @@ class GatewayMiddleware:
             # Caps first (a used-up month is the answer that matters), then the slot.
             services.usage_caps.reserve(principal)
             reserved = True
-            acquired = services.concurrency.try_acquire(
-                principal.key.id, principal.product.max_concurrent
-            )
+            acquired = services.concurrency.try_acquire(principal.key.id, principal.product.max_concurrent)
             if not acquired:
                 raise RateLimited(
                     f"Too many simultaneous requests for this key (limit "
@@ -207,9 +199,7 @@ class GatewayMiddleware:
     async def _authenticate(self, scope: Scope, services: Services, subpath: str) -> Principal:
         token = _bearer_token(scope)
         if not token:
-            raise AuthenticationFailed(
-                "You didn't provide an API key. Send it as 'Authorization: Bearer YOUR_KEY'."
-            )
+            raise AuthenticationFailed("You didn't provide an API key. Send it as 'Authorization: Bearer YOUR_KEY'.")
         now = utc_now()
         period = period_of(now)
         record = await services.key_cache.find(token, period)
@@ -229,8 +219,7 @@ class GatewayMiddleware:
 
 def _rate_limited(retry_after_s: int, limit: int) -> RateLimited:
     return RateLimited(
-        f"Rate limit reached: {limit} requests per minute for this key. "
-        f"Retry in {retry_after_s} s.",
+        f"Rate limit reached: {limit} requests per minute for this key. Retry in {retry_after_s} s.",
         code="rate_limit_exceeded",
         headers={"Retry-After": str(retry_after_s)},
     )

@@ -15,10 +15,11 @@ import os
 import sqlite3
 import stat
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from kai_local.errors import InvalidRequest, NotFound
 from kai_local.gateway.keys import ApiKey, key_digest, new_key, new_key_id
@@ -127,9 +128,7 @@ class Store:
         self._ensure_default_product()
 
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(
-            self.path, timeout=30.0, isolation_level=None, check_same_thread=False
-        )
+        conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
@@ -142,7 +141,7 @@ class Store:
 
     # -- transactions --------------------------------------------------------------------
 
-    def _transaction(self) -> "_Tx":
+    def _transaction(self) -> _Tx:
         return _Tx(self._write, self._write_lock)
 
     def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -155,8 +154,7 @@ class Store:
         # BEGIN IMMEDIATE serialises a CLI and a server that open the same store at once.
         with self._transaction() as db:
             db.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations "
-                "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
             )
             done = {row[0] for row in db.execute("SELECT version FROM schema_migrations")}
             for version, script in MIGRATIONS:
@@ -194,8 +192,7 @@ class Store:
     def _insert_product(self, db: sqlite3.Connection, product: Product) -> None:
         self._bump_config_version(db)
         db.execute(
-            f"INSERT INTO products ({_PRODUCT_COLUMNS}, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO products ({_PRODUCT_COLUMNS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             self._product_values(product) + (utc_now().isoformat(),),
         )
 
@@ -230,9 +227,7 @@ class Store:
         assignments = ", ".join(f"{col.strip()} = ?" for col in _PRODUCT_COLUMNS.split(",")[1:])
         with self._transaction() as db:
             self._bump_config_version(db)
-            cursor = db.execute(
-                f"UPDATE products SET {assignments} WHERE name = ?", values[1:] + (values[0],)
-            )
+            cursor = db.execute(f"UPDATE products SET {assignments} WHERE name = ?", values[1:] + (values[0],))
             if cursor.rowcount == 0:
                 raise NotFound(f"No product named '{product.name}'", param="name")
         return product
@@ -327,9 +322,7 @@ class Store:
 
     # -- usage ---------------------------------------------------------------------------
 
-    def record_usage(
-        self, key_id: str, endpoint: str, ok: bool, usage: UsageRecord, moment: datetime
-    ) -> None:
+    def record_usage(self, key_id: str, endpoint: str, ok: bool, usage: UsageRecord, moment: datetime) -> None:
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO usage_monthly (key_id, period, endpoint, model, requests, ok, "

@@ -6,8 +6,8 @@ slot within `wait_timeout_s` gets 503 `gpu_busy` instead of piling up behind the
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import AsyncIterator
 
 import anyio
 

@@ -32,12 +32,13 @@ import logging
 import multiprocessing
 import resource
 import signal
+from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from collections import Counter
 from dataclasses import dataclass, field
 from itertools import count
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 import anyio
 
@@ -58,8 +59,9 @@ class ResourceLimitExceeded(PayloadTooLarge):
 
 
 def _shutting_down() -> ServiceUnavailable:
-    return ServiceUnavailable("The server is shutting down; retry on another instance",
-                              code="shutting_down", headers={"Retry-After": "5"})
+    return ServiceUnavailable(
+        "The server is shutting down; retry on another instance", code="shutting_down", headers={"Retry-After": "5"}
+    )
 
 
 def _limit_worker(memory_bytes: int) -> None:
@@ -93,8 +95,11 @@ class _Slot:
 
     def _start(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            max_workers=1, mp_context=self._context, initializer=_limit_worker,
-            initargs=(self._memory_bytes,), max_tasks_per_child=self._tasks,
+            max_workers=1,
+            mp_context=self._context,
+            initializer=_limit_worker,
+            initargs=(self._memory_bytes,),
+            max_tasks_per_child=self._tasks,
         )
 
     def kill(self) -> None:
@@ -121,8 +126,9 @@ class _Waiter:
 
 
 class IsolatedPool:
-    def __init__(self, workers: int, queue_limit: int, *, memory_bytes: int, cpu_seconds: float,
-                 tasks_per_worker: int = 50) -> None:
+    def __init__(
+        self, workers: int, queue_limit: int, *, memory_bytes: int, cpu_seconds: float, tasks_per_worker: int = 50
+    ) -> None:
         self.workers = workers
         self.queue_limit = queue_limit
         self.memory_bytes = memory_bytes
@@ -206,7 +212,9 @@ class IsolatedPool:
         except TimeoutError:
             raise PayloadTooLarge(
                 f"Parsing the file took longer than {deadline_s:.0f} s; the job was stopped",
-                code="parse_timeout", param="file") from None
+                code="parse_timeout",
+                param="file",
+            ) from None
         except BrokenProcessPool:
             if self._closed:
                 raise _shutting_down() from None
@@ -214,11 +222,13 @@ class IsolatedPool:
             raise ResourceLimitExceeded(
                 "Parsing the file exceeded the worker's memory or CPU limit "
                 f"({self.memory_bytes // 2**20} MB, {self.cpu_seconds:.0f} s of CPU); the job was stopped",
-                param="file") from None
+                param="file",
+            ) from None
         except MemoryError:
             raise ResourceLimitExceeded(
                 f"Parsing the file needed more than the worker's {self.memory_bytes // 2**20} MB of memory",
-                param="file") from None
+                param="file",
+            ) from None
         except KaiError:
             done = True  # the job ended normally, with an error of its own
             raise

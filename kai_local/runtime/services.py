@@ -8,17 +8,17 @@ from typing import TYPE_CHECKING
 from kai_local.catalog import ModelCatalog
 from kai_local.gateway.auth import KeyCache
 from kai_local.gateway.caps import UsageCaps
-from kai_local.runtime.gpu import GpuSemaphore
-from kai_local.runtime.isolation import IsolatedPool
 from kai_local.gateway.limits import ConcurrencyLimiter, RateLimiter
 from kai_local.gateway.store import Store
+from kai_local.runtime.gpu import GpuSemaphore
+from kai_local.runtime.isolation import IsolatedPool
 from kai_local.runtime.workpool import CpuPool
 from kai_local.settings import Settings
 
 if TYPE_CHECKING:
-    from kai_local.engines.registry import Engine
     from kai_local.documents.metadata import MetadataStripper
     from kai_local.documents.pii.service import DocumentAnonymizer
+    from kai_local.engines.registry import Engine
 
 
 @dataclass(frozen=True)

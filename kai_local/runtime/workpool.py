@@ -6,7 +6,8 @@ At most `workers` jobs run at once; at most `queue_limit` more wait. Past that a
 
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 import anyio
 import anyio.to_thread

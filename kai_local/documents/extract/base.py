@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 import unicodedata
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
 
 from kai_local.documents.inflate import MAX_INFLATED_BYTES
 from kai_local.documents.ocr import DEFAULT_LANGUAGES

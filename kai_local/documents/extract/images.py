@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import struct
 import warnings
-from typing import Iterator
+from collections.abc import Iterator
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -40,11 +40,14 @@ def check_pixels(width: int, height: int, limits: ExtractionLimits, what: str = 
     if width * height > limits.max_pixels:
         raise PayloadTooLarge(
             f"{what} has {width}x{height} pixels; this server reads at most {limits.max_pixels:,} per image",
-            code="image_too_large", param="files")
+            code="image_too_large",
+            param="files",
+        )
 
 
-def iter_frames(data: bytes, limits: ExtractionLimits,
-                formats: tuple[str, ...] = UPLOAD_FORMATS) -> Iterator[Image.Image]:
+def iter_frames(
+    data: bytes, limits: ExtractionLimits, formats: tuple[str, ...] = UPLOAD_FORMATS
+) -> Iterator[Image.Image]:
     """Each frame, checked against the limits before it is decoded, upright and OCR-ready."""
     try:
         with warnings.catch_warnings():
@@ -54,18 +57,28 @@ def iter_frames(data: bytes, limits: ExtractionLimits,
             check_page_count(frames, limits)
             for index in range(frames):
                 image.seek(index)
-                check_pixels(image.width, image.height, limits,
-                             f"Page {index + 1}" if frames > 1 else "The image")
+                check_pixels(image.width, image.height, limits, f"Page {index + 1}" if frames > 1 else "The image")
                 frame = ImageOps.exif_transpose(image) if index == 0 else image.copy()
                 frame.load()
                 yield prepare_for_ocr(frame)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise PayloadTooLarge(f"The image is too large to decode: {exc}", code="image_too_large",
-                              param="files") from exc
+        raise PayloadTooLarge(
+            f"The image is too large to decode: {exc}", code="image_too_large", param="files"
+        ) from exc
     # Pillow reports damaged files through many exception types (TIFF: TypeError 'Missing
     # dimensions', IndexError, KeyError, struct.error, ...).
-    except (UnidentifiedImageError, OSError, ValueError, EOFError, SyntaxError, TypeError, IndexError,
-            KeyError, struct.error, ZeroDivisionError) as exc:
+    except (
+        UnidentifiedImageError,
+        OSError,
+        ValueError,
+        EOFError,
+        SyntaxError,
+        TypeError,
+        IndexError,
+        KeyError,
+        struct.error,
+        ZeroDivisionError,
+    ) as exc:
         raise corrupt("an image", exc) from exc
 
 

@@ -30,9 +30,10 @@ import math
 import re
 import struct
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, Iterator
+from typing import Any
 
 import pdfplumber
 import pypdfium2
@@ -66,9 +67,21 @@ _INFLATE_BUDGET: ContextVar[InflateBudget | None] = ContextVar("pdf_inflate_budg
 
 # What pdfplumber/pdfminer raise on a damaged file: their own wrappers, and the plain errors
 # pdfplumber's object conversion lets through (a name where a number belongs, a missing key).
-PARSE_ERRORS = (PdfminerException, MalformedPDFException, PDFException, PSException, KeyError,
-                TypeError, ValueError, IndexError, AttributeError, AssertionError, struct.error,
-                ZeroDivisionError, RecursionError)
+PARSE_ERRORS = (
+    PdfminerException,
+    MalformedPDFException,
+    PDFException,
+    PSException,
+    KeyError,
+    TypeError,
+    ValueError,
+    IndexError,
+    AttributeError,
+    AssertionError,
+    struct.error,
+    ZeroDivisionError,
+    RecursionError,
+)
 
 # The parse deadline is checked every this many glyphs or paths inside a page: one page can draw
 # millions of them (about 0.1 ms each in pdfminer) and would otherwise hold a worker for minutes.
@@ -236,8 +249,15 @@ def _lay_out(page: Page, deadline: Deadline) -> None:
     page._layout = device.get_result()  # Page.layout's cache (pdfplumber 0.11)
 
 
-def _page_text(page: Page, index: int, rendered: pypdfium2.PdfDocument, limits: ExtractionLimits,
-               ocr: OcrEngine, ocr_deadline: Deadline, deadline: Deadline) -> tuple[str, bool]:
+def _page_text(
+    page: Page,
+    index: int,
+    rendered: pypdfium2.PdfDocument,
+    limits: ExtractionLimits,
+    ocr: OcrEngine,
+    ocr_deadline: Deadline,
+    deadline: Deadline,
+) -> tuple[str, bool]:
     """The page's text, and whether OCR produced (part of) it. Rendering and OCR do not count
     against the parse budget (OCR has its own)."""
     unreadable = _unreadable(page.chars)
@@ -289,7 +309,7 @@ def _unreadable(chars: list[dict[str, Any]]) -> bool:
     lost = 0
     for index in suspects:
         font = chars[index]["fontname"]
-        neighbours = chars[max(index - 1, 0): index] + chars[index + 1: index + 2]
+        neighbours = chars[max(index - 1, 0) : index] + chars[index + 1 : index + 2]
         lost += font in letter_fonts and any(n["text"].isalpha() and n["fontname"] == font for n in neighbours)
     return lost >= MIN_LOST_LETTERS
 
@@ -340,6 +360,10 @@ def _render(document: pypdfium2.PdfDocument, index: int, limits: ExtractionLimit
 def _crop(image: Image.Image, page: Page, bbox: tuple[float, float, float, float]) -> Image.Image:
     x0, top, x1, bottom = page.bbox
     sx, sy = image.width / (x1 - x0), image.height / (bottom - top)
-    box = (int((bbox[0] - x0) * sx), int((bbox[1] - top) * sy), math.ceil((bbox[2] - x0) * sx),
-           math.ceil((bbox[3] - top) * sy))
+    box = (
+        int((bbox[0] - x0) * sx),
+        int((bbox[1] - top) * sy),
+        math.ceil((bbox[2] - x0) * sx),
+        math.ceil((bbox[3] - top) * sy),
+    )
     return image.crop(box)

@@ -56,8 +56,9 @@ def extract_csv(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline:
                 lines.append(table_row(row))
     except csv.Error as exc:
         raise corrupt("CSV", exc) from exc
-    return ExtractedDocument(pages=[clean("\n".join(lines))], extraction_method="csv_parser",
-                             used_ocr=False, page_count=1)
+    return ExtractedDocument(
+        pages=[clean("\n".join(lines))], extraction_method="csv_parser", used_ocr=False, page_count=1
+    )
 
 
 def extract_json(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline: Deadline) -> ExtractedDocument:
@@ -68,8 +69,9 @@ def extract_json(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline
         raise corrupt("JSON", "it is nested too deeply") from exc
     except ValueError as exc:
         raise corrupt("JSON", exc) from exc
-    return ExtractedDocument(pages=[clean(render_json(value))], extraction_method="json_parser",
-                             used_ocr=False, page_count=1)
+    return ExtractedDocument(
+        pages=[clean(render_json(value))], extraction_method="json_parser", used_ocr=False, page_count=1
+    )
 
 
 def render_json(value: Any) -> str:

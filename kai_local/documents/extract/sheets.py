@@ -14,12 +14,13 @@ import datetime as dt
 import io
 import struct
 import zipfile
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import openpyxl
 import xlrd
-from xlrd.compdoc import CompDocError
 from openpyxl.utils.exceptions import InvalidFileException
+from xlrd.compdoc import CompDocError
 
 from kai_local.documents.extract.base import (
     Deadline,
@@ -36,8 +37,18 @@ from kai_local.documents.ocr import OcrEngine
 
 _ROWS_PER_DEADLINE_CHECK = 500
 # xlrd (unmaintained, but the only XLS reader) reports damaged files through plain errors.
-XLRD_ERRORS = (CompDocError, struct.error, ValueError, KeyError, IndexError, TypeError, AssertionError,
-               OverflowError, ZeroDivisionError, OSError)
+XLRD_ERRORS = (
+    CompDocError,
+    struct.error,
+    ValueError,
+    KeyError,
+    IndexError,
+    TypeError,
+    AssertionError,
+    OverflowError,
+    ZeroDivisionError,
+    OSError,
+)
 MAX_GAP = 8  # empty cells in a row kept for column alignment
 
 
@@ -98,8 +109,9 @@ def extract_xlsx(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline
         raise corrupt("XLSX", exc) from exc
     finally:
         workbook.close()
-    return ExtractedDocument(pages=pages or [""], extraction_method="xlsx_parser", used_ocr=False,
-                             page_count=len(pages) or 1)
+    return ExtractedDocument(
+        pages=pages or [""], extraction_method="xlsx_parser", used_ocr=False, page_count=len(pages) or 1
+    )
 
 
 def extract_xls(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline: Deadline) -> ExtractedDocument:
@@ -122,8 +134,9 @@ def extract_xls(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline:
         raise corrupt("XLS", exc) from exc
     finally:
         book.release_resources()
-    return ExtractedDocument(pages=pages or [""], extraction_method="xls_parser", used_ocr=False,
-                             page_count=len(pages) or 1)
+    return ExtractedDocument(
+        pages=pages or [""], extraction_method="xls_parser", used_ocr=False, page_count=len(pages) or 1
+    )
 
 
 def _xls_rows(sheet: Any, datemode: int) -> Iterator[list[Any]]:

@@ -22,8 +22,9 @@ import subprocess
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import olefile
 import pptx
@@ -75,8 +76,14 @@ def extract_pptx(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline
         for slide in presentation.slides:
             deadline.check()
             pages.append(clean("\n".join(_slide_lines(slide, read_picture))))
-    except (PackageNotFoundError, KeyError, ValueError, AttributeError, zipfile.BadZipFile,
-            etree.XMLSyntaxError) as exc:
+    except (
+        PackageNotFoundError,
+        KeyError,
+        ValueError,
+        AttributeError,
+        zipfile.BadZipFile,
+        etree.XMLSyntaxError,
+    ) as exc:
         raise corrupt("PPTX", exc) from exc
     method = "pptx_parser+ocr" if ocr_used else "pptx_parser"
     return ExtractedDocument(pages=pages, extraction_method=method, used_ocr=ocr_used, page_count=len(pages))
@@ -105,6 +112,7 @@ def _slide_lines(slide: Any, read_picture: Callable[[Picture], str | None]) -> I
 
 def _reading_order(shapes: Any) -> list[Any]:
     """Leaf shapes top to bottom, left to right; a group's members take the group's place."""
+
     def position(shape: Any) -> tuple[int, int]:
         top, left = shape.top, shape.left
         return (top if top is not None else 0, left if left is not None else 0)
@@ -151,11 +159,13 @@ def _run_catppt(data: bytes, deadline: Deadline) -> str:
         path.write_bytes(data)
         with out_path.open("wb") as out, err_path.open("wb") as err:
             try:
-                process = subprocess.Popen(["catppt", "-d", "utf-8", str(path)], stdin=subprocess.DEVNULL,
-                                           stdout=out, stderr=err)
+                process = subprocess.Popen(
+                    ["catppt", "-d", "utf-8", str(path)], stdin=subprocess.DEVNULL, stdout=out, stderr=err
+                )
             except FileNotFoundError as exc:
-                raise ServiceUnavailable("PPT support is not installed (catppt, Debian package catdoc)",
-                                         code="ppt_unavailable") from exc
+                raise ServiceUnavailable(
+                    "PPT support is not installed (catppt, Debian package catdoc)", code="ppt_unavailable"
+                ) from exc
             ends = time.monotonic() + budget
             try:
                 while process.poll() is None:

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import docx
 from docx.opc.exceptions import PackageNotFoundError
@@ -55,7 +56,10 @@ def _check_block_count(blocks: int, limits: ExtractionLimits) -> None:
     if blocks > limits.max_pages * BLOCKS_PER_PAGE:
         raise PayloadTooLarge(
             f"The DOCX body has {blocks:,} paragraphs and tables, more than {limits.max_pages} pages can hold "
-            f"(at most {limits.max_pages * BLOCKS_PER_PAGE:,}).", code="too_many_pages", param="files")
+            f"(at most {limits.max_pages * BLOCKS_PER_PAGE:,}).",
+            code="too_many_pages",
+            param="files",
+        )
 
 
 def extract_docx(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline: Deadline) -> ExtractedDocument:
@@ -73,7 +77,7 @@ def extract_docx(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline
     ocr_used = False
     for index, line in enumerate(body):
         if line.startswith(_PICTURE):
-            part = document.part.related_parts.get(line[len(_PICTURE):])
+            part = document.part.related_parts.get(line[len(_PICTURE) :])
             text = picture_text(part.blob, limits, ocr, ocr_deadline) if part is not None else None
             ocr_used |= text is not None
             body[index] = text or ""

@@ -27,8 +27,9 @@ XML_SUFFIXES = (".xml", ".rels")
 
 
 def _too_large(detail: str) -> PayloadTooLarge:
-    return PayloadTooLarge(f"The archive inside the document is too large to unpack: {detail}",
-                           code="archive_too_large", param="files")
+    return PayloadTooLarge(
+        f"The archive inside the document is too large to unpack: {detail}", code="archive_too_large", param="files"
+    )
 
 
 def _part_too_large(name: str, cap: int) -> PayloadTooLarge:

@@ -5,4 +5,4 @@ that decides which tags are identifying. `MetadataStripper` (service.py) is the 
 from kai_local.documents.metadata.exiftool import ExifTool
 from kai_local.documents.metadata.service import SUPPORTED_TYPES, MetadataStripper, Stripped
 
-__all__ = ["ExifTool", "MetadataStripper", "Stripped", "SUPPORTED_TYPES"]
+__all__ = ["SUPPORTED_TYPES", "ExifTool", "MetadataStripper", "Stripped"]

@@ -27,7 +27,10 @@ from kai_local.documents.metadata.policy import describe, identifying, is_identi
 from kai_local.documents.metadata.result import Cleaned, StripFailed
 
 EXIFTOOL_TYPES = {
-    filetypes.JPEG: "jpg", filetypes.PNG: "png", filetypes.TIFF: "tif", filetypes.WEBP: "webp",
+    filetypes.JPEG: "jpg",
+    filetypes.PNG: "png",
+    filetypes.TIFF: "tif",
+    filetypes.WEBP: "webp",
     filetypes.GIF: "gif",  # only inside office documents; not accepted on its own (see service)
 }
 _TAG_NAME = re.compile(r"[A-Za-z0-9_]+")  # what may go into an exiftool option as a tag name
@@ -40,12 +43,16 @@ def strip_args(kind: str, before: list[Tag]) -> list[str]:
     args = ["-m", "-q", "-q", "-all="]
     if kind == filetypes.TIFF:
         # IFD0 survives -all= in a TIFF: delete its identifying entries by name.
-        args += [f"-{t.family1}:{t.name}=" for t in before
-                 if t.family0 == "EXIF" and t.family1.startswith("IFD") and is_identifying(t)
-                 and _TAG_NAME.fullmatch(t.family1 + t.name)]
+        args += [
+            f"-{t.family1}:{t.name}="
+            for t in before
+            if t.family0 == "EXIF"
+            and t.family1.startswith("IFD")
+            and is_identifying(t)
+            and _TAG_NAME.fullmatch(t.family1 + t.name)
+        ]
     else:
-        orientation = next((t.value for t in before if t.family1 == "IFD0"
-                            and t.name == "Orientation"), None)
+        orientation = next((t.value for t in before if t.family1 == "IFD0" and t.name == "Orientation"), None)
         if isinstance(orientation, int) and 2 <= orientation <= 8:
             args.append(f"-IFD0:Orientation#={orientation}")
     return list(dict.fromkeys(args))

@@ -9,7 +9,7 @@ how a result is verified).
 
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from lxml import etree
 
@@ -115,8 +115,7 @@ def scrub_spreadsheet(root: etree._Element) -> set[str]:
             el.text = ""
             changed.add("Comments")
         elif el.tag == _q(TC, "person"):
-            if (_blank(el, "displayName") | _blank(el, "userId")
-                    | _blank(el, "providerId", "None")):
+            if _blank(el, "displayName") | _blank(el, "userId") | _blank(el, "providerId", "None"):
                 changed.add("People")
         elif el.tag == _q(TC, "threadedComment") and _drop(el, "dT"):
             changed.add("Comments")
@@ -142,8 +141,7 @@ def scrub_presentation(root: etree._Element) -> set[str]:
         elif el.tag == _q(P, "cm") and _drop(el, "dt"):
             changed.add("Comments")
         elif el.tag == _q(P188, "author"):
-            if (_blank(el, "name") | _blank(el, "initials") | _blank(el, "userId")
-                    | _blank(el, "providerId", "None")):
+            if _blank(el, "name") | _blank(el, "initials") | _blank(el, "userId") | _blank(el, "providerId", "None"):
                 changed.add("Comments")
         elif el.tag in (_q(P188, "cm"), _q(P188, "reply")) and _drop(el, "created"):
             changed.add("Comments")
@@ -155,10 +153,14 @@ Rule = Callable[[etree._Element], set[str]]
 # people, so large worksheets and slides are never parsed.
 WORD_NAMESPACES = frozenset({W, W15, W16CEX})
 RULES_BY_ROOT: dict[str, Rule] = {
-    _q(S, "comments"): scrub_spreadsheet, _q(S, "workbook"): scrub_spreadsheet,
-    _q(TC, "personList"): scrub_spreadsheet, _q(TC, "ThreadedComments"): scrub_spreadsheet,
-    _q(P, "cmAuthorLst"): scrub_presentation, _q(P, "cmLst"): scrub_presentation,
-    _q(P188, "authorLst"): scrub_presentation, _q(P188, "cmLst"): scrub_presentation,
+    _q(S, "comments"): scrub_spreadsheet,
+    _q(S, "workbook"): scrub_spreadsheet,
+    _q(TC, "personList"): scrub_spreadsheet,
+    _q(TC, "ThreadedComments"): scrub_spreadsheet,
+    _q(P, "cmAuthorLst"): scrub_presentation,
+    _q(P, "cmLst"): scrub_presentation,
+    _q(P188, "authorLst"): scrub_presentation,
+    _q(P188, "cmLst"): scrub_presentation,
 }
 
 

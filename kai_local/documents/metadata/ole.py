@@ -131,7 +131,7 @@ def _blank_string(stream: bytearray, start: int, end: int) -> bool:
     blank = (b" \0" if width == 2 else b" ") * ((last - first) // width)
     if chars == blank:
         return False
-    stream[first:first + len(blank)] = blank
+    stream[first : first + len(blank)] = blank
     return True
 
 

@@ -48,11 +48,17 @@ BIBLIOGRAPHY = "{http://schemas.openxmlformats.org/officeDocument/2006/bibliogra
 # Relationship types (last path segment, the same in transitional and strict OOXML) whose
 # target is metadata.
 REMOVED_TYPES = {
-    "core-properties": "docProps", "extended-properties": "docProps",
-    "custom-properties": "docProps", "thumbnail": "Thumbnail", "people": "People",
-    "customXml": "customXml", "printerSettings": "PrinterSettings",
-    "classificationlabels": "Sensitivity-Labels", "revisionHeaders": "Revisions",
-    "usernames": "People", "attachedTemplate": "Template",
+    "core-properties": "docProps",
+    "extended-properties": "docProps",
+    "custom-properties": "docProps",
+    "thumbnail": "Thumbnail",
+    "people": "People",
+    "customXml": "customXml",
+    "printerSettings": "PrinterSettings",
+    "classificationlabels": "Sensitivity-Labels",
+    "revisionHeaders": "Revisions",
+    "usernames": "People",
+    "attachedTemplate": "Template",
 }
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024
@@ -64,7 +70,6 @@ MAX_PARTS = 20_000
 MAX_DEPTH = 2  # office files embedded in office files embedded in ...
 OLE_TYPES = {filetypes.XLS, filetypes.DOC, filetypes.PPT, filetypes.OLE}
 OOXML_TYPES = {filetypes.DOCX, filetypes.XLSX, filetypes.PPTX}
-
 
 
 def _parser() -> etree.XMLParser:
@@ -86,8 +91,7 @@ class _Plan:
 def clean_package(data: bytes, exiftool: ExifTool, workdir: Path, depth: int = 0) -> Cleaned:
     parts = _read_zip(data)
     plan = _plan(parts)
-    kept = {name: plan.rewritten.get(name, body) for name, body in parts.items()
-            if name not in plan.removed_parts}
+    kept = {name: plan.rewritten.get(name, body) for name, body in parts.items() if name not in plan.removed_parts}
     labels = set(plan.labels)
     labels |= _clean_embedded(kept, exiftool, workdir, depth)
     if any(_zip_info_leaks(info) for info in zipfile.ZipFile(io.BytesIO(data)).infolist()):
@@ -109,8 +113,7 @@ def _read_zip(data: bytes) -> dict[str, bytes]:
         if len({n.lower() for n in names}) != len(names):
             raise StripFailed("the document's ZIP container holds the same part twice")
         return {i.filename: archive.read(i) for i in infos}
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
-            NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
         raise StripFailed(f"the document's ZIP container is damaged ({exc.__class__.__name__})") from None
 
 
@@ -129,20 +132,23 @@ def _check_part_size(name: str, body: bytes) -> None:
     if len(body) > MAX_XML_PART_BYTES:
         raise PayloadTooLarge(
             f"The document's part '{name}' unpacks to {len(body):,} bytes of XML; this server "
-            f"parses at most {MAX_XML_PART_BYTES:,} per part", code="archive_too_large", param="file")
+            f"parses at most {MAX_XML_PART_BYTES:,} per part",
+            code="archive_too_large",
+            param="file",
+        )
 
 
 def _serialize(root: etree._Element) -> bytes:
     # The declaration exactly as Office writes it (lxml would use single quotes).
-    return (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
-            + etree.tostring(root, encoding="UTF-8", xml_declaration=False))
+    return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n' + etree.tostring(
+        root, encoding="UTF-8", xml_declaration=False
+    )
 
 
 def _root_tag(body: bytes) -> str | None:
     """The root element's tag, read without parsing the whole part."""
     try:
-        for _, element in etree.iterparse(io.BytesIO(body), events=("start",),
-                                          resolve_entities=False, no_network=True):
+        for _, element in etree.iterparse(io.BytesIO(body), events=("start",), resolve_entities=False, no_network=True):
             return element.tag if isinstance(element.tag, str) else None
     except etree.XMLSyntaxError:
         return None
@@ -232,8 +238,9 @@ def _subtree(starts: set[str], parts: dict[str, bytes], lookup: dict[str, str]) 
     return seen
 
 
-def _walk_relationships(plan: _Plan, source: str, rels: str, root: etree._Element,
-                        parts: dict[str, bytes], lookup: dict[str, str]):
+def _walk_relationships(
+    plan: _Plan, source: str, rels: str, root: etree._Element, parts: dict[str, bytes], lookup: dict[str, str]
+):
     """Yield (target part, removal label or None) for each internal relationship of `rels`;
     record relationships to metadata for deletion."""
     doomed = []
@@ -261,8 +268,9 @@ def _walk_relationships(plan: _Plan, source: str, rels: str, root: etree._Elemen
 
 def _plan_content_types(plan: _Plan, root: etree._Element, kept: set[str], name: str) -> None:
     kept_lower = {k.lower() for k in kept}
-    stale = [o for o in root.iter(f"{{{CT_NS}}}Override")
-             if (o.get("PartName") or "").lstrip("/").lower() not in kept_lower]
+    stale = [
+        o for o in root.iter(f"{{{CT_NS}}}Override") if (o.get("PartName") or "").lstrip("/").lower() not in kept_lower
+    ]
     for override in stale:
         root.remove(override)
     if stale:
@@ -311,8 +319,9 @@ def _drop_id_references(root: etree._Element, ids: set[str]) -> bool:
 def _clean_embedded(kept: dict[str, bytes], exiftool: ExifTool, workdir: Path, depth: int) -> set[str]:
     """Images, office files and OLE objects stored in the package (media/, embeddings/)."""
     labels: set[str] = set()
-    kinds = {name: filetypes.detect(body) for name, body in kept.items()
-             if not name.lower().endswith((".xml", ".rels"))}
+    kinds = {
+        name: filetypes.detect(body) for name, body in kept.items() if not name.lower().endswith((".xml", ".rels"))
+    }
     images = [(name, kind) for name, kind in kinds.items() if kind in EXIFTOOL_TYPES]
     if images:
         results = clean_images(exiftool, [(kept[n], k) for n, k in images], workdir)
@@ -326,8 +335,9 @@ def _clean_embedded(kept: dict[str, bytes], exiftool: ExifTool, workdir: Path, d
             if depth >= MAX_DEPTH:
                 raise StripFailed("it embeds office documents nested too deeply")
             with tempfile.TemporaryDirectory(dir=workdir) as inner:
-                result = (clean_package(body, exiftool, Path(inner), depth + 1) if kind in OOXML_TYPES
-                          else clean_ole(body))
+                result = (
+                    clean_package(body, exiftool, Path(inner), depth + 1) if kind in OOXML_TYPES else clean_ole(body)
+                )
             kept[name] = result.data
             if result.removed:
                 labels.add("Embedded-Documents")

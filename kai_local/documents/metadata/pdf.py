@@ -34,9 +34,23 @@ from kai_local.documents.metadata.result import Cleaned, StripFailed
 
 PRIVATE_KEYS = {"/Metadata": "XMP", "/PieceInfo": "PDF-PieceInfo", "/LastModified": "PDF-PieceInfo"}
 MARKUP_ANNOTATIONS = {
-    "/Text", "/FreeText", "/Line", "/Square", "/Circle", "/Polygon", "/PolyLine", "/Highlight",
-    "/Underline", "/Squiggly", "/StrikeOut", "/Stamp", "/Caret", "/Ink", "/FileAttachment",
-    "/Sound", "/Redact",
+    "/Text",
+    "/FreeText",
+    "/Line",
+    "/Square",
+    "/Circle",
+    "/Polygon",
+    "/PolyLine",
+    "/Highlight",
+    "/Underline",
+    "/Squiggly",
+    "/StrikeOut",
+    "/Stamp",
+    "/Caret",
+    "/Ink",
+    "/FileAttachment",
+    "/Sound",
+    "/Redact",
 }
 
 # Process-wide and unsynchronised in qpdf, hence set once at import (before any thread opens a
@@ -44,8 +58,7 @@ MARKUP_ANNOTATIONS = {
 pikepdf.settings.set_qpdf_limits(flate_max_memory=MAX_INFLATED_BYTES)
 
 
-def clean_pdf(data: bytes, exiftool: ExifTool, workdir: Path,
-              max_inflated_bytes: int = MAX_INFLATED_BYTES) -> Cleaned:
+def clean_pdf(data: bytes, exiftool: ExifTool, workdir: Path, max_inflated_bytes: int = MAX_INFLATED_BYTES) -> Cleaned:
     if b"%%EOF" not in data[-4096:]:
         raise StripFailed("the PDF is truncated (it has no end-of-file marker)")
     try:
@@ -56,16 +69,20 @@ def clean_pdf(data: bytes, exiftool: ExifTool, workdir: Path,
             removed = _strip(pdf, data)
             removed |= _clean_jpegs(pdf, exiftool, workdir)
             out = io.BytesIO()
-            pdf.save(out, deterministic_id=True, fix_metadata_version=False, preserve_pdfa=False,
-                     object_stream_mode=pikepdf.ObjectStreamMode.generate,
-                     stream_decode_level=pikepdf.StreamDecodeLevel.none)
+            pdf.save(
+                out,
+                deterministic_id=True,
+                fix_metadata_version=False,
+                preserve_pdfa=False,
+                object_stream_mode=pikepdf.ObjectStreamMode.generate,
+                stream_decode_level=pikepdf.StreamDecodeLevel.none,
+            )
         cleaned = out.getvalue()
         with pikepdf.open(io.BytesIO(cleaned)) as check:
             left = _leftovers(check)
     except pikepdf.PasswordError:
         raise StripFailed("the PDF is encrypted; remove its password protection first") from None
-    except (pikepdf.PdfError, pikepdf.DataDecodingError, OSError, ValueError, KeyError,
-            TypeError, RuntimeError) as exc:
+    except (pikepdf.PdfError, pikepdf.DataDecodingError, OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise StripFailed(f"the PDF could not be read ({exc.__class__.__name__})") from None
     if left:
         raise StripFailed(f"metadata remained after cleaning ({', '.join(sorted(left))})")
@@ -108,7 +125,7 @@ def _strip(pdf: pikepdf.Pdf, original: bytes) -> set[str]:
             if key in obj:
                 del obj[key]
                 removed.add(group)
-        if obj.get("/Type") == "/Annot" or "/Subtype" in obj and "/Rect" in obj:
+        if obj.get("/Type") == "/Annot" or ("/Subtype" in obj and "/Rect" in obj):
             removed |= _strip_annotation(obj)
         if obj.get("/Type") == "/EmbeddedFile" and isinstance(obj.get("/Params"), Dictionary):
             for key in ("/CreationDate", "/ModDate"):
@@ -132,8 +149,11 @@ def _clean_jpegs(pdf: pikepdf.Pdf, exiftool: ExifTool, workdir: Path) -> set[str
     """JPEG images are stored as whole JPEG files (DCTDecode), EXIF, XMP and comments included."""
     # Only a plain DCTDecode stream is a JPEG file as is (qpdf cannot undo an ASCII85 or Flate
     # layer over it without decoding the JPEG too); writers rarely add one.
-    streams = [obj for obj in pdf.objects if isinstance(obj, Stream)
-               and obj.get("/Subtype") == "/Image" and _filters(obj) == ["/DCTDecode"]]
+    streams = [
+        obj
+        for obj in pdf.objects
+        if isinstance(obj, Stream) and obj.get("/Subtype") == "/Image" and _filters(obj) == ["/DCTDecode"]
+    ]
     raws = [bytes(s.read_raw_bytes()) for s in streams]
     jpegs = [(s, raw) for s, raw in zip(streams, raws) if filetypes.detect(raw) == filetypes.JPEG]
     if not jpegs:

@@ -16,62 +16,205 @@ _ANY = frozenset({"*"})
 
 # Tags that describe how the pixels are stored; for TIFF these live in IFD0 (and IFD1.. for
 # further pages) next to identifying ones (Make, Model, Artist, DocumentName, Software ...).
-_TIFF_STRUCTURE = frozenset({
-    "SubfileType", "OldSubfileType", "ImageWidth", "ImageHeight", "BitsPerSample", "Compression",
-    "PhotometricInterpretation", "Thresholding", "CellWidth", "CellLength", "FillOrder",
-    "StripOffsets", "Orientation", "SamplesPerPixel", "RowsPerStrip", "StripByteCounts",
-    "MinSampleValue", "MaxSampleValue", "XResolution", "YResolution", "PlanarConfiguration",
-    "GrayResponseUnit", "GrayResponseCurve", "T4Options", "T6Options", "ResolutionUnit",
-    "TransferFunction", "Predictor", "WhitePoint", "PrimaryChromaticities", "ColorMap",
-    "HalftoneHints", "TileWidth", "TileLength", "TileOffsets", "TileByteCounts", "InkSet",
-    "NumberofInks", "DotRange", "ExtraSamples", "SampleFormat", "SMinSampleValue",
-    "SMaxSampleValue", "TransferRange", "JPEGTables", "JPEGProc", "YCbCrCoefficients",
-    "YCbCrSubSampling", "YCbCrPositioning", "ReferenceBlackWhite", "ExifVersion",
-    "ComponentsConfiguration", "FlashpixVersion", "ColorSpace", "ExifImageWidth",
-    "ExifImageHeight", "InteropIndex", "InteropVersion", "PageNumber",
-})
+_TIFF_STRUCTURE = frozenset(
+    {
+        "SubfileType",
+        "OldSubfileType",
+        "ImageWidth",
+        "ImageHeight",
+        "BitsPerSample",
+        "Compression",
+        "PhotometricInterpretation",
+        "Thresholding",
+        "CellWidth",
+        "CellLength",
+        "FillOrder",
+        "StripOffsets",
+        "Orientation",
+        "SamplesPerPixel",
+        "RowsPerStrip",
+        "StripByteCounts",
+        "MinSampleValue",
+        "MaxSampleValue",
+        "XResolution",
+        "YResolution",
+        "PlanarConfiguration",
+        "GrayResponseUnit",
+        "GrayResponseCurve",
+        "T4Options",
+        "T6Options",
+        "ResolutionUnit",
+        "TransferFunction",
+        "Predictor",
+        "WhitePoint",
+        "PrimaryChromaticities",
+        "ColorMap",
+        "HalftoneHints",
+        "TileWidth",
+        "TileLength",
+        "TileOffsets",
+        "TileByteCounts",
+        "InkSet",
+        "NumberofInks",
+        "DotRange",
+        "ExtraSamples",
+        "SampleFormat",
+        "SMinSampleValue",
+        "SMaxSampleValue",
+        "TransferRange",
+        "JPEGTables",
+        "JPEGProc",
+        "YCbCrCoefficients",
+        "YCbCrSubSampling",
+        "YCbCrPositioning",
+        "ReferenceBlackWhite",
+        "ExifVersion",
+        "ComponentsConfiguration",
+        "FlashpixVersion",
+        "ColorSpace",
+        "ExifImageWidth",
+        "ExifImageHeight",
+        "InteropIndex",
+        "InteropVersion",
+        "PageNumber",
+    }
+)
 
 # Allowed tags per exiftool group (family 1, else family 0).
 STRUCTURAL: dict[str, frozenset[str]] = {
     "ExifTool": _ANY,  # exiftool's own version, warnings
     "System": _ANY,  # our temporary file on disk, not the upload
-    "File": frozenset({
-        "FileType", "FileTypeExtension", "MIMEType", "ImageWidth", "ImageHeight",
-        "EncodingProcess", "BitsPerSample", "ColorComponents", "YCbCrSubSampling",
-        "ExifByteOrder", "BMPVersion", "Planes", "BitDepth", "Compression", "ImageLength",
-        "PixelsPerMeterX", "PixelsPerMeterY", "NumColors", "NumImportantColors", "RedMask",
-        "GreenMask", "BlueMask", "AlphaMask", "ColorSpace", "RedEndpoint", "GreenEndpoint",
-        "BlueEndpoint", "GammaRed", "GammaGreen", "GammaBlue", "RenderingIntent",
-    }),
+    "File": frozenset(
+        {
+            "FileType",
+            "FileTypeExtension",
+            "MIMEType",
+            "ImageWidth",
+            "ImageHeight",
+            "EncodingProcess",
+            "BitsPerSample",
+            "ColorComponents",
+            "YCbCrSubSampling",
+            "ExifByteOrder",
+            "BMPVersion",
+            "Planes",
+            "BitDepth",
+            "Compression",
+            "ImageLength",
+            "PixelsPerMeterX",
+            "PixelsPerMeterY",
+            "NumColors",
+            "NumImportantColors",
+            "RedMask",
+            "GreenMask",
+            "BlueMask",
+            "AlphaMask",
+            "ColorSpace",
+            "RedEndpoint",
+            "GreenEndpoint",
+            "BlueEndpoint",
+            "GammaRed",
+            "GammaGreen",
+            "GammaBlue",
+            "RenderingIntent",
+        }
+    ),
     "Composite": frozenset({"ImageSize", "Megapixels"}),
     "JFIF": frozenset({"JFIFVersion", "ResolutionUnit", "XResolution", "YResolution"}),
     "Adobe": _ANY,  # APP14 colour transform: needed to decode CMYK/YCCK JPEGs correctly
-    "PNG": frozenset({
-        "ImageWidth", "ImageHeight", "BitDepth", "ColorType", "Compression", "Filter",
-        "Interlace", "BackgroundColor", "Gamma", "SRGBRendering", "WhitePointX", "WhitePointY",
-        "RedX", "RedY", "GreenX", "GreenY", "BlueX", "BlueY", "Palette", "Transparency",
-        "SignificantBits", "AnimationFrames", "AnimationPlays",
-    }),
+    "PNG": frozenset(
+        {
+            "ImageWidth",
+            "ImageHeight",
+            "BitDepth",
+            "ColorType",
+            "Compression",
+            "Filter",
+            "Interlace",
+            "BackgroundColor",
+            "Gamma",
+            "SRGBRendering",
+            "WhitePointX",
+            "WhitePointY",
+            "RedX",
+            "RedY",
+            "GreenX",
+            "GreenY",
+            "BlueX",
+            "BlueY",
+            "Palette",
+            "Transparency",
+            "SignificantBits",
+            "AnimationFrames",
+            "AnimationPlays",
+        }
+    ),
     "PNG-pHYs": _ANY,
-    "RIFF": frozenset({
-        "VP8Version", "ImageWidth", "ImageHeight", "HorizontalScale", "VerticalScale",
-        "WebP_Flags", "AlphaPreprocessing", "AlphaFiltering", "AlphaCompression",
-        "BackgroundColor", "AnimationLoopCount",
-    }),
-    "ExifIFD": frozenset({
-        "ExifVersion", "ComponentsConfiguration", "FlashpixVersion", "ColorSpace",
-        "ExifImageWidth", "ExifImageHeight",
-    }),
+    "RIFF": frozenset(
+        {
+            "VP8Version",
+            "ImageWidth",
+            "ImageHeight",
+            "HorizontalScale",
+            "VerticalScale",
+            "WebP_Flags",
+            "AlphaPreprocessing",
+            "AlphaFiltering",
+            "AlphaCompression",
+            "BackgroundColor",
+            "AnimationLoopCount",
+        }
+    ),
+    "ExifIFD": frozenset(
+        {
+            "ExifVersion",
+            "ComponentsConfiguration",
+            "FlashpixVersion",
+            "ColorSpace",
+            "ExifImageWidth",
+            "ExifImageHeight",
+        }
+    ),
     "InteropIFD": frozenset({"InteropIndex", "InteropVersion"}),
-    "GIF": frozenset({
-        "GIFVersion", "ImageWidth", "ImageHeight", "HasColorMap", "ColorResolutionDepth",
-        "BitsPerPixel", "BackgroundColor", "AnimationIterations", "TransparentColor",
-        "FrameCount", "Duration",
-    }),
-    "PDF": frozenset({"PDFVersion", "Linearized", "PageCount", "Encryption", "UserAccess",
-                      "Tagged", "Language", "PageMode", "PageLayout"}),
-    "ZIP": frozenset({"ZipRequiredVersion", "ZipBitFlag", "ZipCompression", "ZipCRC",
-                      "ZipCompressedSize", "ZipUncompressedSize", "ZipFileName"}),
+    "GIF": frozenset(
+        {
+            "GIFVersion",
+            "ImageWidth",
+            "ImageHeight",
+            "HasColorMap",
+            "ColorResolutionDepth",
+            "BitsPerPixel",
+            "BackgroundColor",
+            "AnimationIterations",
+            "TransparentColor",
+            "FrameCount",
+            "Duration",
+        }
+    ),
+    "PDF": frozenset(
+        {
+            "PDFVersion",
+            "Linearized",
+            "PageCount",
+            "Encryption",
+            "UserAccess",
+            "Tagged",
+            "Language",
+            "PageMode",
+            "PageLayout",
+        }
+    ),
+    "ZIP": frozenset(
+        {
+            "ZipRequiredVersion",
+            "ZipBitFlag",
+            "ZipCompression",
+            "ZipCRC",
+            "ZipCompressedSize",
+            "ZipUncompressedSize",
+            "ZipFileName",
+        }
+    ),
     "FlashPix": frozenset({"CodePage"}),
 }
 
@@ -108,22 +251,33 @@ def label(tag: Tag) -> str:
     if tag.name == "CurrentIPTCDigest":
         return "IPTC"
     return {
-        "EXIF": "EXIF", "MakerNotes": "MakerNotes", "XMP": "XMP", "IPTC": "IPTC",
-        "ICC_Profile": "ICC", "Photoshop": "Photoshop", "PNG": "PNG-Text", "PDF": "PDF-Info",
-        "XML": "docProps", "FlashPix": "OLE-Properties", "MPF": "Thumbnail", "PrintIM": "EXIF",
+        "EXIF": "EXIF",
+        "MakerNotes": "MakerNotes",
+        "XMP": "XMP",
+        "IPTC": "IPTC",
+        "ICC_Profile": "ICC",
+        "Photoshop": "Photoshop",
+        "PNG": "PNG-Text",
+        "PDF": "PDF-Info",
+        "XML": "docProps",
+        "FlashPix": "OLE-Properties",
+        "MPF": "Thumbnail",
+        "PrintIM": "EXIF",
     }.get(tag.family0, tag.family0)
 
 
 # Groups that are metadata as a whole, even when every tag left in them is harmless (an EXIF
 # block holding only resolution tags is still an EXIF block that was removed).
-METADATA_FAMILIES = frozenset({"EXIF", "MakerNotes", "XMP", "IPTC", "ICC_Profile", "Photoshop",
-                               "MPF", "PrintIM", "XML", "FlashPix"})
+METADATA_FAMILIES = frozenset(
+    {"EXIF", "MakerNotes", "XMP", "IPTC", "ICC_Profile", "Photoshop", "MPF", "PrintIM", "XML", "FlashPix"}
+)
 
 
 def labels(tags: list[Tag]) -> set[str]:
     """The groups of the metadata in `tags` (Composite tags are computed from the others)."""
-    return {label(t) for t in tags if t.family0 != "Composite"
-            and (is_identifying(t) or t.family0 in METADATA_FAMILIES)}
+    return {
+        label(t) for t in tags if t.family0 != "Composite" and (is_identifying(t) or t.family0 in METADATA_FAMILIES)
+    }
 
 
 def removed_labels(before: list[Tag], after: list[Tag]) -> set[str]:

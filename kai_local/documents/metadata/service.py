@@ -29,10 +29,23 @@ from kai_local.documents.metadata.policy import describe, identifying
 from kai_local.documents.metadata.result import Cleaned, StripFailed, ToolMissing, ordered
 from kai_local.errors import InvalidRequest, ServiceUnavailable, UnsupportedMediaType
 
-SUPPORTED_TYPES = frozenset({
-    ft.PDF, ft.DOCX, ft.PPTX, ft.XLSX, ft.XLS, ft.CSV, ft.JSON, ft.PNG, ft.JPEG, ft.TIFF,
-    ft.WEBP, ft.BMP, ft.TXT,
-})
+SUPPORTED_TYPES = frozenset(
+    {
+        ft.PDF,
+        ft.DOCX,
+        ft.PPTX,
+        ft.XLSX,
+        ft.XLS,
+        ft.CSV,
+        ft.JSON,
+        ft.PNG,
+        ft.JPEG,
+        ft.TIFF,
+        ft.WEBP,
+        ft.BMP,
+        ft.TXT,
+    }
+)
 _BINARY_TYPES = SUPPORTED_TYPES - ft.TEXT_TYPES
 # What may come before an SVG's root element, and where each ends.
 _PROLOG = ((b"<?", b"?>"), (b"<!--", b"-->"), (b"<!doctype", b">"))
@@ -65,45 +78,58 @@ class MetadataStripper:
             except StripFailed as exc:
                 raise InvalidRequest(
                     f"Failed to strip metadata from '{_shown(filename)}': {exc}.",
-                    code="metadata_stripping_failed", param="file") from None
+                    code="metadata_stripping_failed",
+                    param="file",
+                ) from None
             except ToolMissing as exc:
                 raise ServiceUnavailable(str(exc), code="metadata_tool_missing") from None
         media_type = ft.MEDIA_TYPES[kind]
         if kind in (ft.CSV, ft.TXT):
             media_type += f"; charset={_charset(data)}"
-        return Stripped(cleaned.data, kind, media_type, bool(cleaned.removed),
-                        cleaned.method, ordered(cleaned.removed), len(data))
+        return Stripped(
+            cleaned.data, kind, media_type, bool(cleaned.removed), cleaned.method, ordered(cleaned.removed), len(data)
+        )
 
     def resolve_type(self, data: bytes, filename: str) -> str:
         detected = ft.detect(data, filename)
         claimed = ft.extension_type(filename)
         if detected == ft.EMPTY:
-            raise InvalidRequest(f"The file '{_shown(filename)}' is empty.", code="empty_file",
-                                 param="file")
+            raise InvalidRequest(f"The file '{_shown(filename)}' is empty.", code="empty_file", param="file")
         if detected in ft.TEXT_TYPES and _is_svg(data, filename):
             raise UnsupportedMediaType(
                 f"Unsupported file type for '{_shown(filename)}' (image/svg+xml). Supported: PDF, "
-                "DOCX, PPTX, XLSX, XLS, CSV, JSON, PNG, JPEG, TIFF, WebP, BMP, TXT.", param="file")
+                "DOCX, PPTX, XLSX, XLS, CSV, JSON, PNG, JPEG, TIFF, WebP, BMP, TXT.",
+                param="file",
+            )
         if detected in SUPPORTED_TYPES:
             if detected in ft.TEXT_TYPES and claimed in _BINARY_TYPES:
                 raise InvalidRequest(
-                    f"The file '{_shown(filename)}' is named as {claimed.upper()} but its "
-                    "content is plain text.", code="file_type_mismatch", param="file")
+                    f"The file '{_shown(filename)}' is named as {claimed.upper()} but its content is plain text.",
+                    code="file_type_mismatch",
+                    param="file",
+                )
             return detected
         if detected == ft.ENCRYPTED_OFFICE:
             raise InvalidRequest(
-                f"Failed to strip metadata from '{_shown(filename)}': the document is "
-                "password-protected.", code="metadata_stripping_failed", param="file")
+                f"Failed to strip metadata from '{_shown(filename)}': the document is password-protected.",
+                code="metadata_stripping_failed",
+                param="file",
+            )
         if claimed in _CONTAINERS.get(detected, ()):
             return claimed  # a damaged container: its cleaner says what is wrong (400)
         if detected == ft.UNKNOWN and claimed in _BINARY_TYPES:
             raise InvalidRequest(
                 f"Failed to strip metadata from '{_shown(filename)}': its content is not "
-                f"a valid {claimed.upper()} file.", code="metadata_stripping_failed", param="file")
+                f"a valid {claimed.upper()} file.",
+                code="metadata_stripping_failed",
+                param="file",
+            )
         what = ft.MEDIA_TYPES.get(detected, "an unrecognised format")
         raise UnsupportedMediaType(
             f"Unsupported file type for '{_shown(filename)}' ({what}). Supported: PDF, DOCX, "
-            "PPTX, XLSX, XLS, CSV, JSON, PNG, JPEG, TIFF, WebP, BMP, TXT.", param="file")
+            "PPTX, XLSX, XLS, CSV, JSON, PNG, JPEG, TIFF, WebP, BMP, TXT.",
+            param="file",
+        )
 
     def _clean(self, data: bytes, kind: str) -> Cleaned:
         with tempfile.TemporaryDirectory(prefix="kai-strip-") as tmp:
@@ -155,7 +181,7 @@ def _starts_svg(head: bytes) -> bool:
                 break
         else:
             break
-    after = text[position + 4: position + 5]
+    after = text[position + 4 : position + 5]
     return text.startswith(b"<svg", position) and after != b"" and after in _XML_SPACE + b">/"
 
 

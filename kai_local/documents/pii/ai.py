@@ -11,9 +11,9 @@ the rules' result stands alone.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from contextlib import aclosing
 from dataclasses import dataclass
-from typing import Sequence
 
 import anyio
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
 from presidio_anonymizer import AnonymizerEngine
@@ -25,7 +25,6 @@ from kai_local.documents.pii.findings import (
     resolve_overlaps,
 )
 from kai_local.documents.pii.lexicon import Lexicon
-from kai_local.errors import PayloadTooLarge
 from kai_local.documents.pii.nlp import (
     LANGUAGES,
     BilingualSpacyNlpEngine,
@@ -39,6 +38,7 @@ from kai_local.documents.pii.placeholders import PlaceholderMap, apply_placehold
 from kai_local.documents.pii.recognizers import RECOGNIZERS
 from kai_local.documents.pii.recognizers.name import NameRule
 from kai_local.documents.pii.types import PII_TYPES, entity_of, type_of
+from kai_local.errors import PayloadTooLarge
 
 MIN_SCORE = 0.5
 # spaCy and the regexes see the text in pieces of at most this many characters, cut at line ends.
@@ -78,7 +78,9 @@ class Anonymizer:
 
     # --- detection ------------------------------------------------------------------------------
 
-    def detect(self, text: str, pii_types: Sequence[str] = PII_TYPES, *, deadline: float | None = None) -> list[Finding]:
+    def detect(
+        self, text: str, pii_types: Sequence[str] = PII_TYPES, *, deadline: float | None = None
+    ) -> list[Finding]:
         """Non-overlapping findings, repetitions included, sorted by position. Past `deadline`
         (a `time.monotonic()` value, checked between chunks): 413 `detection_timeout`."""
         found = resolve_overlaps(self._analyze(text, pii_types, deadline), text)
@@ -95,8 +97,11 @@ class Anonymizer:
         findings = []
         for offset, chunk in text_chunks(text, CHUNK_CHARS):
             if deadline is not None and time.monotonic() > deadline:
-                raise PayloadTooLarge("Detecting PII in the document's text took too long; the job was stopped. "
-                                      "Split the document.", code="detection_timeout", param="files")
+                raise PayloadTooLarge(
+                    "Detecting PII in the document's text took too long; the job was stopped. Split the document.",
+                    code="detection_timeout",
+                    param="files",
+                )
             language = detect_language(chunk)
             artifacts = text_artifacts(self.nlp_engine, chunk, language)
             results = self.analyzer.analyze(
@@ -106,14 +111,14 @@ class Anonymizer:
                 score_threshold=MIN_SCORE,
                 nlp_artifacts=artifacts,
             )
-            findings += [
-                Finding(type_of(r.entity_type), offset + r.start, offset + r.end, r.score) for r in results
-            ]
+            findings += [Finding(type_of(r.entity_type), offset + r.start, offset + r.end, r.score) for r in results]
             if language == "en" and NameRule.ENTITY in entities:
                 findings += self._ner_names(chunk, offset, artifacts, results)
         return findings
 
-    def _ner_names(self, text: str, offset: int, artifacts: TextArtifacts, results: list[RecognizerResult]) -> list[Finding]:
+    def _ner_names(
+        self, text: str, offset: int, artifacts: TextArtifacts, results: list[RecognizerResult]
+    ) -> list[Finding]:
         """English names from spaCy's NER, run after the rules and only on the windows of the text
         where it could add a name (`NameRule.ner_windows`): most of the text needs no NER pass,
         and the NER is most of the time English text takes."""

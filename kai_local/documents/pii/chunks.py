@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 
 def text_chunks(text: str, size: int) -> Iterator[tuple[int, str]]:

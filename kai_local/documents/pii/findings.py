@@ -3,18 +3,40 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from kai_local.documents.pii.lexicon import Lexicon
 
 # When two findings overlap with equal score and length, the earlier type here wins: values
 # with check digits or a strict syntax before pattern-with-context before list lookups.
 SPECIFICITY = (
-    "iban", "credit_card", "healthcare_number", "tax_id", "vat_number", "company_register", "email",
-    "linkedin", "ip_address", "url", "passport", "vehicle", "phone", "dob", "username", "birth_year",
-    "age", "address", "company", "name", "insurance", "medical", "occupation", "nationality",
-    "religion", "gender",
+    "iban",
+    "credit_card",
+    "healthcare_number",
+    "tax_id",
+    "vat_number",
+    "company_register",
+    "email",
+    "linkedin",
+    "ip_address",
+    "url",
+    "passport",
+    "vehicle",
+    "phone",
+    "dob",
+    "username",
+    "birth_year",
+    "age",
+    "address",
+    "company",
+    "name",
+    "insurance",
+    "medical",
+    "occupation",
+    "nationality",
+    "religion",
+    "gender",
 )
 _RANK = {t: i for i, t in enumerate(SPECIFICITY)}
 # Repetitions of short values ("m" for male) would hit ordinary words.

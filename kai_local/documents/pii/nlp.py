@@ -61,8 +61,12 @@ class BilingualSpacyNlpEngine(SpacyNlpEngine):
             return []
         ner = self.nlp[doc.lang_].get_pipe("ner")
         persons = []
-        for (start, _), window in zip(windows, ner.pipe((doc[a:b].as_doc() for a, b in windows), batch_size=len(windows))):
-            persons += [Span(doc, start + e.start, start + e.end, e.label_) for e in window.ents if e.label_ == "PERSON"]
+        for (start, _), window in zip(
+            windows, ner.pipe((doc[a:b].as_doc() for a, b in windows), batch_size=len(windows))
+        ):
+            persons += [
+                Span(doc, start + e.start, start + e.end, e.label_) for e in window.ents if e.label_ == "PERSON"
+            ]
         return persons
 
 
@@ -71,7 +75,12 @@ class NoContextEnhancer(ContextAwareEnhancer):
     at all); Presidio's lemma enhancer would only deep-copy every result to change nothing."""
 
     def __init__(self) -> None:
-        super().__init__(context_similarity_factor=0, min_score_with_context_similarity=0, context_prefix_count=0, context_suffix_count=0)
+        super().__init__(
+            context_similarity_factor=0,
+            min_score_with_context_similarity=0,
+            context_prefix_count=0,
+            context_suffix_count=0,
+        )
 
     def enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):  # type: ignore[no-untyped-def]
         return raw_results
@@ -116,8 +125,22 @@ def build_nlp_engine() -> BilingualSpacyNlpEngine:
             "ner_model_configuration": {
                 "model_to_presidio_entity_mapping": {"PERSON": "PERSON"},
                 "labels_to_ignore": [
-                    "ORG", "GPE", "LOC", "NORP", "FAC", "DATE", "TIME", "MONEY", "CARDINAL",
-                    "ORDINAL", "QUANTITY", "PERCENT", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
+                    "ORG",
+                    "GPE",
+                    "LOC",
+                    "NORP",
+                    "FAC",
+                    "DATE",
+                    "TIME",
+                    "MONEY",
+                    "CARDINAL",
+                    "ORDINAL",
+                    "QUANTITY",
+                    "PERCENT",
+                    "PRODUCT",
+                    "EVENT",
+                    "WORK_OF_ART",
+                    "LAW",
                     "LANGUAGE",
                 ],
             },

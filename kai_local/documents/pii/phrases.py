@@ -9,7 +9,8 @@ does not matter ("röm. kath." == "röm.kath.") and phrases never match inside a
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator, NamedTuple
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
 

@@ -59,9 +59,7 @@ class PlaceholderMap:
         self._persons.append((parts, placeholder))
 
 
-def apply_placeholders(
-    engine: AnonymizerEngine, text: str, findings: list[Finding], mapping: PlaceholderMap
-) -> str:
+def apply_placeholders(engine: AnonymizerEngine, text: str, findings: list[Finding], mapping: PlaceholderMap) -> str:
     """Replace each finding (non-overlapping) by its placeholder."""
     surface: dict[str, dict[str, str]] = {}
     for f in sorted(findings, key=lambda f: f.start):

@@ -15,9 +15,11 @@ import logging
 import threading
 import time
 import traceback
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
+from kai_local.documents import jobs
 from kai_local.documents.extraction import (
     ExtractedDocument,
     ExtractionLimits,
@@ -26,7 +28,6 @@ from kai_local.documents.extraction import (
     extract_document,
     extraction_limits,
 )
-from kai_local.documents import jobs
 from kai_local.documents.pii.ai import AiLimits, AiResult, ai_findings
 from kai_local.documents.pii.findings import Finding
 from kai_local.errors import InternalError, KaiError, PayloadTooLarge
@@ -79,8 +80,9 @@ class DocumentAnonymizer:
             timeout_s=settings.anonymize_ai_timeout_s,
             concurrency=settings.anonymize_ai_concurrency,
         )
-        config = AnonymizeSettings(extraction_limits(settings), ai, settings.anonymize_max_chars,
-                                   settings.anonymize_detect_timeout_s)
+        config = AnonymizeSettings(
+            extraction_limits(settings), ai, settings.anonymize_max_chars, settings.anonymize_detect_timeout_s
+        )
         return cls(build_ocr_engine(settings), config)
 
     @property
@@ -97,16 +99,30 @@ class DocumentAnonymizer:
     def load(self) -> None:
         _ = self.engine
 
-    async def run(self, data: bytes, filename: str, pii_types: Sequence[str], *, owner: str,
-                  parse_pool: IsolatedPool, cpu_pool: CpuPool, engine: ChatEngine | None = None,
-                  request_id: str = "") -> Outcome:
+    async def run(
+        self,
+        data: bytes,
+        filename: str,
+        pii_types: Sequence[str],
+        *,
+        owner: str,
+        parse_pool: IsolatedPool,
+        cpu_pool: CpuPool,
+        engine: ChatEngine | None = None,
+        request_id: str = "",
+    ) -> Outcome:
         """The whole pipeline: extraction in a parse worker (owned by the key `owner`),
         detection and placeholders in the CPU pool, and with an `engine` (strategy `ai`) what
         the model adds to the rules' findings."""
         limits = self.config.limits
         document = await parse_pool.run(
-            jobs.extract, data, filename, limits, self.ocr,
-            deadline_s=limits.parse_timeout_s + limits.ocr_timeout_s + PARSE_DEADLINE_SLACK_S, owner=owner,
+            jobs.extract,
+            data,
+            filename,
+            limits,
+            self.ocr,
+            deadline_s=limits.parse_timeout_s + limits.ocr_timeout_s + PARSE_DEADLINE_SLACK_S,
+            owner=owner,
         )
         text = document.text
         findings = await cpu_pool.run(self.detect, text, pii_types)
@@ -126,7 +142,10 @@ class DocumentAnonymizer:
         if len(text) > self.config.max_chars:
             raise PayloadTooLarge(
                 f"The document's text has {len(text):,} characters; at most {self.config.max_chars:,} can be "
-                "anonymized in one request. Split the document.", code="text_too_long", param="files")
+                "anonymized in one request. Split the document.",
+                code="text_too_long",
+                param="files",
+            )
 
     def detect(self, text: str, pii_types: Sequence[str]) -> list[Finding]:
         self.check_length(text)
@@ -147,7 +166,7 @@ def _without_content_in_logs(work: Callable[[], T]) -> T:
         return work()
     except KaiError:
         raise
-    except Exception as exc:  # noqa: BLE001 - deliberately broad: nothing may leak into the log
+    except Exception as exc:
         where = [f"{f.filename}:{f.lineno} in {f.name}" for f in traceback.extract_tb(exc.__traceback__)]
         log.error("PII processing failed: %s at %s", type(exc).__name__, " <- ".join(reversed(where)))
         raise InternalError("The document could not be anonymized because of a server error.") from None

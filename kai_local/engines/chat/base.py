@@ -6,8 +6,9 @@ client drops before its end is still billed what it received.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import AsyncIterator, Protocol
+from typing import Protocol
 
 from kai_local.catalog import ModelSpec
 

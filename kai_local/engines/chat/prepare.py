@@ -26,8 +26,7 @@ def _package_dir(module: str, pip_name: str) -> Path:
     spec = importlib.util.find_spec(module)
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError(
-            f"the package {pip_name} is not installed; run scripts/setup.sh "
-            f"(or: pip install --no-deps {pip_name})"
+            f"the package {pip_name} is not installed; run scripts/setup.sh (or: pip install --no-deps {pip_name})"
         )
     return Path(next(iter(spec.submodule_search_locations)))
 

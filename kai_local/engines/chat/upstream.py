@@ -21,8 +21,9 @@ import asyncio
 import itertools
 import logging
 import os
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any, AsyncIterator
+from typing import Any
 
 import httpx
 import openai
@@ -48,8 +49,10 @@ class UpstreamConfig:
     def from_spec(cls, spec: ModelSpec) -> UpstreamConfig:
         args = dict(spec.engine_args)
         upstreams = args.pop("upstreams", None)
-        if not isinstance(upstreams, list) or not upstreams or not all(
-            isinstance(u, str) and u.startswith(("http://", "https://")) for u in upstreams
+        if (
+            not isinstance(upstreams, list)
+            or not upstreams
+            or not all(isinstance(u, str) and u.startswith(("http://", "https://")) for u in upstreams)
         ):
             raise ValueError(f"model {spec.id!r}: engine_args.upstreams must list http(s) base URLs")
         config = cls(
@@ -86,8 +89,7 @@ class UpstreamChatEngine:
         api_key = os.environ.get(self.config.api_key_env, "") if self.config.api_key_env else ""
         timeout = httpx.Timeout(self.config.read_timeout_s, connect=self.config.connect_timeout_s)
         self.upstreams = [
-            Upstream(url, openai.AsyncOpenAI(base_url=url, api_key=api_key or "none", timeout=timeout,
-                                             max_retries=0))
+            Upstream(url, openai.AsyncOpenAI(base_url=url, api_key=api_key or "none", timeout=timeout, max_retries=0))
             for url in self.config.upstreams
         ]
         await self.check_health()
@@ -130,8 +132,14 @@ class UpstreamChatEngine:
 
     def _mark(self, upstream: Upstream, healthy: bool, why: str) -> None:
         if upstream.healthy != healthy:
-            log.log(logging.INFO if healthy else logging.WARNING, "%s: upstream %s %s: %s",
-                    self.spec.id, upstream.url, "up" if healthy else "down", why)
+            log.log(
+                logging.INFO if healthy else logging.WARNING,
+                "%s: upstream %s %s: %s",
+                self.spec.id,
+                upstream.url,
+                "up" if healthy else "down",
+                why,
+            )
         upstream.healthy = healthy
 
     def _order(self) -> list[Upstream]:
@@ -160,9 +168,13 @@ class UpstreamChatEngine:
             "presence_penalty": sampling.presence_penalty,
             "frequency_penalty": sampling.frequency_penalty,
         }
-        optional = {"temperature": sampling.temperature, "top_p": sampling.top_p,
-                    "max_tokens": max_tokens, "seed": sampling.seed,
-                    "stop": list(sampling.stop) or None}
+        optional = {
+            "temperature": sampling.temperature,
+            "top_p": sampling.top_p,
+            "max_tokens": max_tokens,
+            "seed": sampling.seed,
+            "stop": list(sampling.stop) or None,
+        }
         body.update({k: v for k, v in optional.items() if v is not None})
         if sampling.ignore_eos:
             body["extra_body"] = {"ignore_eos": True}  # a vLLM extension
@@ -188,8 +200,7 @@ class UpstreamChatEngine:
             except (openai.APIConnectionError, httpx.HTTPError) as exc:
                 self._mark(upstream, False, f"request failed: {exc}")
                 failures.append(f"{upstream.url}: {exc}")
-        log.warning("%s: no upstream took request %s: %s", self.spec.id, request.request_id,
-                    "; ".join(failures))
+        log.warning("%s: no upstream took request %s: %s", self.spec.id, request.request_id, "; ".join(failures))
         raise ServiceUnavailable(
             f"No upstream server for '{self.spec.id}' is available right now; retry later.",
             code="upstream_unavailable",
@@ -214,8 +225,7 @@ class UpstreamChatEngine:
                         before = counted.get(choice.index, 0)
                         running = chunk.usage.completion_tokens if chunk.usage else before
                         counted[choice.index] = max(before, running)
-                        yield ChatDelta(choice.index, text, choice.finish_reason,
-                                        tokens=counted[choice.index] - before)
+                        yield ChatDelta(choice.index, text, choice.finish_reason, tokens=counted[choice.index] - before)
         except (openai.APIError, httpx.HTTPError) as exc:
             # After the first token: retrying elsewhere would repeat text, so the request ends.
             if isinstance(exc, (openai.APIConnectionError, httpx.TransportError)):

@@ -14,7 +14,8 @@ kv_cache_memory_bytes, enforce_eager, ...).
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, AsyncIterator
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
 
 from kai_local.catalog import ModelSpec
 from kai_local.engines.chat.base import (
@@ -136,7 +137,8 @@ class VllmChatEngine:
             )
         except VLLMValidationError as exc:  # e.g. a template that demands alternating roles
             raise InvalidRequest(
-                f"The model's chat template rejected the messages: {exc}", param="messages",
+                f"The model's chat template rejected the messages: {exc}",
+                param="messages",
                 code="invalid_value",
             ) from None
         return prompt

@@ -20,17 +20,13 @@ SAMPLE_RATE = 16_000  # what Whisper's feature extractor expects
 
 # FFmpeg demuxer names of the formats the API accepts: mp3, m4a/mp4/mov, webm/mkv, ogg, flac,
 # wav, aac (ADTS), avi. PyAV reports a demuxer as a comma-separated family ("mov,mp4,m4a,...").
-ALLOWED_DEMUXERS = frozenset(
-    {"mp3", "mov", "mp4", "m4a", "matroska", "webm", "ogg", "flac", "wav", "aac", "avi"}
-)
+ALLOWED_DEMUXERS = frozenset({"mp3", "mov", "mp4", "m4a", "matroska", "webm", "ogg", "flac", "wav", "aac", "avi"})
 # Passed to FFmpeg as `format_whitelist`, so it refuses any other demuxer while opening. Checking
 # the demuxer after `av.open` is too late: the concat demuxer (an 'ffconcat version 1.0' text)
 # and playlists open the files they name while the container is opened.
 _OPEN_OPTIONS = {"format_whitelist": ",".join(sorted(ALLOWED_DEMUXERS))}
 # filetype's names for the same formats: recognised but undecodable means corrupt or truncated.
-KNOWN_EXTENSIONS = frozenset(
-    {"mp3", "mp4", "m4a", "m4v", "mov", "mkv", "webm", "ogg", "flac", "wav", "aac", "avi"}
-)
+KNOWN_EXTENSIONS = frozenset({"mp3", "mp4", "m4a", "m4v", "mov", "mkv", "webm", "ogg", "flac", "wav", "aac", "avi"})
 
 
 @dataclass(frozen=True)
@@ -59,8 +55,7 @@ def _unreadable(data: bytes) -> InvalidRequest:
     kind = filetype.guess(data)
     if kind is not None and kind.extension in KNOWN_EXTENSIONS:
         return InvalidRequest(
-            f"The file looks like {kind.extension} but could not be decoded; it may be "
-            "truncated or corrupt.",
+            f"The file looks like {kind.extension} but could not be decoded; it may be truncated or corrupt.",
             code="corrupt_file",
             param="file",
         )
@@ -78,8 +73,7 @@ def _too_long(max_seconds: float) -> InvalidRequest:
 def decode_media(data: bytes, max_seconds: float) -> DecodedAudio:
     """The first audio track of `data` as float32 samples; InvalidRequest for anything else."""
     try:
-        container = av.open(io.BytesIO(data), mode="r", metadata_errors="ignore",
-                            container_options=_OPEN_OPTIONS)
+        container = av.open(io.BytesIO(data), mode="r", metadata_errors="ignore", container_options=_OPEN_OPTIONS)
     except av.FFmpegError:
         raise _unreadable(data) from None
     with container:

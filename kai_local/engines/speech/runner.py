@@ -9,8 +9,8 @@ GPU model.
 
 from __future__ import annotations
 
-from kai_local.engines.speech.base import Transcriber, Transcript, TranscriptionOptions
 from kai_local.documents import jobs
+from kai_local.engines.speech.base import Transcriber, Transcript, TranscriptionOptions
 from kai_local.engines.speech.windows import transcribe_in_windows
 from kai_local.runtime.gpu import GpuSemaphore
 from kai_local.runtime.isolation import IsolatedPool

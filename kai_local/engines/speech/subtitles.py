@@ -88,8 +88,9 @@ def _cue_lines(words: list[_TimedWord]) -> list[list[list[_TimedWord]]]:
     while True:
         cues = [_two_lines(group) for group in _even_groups(words, count)]
         if all(cue is not None for cue in cues) or count >= len(words):
-            return [cue if cue is not None else [[w] for w in group]
-                    for cue, group in zip(cues, _even_groups(words, count))]
+            return [
+                cue if cue is not None else [[w] for w in group] for cue, group in zip(cues, _even_groups(words, count))
+            ]
         count += 1
 
 

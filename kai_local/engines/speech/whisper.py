@@ -108,9 +108,7 @@ class WhisperTranscriber:
         if self._device != "cpu":
             self._check_cuda()
         self._model = WhisperModel(str(self.spec.weights_dir), **self.model_kwargs())
-        self._runner = (
-            BatchedInferencePipeline(model=self._model) if self._batch_size else self._model
-        )
+        self._runner = BatchedInferencePipeline(model=self._model) if self._batch_size else self._model
         self._languages = frozenset(self._model.supported_languages)
         if self._device != "cpu":
             self._warm_up()
@@ -134,8 +132,11 @@ class WhisperTranscriber:
         at start-up, instead of on the first request."""
         try:
             segments, _ = self._model.transcribe(
-                np.zeros(16_000, dtype=np.float32), language="en", vad_filter=False,
-                without_timestamps=True, temperature=0.0,
+                np.zeros(16_000, dtype=np.float32),
+                language="en",
+                vad_filter=False,
+                without_timestamps=True,
+                temperature=0.0,
             )
             list(segments)
         except RuntimeError as exc:
@@ -166,7 +167,6 @@ def _segment(index: int, s: Any) -> Segment:
         compression_ratio=float(s.compression_ratio),
         no_speech_prob=float(s.no_speech_prob),
         words=tuple(
-            Word(w.word, round(float(w.start), 3), round(float(w.end), 3), float(w.probability))
-            for w in s.words or ()
+            Word(w.word, round(float(w.start), 3), round(float(w.end), 3), float(w.probability)) for w in s.words or ()
         ),
     )

@@ -74,11 +74,6 @@ def transcribe_in_windows(
         if part.segments:  # a window without speech says nothing about the language
             language = language or part.language
         offset, limit = start / SAMPLE_RATE, end / SAMPLE_RATE
-        segments += [
-            _shift(s, len(segments) + i, offset, limit) for i, s in enumerate(part.segments)
-        ]
+        segments += [_shift(s, len(segments) + i, offset, limit) for i, s in enumerate(part.segments)]
         prompt = part.text[-PROMPT_CHARS:] or prompt
-    return Transcript(
-        language=language or "en", duration=samples.size / SAMPLE_RATE, segments=tuple(segments)
-    )
-
+    return Transcript(language=language or "en", duration=samples.size / SAMPLE_RATE, segments=tuple(segments))

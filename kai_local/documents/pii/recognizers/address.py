@@ -9,15 +9,55 @@ one line separated by ", " are reported as one address.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, has_context, words
 
 STREET_SUFFIXES = (
-    "straße", "strasse", "str.", "gasse", "weg", "platz", "allee", "ring", "gürtel", "kai", "zeile",
-    "promenade", "ufer", "damm", "steig", "stiege", "markt", "hof", "berg", "feld", "siedlung", "park", "graben",
-    "bühel", "anger", "steg", "lände", "winkel", "chaussee", "pfad", "brücke", "wall", "kamp", "heide", "plateau",
-    "boulevard", "passage", "hang", "leite", "gstetten", "ried", "egg", "gries", "rain",
+    "straße",
+    "strasse",
+    "str.",
+    "gasse",
+    "weg",
+    "platz",
+    "allee",
+    "ring",
+    "gürtel",
+    "kai",
+    "zeile",
+    "promenade",
+    "ufer",
+    "damm",
+    "steig",
+    "stiege",
+    "markt",
+    "hof",
+    "berg",
+    "feld",
+    "siedlung",
+    "park",
+    "graben",
+    "bühel",
+    "anger",
+    "steg",
+    "lände",
+    "winkel",
+    "chaussee",
+    "pfad",
+    "brücke",
+    "wall",
+    "kamp",
+    "heide",
+    "plateau",
+    "boulevard",
+    "passage",
+    "hang",
+    "leite",
+    "gstetten",
+    "ried",
+    "egg",
+    "gries",
+    "rain",
 )
 NUMBER = r"\d{1,4}\s?[a-zA-Z]?(?:\s?[-/]\s?\d{1,4}[a-zA-Z]?){0,3}"
 UNIT = r"(?:(?:,?\s|/)(?:\d{1,2}\.\s?)?(?:Stiege|Stg\.?|Top|Tür|Whg\.?|Wohnung|Stock|Etage|Haus|Block|Bauteil|Apt\.?|Apartment|Suite|Unit|Flat)\s?\d{1,4}[a-zA-Z]?)*"
@@ -40,35 +80,61 @@ PREPOSITION_STREET = re.compile(
     r"\s(?P<word>[A-ZÄÖÜ][\w'’-]+)\s(?P<num>" + NUMBER + r")(?P<unit>" + UNIT + r")(?![\w]|[.,]\d)"
 )
 # Words that may stand before the suffix word: "Wiener Straße", "Obere Donaustraße", "St.-Peter-Gürtel".
-LEFT_WORD = re.compile(r"(?:[A-ZÄÖÜ][\w'’-]*er|Obere|Untere|Alte|Neue|Große|Kleine|Lange|Hohe|Hintere|Vordere|Innere"
-                       r"|Äußere|St\.|Sankt|Dr\.|Prof\.|Am|An|Auf|Im|In|Zum|Zur|Unter|der|den|dem)$")
+LEFT_WORD = re.compile(
+    r"(?:[A-ZÄÖÜ][\w'’-]*er|Obere|Untere|Alte|Neue|Große|Kleine|Lange|Hohe|Hintere|Vordere|Innere"
+    r"|Äußere|St\.|Sankt|Dr\.|Prof\.|Am|An|Auf|Im|In|Zum|Zur|Unter|der|den|dem)$"
+)
 POSTCODE_TOWN = re.compile(
     r"(?<![\w-])(?:(?P<cc>A|AT|D|DE|CH|FL)-\s?)?(?P<pc>\d{4,5})\s(?P<town>(?:St\.\s|Sankt\s|Bad\s|Markt\s|Maria\s)?"
     r"[A-ZÄÖÜ][\w'’.-]*(?:/[A-ZÄÖÜ][\w'’-]*)?(?:\s(?:am|an der|an|im|in der|in|ob der|bei|unter)\s[A-ZÄÖÜ][\w'’-]*)?)"
 )
-POSTFACH = re.compile(r"(?<!\w)(?:Postfach|Postfach-Nr\.?|Postf\.|PF|P\.\s?O\.\s?Box|PO Box|Post Office Box)\s?\d{1,6}(?!\w)")
+POSTFACH = re.compile(
+    r"(?<!\w)(?:Postfach|Postfach-Nr\.?|Postf\.|PF|P\.\s?O\.\s?Box|PO Box|Post Office Box)\s?\d{1,6}(?!\w)"
+)
 EN_STREET = re.compile(
     r"(?<![\w-])(?P<num>\d{1,5}[A-Za-z]?)\s(?P<name>(?:[A-Z][\w'’-]*\s){1,3})(?P<suffix>[A-Z][a-z]+)\.?"
     r"(?P<unit>(?:,?\s(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Floor|Fl\.?|#)\s?[\w-]{1,6})?)(?![\w])"
 )
 EN_ABBREVIATIONS = frozenset("St Ave Rd Ln Dr Blvd Ct Pl Sq Ter Hwy Pkwy Cres Cl Gdns Gr".split())
-US_CITY = re.compile(r"(?<![\w-])(?P<city>[A-Z][\w'’-]*(?:\s[A-Z][\w'’-]*){0,2}),\s(?P<state>[A-Z]{2})\s(?P<zip>\d{5}(?:-\d{4})?)(?!\w)")
+US_CITY = re.compile(
+    r"(?<![\w-])(?P<city>[A-Z][\w'’-]*(?:\s[A-Z][\w'’-]*){0,2}),\s(?P<state>[A-Z]{2})\s(?P<zip>\d{5}(?:-\d{4})?)(?!\w)"
+)
 US_STATES = frozenset(
     """AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH
     OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP FM MH PW AA AE AP""".split()
 )
-UK_POSTCODE = re.compile(r"(?<![\w-])(?:(?P<town>[A-Z][\w'’-]*(?:\s[A-Z][\w'’-]*){0,2}),?\s)?(?P<pc>[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2})(?!\w)")
+UK_POSTCODE = re.compile(
+    r"(?<![\w-])(?:(?P<town>[A-Z][\w'’-]*(?:\s[A-Z][\w'’-]*){0,2}),?\s)?(?P<pc>[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2})(?!\w)"
+)
 # A street line that no street word marks ("Eppendorfer Baum 27", "Hofmark 3", "Hlboká 22",
 # "IM ERGEL 1", "14 Birchfield Road") is still a street right before a postcode and town: at the end
 # of the text before it on the same line, or as the whole line above it.
 STREET_BEFORE = re.compile(
-    r"(?:^|(?<=[,:|·]\s)|(?<=\s[.·]\s)|(?<=\s{3}))(?P<s>[A-ZÄÖÜÀ-Ý][\w.'’-]*(?:\s[\w.'’-]+){0,3}\s" + NUMBER
+    r"(?:^|(?<=[,:|·]\s)|(?<=\s[.·]\s)|(?<=\s{3}))(?P<s>[A-ZÄÖÜÀ-Ý][\w.'’-]*(?:\s[\w.'’-]+){0,3}\s"
+    + NUMBER
     + r"|\d{1,4}[a-zA-Z]?\s[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2})\s?[,.]?\s*$"
 )
-NOT_STREET_LINE = re.compile(r"(?i:zimmer|zi\.|station|bett|raum|tel|fax|fall|pat|nr|seite|page|ihr|unser|datum|vom|geb)")
-ADDRESS_CONTEXT = words("wohnhaft", "wohnt", "Wohnort", "Wohnadresse", "Adresse", "Anschrift", "Hauptwohnsitz",
-                        "Wohnsitz", "Meldeadresse", "Postanschrift", "Lieferadresse", "Rechnungsadresse", "address",
-                        "lives", "resident", "residing")
+NOT_STREET_LINE = re.compile(
+    r"(?i:zimmer|zi\.|station|bett|raum|tel|fax|fall|pat|nr|seite|page|ihr|unser|datum|vom|geb)"
+)
+ADDRESS_CONTEXT = words(
+    "wohnhaft",
+    "wohnt",
+    "Wohnort",
+    "Wohnadresse",
+    "Adresse",
+    "Anschrift",
+    "Hauptwohnsitz",
+    "Wohnsitz",
+    "Meldeadresse",
+    "Postanschrift",
+    "Lieferadresse",
+    "Rechnungsadresse",
+    "address",
+    "lives",
+    "resident",
+    "residing",
+)
 
 
 class AddressRule(RuleRecognizer):
@@ -120,7 +186,9 @@ class AddressRule(RuleRecognizer):
     def _extend_left(text: str, start: int) -> int:
         for _ in range(3):
             m = re.search(r"(\S+)[ ]$", text[max(0, start - 40) : start])
-            if not m or not (LEFT_WORD.match(m.group(1)) or m.group(1).isupper() and LEFT_WORD.match(m.group(1).title())):
+            if not m or not (
+                LEFT_WORD.match(m.group(1)) or (m.group(1).isupper() and LEFT_WORD.match(m.group(1).title()))
+            ):
                 break
             start -= len(m.group(0))
         return start
@@ -134,7 +202,9 @@ class AddressRule(RuleRecognizer):
             if first in self.lexicon.not_names and town not in self.lexicon.towns:
                 continue
             pc = m.group("pc")
-            after_street = any(0 < m.start() - end <= 3 and text[end : m.start()].strip(" ,\n") == "" for end in street_ends)
+            after_street = any(
+                0 < m.start() - end <= 3 and text[end : m.start()].strip(" ,\n") == "" for end in street_ends
+            )
             known_town = town in self.lexicon.towns or first in self.lexicon.towns
             austrian = pc in self.lexicon.at_postcodes
             if m.group("cc") or after_street:
@@ -195,7 +265,9 @@ class AddressRule(RuleRecognizer):
             if m.group("state") in US_STATES:
                 found.append(Span(m.start(), m.end(), 0.85))
         for m in UK_POSTCODE.finditer(text):
-            start = m.start("town") if m.group("town") and m.group("town") not in self.lexicon.not_names else m.start("pc")
+            start = (
+                m.start("town") if m.group("town") and m.group("town") not in self.lexicon.not_names else m.start("pc")
+            )
             found.append(Span(start, m.end(), 0.85))
         return found
 
@@ -204,7 +276,11 @@ class AddressRule(RuleRecognizer):
         """One span for pieces of one address on one line ("Hauptstraße 1, 8010 Graz")."""
         merged: list[Span] = []
         for piece in sorted(pieces):
-            if merged and piece.start - merged[-1].end <= 2 and text[merged[-1].end : piece.start] in ("", " ", ", ", ","):
+            if (
+                merged
+                and piece.start - merged[-1].end <= 2
+                and text[merged[-1].end : piece.start] in ("", " ", ", ", ",")
+            ):
                 last = merged.pop()
                 piece = Span(last.start, max(last.end, piece.end), max(last.score, piece.score))
             elif merged and piece.start < merged[-1].end:

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span
 
 _N = r"(?:1[01]\d|120|\d{1,2})"
 PATTERNS = (
     re.compile(r"(?<![\w.,])" + _N + r"\s?-?\s?(?:jährig|Jährig)(?:e|er|en|em|es)?(?!\w)"),
-    re.compile(r"(?<![\w.,])" + _N + r"\s?(?:J\.|Jahre alt|Jahren alt)(?!\w)|(?<![\w.,])" + _N + r"\.?\s(?:LJ|Lj\.)(?!\w)"),
-    re.compile(r"(?<!\w)(?:im Alter von|mit|Alter:?|Lebensalter:?)\s(?P<v>" + _N + r"(?:\sJahr(?:e|en)?)?)(?=\s|[,.;)]|$)"),
+    re.compile(
+        r"(?<![\w.,])" + _N + r"\s?(?:J\.|Jahre alt|Jahren alt)(?!\w)|(?<![\w.,])" + _N + r"\.?\s(?:LJ|Lj\.)(?!\w)"
+    ),
+    re.compile(
+        r"(?<!\w)(?:im Alter von|mit|Alter:?|Lebensalter:?)\s(?P<v>" + _N + r"(?:\sJahr(?:e|en)?)?)(?=\s|[,.;)]|$)"
+    ),
     re.compile(r"(?<!\w)im\s(?P<v>" + _N + r"\.\sLebensjahr)(?!\w)"),
     re.compile(r"(?<![\w.,])" + _N + r"[- ](?:year|yr)s?[- ]old(?!\w)", re.IGNORECASE),
     re.compile(r"(?<!\w)(?:aged|age:?|Age:?)\s(?P<v>" + _N + r"(?:\syears)?)(?!\w)"),

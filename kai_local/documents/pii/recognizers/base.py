@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from abc import abstractmethod
-from typing import ClassVar, Iterable, NamedTuple
+from collections.abc import Iterable
+from typing import ClassVar, NamedTuple
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts

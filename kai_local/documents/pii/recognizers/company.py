@@ -8,7 +8,7 @@ sentence words, so "Rechnung der Huber & Söhne GmbH" yields "Huber & Söhne Gmb
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span
 
@@ -31,7 +31,9 @@ HOSPITAL = re.compile(
     r"|Primärversorgungszentrum|PVE|PVZ)(?:\s(?:der|des)\s(?:Barmherzigen\s\w+|Elisabethinen|\w+))?(?![\w-])"
 )
 # The place after the hospital word, one piece at a time: "Klagenfurt", "am Wörthersee", "St. Pölten".
-PLACE_PIECE = re.compile(r"[ -](?:(?:am|an der|im|in der|ob der|bei) )?(?:St\. |Sankt |Bad )?[A-ZÄÖÜ][\w'’]*(?:-[A-ZÄÖÜ][\w'’]*)*")
+PLACE_PIECE = re.compile(
+    r"[ -](?:(?:am|an der|im|in der|ob der|bei) )?(?:St\. |Sankt |Bad )?[A-ZÄÖÜ][\w'’]*(?:-[A-ZÄÖÜ][\w'’]*)*"
+)
 # A hyphenated proper name: "Hanusch-Krankenhaus", "Kaiser-Franz-Josef-Spital" (plain compounds
 # such as "Augenklinik" are common nouns).
 HOSPITAL_COMPOUND = re.compile(r"(?<![\w-])(?:[A-ZÄÖÜ][\w]*-)+(?i:spital|klinikum|krankenhaus|klinik)(?!\w)")
@@ -72,7 +74,9 @@ class CompanyRule(RuleRecognizer):
             if piece is None:
                 break
             last = piece.group().split()[-1]
-            if (last in self.lexicon.not_names or last.lower() in self.lexicon.common_words) and last not in self.lexicon.towns:
+            if (
+                last in self.lexicon.not_names or last.lower() in self.lexicon.common_words
+            ) and last not in self.lexicon.towns:
                 break
             pos = piece.end()
         return pos

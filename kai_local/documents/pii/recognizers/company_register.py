@@ -5,7 +5,7 @@ UK company numbers next to their label."""
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from stdnum.at import businessid
 from stdnum.ch import uid as ch_uid
@@ -18,9 +18,20 @@ HR = re.compile(r"(?<!\w)(?P<n>(?:HRB|HRA)\s?\d{1,6}(?:\s?[A-Z]{1,2}(?![a-z]))?)
 HR_WEAK = re.compile(r"(?<!\w)(?P<n>(?:GnR|PR|VR|GsR)\s?\d{1,6})(?!\w)")
 CHE = re.compile(r"(?<!\w)CHE[- ]?\d{3}\.?\d{3}\.?\d{3}(?! ?(?:MWST|TVA|IVA|VAT))(?!\w)")
 ZVR = re.compile(r"(?<!\w)ZVR(?:-Zahl|-Nr\.?|-Nummer)?\s?:?\s?(?P<n>\d{9,10})(?!\w)")
-UK = re.compile(r"(?<!\w)(?:Company (?:No\.?|number|registration number)|Registered (?:in England(?: and Wales)?|number)(?: No\.?)?)\s*:?\s*(?P<n>(?:[A-Z]{2})?\d{6,8})(?!\w)", re.IGNORECASE)
-REGISTER_LABEL = words("Registergericht", "Amtsgericht", "Handelsregister", "Register", "Genossenschaftsregister",
-                       "Partnerschaftsregister", "Vereinsregister", "AG")
+UK = re.compile(
+    r"(?<!\w)(?:Company (?:No\.?|number|registration number)|Registered (?:in England(?: and Wales)?|number)(?: No\.?)?)\s*:?\s*(?P<n>(?:[A-Z]{2})?\d{6,8})(?!\w)",
+    re.IGNORECASE,
+)
+REGISTER_LABEL = words(
+    "Registergericht",
+    "Amtsgericht",
+    "Handelsregister",
+    "Register",
+    "Genossenschaftsregister",
+    "Partnerschaftsregister",
+    "Vereinsregister",
+    "AG",
+)
 
 
 class CompanyRegisterRule(RuleRecognizer):

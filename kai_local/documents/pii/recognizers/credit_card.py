@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from stdnum import luhn
 
@@ -11,9 +11,24 @@ from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, has_c
 
 CANDIDATE = re.compile(r"(?<![\d+-])\d(?:[ -]?\d){12,18}(?![\d-])")
 ISSUER = re.compile(r"^(?:4|5[1-5]|2[2-7]|3[47]|6011|65|64[4-9]|35|36|38|30[0-5])")
-CONTEXT = words("Kreditkarte", "Kreditkartennummer", "Karte", "Kartennummer", "Karten-Nr\\.", "Visa",
-                "Mastercard", "Maestro", "Amex", "American Express", "Diners", "card", "credit card",
-                "card number", "Debitkarte", "Zahlung")
+CONTEXT = words(
+    "Kreditkarte",
+    "Kreditkartennummer",
+    "Karte",
+    "Kartennummer",
+    "Karten-Nr\\.",
+    "Visa",
+    "Mastercard",
+    "Maestro",
+    "Amex",
+    "American Express",
+    "Diners",
+    "card",
+    "credit card",
+    "card number",
+    "Debitkarte",
+    "Zahlung",
+)
 
 
 class CreditCardRule(RuleRecognizer):

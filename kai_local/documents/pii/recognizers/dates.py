@@ -4,14 +4,47 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Iterator, NamedTuple
+from collections.abc import Iterator
+from typing import NamedTuple
 
 MONTHS = {
-    "jänner": 1, "januar": 1, "jan": 1, "january": 1, "feber": 2, "februar": 2, "feb": 2,
-    "february": 2, "märz": 3, "mär": 3, "mar": 3, "march": 3, "april": 4, "apr": 4, "mai": 5,
-    "may": 5, "juni": 6, "jun": 6, "june": 6, "juli": 7, "jul": 7, "july": 7, "august": 8,
-    "aug": 8, "september": 9, "sept": 9, "sep": 9, "oktober": 10, "okt": 10, "october": 10,
-    "oct": 10, "november": 11, "nov": 11, "dezember": 12, "dez": 12, "december": 12, "dec": 12,
+    "jänner": 1,
+    "januar": 1,
+    "jan": 1,
+    "january": 1,
+    "feber": 2,
+    "februar": 2,
+    "feb": 2,
+    "february": 2,
+    "märz": 3,
+    "mär": 3,
+    "mar": 3,
+    "march": 3,
+    "april": 4,
+    "apr": 4,
+    "mai": 5,
+    "may": 5,
+    "juni": 6,
+    "jun": 6,
+    "june": 6,
+    "juli": 7,
+    "jul": 7,
+    "july": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "oktober": 10,
+    "okt": 10,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "dezember": 12,
+    "dez": 12,
+    "december": 12,
+    "dec": 12,
 }
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 

@@ -5,8 +5,8 @@ Other dates (admission, examination, invoice) are not reported."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
-from typing import Iterable
 
 from stdnum.at import vnr
 
@@ -20,12 +20,38 @@ BIRTH_LABEL = re.compile(
     re.IGNORECASE,
 )
 ID_LINE = words("Patient", "Patientin", "Pat\\.", "Name", "Versicherte[r]?", "Patient name", "PatientIn")
-OTHER_DATE = words("aufgenommen", "Aufnahme", "Entlassung", "entlassen", "Datum", "vom", "am", "seit", "bis",
-                   "Termin", "Untersuchung", "Befund", "Rechnung", "Wien,", "Graz,", "Date", "admitted",
-                   "discharged", "visit", "on", "since", "dated", "Leistungszeitraum", "Operation", "OP")
+OTHER_DATE = words(
+    "aufgenommen",
+    "Aufnahme",
+    "Entlassung",
+    "entlassen",
+    "Datum",
+    "vom",
+    "am",
+    "seit",
+    "bis",
+    "Termin",
+    "Untersuchung",
+    "Befund",
+    "Rechnung",
+    "Wien,",
+    "Graz,",
+    "Date",
+    "admitted",
+    "discharged",
+    "visit",
+    "on",
+    "since",
+    "dated",
+    "Leistungszeitraum",
+    "Operation",
+    "OP",
+)
 # A full date (day, month, year) at least this many years back is masked as dob without a label.
 OLD_DATE_YEARS = 12
-FULL_DATE = re.compile(r"\d{1,2}\.\s?(?:\d{1,2}\.|[A-ZÄÖÜ][a-zäöü]+)\s?\d{4}|\d{1,2}\s[A-Z][a-z]+\s\d{4}|\d{4}-\d{2}-\d{2}")
+FULL_DATE = re.compile(
+    r"\d{1,2}\.\s?(?:\d{1,2}\.|[A-ZÄÖÜ][a-zäöü]+)\s?\d{4}|\d{1,2}\s[A-Z][a-z]+\s\d{4}|\d{4}-\d{2}-\d{2}"
+)
 SVNR = re.compile(r"(?<!\d)\d{4}[ ]?\d{2}[ .]?\d{2}[ .]?\d{2}(?!\d)")
 
 
@@ -44,7 +70,9 @@ class DobRule(RuleRecognizer):
                 yield Span(found.start, found.end, 0.9)
             elif self._on_id_line(text, found.start) and not OTHER_DATE.search(context_before(text, found.start, 15)):
                 yield Span(found.start, found.end, 0.7)
-            elif found.date.year <= date.today().year - OLD_DATE_YEARS and FULL_DATE.search(text[found.start : found.end]):
+            elif found.date.year <= date.today().year - OLD_DATE_YEARS and FULL_DATE.search(
+                text[found.start : found.end]
+            ):
                 # HIPAA Safe Harbor removes every date; a full date of long ago is most often a
                 # birth date ("Caminada, Giusep, 17.01.1946") and never harmless to mask.
                 yield Span(found.start, found.end, 0.55)

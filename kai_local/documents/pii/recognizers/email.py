@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span
 from kai_local.documents.pii.recognizers.tlds import offline_tlds
 
 # Bounded like the standards (64-character local part, 63-character labels): no quadratic
 # backtracking on long runs of letters, dots and hyphens in a hostile upload.
-EMAIL = re.compile(
-    r"(?<![\w.%+-])[\w.%+-]{1,64}@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.){1,8}[^\W\d_]{2,24}(?![\w-])"
-)
+EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]{1,64}@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.){1,8}[^\W\d_]{2,24}(?![\w-])")
 
 
 class EmailRule(RuleRecognizer):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span
 
@@ -12,9 +12,7 @@ WORDS = re.compile(
     r"|male|female|non-binary|nonbinary|intersex)(?:e|er|en|em|es)?(?!\w)",
     re.IGNORECASE,
 )
-CODE = re.compile(
-    r"(?<!\w)(?:Geschlecht|Geschl\.|Sex|Gender)\s*:?\s*(?P<v>m|w|d|f|x|M|W|D|F|X|männl\.|weibl\.)(?!\w)"
-)
+CODE = re.compile(r"(?<!\w)(?:Geschlecht|Geschl\.|Sex|Gender)\s*:?\s*(?P<v>m|w|d|f|x|M|W|D|F|X|männl\.|weibl\.)(?!\w)")
 
 
 class GenderRule(RuleRecognizer):

@@ -9,7 +9,7 @@ AHV number (756 and its dotted groups) or a KVNR-shaped number (a member or orde
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from stdnum.at import vnr
 from stdnum.ch import ssn as ahv
@@ -23,10 +23,32 @@ AHV = re.compile(r"(?<![\d.])756[. ]?\d{4}[. ]?\d{4}[. ]?\d{2}(?![\d])")
 KVNR = re.compile(r"(?<![\w])[A-Z]\d{9}(?!\w)")
 NHS = re.compile(r"(?<![\d])\d{3}[ -]?\d{3}[ -]?\d{4}(?![\d])")
 US_SSN = re.compile(r"(?<![\d-])\d{3}-\d{2}-\d{4}(?![\d-])")
-SV_LABEL = words("SVNR", "SV-Nr\\.?", "SVNr\\.?", "SV-Nummer", "VSNR", "VNR", "Versicherungsnummer",
-                 "Sozialversicherungsnummer", "Vers\\.-Nr\\.", "Vers\\.Nr\\.", "e-card", "ecard",
-                 "Versichertennummer", "Krankenversichertennummer", "KVNR", "AHV", "AHV-Nr\\.?",
-                 "AHVN13", "SSN", "Social Security", "NHS", "NHS number", "NHS No\\.?", "health number")
+SV_LABEL = words(
+    "SVNR",
+    "SV-Nr\\.?",
+    "SVNr\\.?",
+    "SV-Nummer",
+    "VSNR",
+    "VNR",
+    "Versicherungsnummer",
+    "Sozialversicherungsnummer",
+    "Vers\\.-Nr\\.",
+    "Vers\\.Nr\\.",
+    "e-card",
+    "ecard",
+    "Versichertennummer",
+    "Krankenversichertennummer",
+    "KVNR",
+    "AHV",
+    "AHV-Nr\\.?",
+    "AHVN13",
+    "SSN",
+    "Social Security",
+    "NHS",
+    "NHS number",
+    "NHS No\\.?",
+    "health number",
+)
 PATIENT_ID = re.compile(
     r"(?<!\w)(?:Pat(?:ienten)?\.?[- ]?(?:ID|Nr\.?|Nummer)|PID|Fall(?:zahl|nummer|-Nr\.?|nr\.?)"
     r"|Aufnahme(?:zahl|nummer)|Aufn\.?-?(?:Zl|Nr)\.?|KG-Nr\.?|Krankengeschichten?-?(?:nummer|Nr\.?)"

@@ -4,7 +4,7 @@ and with any check digits after an IBAN label (a typo is still a bank account)."
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from stdnum import iban
 

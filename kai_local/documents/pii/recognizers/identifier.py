@@ -15,7 +15,7 @@ Unlabelled: a run of 7+ digits that is not part of a date, time, decimal or phon
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span
 

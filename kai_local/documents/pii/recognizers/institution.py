@@ -15,17 +15,50 @@ Hospitals by their legal form or hospital word stay in company.py.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from kai_local.documents.pii.lexicon import data_lines
 from kai_local.documents.pii.phrases import PhraseMatcher
 from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, words_of
 
 HEAD_ENDINGS = (
-    "klinik", "klinikum", "kliniken", "spital", "krankenhaus", "hospital", "praxis", "ordination", "ambulanz",
-    "ambulatorium", "abteilung", "station", "zentrum", "institut", "labor", "laboratorium", "dienst", "dienste",
-    "heim", "schule", "gericht", "verein", "hilfswerk", "hilfe", "gruppe", "kita", "kindergarten", "tagesstätte",
-    "apotheke", "beistandschaft", "verwaltung", "inspektion", "behörde", "stelle", "werkstätte", "pflege", "wohnhaus",
+    "klinik",
+    "klinikum",
+    "kliniken",
+    "spital",
+    "krankenhaus",
+    "hospital",
+    "praxis",
+    "ordination",
+    "ambulanz",
+    "ambulatorium",
+    "abteilung",
+    "station",
+    "zentrum",
+    "institut",
+    "labor",
+    "laboratorium",
+    "dienst",
+    "dienste",
+    "heim",
+    "schule",
+    "gericht",
+    "verein",
+    "hilfswerk",
+    "hilfe",
+    "gruppe",
+    "kita",
+    "kindergarten",
+    "tagesstätte",
+    "apotheke",
+    "beistandschaft",
+    "verwaltung",
+    "inspektion",
+    "behörde",
+    "stelle",
+    "werkstätte",
+    "pflege",
+    "wohnhaus",
 )
 # Head nouns that are whole words: services, authorities, businesses, schools, English heads.
 HEAD_WORDS = frozenset(
@@ -41,19 +74,40 @@ WORD = r"[A-ZÄÖÜ][\w.'’]*(?:-[A-ZÄÖÜa-zäöü][\w'’]*)*"
 HEAD = re.compile(r"(?<![\w-])(?P<head>" + WORD + r")(?![\w-])")
 # After "für": specialties, joined by "und", commas, hyphens ("Allgemein- und Viszeralchirurgie").
 FOR_TAIL = re.compile(
-    r"[ \t](?i:für|f\.|of)[ \t](?:" + WORD + r"-?|und|and|u\.|,)(?:[ \t]?(?:" + WORD + r"-?|und|and|u\.|&|,|[IVX]{1,4}\b|\d{1,2}\b))*"
+    r"[ \t](?i:für|f\.|of)[ \t](?:"
+    + WORD
+    + r"-?|und|and|u\.|,)(?:[ \t]?(?:"
+    + WORD
+    + r"-?|und|and|u\.|&|,|[IVX]{1,4}\b|\d{1,2}\b))*"
 )
 # A name after the head: "am Markt", "an der Wien", a place or proper name, a ward code, a title + person.
 NAME_TAIL = re.compile(
     r"[ \t](?:(?i:am|an der|im|in der|zum|zur|beim|St\.|Sankt|Haus)[ \t])?"
-    r"(?:" + WORD + r")(?:[ \t](?:Nord|Süd|Sued|Ost|West|Mitte|NORD|SÜD|SUED|OST|WEST|" + WORD + r"|[A-Z]?\d{1,3}[A-Z]?(?![\d.,:/])))*"
+    r"(?:"
+    + WORD
+    + r")(?:[ \t](?:Nord|Süd|Sued|Ost|West|Mitte|NORD|SÜD|SUED|OST|WEST|"
+    + WORD
+    + r"|[A-Z]?\d{1,3}[A-Z]?(?![\d.,:/])))*"
 )
 # A ward's code: "Station 4 Nord", "Station C3", "Pavillon 2, Station B", "ward C 4".
 CODE_TAIL = re.compile(
     r"[ \t](?:[A-Z]{0,2}[ ]?\d{1,3}[A-Z]?|[A-Z])(?![\d.,:/])(?:[ \t](?:Nord|Süd|Sued|Ost|West|NORD|SÜD|SUED|OST|WEST|offen|geschlossen))?"
 )
-UNIT_ENDINGS = ("ambulanz", "station", "klinik", "klinikum", "abteilung", "spital", "praxis", "zentrum", "labor",
-                "institut", "dienst", "heim", "kreißsaal")
+UNIT_ENDINGS = (
+    "ambulanz",
+    "station",
+    "klinik",
+    "klinikum",
+    "abteilung",
+    "spital",
+    "praxis",
+    "zentrum",
+    "labor",
+    "institut",
+    "dienst",
+    "heim",
+    "kreißsaal",
+)
 TAIL_STOP = frozenset("HRB HRA FN UID DVR GLN ZSR BSNR LANR Tel Tel. Fax Fax. IBAN BIC".split())
 WARD_HEADS = ("station", "pavillon", "abteilung", "ward", "unit", "bereich", "gruppe", "trakt", "stock")
 ADJECTIVE = re.compile(r"(?:\d{1,2}\.\s)?[A-ZÄÖÜ][\w-]*(?:e|er|es|en)\s$")
@@ -67,7 +121,9 @@ DEPARTMENT = re.compile(
     r"(?<![\w-])(?P<placed>(?i:" + SPECIALTY + r")[ \t](?i:am|im|an der|in der)[ \t][A-ZÄÖÜ][\w-]+)"
     r"|(?:(?<=in der )|(?<=von der )|(?<=auf der )|(?<=auf die )|(?<=an die )|(?<=an der )|(?<=zur )|(?<=durch die ))"
     r"(?P<dept>" + SPECIALTY + r")(?![\w-])"
-    r"|(?<![\w-])(?P<numbered>" + SPECIALTY + r"|Innere|Interne|Chirurgie|Medizin)[ \t](?:[IVX]{1,4}|\d{1,2})(?![\w.,:/])"
+    r"|(?<![\w-])(?P<numbered>"
+    + SPECIALTY
+    + r"|Innere|Interne|Chirurgie|Medizin)[ \t](?:[IVX]{1,4}|\d{1,2})(?![\w.,:/])"
     # after a role: "Chefarzt Viszeralchirurgie", "Leitende Ärztin Medizinische Onkologie"
     r"|(?:(?<=Chefarzt )|(?<=Chefärztin )|(?<=Leitender Arzt )|(?<=Leitende Ärztin )|(?<=Oberarzt )|(?<=Oberärztin ))"
     r"(?P<role>(?:[A-ZÄÖÜ][\w-]*e[rns]? )?" + SPECIALTY + r")(?![\w-])"
@@ -87,7 +143,9 @@ EN_NAMED = re.compile(
     r"(?:Surgery|Centre|Center|Unit|Trust|Hub|Practice|Clinic|Hospitals?|Laborator(?:y|ies)|School|College|University"
     r"|Foundation Trust|Health Board)(?![\w-])"
 )
-EN_NOT_FIRST = frozenset("The A An In At On Of For To From By With And Or Our Your His Her Their This That Dear Mr Mrs Ms Dr".split())
+EN_NOT_FIRST = frozenset(
+    "The A An In At On Of For To From By With And Or Our Your His Her Their This That Dear Mr Mrs Ms Dr".split()
+)
 
 
 class InstitutionRule(RuleRecognizer):
@@ -114,7 +172,7 @@ class InstitutionRule(RuleRecognizer):
                 yield Span(start, m.end(), 0.7)
 
     def _organisation_end(self, text: str, end: int) -> int:
-        """"Rotes Kreuz Wels", "Volkshilfe Steiermark", "KESB Hinwil": a place after the name belongs to it."""
+        """ "Rotes Kreuz Wels", "Volkshilfe Steiermark", "KESB Hinwil": a place after the name belongs to it."""
         m = re.match(r"[ \t](" + WORD + r")", text[end:])
         if m and (m.group(1) in self.lexicon.places or m.group(1).title() in self.lexicon.places):
             return end + m.end()
@@ -158,8 +216,12 @@ class InstitutionRule(RuleRecognizer):
             word = m.group(1)
             folded = word.lower()
             place_adjective = word.endswith("er") and word[:-2] in self.lexicon.places
-            if not place_adjective and (folded in self.lexicon.german_words or folded in self.lexicon.stop_words
-                                        or folded in self.lexicon.common_words or word in self.lexicon.not_names):
+            if not place_adjective and (
+                folded in self.lexicon.german_words
+                or folded in self.lexicon.stop_words
+                or folded in self.lexicon.common_words
+                or word in self.lexicon.not_names
+            ):
                 break
             taken += len(m.group(0))
             rest = rest[: m.start()]
@@ -167,13 +229,33 @@ class InstitutionRule(RuleRecognizer):
 
     def _is_head(self, word: str) -> bool:
         folded = word.lower()
-        return word in HEAD_WORDS or word.title() in HEAD_WORDS or word.upper() in HEAD_WORDS or folded.endswith(HEAD_ENDINGS)
+        return (
+            word in HEAD_WORDS
+            or word.title() in HEAD_WORDS
+            or word.upper() in HEAD_WORDS
+            or folded.endswith(HEAD_ENDINGS)
+        )
 
     def _is_adjective(self, word: str) -> bool:
-        """"Interne", "Phoniatrische", "Medizinische": an adjective, not a name or a noun."""
+        """ "Interne", "Phoniatrische", "Medizinische": an adjective, not a name or a noun."""
         folded = word.lower()
-        return folded.endswith(("ische", "ischer", "isches", "ischen", "liche", "licher", "liches", "ärztliche",
-                                "ärztlicher", "interne", "innere", "mobile", "allgemeine"))
+        return folded.endswith(
+            (
+                "ische",
+                "ischer",
+                "isches",
+                "ischen",
+                "liche",
+                "licher",
+                "liches",
+                "ärztliche",
+                "ärztlicher",
+                "interne",
+                "innere",
+                "mobile",
+                "allgemeine",
+            )
+        )
 
     def _name_tail(self, text: str, pos: int) -> re.Match[str] | None:
         m = NAME_TAIL.match(text, pos)

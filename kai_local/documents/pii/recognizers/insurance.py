@@ -4,16 +4,41 @@ next to their label. Social insurance numbers with check digits are healthcare_n
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
-from kai_local.documents.pii.recognizers.base import words_of, RuleRecognizer, Span, has_context, words
+from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, has_context, words, words_of
 from kai_local.documents.pii.recognizers.listed import matchers
 
-INSURANCE_WORDS = words("Versicherung", "Versicherungsträger", "Versicherungsanstalt", "Krankenversicherung",
-                        "Zusatzversicherung", "Privatversicherung", "Krankenkasse", "Kasse", "Kostenträger",
-                        "Träger", "versichert", "KV", "Sozialversicherung", "insurance", "insurer",
-                        "insured", "health plan", "payer", "Krankenversicherer", "Vers\\.", "Versicherer", "KK",
-                        "Grundversicherung", "KVG", "VVG", "Kostengutsprache", "EHIC", "Krankenversicherungskarte")
+INSURANCE_WORDS = words(
+    "Versicherung",
+    "Versicherungsträger",
+    "Versicherungsanstalt",
+    "Krankenversicherung",
+    "Zusatzversicherung",
+    "Privatversicherung",
+    "Krankenkasse",
+    "Kasse",
+    "Kostenträger",
+    "Träger",
+    "versichert",
+    "KV",
+    "Sozialversicherung",
+    "insurance",
+    "insurer",
+    "insured",
+    "health plan",
+    "payer",
+    "Krankenversicherer",
+    "Vers\\.",
+    "Versicherer",
+    "KK",
+    "Grundversicherung",
+    "KVG",
+    "VVG",
+    "Kostengutsprache",
+    "EHIC",
+    "Krankenversicherungskarte",
+)
 POLICY = re.compile(
     r"(?<!\w)(?:Polizzen?(?:nummer|-?Nr\.?)?|Polizze|Police(?:nnummer|-?Nr\.?)?|Versicherungsschein(?:nummer|-?Nr\.?)?"
     r"|Vertragsnummer|Vertrags-?Nr\.?|Mitgliedsnummer|Mitglieds-?Nr\.?|Versicherungsnummer|Vers\.-?Nr\.?"

@@ -4,14 +4,28 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, has_context, words
 
 IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.]\w|\w)")
 IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){1,7}(?::|(?::[0-9A-Fa-f]{1,4}){1,7}|[0-9A-Fa-f]{1,4})(?![\w:])")
-CONTEXT = words("IP", "IPv4", "IPv6", "IP-Adresse", "IP address", "Adresse", "address", "Server",
-                "Host", "Client", "Gateway", "Router", "von", "from")
+CONTEXT = words(
+    "IP",
+    "IPv4",
+    "IPv6",
+    "IP-Adresse",
+    "IP address",
+    "Adresse",
+    "address",
+    "Server",
+    "Host",
+    "Client",
+    "Gateway",
+    "Router",
+    "von",
+    "from",
+)
 
 
 class IpAddressRule(RuleRecognizer):

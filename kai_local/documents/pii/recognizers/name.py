@@ -21,7 +21,8 @@ A name part must be capitalised and not an everyday word (German nouns are capit
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Iterable, NamedTuple
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, NamedTuple
 
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
@@ -59,7 +60,9 @@ LABEL = re.compile(
     r"|Account holder|Insured|Member|Spouse)[ \t]*:[ \t]*(?:\n[ \t]*)?",
     re.IGNORECASE,
 )
-INLINE_TRIGGER = re.compile(r"(?<!\w)(?:gez\.|i\.\s?A\.|i\.\s?V\.|z\.\s?H\.|z\.\s?Hd\.|Attn\.?:?|c/o|geb\.|verh\.|verw\.|née)[ \t]*")
+INLINE_TRIGGER = re.compile(
+    r"(?<!\w)(?:gez\.|i\.\s?A\.|i\.\s?V\.|z\.\s?H\.|z\.\s?Hd\.|Attn\.?:?|c/o|geb\.|verh\.|verw\.|née)[ \t]*"
+)
 SIGN_OFF = re.compile(
     r"(?:Mit (?:freundlichen|besten|kollegialen|herzlichen|lieben) Grüßen|Beste Grüße|Liebe Grüße|Viele Grüße"
     r"|Herzliche Grüße|Freundliche Grüße|Schöne Grüße|Hochachtungsvoll|MfG|LG|Kind regards|Best regards"
@@ -81,8 +84,10 @@ RELATIVE = re.compile(
     r"(?:[ \t]+[a-zäöüß]+(?:e|er|en|es))?(?:[ \t]+[A-Z][a-z]+)?[ \t]*[:,]?[ \t]+(?=[A-ZÄÖÜ])",
 )
 # Hand signs: initials after a sign label ("Hdz.: sk", "Visum: NB / LP") or at the end of a note line ("... /SH").
-SIGN_LABEL = re.compile(r"(?<![\w-])(?:Hdz|HDZ|Hz|Handzeichen|Kürzel|Kurzzeichen|Visum|VISUM|Visa|Sign)\.?[ \t]*:?[ \t]*"
-                        r"(?P<v>[A-Za-zÄÖÜäöü]{2,3}(?:[ \t]*/[ \t]*[A-Za-zÄÖÜäöü]{2,3})*)(?![\w.])")
+SIGN_LABEL = re.compile(
+    r"(?<![\w-])(?:Hdz|HDZ|Hz|Handzeichen|Kürzel|Kurzzeichen|Visum|VISUM|Visa|Sign)\.?[ \t]*:?[ \t]*"
+    r"(?P<v>[A-Za-zÄÖÜäöü]{2,3}(?:[ \t]*/[ \t]*[A-Za-zÄÖÜäöü]{2,3})*)(?![\w.])"
+)
 # A key of hand signs: "Kürzel: bk = DGKP Bernhard Kainz; SH = DGKS Sabine Hölzl".
 SIGN_KEY = re.compile(r"(?:(?<=Kürzel: )|(?<=Kürzel:  )|(?<=; ))(?P<v>[A-Za-zÄÖÜäöü]{2,3}) = (?=[A-ZÄÖÜ])")
 SIGN_AT_END = re.compile(r"(?<=\s)/(?:[a-z]{2}-)?(?P<v>[A-ZÄÖÜ]{2,3}|[a-zäöü]{2})[ \t]*$", re.MULTILINE)
@@ -90,15 +95,69 @@ INITIAL = re.compile(r"[A-ZÄÖÜ][a-zäöü]?(?:\.?-[A-ZÄÖÜ][a-zäöü]?)*$"
 # A recipient block: a line of two to four capitalised words right above a street line.
 NAME_LINE = re.compile(r"(?m)^[ \t]*(?P<name>[^\W\d_][\w'’.-]*(?:[ \t]+[^\W\d_][\w'’.-]*){1,3})[ \t]*\n")
 # Endings of German nouns for institutions and roles, rare in names: "Wahlärztin", "Universitätsklinik".
-NOUN_ENDINGS = ("ung", "heit", "keit", "schaft", "tion", "tät", "ik", "ikum", "zentrum", "arzt", "ärztin", "ärzte",
-                "praxis", "ordination", "ambulanz", "abteilung", "station", "spital", "institut", "labor",
-                "verwaltung", "amt", "ische", "ischer", "isches")
+NOUN_ENDINGS = (
+    "ung",
+    "heit",
+    "keit",
+    "schaft",
+    "tion",
+    "tät",
+    "ik",
+    "ikum",
+    "zentrum",
+    "arzt",
+    "ärztin",
+    "ärzte",
+    "praxis",
+    "ordination",
+    "ambulanz",
+    "abteilung",
+    "station",
+    "spital",
+    "institut",
+    "labor",
+    "verwaltung",
+    "amt",
+    "ische",
+    "ischer",
+    "isches",
+)
 # Endings of specialties and clinical nouns that are never names ("FA Innere Medizin",
 # "Stationsleitung", "Entlassungsmanagement"), unless a name list knows the word.
-CLINICAL_ENDINGS = ("logie", "iatrie", "medizin", "chirurgie", "heilkunde", "therapie", "pflege", "leitung",
-                    "klinik", "klinikum", "kliniken", "spital", "krankenhaus", "praxis", "heim", "institut", "schule",
-                    "management", "labor", "dienst", "station", "ambulanz", "abteilung", "zentrum",
-                    "ung", "heit", "keit", "schaft", "tion", "ismus", "isch", "ische")
+CLINICAL_ENDINGS = (
+    "logie",
+    "iatrie",
+    "medizin",
+    "chirurgie",
+    "heilkunde",
+    "therapie",
+    "pflege",
+    "leitung",
+    "klinik",
+    "klinikum",
+    "kliniken",
+    "spital",
+    "krankenhaus",
+    "praxis",
+    "heim",
+    "institut",
+    "schule",
+    "management",
+    "labor",
+    "dienst",
+    "station",
+    "ambulanz",
+    "abteilung",
+    "zentrum",
+    "ung",
+    "heit",
+    "keit",
+    "schaft",
+    "tion",
+    "ismus",
+    "isch",
+    "ische",
+)
 STREET_LINE = re.compile(r"[ \t]*(?:" + STREET_WORD.pattern + r"|(?:Postfach|PO Box|P\.O\. Box)\s\d)")
 PLACE_WORDS = frozenset("St St. Saint Sankt Bad Royal General Hospital Clinic Street Road".split())
 PARTICLES = frozenset("von van de der den da di del della du le la zu vom zum ten ter dos das bin al el y".split())
@@ -135,7 +194,11 @@ def _is_title_token(token: str) -> bool:
 
 def _is_caps_title(token: str) -> bool:
     """A title in capitals ("DR.", "MED.", "UNIV.-PROF."), as scans and letterheads write them."""
-    return token.isupper() and len(token.rstrip(".")) > 1 and (token.lower() in TITLES_FOLDED or token.rstrip(".").lower() in TITLES_FOLDED)
+    return (
+        token.isupper()
+        and len(token.rstrip(".")) > 1
+        and (token.lower() in TITLES_FOLDED or token.rstrip(".").lower() in TITLES_FOLDED)
+    )
 
 
 class Word(NamedTuple):
@@ -152,8 +215,9 @@ class NameRule(RuleRecognizer):
         self.eponyms = frozenset(d.split()[1] for d in self.lexicon.diagnoses if d.startswith("Morbus ") and " " in d)
 
     def find(self, text: str, nlp_artifacts: NlpArtifacts | None) -> Iterable[Span]:
-        words = [Word(m.group().rstrip("."), m.start(), m.start() + len(m.group().rstrip(".")))
-                 for m in TOKEN.finditer(text)]
+        words = [
+            Word(m.group().rstrip("."), m.start(), m.start() + len(m.group().rstrip("."))) for m in TOKEN.finditer(text)
+        ]
         index = {w.start: i for i, w in enumerate(words)}
         yield from self._after_triggers(text, words, index)
         yield from self._listed_names(text, words)
@@ -227,13 +291,20 @@ class NameRule(RuleRecognizer):
             if w.text in self.lexicon.last_names:
                 return given in self.lexicon.first_names and not self._is_common(w.text)
             # "Dumitrescu, Ionuț-Cristian": an unlisted surname before a comma and a listed first name
-            return (gap == ", " and given in self.lexicon.first_names and not self._is_common(w.text)
-                    and w.text.lower() not in self.lexicon.german_words and w.text not in self.lexicon.places
-                    and not w.text.lower().endswith(CLINICAL_ENDINGS))
+            return (
+                gap == ", "
+                and given in self.lexicon.first_names
+                and not self._is_common(w.text)
+                and w.text.lower() not in self.lexicon.german_words
+                and w.text not in self.lexicon.places
+                and not w.text.lower().endswith(CLINICAL_ENDINGS)
+            )
         if not (w.text.isupper() and len(w.text) >= 3 and w.text not in ACRONYMS):
             return False
         surname = w.text.title()
-        if self._is_common(surname) or surname.lower() in self.lexicon.german_words and surname not in self.lexicon.last_names:
+        if self._is_common(surname) or (
+            surname.lower() in self.lexicon.german_words and surname not in self.lexicon.last_names
+        ):
             return False
         initial = INITIAL.match(nxt.text) is not None and text[nxt.end : nxt.end + 1] == "."
         return given in self.lexicon.first_names or initial
@@ -245,8 +316,12 @@ class NameRule(RuleRecognizer):
             token in self.lexicon.curated_first_names and folded not in self.lexicon.german_frequent
         )
         return (
-            rare and len(token) >= 3 and token.istitle() and folded not in self.lexicon.english_words
-            and folded not in self.lexicon.common_words and token not in self.lexicon.not_names
+            rare
+            and len(token) >= 3
+            and token.istitle()
+            and folded not in self.lexicon.english_words
+            and folded not in self.lexicon.common_words
+            and token not in self.lexicon.not_names
             and token not in self.lexicon.places
         )
 
@@ -257,16 +332,22 @@ class NameRule(RuleRecognizer):
         if word.lower() in self.lexicon.nationality_words:
             return False  # "Dolmetscherin Albanisch"
         if word in self.lexicon.listed_names:
-            return not (word.lower() in self.lexicon.german_words and word not in self.lexicon.first_names
-                        and word not in self.lexicon.last_names)
+            return not (
+                word.lower() in self.lexicon.german_words
+                and word not in self.lexicon.first_names
+                and word not in self.lexicon.last_names
+            )
         return not self._is_common(word) and word.lower() not in self.lexicon.german_words
 
     def _initial_names(self, text: str, words: list[Word]) -> Iterable[Span]:
         """An initial before a surname, anywhere: "geschrieben: K. Wernig", "ASSISTENZ: M. KOCH";
         not "M. Parkinson" (Morbus) or "St. Pölten"."""
         for i, w in enumerate(words[:-1]):
-            if not self._is_initial(text, w) or w.text in PLACE_WORDS or (i and self._is_initial(text, words[i - 1])
-                                                                          and words[i - 1].end + 2 >= w.start):
+            if (
+                not self._is_initial(text, w)
+                or w.text in PLACE_WORDS
+                or (i and self._is_initial(text, words[i - 1]) and words[i - 1].end + 2 >= w.start)
+            ):
                 continue
             if w.text in ("M", "Mb") and words[i + 1].text in self.eponyms:
                 continue
@@ -395,10 +476,19 @@ class NameRule(RuleRecognizer):
                 given = w.text.title() if w.text.isupper() else w.text
                 # "Huber, Anna", "KRAVCHENKO, OLEKSANDR"; after a label also an unlisted given name
                 # ("PATIENT: KRENN, Hermenegild") and the OCR'd "WOJCIECHOWSKA , AGNIESZKA".
-                if gap in (", ", " , ") and not comma_used and len(parts) == 1 and (
-                    given in self.lexicon.first_names
-                    or (after_trigger and self._is_name_part(w.text, True) and given.lower() not in self.lexicon.german_words
-                        and given.lower() not in self.lexicon.english_words)
+                if (
+                    gap in (", ", " , ")
+                    and not comma_used
+                    and len(parts) == 1
+                    and (
+                        given in self.lexicon.first_names
+                        or (
+                            after_trigger
+                            and self._is_name_part(w.text, True)
+                            and given.lower() not in self.lexicon.german_words
+                            and given.lower() not in self.lexicon.english_words
+                        )
+                    )
                 ):
                     comma_used = True
                 elif gap not in (" ", "\u00a0") and not initial_before:
@@ -427,8 +517,10 @@ class NameRule(RuleRecognizer):
                 break
             parts.append(w)
             j += 1
-        while parts and (parts[-1].text.lower() in PARTICLES or self._is_initial(text, parts[-1]) and len(parts) > 1
-                         and text[parts[-1].end : parts[-1].end + 1] != "."):
+        while parts and (
+            parts[-1].text.lower() in PARTICLES
+            or (self._is_initial(text, parts[-1]) and len(parts) > 1 and text[parts[-1].end : parts[-1].end + 1] != ".")
+        ):
             parts.pop()
         if not parts or all(self._is_initial(text, p) for p in parts):
             return None  # initials alone ("A.A.A.") are no name

@@ -7,23 +7,56 @@ nationality label or before a person word; nouns (Österreicherin) count alone.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, has_context, words
 
-LABEL = words("Staatsbürgerschaft", "Staatsangehörigkeit", "Nationalität", "Herkunft", "Herkunftsland",
-              "Staatsbürger(?:in)?", "Nationality", "Citizenship", "Citizen of", "national of")
-LANGUAGE_CONTEXT = words("Sprache", "Muttersprache", "Erstsprache", "spricht", "sprechend", "auf",
-                         "Dolmetsch(?:er|erin)?", "Übersetzung", "Kenntnisse", "speaks", "speaking",
-                         "language", "interpreter", "in")
+LABEL = words(
+    "Staatsbürgerschaft",
+    "Staatsangehörigkeit",
+    "Nationalität",
+    "Herkunft",
+    "Herkunftsland",
+    "Staatsbürger(?:in)?",
+    "Nationality",
+    "Citizenship",
+    "Citizen of",
+    "national of",
+)
+LANGUAGE_CONTEXT = words(
+    "Sprache",
+    "Muttersprache",
+    "Erstsprache",
+    "spricht",
+    "sprechend",
+    "auf",
+    "Dolmetsch(?:er|erin)?",
+    "Übersetzung",
+    "Kenntnisse",
+    "speaks",
+    "speaking",
+    "language",
+    "interpreter",
+    "in",
+)
 PERSON_AFTER = re.compile(
     r"\s+(?:Staatsbürger(?:in)?|Staatsangehörige[rn]?|Patient(?:in)?|Mann|Frau|Pensionist(?:in)?|Familie"
     r"|Abstammung|Herkunft|citizen|national|patient|man|woman|male|female|descent|origin)\b",
     re.IGNORECASE,
 )
 WORD = re.compile(r"(?<![\w-])[^\W\d_][\w-]*[^\W\d_](?![\w-])")
-AMBIGUOUS_NOUNS = {"deutsche", "deutscher", "schweizer", "luxemburger", "liechtensteiner", "ire", "pole",
-                   "este", "inder", "jude"}
+AMBIGUOUS_NOUNS = {
+    "deutsche",
+    "deutscher",
+    "schweizer",
+    "luxemburger",
+    "liechtensteiner",
+    "ire",
+    "pole",
+    "este",
+    "inder",
+    "jude",
+}
 
 
 class NationalityRule(RuleRecognizer):

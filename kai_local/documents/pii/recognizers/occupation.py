@@ -11,10 +11,10 @@ lower score than a job after its context.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from kai_local.documents.pii.phrases import PhraseMatcher
-from kai_local.documents.pii.recognizers.base import words_of, RuleRecognizer, Span, context_before
+from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, context_before, words_of
 
 LABEL_VALUE = re.compile(
     r"(?<!\w)(?:Beruf|Berufsbezeichnung|Ausgeübter Beruf|Derzeitiger Beruf|Erlernter Beruf|Tätigkeit|"
@@ -116,6 +116,9 @@ class OccupationRule(RuleRecognizer):
         """A listed job title that says something about the person wherever it stands."""
         word = job.title() if job.isupper() else job
         return (
-            word[:1].isupper() and len(word) >= 6 and STAFF.search(word) is None
-            and word.lower() not in self.lexicon.german_frequent and word.lower() not in self.lexicon.english_words
+            word[:1].isupper()
+            and len(word) >= 6
+            and STAFF.search(word) is None
+            and word.lower() not in self.lexicon.german_frequent
+            and word.lower() not in self.lexicon.english_words
         )  # also a surname ("Maurer"): after a title the name ranks higher; alone, the job is masked either way

@@ -4,7 +4,7 @@ their label (Reisepass, Personalausweis, passport, ...)."""
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span
 
@@ -16,7 +16,9 @@ LABEL = re.compile(
     re.IGNORECASE,
 )
 # Up to a few label-ish words between label and number ("Reisepass Nr.:", "Passport No. is").
-VALUE = re.compile(r"[^\n\w]{0,4}(?:(?:Nr|No|Nummer|number|is|ist|lautet|lautend auf)\.?[^\n\w]{0,3}){0,2}(?P<v>(?=(?:[A-Z]*\d){4})[A-Z0-9]{7,10})(?![\w])")
+VALUE = re.compile(
+    r"[^\n\w]{0,4}(?:(?:Nr|No|Nummer|number|is|ist|lautet|lautend auf)\.?[^\n\w]{0,3}){0,2}(?P<v>(?=(?:[A-Z]*\d){4})[A-Z0-9]{7,10})(?![\w])"
+)
 
 
 class PassportRule(RuleRecognizer):

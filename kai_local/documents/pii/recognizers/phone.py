@@ -8,7 +8,7 @@ North American numbers without a prefix, and then only next to a phone label.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 import phonenumbers
 
@@ -20,10 +20,41 @@ DATE_INSIDE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}")
 # North American numbers in their usual shapes, "(312) 471-9553" and "312-692-9633".
 NANP_SHAPE = re.compile(r"^(?:\+?1[ .-]?)?(?:\(\d{3}\) ?|\d{3}[-.])\d{3}[-.]\d{4}$")
 DATE_LIKE = re.compile(r"^\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})$|^\d{4}-\d{2}-\d{2}$|^\d{1,2}/\d{1,2}/\d{2,4}$")
-LABEL = words("Tel", "Tel\\.", "Telefon", "Telefonnummer", "Tel\\.-Nr\\.", "T", "Fax", "F", "Telefax",
-              "Mobil", "Mobiltelefon", "Handy", "Mob", "Mob\\.", "Phone", "Ph", "Cell", "Mobile",
-              "Ruf", "Rufnummer", "erreichbar", "Notruf", "Durchwahl", "DW", "Hotline", "Zentrale",
-              "call", "tel\\.:", "Contact", "Kontakt", "erreichbar unter", "unter", "on")
+LABEL = words(
+    "Tel",
+    "Tel\\.",
+    "Telefon",
+    "Telefonnummer",
+    "Tel\\.-Nr\\.",
+    "T",
+    "Fax",
+    "F",
+    "Telefax",
+    "Mobil",
+    "Mobiltelefon",
+    "Handy",
+    "Mob",
+    "Mob\\.",
+    "Phone",
+    "Ph",
+    "Cell",
+    "Mobile",
+    "Ruf",
+    "Rufnummer",
+    "erreichbar",
+    "Notruf",
+    "Durchwahl",
+    "DW",
+    "Hotline",
+    "Zentrale",
+    "call",
+    "tel\\.:",
+    "Contact",
+    "Kontakt",
+    "erreichbar unter",
+    "unter",
+    "on",
+)
 REGIONS = {"de": ("AT", "DE", "CH"), "en": ("GB", "US", "AT", "DE", "CH")}
 
 

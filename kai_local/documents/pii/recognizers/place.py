@@ -16,12 +16,14 @@ are not places.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from kai_local.documents.pii.lexicon import LARGE_CITY, data_lines
 from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, words_of
 
-PARTICLES = frozenset("am an der die den dem des im in bei ob unter vor auf zum zur und von sur sul la le de del di da".split())
+PARTICLES = frozenset(
+    "am an der die den dem des im in bei ob unter vor auf zum zur und von sur sul la le de del di da".split()
+)
 # Weak context: enough for a place that is a rarer word or a name; strong: for any place.
 WEAK_BEFORE = re.compile(r"(?:^|[\s(])(?:in|aus|nach|bei|von|vom|ab|bis|Raum|nahe|Richtung|über|Region|Umgebung)\s$")
 STRONG_BEFORE = re.compile(
@@ -36,7 +38,9 @@ LIST_END_AFTER = re.compile(r"[ \t]*(?:$|\n|,[ \t]*(?:\+?\d|Tel|Fax))")
 DATE_AFTER = re.compile(r",\s*(?:am\s+|den\s+)?\d{1,2}\.\s?(?:\d{1,2}\.|[A-ZÄÖÜ][a-zä]+)")
 CANTON = re.compile(r" (?:ZH|BE|LU|UR|SZ|OW|NW|GL|ZG|FR|SO|BS|BL|SH|AR|AI|SG|GR|AG|TG|TI|VD|VS|NE|GE|JU)(?![\w])")
 EPONYM_BEFORE = re.compile(r"(?:Morbus|Mb\.|M\.|Typ)\s$")
-MEDICAL_AFTER = re.compile(r"-(?:Syndrom|Krankheit|Erkrankung|Test|Zeichen|Score|Skala|Klassifikation|Reflex|Struma|Trias)", re.I)
+MEDICAL_AFTER = re.compile(
+    r"-(?:Syndrom|Krankheit|Erkrankung|Test|Zeichen|Score|Skala|Klassifikation|Reflex|Struma|Trias)", re.I
+)
 UNLISTED_PLACE = re.compile(
     r"(?:wohnhaft in|wohnt in|lebt in|leben in|wohnen in|stammt aus|stammen aus|geboren in|aufgewachsen in"
     r"|Wohnort:?|Heimatort:?|Geburtsort:?|Standort:?|Ortsteil|OT|Stadtteil|Gemeinde|Zweigstelle|lives in|born in"
@@ -46,10 +50,57 @@ UNLISTED_PLACE = re.compile(
 # Endings of German nouns and clinical words that follow "in/nach/aus" but name no place
 # ("in Narkose", "nach Cholezystektomie", "in Rückenlage", "aus Vorsicht").
 NOT_PLACE_ENDINGS = (
-    "ung", "heit", "keit", "schaft", "tion", "ie", "ose", "ase", "ese", "tomie", "skopie", "graphie", "lage", "sicht",
-    "zeit", "weise", "form", "tag", "nacht", "woche", "monat", "jahr", "anlage", "stelle", "station", "klinik",
-    "praxis", "ambulanz", "abteilung", "therapie", "medizin", "logie", "iatrie", "ismus", "ität", "ik", "ur", "ment",
-    "ei", "nis", "tum", "ling", "chen", "lein", "al", "iv", "em", "en", "er", "es", "e",
+    "ung",
+    "heit",
+    "keit",
+    "schaft",
+    "tion",
+    "ie",
+    "ose",
+    "ase",
+    "ese",
+    "tomie",
+    "skopie",
+    "graphie",
+    "lage",
+    "sicht",
+    "zeit",
+    "weise",
+    "form",
+    "tag",
+    "nacht",
+    "woche",
+    "monat",
+    "jahr",
+    "anlage",
+    "stelle",
+    "station",
+    "klinik",
+    "praxis",
+    "ambulanz",
+    "abteilung",
+    "therapie",
+    "medizin",
+    "logie",
+    "iatrie",
+    "ismus",
+    "ität",
+    "ik",
+    "ur",
+    "ment",
+    "ei",
+    "nis",
+    "tum",
+    "ling",
+    "chen",
+    "lein",
+    "al",
+    "iv",
+    "em",
+    "en",
+    "er",
+    "es",
+    "e",
 )
 HYPHENATED = re.compile(r"(?:-[A-ZÄÖÜ][\w]*)+")
 # Parts after a hyphen that keep a place a place ("Leipzig-Süd", "Wien-Strebersdorf").
@@ -75,8 +126,10 @@ class PlaceRule(RuleRecognizer):
             hyphen = HYPHENATED.match(text, end)
             if hyphen:
                 parts = hyphen.group().strip("-").split("-")
-                if any(p.lower() in self.lexicon.german_words and p not in self.lexicon.places and p not in DISTRICT_WORDS
-                       for p in parts):
+                if any(
+                    p.lower() in self.lexicon.german_words and p not in self.lexicon.places and p not in DISTRICT_WORDS
+                    for p in parts
+                ):
                     continue  # a compound noun: "Ottawa-Regeln", "Basedow-Syndrom"
                 end = hyphen.end()  # "Wien-Strebersdorf", "Leipzig-Süd"
             canton = CANTON.match(text, end)
@@ -84,7 +137,8 @@ class PlaceRule(RuleRecognizer):
                 end = canton.end()  # "Trub BE", "Wila ZH"
             strong = STRONG_BEFORE.search(before) is not None or DATE_AFTER.match(text, end) is not None
             weak = WEAK_BEFORE.search(before) is not None or (
-                LIST_END_BEFORE.search(before) is not None and LIST_END_AFTER.match(text, end) is not None)
+                LIST_END_BEFORE.search(before) is not None and LIST_END_AFTER.match(text, end) is not None
+            )
             level = self._ambiguity(name)
             if level == 0 or (level == 1 and (weak or strong)) or (level == 2 and strong):
                 yield Span(start, end, 0.7 if strong or weak else 0.6)
@@ -106,9 +160,16 @@ class PlaceRule(RuleRecognizer):
             name = m.group("place")
             first = name.split()[0].split("-")[0]
             folded = first.lower()
-            if (folded in lexicon.german_words or folded in lexicon.english_words or folded in lexicon.common_words
-                    or first in lexicon.not_names or first in lexicon.first_names or len(first) < 4
-                    or folded.endswith(NOT_PLACE_ENDINGS) or first.isupper()):
+            if (
+                folded in lexicon.german_words
+                or folded in lexicon.english_words
+                or folded in lexicon.common_words
+                or first in lexicon.not_names
+                or first in lexicon.first_names
+                or len(first) < 4
+                or folded.endswith(NOT_PLACE_ENDINGS)
+                or first.isupper()
+            ):
                 continue
             yield Span(m.start("place"), m.end("place"), 0.6)
 

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
-from kai_local.documents.pii.recognizers.base import words_of, RuleRecognizer, Span, has_context, words
+from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, has_context, words, words_of
 from kai_local.documents.pii.recognizers.listed import matchers
 
-LABEL = words("Religion", "Religionsbekenntnis", "Bekenntnis", "Konfession", "Glaube", "Glaubensbekenntnis",
-              "Religionszugehörigkeit", "rel\\.", "faith", "denomination", "religious")
+LABEL = words(
+    "Religion",
+    "Religionsbekenntnis",
+    "Bekenntnis",
+    "Konfession",
+    "Glaube",
+    "Glaubensbekenntnis",
+    "Religionszugehörigkeit",
+    "rel\\.",
+    "faith",
+    "denomination",
+    "religious",
+)
 
 
 class ReligionRule(RuleRecognizer):

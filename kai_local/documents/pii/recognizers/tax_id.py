@@ -5,7 +5,7 @@ Steuer-ID need their label."""
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from stdnum.at import tin as at_tin
 from stdnum.de import idnr, stnr
@@ -18,10 +18,29 @@ STNR = re.compile(r"(?<![\d/])\d{2,3}/\d{3,4}/\d{4,5}(?![\d/])|(?<!\d)\d{13}(?!\
 AT_TIN = re.compile(r"(?<![\d/-])\d{2}[- ]?\d{3}/?\d{4}(?![\d/])")
 UTR = re.compile(r"(?<!\d)(?:\d{5} ?\d{5})(?!\d)")
 EIN = re.compile(r"(?<![\d-])\d{2}-\d{7}(?![\d-])")
-LABEL = words("Steuernummer", "Steuer-Nr\\.?", "St\\.?-?Nr\\.?", "StNr\\.?", "Steuer-ID", "Steuer-IdNr\\.?",
-              "Steuer-Identifikationsnummer", "Steueridentifikationsnummer", "steuerliche Identifikationsnummer",
-              "Identifikationsnummer", "IdNr\\.?", "TIN", "Tax ID", "Tax number", "Taxpayer", "UTR", "EIN",
-              "Abgabenkontonummer", "Abgabenkonto", "Finanzamt", "Steuerkonto")
+LABEL = words(
+    "Steuernummer",
+    "Steuer-Nr\\.?",
+    "St\\.?-?Nr\\.?",
+    "StNr\\.?",
+    "Steuer-ID",
+    "Steuer-IdNr\\.?",
+    "Steuer-Identifikationsnummer",
+    "Steueridentifikationsnummer",
+    "steuerliche Identifikationsnummer",
+    "Identifikationsnummer",
+    "IdNr\\.?",
+    "TIN",
+    "Tax ID",
+    "Tax number",
+    "Taxpayer",
+    "UTR",
+    "EIN",
+    "Abgabenkontonummer",
+    "Abgabenkonto",
+    "Finanzamt",
+    "Steuerkonto",
+)
 
 
 class TaxIdRule(RuleRecognizer):

@@ -3,15 +3,37 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span
 from kai_local.documents.pii.recognizers.tlds import offline_tlds
 
 WITH_SCHEME = re.compile(r"(?<![\w@])(?:https?://|ftp://|www\.)[^\s<>\"'`\[\]{}|\\^]{1,2000}", re.IGNORECASE)
 # Bare domains are only taken under these suffixes: "z.B." or "Dr.med" must not become URLs.
-BARE_SUFFIXES = ("at", "de", "ch", "li", "com", "org", "net", "eu", "info", "io", "co.uk",
-                 "uk", "us", "it", "fr", "nl", "gv.at", "ac.at", "or.at", "co.at", "health", "med")
+BARE_SUFFIXES = (
+    "at",
+    "de",
+    "ch",
+    "li",
+    "com",
+    "org",
+    "net",
+    "eu",
+    "info",
+    "io",
+    "co.uk",
+    "uk",
+    "us",
+    "it",
+    "fr",
+    "nl",
+    "gv.at",
+    "ac.at",
+    "or.at",
+    "co.at",
+    "health",
+    "med",
+)
 BARE = re.compile(
     r"(?<![\w@./-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,8}(?:"
     + "|".join(re.escape(s) for s in sorted(BARE_SUFFIXES, key=len, reverse=True))

@@ -4,7 +4,7 @@ numbers (eu.vat) next to a VAT label."""
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from stdnum.at import uid
 from stdnum.ch import vat as ch_vat
@@ -16,10 +16,29 @@ from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, has_c
 AT = re.compile(r"(?<!\w)ATU ?\d{2} ?\d{3} ?\d{3}(?!\w)|(?<!\w)ATU ?\d{4} ?\d{4}(?!\w)")
 DE = re.compile(r"(?<!\w)DE ?\d{3} ?\d{3} ?\d{3}(?!\w)")
 CH = re.compile(r"(?<!\w)CHE[- ]?\d{3}[. ]?\d{3}[. ]?\d{3} ?(?:MWST|TVA|IVA|VAT)(?!\w)")
-EU = re.compile(r"(?<!\w)(?:BE|BG|CY|CZ|DK|EE|EL|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|XI) ?[0-9A-Z][0-9A-Z ]{7,13}[0-9A-Z](?!\w)")
-LABEL = words("UID", "UID-Nr\\.?", "UID-Nummer", "USt-IdNr\\.?", "USt\\.-IdNr\\.?", "USt-ID", "UStID",
-              "Umsatzsteuer-Identifikationsnummer", "Umsatzsteuer-ID", "MwSt-Nr\\.?", "MWST-Nr\\.?", "VAT",
-              "VAT number", "VAT No\\.?", "VAT ID", "TVA", "IVA", "Mehrwertsteuernummer")
+EU = re.compile(
+    r"(?<!\w)(?:BE|BG|CY|CZ|DK|EE|EL|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|XI) ?[0-9A-Z][0-9A-Z ]{7,13}[0-9A-Z](?!\w)"
+)
+LABEL = words(
+    "UID",
+    "UID-Nr\\.?",
+    "UID-Nummer",
+    "USt-IdNr\\.?",
+    "USt\\.-IdNr\\.?",
+    "USt-ID",
+    "UStID",
+    "Umsatzsteuer-Identifikationsnummer",
+    "Umsatzsteuer-ID",
+    "MwSt-Nr\\.?",
+    "MWST-Nr\\.?",
+    "VAT",
+    "VAT number",
+    "VAT No\\.?",
+    "VAT ID",
+    "TVA",
+    "IVA",
+    "Mehrwertsteuernummer",
+)
 
 
 class VatNumberRule(RuleRecognizer):

@@ -7,7 +7,7 @@ PKW, license plate) it must also carry the hyphen that plates are written with.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, has_context, words
 
@@ -16,10 +16,32 @@ PLATE = re.compile(
     r"(?:(?P<at>\d{1,5}\s?[A-Z]{1,3})|(?P<de>[A-Z]{1,2}\s?\d{1,4}[EH]?)|(?P<wish>[A-Z]{2,6}\s?\d{1,3}))(?![\w-])"
 )
 VIN = re.compile(r"(?<!\w)[A-HJ-NPR-Z0-9]{17}(?!\w)")
-LABEL = words("Kennzeichen", "amtl\\. Kennzeichen", "amtliches Kennzeichen", "Kfz", "Kfz-Kennzeichen",
-              "KFZ", "PKW", "Pkw", "LKW", "Fahrzeug", "Auto", "Motorrad", "Zulassung", "license plate",
-              "licence plate", "registration", "plate", "vehicle", "Nummernschild", "Fahrgestellnummer",
-              "FIN", "VIN", "Fahrzeugidentifikationsnummer", "Unfallgegner")
+LABEL = words(
+    "Kennzeichen",
+    "amtl\\. Kennzeichen",
+    "amtliches Kennzeichen",
+    "Kfz",
+    "Kfz-Kennzeichen",
+    "KFZ",
+    "PKW",
+    "Pkw",
+    "LKW",
+    "Fahrzeug",
+    "Auto",
+    "Motorrad",
+    "Zulassung",
+    "license plate",
+    "licence plate",
+    "registration",
+    "plate",
+    "vehicle",
+    "Nummernschild",
+    "Fahrgestellnummer",
+    "FIN",
+    "VIN",
+    "Fahrzeugidentifikationsnummer",
+    "Unfallgegner",
+)
 
 
 class VehicleRule(RuleRecognizer):
@@ -36,7 +58,11 @@ class VehicleRule(RuleRecognizer):
             elif m.group("sep") == "-" and (m.group("at") or m.group("de")):
                 yield Span(m.start(), m.end(), 0.6)
         for m in VIN.finditer(text):
-            if any(c.isdigit() for c in m.group()) and any(c.isalpha() for c in m.group()) and has_context(LABEL, text, m.start(), 40):
+            if (
+                any(c.isdigit() for c in m.group())
+                and any(c.isalpha() for c in m.group())
+                and has_context(LABEL, text, m.start(), 40)
+            ):
                 yield Span(m.start(), m.end(), 0.9)
 
 
