@@ -30,8 +30,9 @@ from kai_local.engines.registry import register_engine, unregister_engine
 from kai_local.errors import error_for_status
 from kai_local.gateway.store import Store
 from kai_local.offline import OFFLINE_ENV, enforce_offline
-from tests.conftest import REPO, Gateway, echo_settings, on_loopback, running_gateway
+from tests.conftest import Gateway, echo_settings, on_loopback, running_gateway
 from tests.fakes import EchoChatEngine
+from tests.support import REPO
 from tests.test_gateway_auth import assert_envelope
 
 pytestmark = pytest.mark.anyio

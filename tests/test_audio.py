@@ -26,7 +26,8 @@ import pytest
 from kai_local.catalog import ModelCatalog
 from kai_local.preparation import prepare_models
 from kai_local.settings import Settings
-from tests.conftest import REPO, TESTDATA, Gateway, prepared_models_dir, running_gateway
+from tests.conftest import Gateway, prepared_models_dir, running_gateway
+from tests.support import REPO, TESTDATA
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 

@@ -42,7 +42,7 @@ from kai_local.documents.extraction import (
 )
 from kai_local.errors import InvalidRequest, KaiError, PayloadTooLarge, ServiceUnavailable, UnsupportedMediaType
 from kai_local.settings import Settings
-from tests.conftest import TESTDATA
+from tests.support import TESTDATA
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")  # Debian fonts-dejavu-core
 METADATA = TESTDATA / "metadata"

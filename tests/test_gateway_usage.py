@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 from kai_local.gateway.store import Store
-from tests.conftest import REPO, Gateway, echo_settings, running_gateway
-from tests.support import SPEC_FILE, free_port, wait_until_healthy
+from tests.conftest import Gateway, echo_settings, running_gateway
+from tests.support import REPO, SPEC_FILE, free_port, wait_until_healthy
 
 pytestmark = pytest.mark.anyio
 

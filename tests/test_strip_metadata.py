@@ -33,8 +33,9 @@ from kai_local.documents import filetypes as ft
 from kai_local.documents.metadata import ExifTool, MetadataStripper
 from kai_local.errors import KaiError
 from tests import metadata_samples as samples
-from tests.conftest import TESTDATA, Gateway, echo_settings, running_gateway
+from tests.conftest import Gateway, echo_settings, running_gateway
 from tests.metadata_samples import decompressed, exiftool_json, identifying_tags, planted
+from tests.support import TESTDATA
 
 pytestmark = [pytest.mark.anyio, pytest.mark.filterwarnings("ignore:Workbook contains no stylesheet")]  # mat2's xlsx
 METADATA = TESTDATA / "metadata"
