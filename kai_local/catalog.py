@@ -21,9 +21,13 @@ class ModelAccess(Protocol):
     """What the catalog needs of a product (kai_local.gateway.products.Product): which models
     it may use and its defaults. A Protocol, so that the catalog does not import the gateway."""
 
-    name: str
-    default_chat_model: str | None
-    default_transcription_model: str | None
+    # read-only: products are frozen dataclasses
+    @property
+    def name(self) -> str: ...
+    @property
+    def default_chat_model(self) -> str | None: ...
+    @property
+    def default_transcription_model(self) -> str | None: ...
 
     def allows_model(self, model_id: str) -> bool: ...
 

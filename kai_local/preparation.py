@@ -29,7 +29,8 @@ def _preparer(name: str) -> Preparer:
     if target is None:
         raise ValueError(f"unknown preparer {name!r}; known: {sorted(PREPARERS)}")
     module_name, _, attr = target.partition(":")
-    return getattr(importlib.import_module(module_name), attr)
+    preparer: Preparer = getattr(importlib.import_module(module_name), attr)
+    return preparer
 
 
 def prepare_models(catalog: ModelCatalog, only: list[str] | None = None) -> list[str]:

@@ -5,7 +5,7 @@ Used only by tests that are about the gateway, never by tests of an engine itsel
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 import anyio
 import anyio.lowlevel
@@ -33,7 +33,7 @@ class EchoChatEngine:
     async def close(self) -> None:
         pass
 
-    async def generate(self, request: ChatRequest) -> AsyncIterator[ChatEvent]:
+    async def generate(self, request: ChatRequest) -> AsyncGenerator[ChatEvent, None]:
         cls = type(self)
         cls.started += 1
         try:

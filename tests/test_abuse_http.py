@@ -14,7 +14,7 @@ import stat
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -233,7 +233,7 @@ async def test_a_large_body_does_not_stall_the_event_loop(gateway: Gateway) -> N
 class HangsBeforeTheEnd(EchoChatEngine):
     """Streams every word but the last, then waits forever: the client gives up first."""
 
-    async def generate(self, request: ChatRequest) -> AsyncIterator[ChatEvent]:
+    async def generate(self, request: ChatRequest) -> AsyncGenerator[ChatEvent, None]:
         words = request.messages[-1].content.split()
         yield ChatPrompt(prompt_tokens=7)
         for i, word in enumerate(words[:-1]):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -60,7 +60,7 @@ class HintEngine(EchoChatEngine):
 
     calls = 0
 
-    async def generate(self, request: ChatRequest) -> AsyncIterator[ChatEvent]:
+    async def generate(self, request: ChatRequest) -> AsyncGenerator[ChatEvent, None]:
         type(self).calls += 1
         prompt = request.messages[-1].content
         assert request.sampling.max_tokens is not None  # the ai strategy always bounds the answer

@@ -31,7 +31,7 @@ async def create_chat_completion(request: Request) -> Response:
     chat_request = ChatRequest(request_id_of(request), params.messages, params.sampling)
     completion_id = "chatcmpl-" + request_id_of(request).removeprefix("req_")
     created = int(time.time())
-    events = aiter(engine.generate(chat_request))
+    events = engine.generate(chat_request)
     try:
         # Pull the first event before answering, so errors such as context_length_exceeded
         # still become a proper status instead of a broken stream.

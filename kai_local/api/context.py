@@ -27,12 +27,14 @@ T = TypeVar("T")
 
 
 def services_of(request: Request) -> Services:
-    return request.scope["state"]["services"]
+    services: Services = request.scope["state"]["services"]
+    return services
 
 
 def usage_of(request: Request) -> UsageRecord:
     """The usage record the gateway stores when this request ends; routes fill it in."""
-    return request.scope["state"]["usage"]
+    usage: UsageRecord = request.scope["state"]["usage"]
+    return usage
 
 
 def loaded_chat_engine(request: Request, requested_model: str | None) -> tuple[ModelSpec, ChatEngine]:
@@ -59,7 +61,8 @@ def _loaded_engine(request: Request, requested_model: str | None, kind: str) -> 
 
 
 def request_id_of(request: Request) -> str:
-    return request.scope["state"]["request_id"]
+    request_id: str = request.scope["state"]["request_id"]
+    return request_id
 
 
 async def json_body(request: Request, parse: Callable[[dict[str, Any]], T]) -> T:

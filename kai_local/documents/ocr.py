@@ -98,7 +98,7 @@ class EasyOcr:
     def _reader(self, languages: str) -> Any:
         if languages not in self._readers:
             try:
-                import easyocr  # type: ignore[import-not-found]
+                import easyocr
             except ImportError as exc:
                 raise ServiceUnavailable("OCR engine easyocr is not installed", code="ocr_unavailable") from exc
             codes = [self._CODES.get(code, code) for code in languages.split("+")]

@@ -51,4 +51,5 @@ def build_engine(spec: ModelSpec, settings: Settings) -> Engine:
             raise ValueError(f"model {spec.id!r}: unknown engine {spec.engine!r}; known: {known}")
         module_name, _, attr = target.partition(":")
         factory = getattr(importlib.import_module(module_name), attr)
-    return factory(spec, settings)
+    engine: Engine = factory(spec, settings)
+    return engine

@@ -22,7 +22,8 @@ class Principal:
 
 def principal_of(request: Request) -> Principal:
     """The principal the gateway middleware attached to this request."""
-    return request.scope["state"]["principal"]
+    principal: Principal = request.scope["state"]["principal"]
+    return principal
 
 
 class KeyCache:

@@ -226,7 +226,8 @@ def _rate_limited(retry_after_s: int, limit: int) -> RateLimited:
 
 
 def _bearer_token(scope: Scope) -> str | None:
-    for name, value in scope["headers"]:
+    headers: list[tuple[bytes, bytes]] = scope["headers"]
+    for name, value in headers:
         if name == b"authorization":
             scheme, _, token = value.decode("latin-1").partition(" ")
             if scheme.lower() == "bearer" and token.strip():

@@ -158,7 +158,7 @@ def _decode_within_budget(stream: PDFStream) -> None:
         budget.charge(len(stream.data))
 
 
-PDFStream.decode = _decode_within_budget  # type: ignore[method-assign]
+PDFStream.decode = _decode_within_budget  # type: ignore[method-assign,assignment]
 
 
 def _kai_cause(exc: BaseException) -> KaiError | None:
@@ -194,7 +194,7 @@ def _pdfium_document(data: bytes) -> Iterator[pypdfium2.PdfDocument]:
 
 
 @contextmanager
-def _plumber_document(data: bytes) -> Iterator[pdfplumber.PDF]:
+def _plumber_document(data: bytes) -> Iterator[pdfplumber.pdf.PDF]:
     try:
         document = pdfplumber.open(io.BytesIO(data))
     except (PdfminerException, MalformedPDFException) as exc:

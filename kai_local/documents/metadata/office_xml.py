@@ -36,7 +36,8 @@ def _elements(root: etree._Element) -> Iterator[etree._Element]:
     """Every element (no comments or PIs), walked lazily: a list of a part with millions of
     elements would hold a Python proxy for each. Rules change attributes and text during the
     walk and collect what they remove for afterwards."""
-    return root.iter(etree.Element)
+    elements: Iterator[etree._Element] = root.iter(etree.Element)
+    return elements
 
 
 def _blank(el: etree._Element, attribute: str, value: str = "") -> bool:

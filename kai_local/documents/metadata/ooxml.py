@@ -25,6 +25,7 @@ import posixpath
 import tempfile
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
@@ -140,9 +141,8 @@ def _check_part_size(name: str, body: bytes) -> None:
 
 def _serialize(root: etree._Element) -> bytes:
     # The declaration exactly as Office writes it (lxml would use single quotes).
-    return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n' + etree.tostring(
-        root, encoding="UTF-8", xml_declaration=False
-    )
+    body: bytes = etree.tostring(root, encoding="UTF-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n' + body
 
 
 def _root_tag(body: bytes) -> str | None:
@@ -240,7 +240,7 @@ def _subtree(starts: set[str], parts: dict[str, bytes], lookup: dict[str, str]) 
 
 def _walk_relationships(
     plan: _Plan, source: str, rels: str, root: etree._Element, parts: dict[str, bytes], lookup: dict[str, str]
-):
+) -> Iterator[tuple[str, str | None]]:
     """Yield (target part, removal label or None) for each internal relationship of `rels`;
     record relationships to metadata for deletion."""
     doomed = []

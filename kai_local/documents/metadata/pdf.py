@@ -162,7 +162,7 @@ def _clean_jpegs(pdf: pikepdf.Pdf, exiftool: ExifTool, workdir: Path) -> set[str
     removed = False
     for (stream, _), result in zip(jpegs, results):
         if result.removed:
-            stream.write(result.data, filter=Name.DCTDecode, decode_parms=stream.get("/DecodeParms"))
+            stream.write(result.data, filter=Name.DCTDecode, decode_parms=stream.get("/DecodeParms"))  # type: ignore[arg-type]
             removed = True
     return {"Embedded-Images"} if removed else set()
 

@@ -115,7 +115,7 @@ class MetadataStripper:
                 code="metadata_stripping_failed",
                 param="file",
             )
-        if claimed in _CONTAINERS.get(detected, ()):
+        if claimed is not None and claimed in _CONTAINERS.get(detected, ()):
             return claimed  # a damaged container: its cleaner says what is wrong (400)
         if detected == ft.UNKNOWN and claimed in _BINARY_TYPES:
             raise InvalidRequest(

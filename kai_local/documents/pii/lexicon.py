@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -139,7 +140,6 @@ class Lexicon:
         vehicle = {line.split()[0]: frozenset(line.split()[1:]) for line in data_lines("vehicle_codes.txt")}
 
         places = _places("places_dach.txt", "places_world.txt")
-        by_length = lambda items: tuple(sorted(set(items), key=len, reverse=True))  # noqa: E731
         return cls(
             first_names=frozenset(first),
             last_names=frozenset(last),
@@ -205,3 +205,8 @@ def _austrian_post_offices() -> dict[str, str]:
     path = Path(stdnum.at.__file__).parent / "postleitzahl.dat"
     text = path.read_text(encoding="utf-8")
     return dict(re.findall(r'^(\d{4}) location="([^"]+)"', text, re.MULTILINE))
+
+
+def by_length(items: Iterable[str]) -> tuple[str, ...]:
+    """Distinct items, longest first: an alternation tries the longer of two overlapping words first."""
+    return tuple(sorted(set(items), key=len, reverse=True))

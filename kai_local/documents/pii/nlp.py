@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import spacy
 from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngineProvider, SpacyNlpEngine
+from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kai_local.documents.pii.phrases import Token, tokenize
@@ -30,6 +32,7 @@ class BilingualSpacyNlpEngine(SpacyNlpEngine):
     """SpacyNlpEngine that also accepts `blank:xx` (a tokenizer-only pipeline) as a model name."""
 
     engine_name = "spacy_bilingual"
+    nlp: dict[str, Language]  # type: ignore[assignment]  # Presidio's base class starts it as None and never annotates it
 
     def load(self) -> None:
         self.nlp = {}
@@ -59,7 +62,7 @@ class BilingualSpacyNlpEngine(SpacyNlpEngine):
         as spans of `doc`. The windows go through the NER as one batch."""
         if not windows:
             return []
-        ner = self.nlp[doc.lang_].get_pipe("ner")
+        ner: Any = self.nlp[doc.lang_].get_pipe("ner")  # an EntityRecognizer; spaCy types it as a callable
         persons = []
         for (start, _), window in zip(
             windows, ner.pipe((doc[a:b].as_doc() for a, b in windows), batch_size=len(windows))

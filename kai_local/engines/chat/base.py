@@ -6,7 +6,7 @@ client drops before its end is still billed what it received.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -75,7 +75,7 @@ class ChatEngine(Protocol):
 
     async def close(self) -> None: ...
 
-    def generate(self, request: ChatRequest) -> AsyncIterator[ChatEvent]:
+    def generate(self, request: ChatRequest) -> AsyncGenerator[ChatEvent, None]:
         """Stream the completion. Closing the iterator early (client gone) must abort the
         request in the engine. A prompt over the context raises InvalidRequest with code
         `context_length_exceeded`."""

@@ -21,7 +21,7 @@ import asyncio
 import itertools
 import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,7 +87,7 @@ class UpstreamChatEngine:
 
     async def start(self) -> None:
         api_key = os.environ.get(self.config.api_key_env, "") if self.config.api_key_env else ""
-        timeout = httpx.Timeout(self.config.read_timeout_s, connect=self.config.connect_timeout_s)
+        timeout = openai.Timeout(self.config.read_timeout_s, connect=self.config.connect_timeout_s)
         self.upstreams = [
             Upstream(url, openai.AsyncOpenAI(base_url=url, api_key=api_key or "none", timeout=timeout, max_retries=0))
             for url in self.config.upstreams
@@ -207,7 +207,7 @@ class UpstreamChatEngine:
             headers={"Retry-After": str(max(1, round(self.config.health_interval_s)))},
         )
 
-    async def generate(self, request: ChatRequest) -> AsyncIterator[ChatEvent]:
+    async def generate(self, request: ChatRequest) -> AsyncGenerator[ChatEvent, None]:
         stream, upstream = await self._open(request)
         usage = None
         counted: dict[int, int] = {}  # completion tokens per choice, as reported so far

@@ -14,7 +14,7 @@ kv_cache_memory_bytes, enforce_eager, ...).
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING, Any
 
 from kai_local.catalog import ModelSpec
@@ -33,6 +33,7 @@ from kai_local.settings import Settings
 
 if TYPE_CHECKING:
     from vllm import SamplingParams
+    from vllm.inputs import TokensPrompt
     from vllm.v1.engine.async_llm import AsyncLLM
 
 log = logging.getLogger("kai_local.engines.vllm")
@@ -79,7 +80,7 @@ class VllmChatEngine:
         """Requests vLLM still holds (tests check that a disconnect aborted its request)."""
         return self.llm.get_num_unfinished_requests()
 
-    async def generate(self, request: ChatRequest) -> AsyncIterator[ChatEvent]:
+    async def generate(self, request: ChatRequest) -> AsyncGenerator[ChatEvent, None]:
         from vllm.exceptions import GracefulHTTPError, VLLMClientError, VLLMValidationError
         from vllm.v1.engine.exceptions import EngineDeadError
 
@@ -121,7 +122,7 @@ class VllmChatEngine:
             await outputs.aclose()
         yield ChatUsage(prompt_tokens=prompt_tokens, completion_tokens=completion_tokens)
 
-    async def _render(self, llm: AsyncLLM, request: ChatRequest) -> dict[str, Any]:
+    async def _render(self, llm: AsyncLLM, request: ChatRequest) -> TokensPrompt:
         """The messages through the model's own chat template, tokenized (vLLM's renderer, the
         same path its OpenAI server takes)."""
         from vllm.exceptions import VLLMValidationError
@@ -141,7 +142,8 @@ class VllmChatEngine:
                 param="messages",
                 code="invalid_value",
             ) from None
-        return prompt
+        tokens: TokensPrompt = prompt  # render_chat_async is not annotated; its prompts hold token ids
+        return tokens
 
     def _sampling_params(self, sampling: SamplingOptions, max_tokens: int) -> SamplingParams:
         from vllm import SamplingParams

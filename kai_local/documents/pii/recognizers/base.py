@@ -41,7 +41,7 @@ class RuleRecognizer(EntityRecognizer):
         if self.ENTITY not in entities:
             return []
         metadata = {
-            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,  # type: ignore[has-type]  # set in Presidio, unannotated
             RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
         }
         return [

@@ -340,7 +340,8 @@ def diagnosis_list_items(text: str) -> Iterable[tuple[int, int]]:
             pos = end
         for start, end in lines:
             end = len(text) if end == -1 else end
-            start += ITEM_BULLET.match(text, start, end).end() - start
+            bullet = ITEM_BULLET.match(text, start, end)  # matches always: every part is optional
+            start = bullet.end() if bullet else start
             line = BRACKETED.sub(lambda m: " " * len(m.group()), text[start:end])
             for n, piece in enumerate(ITEM_PIECE.finditer(line)):
                 value = piece.group()

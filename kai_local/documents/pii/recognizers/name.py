@@ -236,25 +236,25 @@ class NameRule(RuleRecognizer):
             elif w.text in GREETINGS and self._starts_sentence(text, w.start):
                 starts.append((i + 1, 0.8))
         for m in RELATIVE.finditer(text):
-            i = self._word_at_or_after(words, index, m.end())
-            if i is not None and words[i].start == m.end() and self._relative_name_ok(words[i].text):
-                starts.append((i, 0.8))
+            at = self._word_at_or_after(words, index, m.end())
+            if at is not None and words[at].start == m.end() and self._relative_name_ok(words[at].text):
+                starts.append((at, 0.8))
         for pattern in (LABEL, INLINE_TRIGGER):
             for m in pattern.finditer(text):
-                i = self._word_at_or_after(words, index, m.end())
-                if i is not None and words[i].start - m.end() <= 1:
-                    starts.append((i, 0.85))
+                at = self._word_at_or_after(words, index, m.end())
+                if at is not None and words[at].start - m.end() <= 1:
+                    starts.append((at, 0.85))
         for m in SIGN_OFF.finditer(text):
-            i = self._word_at_or_after(words, index, m.end())
+            at = self._word_at_or_after(words, index, m.end())
             # The name is on one of the next non-empty lines (titles first is fine).
-            gap = text[m.end() : words[i].start] if i is not None else "x"
-            if not gap.strip() and gap.count("\n") <= 2:
-                starts.append((i, 0.8))
+            gap = text[m.end() : words[at].start] if at is not None else "x"
+            if at is not None and not gap.strip() and gap.count("\n") <= 2:
+                starts.append((at, 0.8))
         for m in NAME_LINE.finditer(text):
             if STREET_LINE.match(text, m.end()) and self._is_name_line(m.group("name")):
-                i = self._word_at_or_after(words, index, m.start("name"))
-                if i is not None:
-                    starts.append((i, 0.75))
+                at = self._word_at_or_after(words, index, m.start("name"))
+                if at is not None:
+                    starts.append((at, 0.75))
         for i, score in starts:
             span = self._name_from(text, words, i, after_trigger=True)
             if span is not None:
@@ -389,7 +389,7 @@ class NameRule(RuleRecognizer):
                 continue
             yield Span(start, end, 0.85 if listed else 0.7)
 
-    def ner_windows(self, doc: Doc, covered: bytes) -> list[tuple[int, int]]:
+    def ner_windows(self, doc: Doc, covered: bytes | bytearray) -> list[tuple[int, int]]:
         """Token ranges of `doc` (merged, sorted) that spaCy's NER must see for `spacy_persons`
         to find what it would find in the whole text.
 
@@ -421,8 +421,8 @@ class NameRule(RuleRecognizer):
                         break
                     if u[:1].isupper() and not _is_title_token(u):
                         break
-                if j is None:
-                    continue
+            if j is None:  # no second name word on its line
+                continue
             if all(covered[doc[k].idx] for k in range(i, j + 1) if ok[k]):
                 continue
             start, end = max(0, i - NER_MARGIN_TOKENS), min(n, j + 1 + NER_MARGIN_TOKENS)

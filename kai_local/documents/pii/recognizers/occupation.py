@@ -96,8 +96,8 @@ class OccupationRule(RuleRecognizer):
                 best = max(self.jobs.finditer(value), key=lambda s: s[1] - s[0], default=None)
                 if best is not None and best[0] == 0:
                     yield Span(m.start("v"), m.start("v") + best[1], 0.85)
-                elif JOB_WORD.match(value):
-                    yield Span(m.start("v"), m.start("v") + JOB_WORD.match(value).end(), 0.75)
+                elif (job := JOB_WORD.match(value)) is not None:
+                    yield Span(m.start("v"), m.start("v") + job.end(), 0.75)
         for m in TRADE_WORD.finditer(text):
             word = m.group().lower()
             after_cue = BEFORE_ANY_JOB.search(context_before(text, m.start(), 25)) is not None
