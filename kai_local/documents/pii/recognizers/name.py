@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from kai_local.documents.pii.lexicon import data_lines
 from kai_local.documents.pii.recognizers.address import STREET_WORD
 from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span
 
@@ -34,17 +35,19 @@ if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
     from spacy.tokens import Token as SpacyToken
 
+# Word lists, one entry per line in pii/data/ (each file's header says what it holds).
+TITLES = frozenset(data_lines("name_titles.txt"))
+SALUTATIONS = frozenset(data_lines("name_salutations.txt"))
+GREETINGS = frozenset(data_lines("name_greetings.txt"))
+NOUN_ENDINGS = tuple(data_lines("name_noun_endings.txt"))
+CLINICAL_ENDINGS = tuple(data_lines("name_clinical_endings.txt"))
+PLACE_WORDS = frozenset(data_lines("name_place_words.txt"))
+PARTICLES = frozenset(data_lines("name_particles.txt"))
+ACRONYMS = frozenset(data_lines("name_acronyms.txt"))
+DOSE_UNITS = frozenset(data_lines("dose_units.txt"))
+
 # A word, with hyphenated parts; "Ass.-Prof." and "Dipl.-Ing." are one token.
 TOKEN = re.compile(r"[^\W\d_][\w'’]*(?:\.?-[^\W\d_][\w'’]*)*\.?")
-TITLES = frozenset(
-    """Dr. Dr Prof. Prof Mag. Mag Mag.a Mag.(FH) DI Dipl.-Ing. Ing. DDr. Dr.in Dr.med. Univ.-Prof. Ao.
-    Univ.-Doz. Doz. PD Priv.-Doz. OA OÄ OÄ. Prim. Primar Primaria MR SR HR Hofrat Bakk. BSc MSc MBA
-    med. univ. dent. vet. rer. nat. phil. jur. techn. oec. Dipl. DGKP DGKS DGKPin FA FÄ FÄ. Dr.-Ing.
-    Mr. Mr Mrs. Mrs Ms. Ms Miss Mx. Mx Sir Dame Lady Lord Prof.in Drin. Mag.a. Ass.-Prof. Assoc.
-    Ass.Prof. Priv.Doz. Univ.Prof. Sr. Pfr. Pater""".split()
-)
-SALUTATIONS = frozenset("Herr Herrn Frau Hr. Fr. Fam. Familie Ehepaar Mr. Mrs. Ms.".split())
-GREETINGS = frozenset("Liebe Lieber Liebes Hallo Hi Hey Dear Servus Moin Hello".split())
 LABEL = re.compile(
     r"(?:(?<=\n)|^|(?<=[\t;|])|(?<=  ))[ \t]*(?:(?:Ihr|Ihre|Unser|Unsere|Your|Our)\s)?(?:Patient(?:in)?|PatientIn|Pat\.|Name|Vorname|Nachname|Familienname|Geburtsname|Geb\.-?Name"
     r"|Versicherte[r]?|Kontoinhaber(?:in)?|Ansprechpartner(?:in)?|Ansprechperson|Haus(?:arzt|ärztin)|Zuweiser(?:in)?"
@@ -94,79 +97,7 @@ SIGN_AT_END = re.compile(r"(?<=\s)/(?:[a-z]{2}-)?(?P<v>[A-ZÄÖÜ]{2,3}|[a-zäö
 INITIAL = re.compile(r"[A-ZÄÖÜ][a-zäöü]?(?:\.?-[A-ZÄÖÜ][a-zäöü]?)*$")
 # A recipient block: a line of two to four capitalised words right above a street line.
 NAME_LINE = re.compile(r"(?m)^[ \t]*(?P<name>[^\W\d_][\w'’.-]*(?:[ \t]+[^\W\d_][\w'’.-]*){1,3})[ \t]*\n")
-# Endings of German nouns for institutions and roles, rare in names: "Wahlärztin", "Universitätsklinik".
-NOUN_ENDINGS = (
-    "ung",
-    "heit",
-    "keit",
-    "schaft",
-    "tion",
-    "tät",
-    "ik",
-    "ikum",
-    "zentrum",
-    "arzt",
-    "ärztin",
-    "ärzte",
-    "praxis",
-    "ordination",
-    "ambulanz",
-    "abteilung",
-    "station",
-    "spital",
-    "institut",
-    "labor",
-    "verwaltung",
-    "amt",
-    "ische",
-    "ischer",
-    "isches",
-)
-# Endings of specialties and clinical nouns that are never names ("FA Innere Medizin",
-# "Stationsleitung", "Entlassungsmanagement"), unless a name list knows the word.
-CLINICAL_ENDINGS = (
-    "logie",
-    "iatrie",
-    "medizin",
-    "chirurgie",
-    "heilkunde",
-    "therapie",
-    "pflege",
-    "leitung",
-    "klinik",
-    "klinikum",
-    "kliniken",
-    "spital",
-    "krankenhaus",
-    "praxis",
-    "heim",
-    "institut",
-    "schule",
-    "management",
-    "labor",
-    "dienst",
-    "station",
-    "ambulanz",
-    "abteilung",
-    "zentrum",
-    "ung",
-    "heit",
-    "keit",
-    "schaft",
-    "tion",
-    "ismus",
-    "isch",
-    "ische",
-)
 STREET_LINE = re.compile(r"[ \t]*(?:" + STREET_WORD.pattern + r"|(?:Postfach|PO Box|P\.O\. Box)\s\d)")
-PLACE_WORDS = frozenset("St St. Saint Sankt Bad Royal General Hospital Clinic Street Road".split())
-PARTICLES = frozenset("von van de der den da di del della du le la zu vom zum ten ter dos das bin al el y".split())
-# Capitalised acronyms in clinical text that look like ALL-CAPS surnames.
-ACRONYMS = frozenset(
-    """OA OÄ FA FÄ DGKP DGKS ICD COPD KHK EKG CT MRT MRI HNO LKH AKH UKH GMBH AG KG OG EU USA UK ÖGK SVS BVAEB
-    AUVA PVA SVNR IBAN BIC UID FN HRB EEG EMG BMI RR HF AF VHF TIA CRP PSA TSH HIV AIDS MS ALS ADHS PTBS
-    NSTEMI STEMI OP OPS ZNS ICU ITS IMC EDV PDF DOCX PKW LKW KFZ NHS GP ER ED SSN DOB MRN ID ZVR""".split()
-)
 
 
 # spaCy's NER sees only windows of the text (see NameRule.ner_windows).
@@ -176,8 +107,6 @@ NER_PAIR_TOKENS = 6
 
 # Punctuation that never stands inside a person's name ("Huber, Anna" and "O'Neil" do).
 NOT_IN_NAMES = frozenset(":;()[]<>|/@=")
-# Units of a dose: a word right before "2.5 mg" or "20 IE" names a drug, not a person.
-DOSE_UNITS = frozenset("mg g µg μg mcg ug ml l ie iu units mmol".split())
 
 
 def _before_dose(token: SpacyToken) -> bool:
