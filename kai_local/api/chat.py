@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 import anyio
@@ -24,14 +25,17 @@ from kai_local.gateway.usage import UsageRecord
 CLIENT_CLOSED = 499
 
 
+# No proxy may buffer or cache the event stream.
+SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+
+
 async def create_chat_completion(request: Request) -> Response:
     params = await json_body(request, parse_chat_params)
     spec, engine = loaded_chat_engine(request, params.model)
     usage = usage_of(request)
-    chat_request = ChatRequest(request_id_of(request), params.messages, params.sampling)
-    completion_id = "chatcmpl-" + request_id_of(request).removeprefix("req_")
-    created = int(time.time())
-    events = engine.generate(chat_request)
+    request_id = request_id_of(request)
+    completion = _Completion("chatcmpl-" + request_id.removeprefix("req_"), int(time.time()), spec.id)
+    events = engine.generate(ChatRequest(request_id, params.messages, params.sampling))
     try:
         # Pull the first event before answering, so errors such as context_length_exceeded
         # still become a proper status instead of a broken stream.
@@ -42,96 +46,90 @@ async def create_chat_completion(request: Request) -> Response:
                 _collect(first, events, params.sampling.n),  # type: ignore[arg-type]
             )
     except BaseException:
-        with anyio.CancelScope(shield=True):
-            await events.aclose()
+        await _close(events)
         raise
     if not finished:
-        with anyio.CancelScope(shield=True):
-            await events.aclose()  # aborts the request in the engine
+        await _close(events)  # aborts the request in the engine
         return Response(status_code=CLIENT_CLOSED)
+    if params.stream:
+        stream = _stream(completion, first, events, params.sampling.n, params.include_usage, usage)  # type: ignore[arg-type]
+        return StreamingResponse(stream, media_type="text/event-stream", headers=SSE_HEADERS)
+    await _close(events)
+    choices, totals = collected  # type: ignore[misc]
+    usage.tokens_in, usage.tokens_out = totals.prompt_tokens, totals.completion_tokens
+    return JSONResponse(completion.body(choices, totals))
 
-    if not params.stream:
-        with anyio.CancelScope(shield=True):
-            await events.aclose()
-        choices, totals = collected  # type: ignore[misc]
-        usage.tokens_in, usage.tokens_out = totals.prompt_tokens, totals.completion_tokens
-        return JSONResponse(
-            {
-                "id": completion_id,
-                "object": "chat.completion",
-                "created": created,
-                "model": spec.id,
-                "choices": choices,
-                "usage": _usage_body(totals),
-            }
-        )
 
-    async def sse() -> AsyncIterator[str]:
-        def chunk(choices: list[dict[str, Any]], **extra: Any) -> str:
-            payload = {
-                "id": completion_id,
-                "object": "chat.completion.chunk",
-                "created": created,
-                "model": spec.id,
-                "choices": choices,
-                **extra,
-            }
-            return f"data: {json.dumps(payload, ensure_ascii=False)}\n\n"
+@dataclass(frozen=True)
+class _Completion:
+    """What the answer and every chunk of one completion repeat."""
 
-        try:
-            for index in range(params.sampling.n):
-                yield chunk(
-                    [
-                        {
-                            "index": index,
-                            "delta": {"role": "assistant", "content": ""},
-                            "logprobs": None,
-                            "finish_reason": None,
-                        }
-                    ]
-                )
-            event: ChatEvent | None = first
-            while event is not None:
-                if isinstance(event, ChatUsage):
-                    usage.tokens_in = event.prompt_tokens
-                    usage.tokens_out = event.completion_tokens
-                    if params.include_usage:
-                        yield chunk([], usage=_usage_body(event))
-                elif isinstance(event, ChatPrompt):
-                    usage.tokens_in = event.prompt_tokens
-                else:
-                    # Counted as it goes out: a client that leaves before the final usage
-                    # (which replaces these counts) is billed the tokens it received.
-                    usage.tokens_out += event.tokens
-                    if event.text or event.finish_reason:
-                        delta = {"content": event.text} if event.text else {}
-                        yield chunk(
-                            [
-                                {
-                                    "index": event.index,
-                                    "delta": delta,
-                                    "logprobs": None,
-                                    "finish_reason": event.finish_reason,
-                                }
-                            ]
-                        )
-                event = await anext(events, None)
-            yield "data: [DONE]\n\n"
-        except KaiError as exc:
-            # Too late for a status: tell the client in the stream, as OpenAI does, and
-            # count the request as failed.
-            usage.failed = True
-            yield f"data: {json.dumps(exc.body(), ensure_ascii=False)}\n\n"
-        finally:
-            # Client gone or stream done: closing the iterator aborts the engine's request.
-            with anyio.CancelScope(shield=True):
-                await events.aclose()
+    id: str
+    created: int
+    model: str
 
-    return StreamingResponse(
-        sse(),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-    )
+    def body(self, choices: list[dict[str, Any]], totals: ChatUsage) -> dict[str, Any]:
+        head = {"id": self.id, "object": "chat.completion", "created": self.created, "model": self.model}
+        return {**head, "choices": choices, "usage": _usage_body(totals)}
+
+    def chunk(self, choices: list[dict[str, Any]], **extra: Any) -> str:
+        payload = {
+            "id": self.id,
+            "object": "chat.completion.chunk",
+            "created": self.created,
+            "model": self.model,
+            "choices": choices,
+            **extra,
+        }
+        return f"data: {json.dumps(payload, ensure_ascii=False)}\n\n"
+
+
+async def _stream(
+    completion: _Completion,
+    first: ChatEvent,
+    events: AsyncGenerator[ChatEvent, None],
+    n: int,
+    include_usage: bool,
+    usage: UsageRecord,
+) -> AsyncIterator[str]:
+    """The completion as server-sent events, from the first event already pulled on."""
+    try:
+        for index in range(n):
+            role = {"role": "assistant", "content": ""}
+            yield completion.chunk([{"index": index, "delta": role, "logprobs": None, "finish_reason": None}])
+        event: ChatEvent | None = first
+        while event is not None:
+            if isinstance(event, ChatUsage):
+                usage.tokens_in = event.prompt_tokens
+                usage.tokens_out = event.completion_tokens
+                if include_usage:
+                    yield completion.chunk([], usage=_usage_body(event))
+            elif isinstance(event, ChatPrompt):
+                usage.tokens_in = event.prompt_tokens
+            else:
+                # Counted as it goes out: a client that leaves before the final usage
+                # (which replaces these counts) is billed the tokens it received.
+                usage.tokens_out += event.tokens
+                if event.text or event.finish_reason:
+                    delta = {"content": event.text} if event.text else {}
+                    choice = {"index": event.index, "delta": delta, "logprobs": None}
+                    yield completion.chunk([{**choice, "finish_reason": event.finish_reason}])
+            event = await anext(events, None)
+        yield "data: [DONE]\n\n"
+    except KaiError as exc:
+        # Too late for a status: tell the client in the stream, as OpenAI does, and
+        # count the request as failed.
+        usage.failed = True
+        yield f"data: {json.dumps(exc.body(), ensure_ascii=False)}\n\n"
+    finally:
+        # Client gone or stream done: closing the iterator aborts the engine's request.
+        await _close(events)
+
+
+async def _close(events: AsyncGenerator[ChatEvent, None]) -> None:
+    """Close the engine's stream (aborting its request if it still runs), even when cancelled."""
+    with anyio.CancelScope(shield=True):
+        await events.aclose()
 
 
 async def _first_output(events: AsyncIterator[ChatEvent], usage: UsageRecord) -> ChatEvent:
