@@ -15,7 +15,6 @@ from starlette.responses import Response
 
 from kai_local.api import all_routes
 from kai_local.catalog import ModelCatalog
-from kai_local.documents.metadata import ExifTool, MetadataStripper
 from kai_local.documents.pii.service import DocumentAnonymizer
 from kai_local.engines.registry import build_engine
 from kai_local.errors import error_for_status
@@ -47,7 +46,6 @@ async def build_services(settings: Settings) -> Services:
             tasks_per_worker=settings.isolation_tasks_per_worker,
         ),
         key_cache=KeyCache(store),
-        metadata=MetadataStripper(ExifTool(timeout_s=settings.metadata_timeout_s, processes=settings.cpu_workers)),
         anonymizer=DocumentAnonymizer.from_settings(settings),
     )
     if settings.pii_preload and services.anonymizer is not None:
@@ -73,8 +71,6 @@ async def close_services(services: Services) -> None:
     for engine in services.engines.values():
         await engine.close()
     services.store.close()
-    if services.metadata is not None:
-        services.metadata.close()
 
 
 def _http_error(request: Request, exc: Exception) -> Response:

@@ -509,12 +509,16 @@ def test_exiftool_timeout_is_a_400_and_the_pool_recovers(rich: dict[str, bytes])
         stripper.close()
 
 
-async def test_settings_reach_the_exiftool_pool(tmp_path: Path) -> None:
-    settings = replace(echo_settings(tmp_path, load_engines=False), metadata_timeout_s=7.5, cpu_workers=3)
+async def test_the_exiftool_timeout_setting_reaches_the_parse_workers(tmp_path: Path, rich: dict[str, bytes]) -> None:
+    """metadata_timeout_s is what exiftool gets in the worker: far too short, and the photo
+    that strips fine by default is a 400 that says why."""
+    settings = replace(echo_settings(tmp_path, load_engines=False), metadata_timeout_s=0.001)
     async with running_gateway(settings) as gateway:
-        stripper = gateway.services.metadata
-        assert stripper is not None
-        assert (stripper.exiftool.timeout_s, stripper.exiftool.processes) == (7.5, 3)
+        key = gateway.create_key("default")
+        files = {"file": ("photo.jpg", rich["photo.jpg"], "image/jpeg")}
+        response = await gateway.http.post("/documents/strip-metadata", files=files, headers=gateway.headers(key))
+        assert response.status_code == 400, response.text
+        assert "longer than" in response.json()["error"]["message"]
 
 
 def test_exiftool_does_not_outlive_a_killed_server() -> None:

@@ -16,17 +16,15 @@ from starlette.responses import Response
 from kai_local.api.context import services_of
 from kai_local.api.uploads import read_form
 from kai_local.documents import jobs
-from kai_local.errors import ServiceUnavailable
 from kai_local.gateway.auth import principal_of
 
 
 async def strip_metadata(request: Request) -> Response:
     upload = (await read_form(request)).single_file("file", "a 'file' to strip metadata from")
-    stripper = services_of(request).metadata
-    if stripper is None:
-        raise ServiceUnavailable("Metadata stripping is not configured on this server.")
-    timeout_s = stripper.exiftool.timeout_s
-    result = await services_of(request).parse_pool.run(
+    services = services_of(request)
+    # exiftool runs in the parse worker (one stay-open process each), under its own timeout.
+    timeout_s = services.settings.metadata_timeout_s
+    result = await services.parse_pool.run(
         jobs.strip_metadata,
         upload.data,
         upload.filename,

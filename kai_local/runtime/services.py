@@ -16,7 +16,6 @@ from kai_local.runtime.workpool import CpuPool
 from kai_local.settings import Settings
 
 if TYPE_CHECKING:
-    from kai_local.documents.metadata import MetadataStripper
     from kai_local.documents.pii.service import DocumentAnonymizer
     from kai_local.engines.registry import Engine
 
@@ -36,7 +35,5 @@ class Services:
     usage_caps: UsageCaps = field(default_factory=UsageCaps)
     # Loaded engines by model id (chat engines, transcribers); filled by the lifespan.
     engines: dict[str, Engine] = field(default_factory=dict)
-    # /documents/strip-metadata: holds the stay-open exiftool processes; closed by the lifespan.
-    metadata: MetadataStripper | None = None
     # /documents/anonymize: extraction + PII detection (spaCy, Presidio) + placeholders.
     anonymizer: DocumentAnonymizer | None = None
