@@ -86,15 +86,23 @@ async def on_loopback(gateway: Gateway) -> AsyncIterator[str]:
             scope["state"] = {"services": gateway.services}
         await gateway.app(scope, receive, send)
 
+    async with serve_on_loopback(with_lifespan_state) as base:
+        yield base + "/api/v1"
+
+
+@asynccontextmanager
+async def serve_on_loopback(app: Any) -> AsyncIterator[str]:
+    """An ASGI app (lifespan off) on a real uvicorn server on 127.0.0.1, in this event loop:
+    its base URL, e.g. http://127.0.0.1:PORT."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(with_lifespan_state, lifespan="off", log_level="warning", access_log=False)
+    config = uvicorn.Config(app, lifespan="off", log_level="warning", access_log=False)
     server = uvicorn.Server(config)
     task = asyncio.get_running_loop().create_task(server.serve(sockets=[sock]))
     while not server.started:
         await anyio.sleep(0.02)
     try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}/api/v1"
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
     finally:
         server.should_exit = True
         await task

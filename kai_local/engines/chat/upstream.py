@@ -25,11 +25,14 @@ from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
-import openai
-
 from kai_local.catalog import ModelSpec
 from kai_local.engines.chat.base import ChatDelta, ChatEvent, ChatPrompt, ChatRequest, ChatUsage
+from kai_local.engines.upstream_client import (
+    UpstreamClient,
+    UpstreamConnectionError,
+    UpstreamError,
+    UpstreamStatusError,
+)
 from kai_local.errors import InvalidRequest, ServiceUnavailable
 from kai_local.settings import Settings
 
@@ -71,7 +74,7 @@ class UpstreamConfig:
 @dataclass
 class Upstream:
     url: str
-    client: openai.AsyncOpenAI
+    client: UpstreamClient
     healthy: bool = False
     max_model_len: int | None = None
     served: int = field(default=0)  # requests it answered (tests and logs look at the spread)
@@ -87,9 +90,8 @@ class UpstreamChatEngine:
 
     async def start(self) -> None:
         api_key = os.environ.get(self.config.api_key_env, "") if self.config.api_key_env else ""
-        timeout = openai.Timeout(self.config.read_timeout_s, connect=self.config.connect_timeout_s)
         self.upstreams = [
-            Upstream(url, openai.AsyncOpenAI(base_url=url, api_key=api_key or "none", timeout=timeout, max_retries=0))
+            Upstream(url, UpstreamClient(url, api_key, self.config.connect_timeout_s, self.config.read_timeout_s))
             for url in self.config.upstreams
         ]
         await self.check_health()
@@ -117,16 +119,19 @@ class UpstreamChatEngine:
 
     async def _check(self, upstream: Upstream) -> None:
         try:
-            models = await upstream.client.models.list(timeout=self.config.connect_timeout_s + 2)
-        except (openai.APIError, httpx.HTTPError) as exc:
+            models = await upstream.client.get_json("models", timeout_s=self.config.connect_timeout_s + 2)
+        except UpstreamError as exc:
             self._mark(upstream, False, f"health check failed: {exc}")
             return
-        model = next((m for m in models.data if m.id == self.config.upstream_model), None)
+        listed = models.get("data") if isinstance(models, dict) else None
+        model = next(
+            (m for m in listed or () if isinstance(m, dict) and m.get("id") == self.config.upstream_model), None
+        )
         if model is None:
             self._mark(upstream, False, f"does not serve {self.config.upstream_model!r}")
             return
         # vLLM lists the context length with the model; other servers may not.
-        length = (model.model_extra or {}).get("max_model_len")
+        length = model.get("max_model_len")
         upstream.max_model_len = int(length) if isinstance(length, int) else None
         self._mark(upstream, True, "answers")
 
@@ -177,27 +182,29 @@ class UpstreamChatEngine:
         }
         body.update({k: v for k, v in optional.items() if v is not None})
         if sampling.ignore_eos:
-            body["extra_body"] = {"ignore_eos": True}  # a vLLM extension
+            body["ignore_eos"] = True  # a vLLM extension
         return body
 
-    async def _open(self, request: ChatRequest) -> tuple[Any, Upstream]:
-        """The first server in turn that accepts the request: (its event stream, the server)."""
+    async def _open(
+        self, request: ChatRequest
+    ) -> tuple[AsyncGenerator[dict[str, Any], None], dict[str, Any] | None, Upstream]:
+        """The first server in turn that accepts the request: its event stream, the first event
+        (None: the stream ended at once) and the server. Up to the first event nothing has been
+        passed on, so any failure until then moves on to the next server."""
         failures = []
+        headers = {"X-Request-Id": request.request_id}
         for upstream in self._order():
-            body = self._body(request, upstream)
+            events = upstream.client.stream_events("chat/completions", self._body(request, upstream), headers)
             try:
-                stream = await upstream.client.chat.completions.create(
-                    **body, extra_headers={"X-Request-Id": request.request_id}
-                )
-                return stream, upstream
-            except openai.APIStatusError as exc:
-                status = exc.status_code
+                return events, await anext(events, None), upstream
+            except UpstreamStatusError as exc:
+                status = exc.status
                 if status < 500 and status not in (401, 403, 404, 429):
                     raise _client_error(exc) from None  # the request's fault: same everywhere
                 if status not in (429, 503):  # busy is not down; the rest is down or misconfigured
                     self._mark(upstream, False, f"HTTP {status}: {exc.message}")
                 failures.append(f"{upstream.url}: HTTP {status}")
-            except (openai.APIConnectionError, httpx.HTTPError) as exc:
+            except UpstreamConnectionError as exc:
                 self._mark(upstream, False, f"request failed: {exc}")
                 failures.append(f"{upstream.url}: {exc}")
         log.warning("%s: no upstream took request %s: %s", self.spec.id, request.request_id, "; ".join(failures))
@@ -208,27 +215,31 @@ class UpstreamChatEngine:
         )
 
     async def generate(self, request: ChatRequest) -> AsyncGenerator[ChatEvent, None]:
-        stream, upstream = await self._open(request)
-        usage = None
+        events, chunk, upstream = await self._open(request)
+        usage: dict[str, Any] | None = None
         counted: dict[int, int] = {}  # completion tokens per choice, as reported so far
         try:
-            async for chunk in stream:
-                if chunk.usage is not None:
+            while chunk is not None:
+                chunk_usage = chunk.get("usage")
+                if chunk_usage:
                     if usage is None and not counted:  # the first chunk (the role) has it
-                        yield ChatPrompt(chunk.usage.prompt_tokens)
-                    usage = chunk.usage  # the last one, after every choice, holds the totals
-                for choice in chunk.choices:
-                    text = (choice.delta.content or "") if choice.delta else ""
-                    if text or choice.finish_reason:
+                        yield ChatPrompt(chunk_usage["prompt_tokens"])
+                    usage = chunk_usage  # the last one, after every choice, holds the totals
+                for choice in chunk.get("choices") or ():
+                    text = (choice.get("delta") or {}).get("content") or ""
+                    finish_reason = choice.get("finish_reason")
+                    if text or finish_reason:
                         # A choice's chunk carries that choice's running count: this delta's
                         # tokens are what it adds to the count its earlier deltas carried.
-                        before = counted.get(choice.index, 0)
-                        running = chunk.usage.completion_tokens if chunk.usage else before
-                        counted[choice.index] = max(before, running)
-                        yield ChatDelta(choice.index, text, choice.finish_reason, tokens=counted[choice.index] - before)
-        except (openai.APIError, httpx.HTTPError) as exc:
+                        index = choice.get("index", 0)
+                        before = counted.get(index, 0)
+                        running = chunk_usage["completion_tokens"] if chunk_usage else before
+                        counted[index] = max(before, running)
+                        yield ChatDelta(index, text, finish_reason, tokens=counted[index] - before)
+                chunk = await anext(events, None)
+        except UpstreamError as exc:
             # After the first token: retrying elsewhere would repeat text, so the request ends.
-            if isinstance(exc, (openai.APIConnectionError, httpx.TransportError)):
+            if isinstance(exc, UpstreamConnectionError):
                 self._mark(upstream, False, f"stream broke: {exc}")
             raise ServiceUnavailable(
                 f"The upstream server for '{self.spec.id}' failed during the answer.",
@@ -236,20 +247,18 @@ class UpstreamChatEngine:
             ) from None
         finally:
             # Done, or our client went away: closing the connection makes vLLM abort it.
-            await stream.close()
+            await events.aclose()
         upstream.served += 1
         yield ChatUsage(
-            prompt_tokens=usage.prompt_tokens if usage else 0,
-            completion_tokens=usage.completion_tokens if usage else 0,
+            prompt_tokens=usage["prompt_tokens"] if usage else 0,
+            completion_tokens=usage["completion_tokens"] if usage else 0,
         )
 
 
-def _client_error(exc: openai.APIStatusError) -> InvalidRequest:
+def _client_error(exc: UpstreamStatusError) -> InvalidRequest:
     """An upstream 400 as our own, keeping OpenAI's code for what clients branch on."""
-    error = exc.body.get("error", exc.body) if isinstance(exc.body, dict) else None
-    error = error if isinstance(error, dict) else {}
-    message = str(error.get("message") or exc.message)
-    param = error.get("param")
+    message = exc.message
+    param = exc.error.get("param")
     if param == "input_tokens" or "maximum context length" in message:
         return InvalidRequest(message, code="context_length_exceeded", param="messages")
     return InvalidRequest(message, param=param if isinstance(param, str) else None)

@@ -1,0 +1,162 @@
+"""A client for OpenAI-compatible servers made for forwarding: one pooled httpx connection pool per
+server, request bodies serialized once from plain dicts, server-sent events parsed line by line
+into plain dicts. No SDK models are built: the openai SDK's request transformation and pydantic
+construction of every chunk cost more than the rest of a request's path through the gateway.
+
+Used by the chat upstream engine (kai_local.engines.chat.upstream); the JSON and multipart calls
+are what a transcription upstream needs too.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncGenerator, Mapping
+from typing import Any
+
+import httpx
+
+
+class UpstreamError(Exception):
+    """The server could not be used for this request."""
+
+
+class UpstreamConnectionError(UpstreamError):
+    """No answer: connection refused or reset, a timeout, a stream cut off or not understood."""
+
+
+class UpstreamStatusError(UpstreamError):
+    """The server answered with an HTTP error status; `body` is its JSON, if it sent any."""
+
+    def __init__(self, status: int, body: Any) -> None:
+        self.status = status
+        self.body = body
+        super().__init__(f"HTTP {status}: {self.message}")
+
+    @property
+    def error(self) -> dict[str, Any]:
+        """The OpenAI error object ({"error": {...}}; vLLM also sends the fields at the top)."""
+        if not isinstance(self.body, dict):
+            return {}
+        error = self.body.get("error", self.body)
+        return error if isinstance(error, dict) else {}
+
+    @property
+    def message(self) -> str:
+        return str(self.error.get("message") or "no error message")
+
+
+class UpstreamClient:
+    def __init__(self, base_url: str, api_key: str = "", connect_timeout_s: float = 3.0, read_timeout_s: float = 600.0):
+        self.base_url = base_url.rstrip("/")
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url + "/",
+            headers=headers,
+            timeout=httpx.Timeout(read_timeout_s, connect=connect_timeout_s),
+            # The gateway's own concurrency limits bound how many requests run; keep every
+            # connection they open for the next request instead of a handshake each time.
+            limits=httpx.Limits(max_connections=None, max_keepalive_connections=256, keepalive_expiry=30.0),
+            follow_redirects=False,
+            trust_env=False,  # an upstream on the LAN is never reached through a proxy setting
+        )
+
+    async def close(self) -> None:
+        await self._http.aclose()
+
+    async def get_json(self, path: str, timeout_s: float | None = None) -> Any:
+        try:
+            response = await self._http.get(
+                path, timeout=timeout_s if timeout_s is not None else httpx.USE_CLIENT_DEFAULT
+            )
+        except httpx.HTTPError as exc:
+            raise UpstreamConnectionError(_describe(exc)) from None
+        return _json_of(response)
+
+    async def post_multipart(
+        self,
+        path: str,
+        files: Mapping[str, tuple[str, bytes, str]],
+        data: Mapping[str, str],
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """A form upload (e.g. /audio/transcriptions); the answer as it came, status checked."""
+        try:
+            response = await self._http.post(path, files=dict(files), data=dict(data), headers=headers)
+        except httpx.HTTPError as exc:
+            raise UpstreamConnectionError(_describe(exc)) from None
+        if response.status_code >= 400:
+            raise UpstreamStatusError(response.status_code, _json_or_none(response.content))
+        return response
+
+    async def stream_events(
+        self, path: str, body: dict[str, Any], headers: Mapping[str, str] | None = None
+    ) -> AsyncGenerator[dict[str, Any], None]:
+        """POST `body` as JSON and yield each server-sent event's JSON until `[DONE]`.
+
+        An error status raises UpstreamStatusError before anything is yielded. Closing the
+        generator early closes the connection, which is how an OpenAI-compatible server learns
+        that its client went away (vLLM aborts the request)."""
+        request = self._http.build_request(
+            "POST",
+            path,
+            content=json.dumps(body, ensure_ascii=False).encode(),
+            headers={"Content-Type": "application/json", "Accept": "text/event-stream", **(headers or {})},
+        )
+        try:
+            response = await self._http.send(request, stream=True)
+        except httpx.HTTPError as exc:
+            raise UpstreamConnectionError(_describe(exc)) from None
+        try:
+            if response.status_code >= 400:
+                raise UpstreamStatusError(response.status_code, _json_or_none(await response.aread()))
+            data: list[str] = []
+            async for line in response.aiter_lines():
+                if line.startswith("data:"):
+                    data.append(line[6:] if line.startswith("data: ") else line[5:])
+                elif not line and data:  # a blank line ends the event
+                    event = "\n".join(data)
+                    data.clear()
+                    if event == "[DONE]":
+                        return
+                    yield _event_json(event)
+            if data and data != ["[DONE]"]:  # the last event without its blank line
+                yield _event_json("\n".join(data))
+        except httpx.HTTPError as exc:
+            raise UpstreamConnectionError(_describe(exc)) from None
+        finally:
+            await response.aclose()
+
+
+def _event_json(event: str) -> dict[str, Any]:
+    try:
+        value = json.loads(event)
+    except ValueError:
+        raise UpstreamConnectionError(f"not a JSON event: {event[:200]!r}") from None
+    if not isinstance(value, dict):
+        raise UpstreamConnectionError(f"not a JSON object: {event[:200]!r}")
+    if "error" in value:  # an error reported inside the stream, after a 200 status line
+        error = value["error"] if isinstance(value["error"], dict) else {}
+        code = error.get("code")  # vLLM puts the status it would have sent here
+        raise UpstreamStatusError(code if isinstance(code, int) and 400 <= code < 600 else 502, value)
+    return value
+
+
+def _json_of(response: httpx.Response) -> Any:
+    if response.status_code >= 400:
+        raise UpstreamStatusError(response.status_code, _json_or_none(response.content))
+    try:
+        return response.json()
+    except ValueError:
+        raise UpstreamConnectionError(f"HTTP {response.status_code} without JSON") from None
+
+
+def _json_or_none(content: bytes) -> Any:
+    try:
+        return json.loads(content)
+    except ValueError:
+        return None
+
+
+def _describe(exc: httpx.HTTPError) -> str:
+    # httpx's messages can be empty (e.g. a bare ReadTimeout): name the kind at least.
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

@@ -1,0 +1,184 @@
+"""The forwarding client for OpenAI-compatible upstreams (kai_local.engines.upstream_client),
+against a small Starlette server on a real loopback socket that sends the exact bytes each case
+needs. The chat engine on top of it runs against real vLLM servers in test_chat_upstream.py."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import anyio
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from kai_local.engines.upstream_client import (
+    UpstreamClient,
+    UpstreamConnectionError,
+    UpstreamStatusError,
+)
+from tests.conftest import serve_on_loopback
+
+pytestmark = pytest.mark.anyio
+
+# Raw event streams, exactly as they go on the wire.
+STREAMS = {
+    "plain": b'data: {"n": 1}\n\ndata: {"n": 2}\n\ndata: [DONE]\n\n',
+    # a comment line, an event field, CRLF line ends and no space after the colon
+    "variants": b': keep-alive\r\n\r\nevent: message\r\ndata:{"n": 1}\r\n\r\ndata: [DONE]\r\n\r\n',
+    # one event's JSON over two data lines
+    "multiline": b'data: {"n":\ndata: 3}\n\ndata: [DONE]\n\n',
+    # the server ends without [DONE] and without the last blank line
+    "unterminated": b'data: {"n": 1}\n\ndata: {"n": 2}',
+    "in_stream_error": b'data: {"n": 1}\n\ndata: {"error": {"message": "boom", "code": 400}}\n\n',
+    "not_json": b"data: {oops\n\n",
+}
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.bodies: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []
+        self.disconnected = asyncio.Event()
+
+
+def upstream_app(recorder: Recorder) -> Starlette:
+    async def chat(request: Request) -> Response:
+        body = json.loads(await request.body())
+        recorder.bodies.append(body)
+        recorder.headers.append(dict(request.headers))
+        case = body["case"]
+        if case == "status":
+            error = {"error": {"message": "prompt too long", "type": "BadRequestError", "param": "input_tokens"}}
+            return JSONResponse(error, status_code=400)
+        if case == "status_text":
+            return Response("upstream exploded", status_code=502)
+        if case == "endless":
+
+            async def endless() -> AsyncIterator[bytes]:
+                try:
+                    n = 0
+                    while True:
+                        n += 1
+                        yield b'data: {"n": %d}\n\n' % n
+                        await anyio.sleep(0.01)
+                finally:
+                    recorder.disconnected.set()  # Starlette stops the generator when the client goes
+
+            return StreamingResponse(endless(), media_type="text/event-stream")
+        return Response(STREAMS[case], media_type="text/event-stream")
+
+    async def models(request: Request) -> Response:
+        return JSONResponse({"object": "list", "data": [{"id": "m", "max_model_len": 4096}]})
+
+    async def transcribe(request: Request) -> Response:
+        form = await request.form()
+        upload = form["file"]
+        assert not isinstance(upload, str)
+        return JSONResponse({"name": upload.filename, "size": len(await upload.read()), "model": form["model"]})
+
+    return Starlette(
+        routes=[
+            Route("/v1/chat/completions", chat, methods=["POST"]),
+            Route("/v1/models", models),
+            Route("/v1/audio/transcriptions", transcribe, methods=["POST"]),
+        ]
+    )
+
+
+@pytest.fixture
+async def served() -> AsyncIterator[tuple[UpstreamClient, Recorder]]:
+    recorder = Recorder()
+    async with serve_on_loopback(upstream_app(recorder)) as base:
+        client = UpstreamClient(base + "/v1", api_key="sk-upstream", connect_timeout_s=2, read_timeout_s=10)
+        try:
+            yield client, recorder
+        finally:
+            await client.close()
+
+
+async def _events(client: UpstreamClient, case: str) -> list[dict[str, Any]]:
+    return [e async for e in client.stream_events("chat/completions", {"case": case})]
+
+
+async def test_events_arrive_as_dicts_with_the_body_and_headers_sent_once(served) -> None:
+    client, recorder = served
+    events = [
+        e async for e in client.stream_events("chat/completions", {"case": "plain", "x": "ü"}, {"X-Request-Id": "r1"})
+    ]
+    assert events == [{"n": 1}, {"n": 2}]
+    assert recorder.bodies == [{"case": "plain", "x": "ü"}]
+    sent = recorder.headers[0]
+    assert sent["authorization"] == "Bearer sk-upstream"
+    assert sent["x-request-id"] == "r1"
+    assert sent["content-type"] == "application/json"
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [("variants", [{"n": 1}]), ("multiline", [{"n": 3}]), ("unterminated", [{"n": 1}, {"n": 2}])],
+)
+async def test_event_stream_variants_parse_as_the_sse_spec_says(served, case: str, expected: list) -> None:
+    client, _ = served
+    assert await _events(client, case) == expected
+
+
+async def test_an_error_status_raises_with_the_servers_error_before_any_event(served) -> None:
+    client, _ = served
+    with pytest.raises(UpstreamStatusError) as caught:
+        await _events(client, "status")
+    assert caught.value.status == 400
+    assert caught.value.message == "prompt too long"
+    assert caught.value.error["param"] == "input_tokens"
+    with pytest.raises(UpstreamStatusError) as caught:
+        await _events(client, "status_text")
+    assert caught.value.status == 502 and caught.value.body is None
+
+
+async def test_an_error_inside_the_stream_raises_with_its_code(served) -> None:
+    client, _ = served
+    seen = []
+    with pytest.raises(UpstreamStatusError) as caught:
+        async for event in client.stream_events("chat/completions", {"case": "in_stream_error"}):
+            seen.append(event)
+    assert seen == [{"n": 1}]
+    assert caught.value.status == 400 and caught.value.message == "boom"
+
+
+async def test_an_event_that_is_not_json_is_a_connection_error(served) -> None:
+    client, _ = served
+    with pytest.raises(UpstreamConnectionError, match="not a JSON event"):
+        await _events(client, "not_json")
+
+
+async def test_closing_the_stream_early_closes_the_connection(served) -> None:
+    client, recorder = served
+    events = client.stream_events("chat/completions", {"case": "endless"})
+    assert await anext(events) == {"n": 1}
+    await events.aclose()
+    with anyio.fail_after(5):  # the server sees its client go
+        await recorder.disconnected.wait()
+
+
+async def test_a_refused_connection_is_a_connection_error() -> None:
+    client = UpstreamClient("http://127.0.0.1:9/v1", connect_timeout_s=1)  # port 9: discard, closed
+    try:
+        with pytest.raises(UpstreamConnectionError):
+            await _events(client, "plain")
+        with pytest.raises(UpstreamConnectionError):
+            await client.get_json("models")
+    finally:
+        await client.close()
+
+
+async def test_get_json_and_multipart(served) -> None:
+    client, _ = served
+    assert (await client.get_json("models"))["data"][0]["max_model_len"] == 4096
+    response = await client.post_multipart(
+        "audio/transcriptions", {"file": ("a.wav", b"RIFF" + b"\0" * 100, "audio/wav")}, {"model": "whisper"}
+    )
+    assert response.json() == {"name": "a.wav", "size": 104, "model": "whisper"}
