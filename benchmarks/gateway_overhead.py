@@ -29,7 +29,7 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.support import free_port, start_server
+from tests.support import ServerProcess, free_port, start_server
 
 
 def serve(kind: str, port: int, data_dir: Path, body_file: Path) -> None:
@@ -57,7 +57,7 @@ def serve(kind: str, port: int, data_dir: Path, body_file: Path) -> None:
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="info", access_log=kind == "bare")
 
 
-def start(kind: str, data_dir: Path, body_file: Path) -> tuple[subprocess.Popen, int]:
+def start(kind: str, data_dir: Path, body_file: Path) -> ServerProcess:
     port = free_port()
     command = [
         sys.executable,
@@ -71,7 +71,7 @@ def start(kind: str, data_dir: Path, body_file: Path) -> tuple[subprocess.Popen,
         "--body-file",
         str(body_file),
     ]
-    return start_server(command, port), port
+    return start_server(command, port, log=subprocess.DEVNULL)
 
 
 def parse_ms(text: str) -> float:
@@ -133,28 +133,26 @@ def main() -> None:
         _, key = store.create_key("bench")
         store.close()
         body_file.write_text("{}")
-        process, port = start("gateway", data_dir, body_file)
+        server = start("gateway", data_dir, body_file)
         try:
-            reply = httpx.get(f"http://127.0.0.1:{port}/api/v1/models", headers={"Authorization": f"Bearer {key}"})
+            reply = httpx.get(f"{server.url}/api/v1/models", headers={"Authorization": f"Bearer {key}"})
             reply.raise_for_status()
             body_file.write_bytes(reply.content)
         finally:
-            process.terminate()
-            process.wait()
+            server.stop()
 
         results: dict[str, list[dict[str, float]]] = {"bare": [], "gateway": []}
         for round_no in range(args.rounds):
             for kind in ("bare", "gateway"):
-                process, port = start(kind, data_dir, body_file)
+                server = start(kind, data_dir, body_file)
                 try:
-                    wrk(port, key, 2, args.connections)  # warm-up
-                    loaded = wrk(port, key, args.duration, args.connections)
+                    wrk(server.port, key, 2, args.connections)  # warm-up
+                    loaded = wrk(server.port, key, args.duration, args.connections)
                     # Latency without queueing: one connection, one request at a time.
-                    single = wrk(port, key, args.duration, 1)
+                    single = wrk(server.port, key, args.duration, 1)
                     results[kind].append({**loaded, "p50_c1": single["p50"], "p99_c1": single["p99"]})
                 finally:
-                    process.terminate()
-                    process.wait()
+                    server.stop()
                 r = results[kind][-1]
                 print(
                     f"round {round_no + 1}/{args.rounds} {kind:8s} {r['rps']:9.0f} req/s  "

@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from tests import metadata_samples as samples
-from tests.support import TESTDATA, free_port, start_server
+from tests.support import TESTDATA, ServerProcess, free_port, start_server
 
 METADATA = TESTDATA / "metadata"
 
@@ -49,10 +49,10 @@ def serve(port: int, data_dir: Path) -> None:
     uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
 
 
-def start_gateway(data_dir: Path) -> tuple[subprocess.Popen, int]:
+def start_gateway(data_dir: Path) -> ServerProcess:
     port = free_port()
     command = [sys.executable, __file__, "--serve", "--port", str(port), "--data-dir", str(data_dir)]
-    return start_server(command, port), port
+    return start_server(command, port, log=subprocess.DEVNULL)
 
 
 def make_key(data_dir: Path) -> str:
@@ -237,13 +237,12 @@ def main() -> None:
         work = Path(tmp)
         data_dir = work / "data"
         key = make_key(data_dir)
-        process, port = start_gateway(data_dir)
+        server = start_gateway(data_dir)
         try:
-            throughput(work, args, port, key)
-            residue(work, port, key)
+            throughput(work, args, server.port, key)
+            residue(work, server.port, key)
         finally:
-            process.terminate()
-            process.wait()
+            server.stop()
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
@@ -27,7 +26,7 @@ from kai_local.engines.chat.upstream import UpstreamChatEngine
 from kai_local.errors import ServiceUnavailable
 from kai_local.settings import Settings
 from tests.conftest import Gateway, prepared_models_dir, running_gateway
-from tests.support import free_port, wait_until_healthy
+from tests.support import free_port, start_server
 from tests.test_chat import WORDS, assert_counts_as_it_goes, echo
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
@@ -43,49 +42,37 @@ def vllm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not (weights / "model.safetensors").is_file():
         pytest.fail(f"{weights} is missing: run scripts/setup.sh (kai-local models prepare)")
     port = free_port()
-    log = (tmp_path_factory.mktemp("upstream") / "vllm.log").open("w")
+    log = tmp_path_factory.mktemp("upstream") / "vllm.log"
     env = {**os.environ, "VLLM_NO_USAGE_STATS": "1", "DO_NOT_TRACK": "1", "HF_HUB_OFFLINE": "1"}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "vllm.entrypoints.openai.api_server",
-            "--model",
-            str(weights),
-            "--served-model-name",
-            SERVED,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--dtype",
-            "bfloat16",
-            "--max-model-len",
-            "2048",
-            "--enforce-eager",
-            "--kv-cache-memory-bytes",
-            str(512 << 20),
-            "--disable-uvicorn-access-log",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
+    command = [
+        sys.executable,
+        "-m",
+        "vllm.entrypoints.openai.api_server",
+        "--model",
+        str(weights),
+        "--served-model-name",
+        SERVED,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--dtype",
+        "bfloat16",
+        "--max-model-len",
+        "2048",
+        "--enforce-eager",
+        "--kv-cache-memory-bytes",
+        str(512 << 20),
+        "--disable-uvicorn-access-log",
+    ]
     try:
-        try:
-            wait_until_healthy(url + "/health", process, timeout_s=400)
-        except RuntimeError as exc:
-            pytest.fail(f"vLLM server: {exc}; see {log.name}")
-        yield url
+        server = start_server(command, port, env=env, log=log, timeout_s=400)
+    except RuntimeError as exc:
+        pytest.fail(f"vLLM server: {exc}")
+    try:
+        yield server.url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+        server.stop(timeout_s=30)
 
 
 def _models_toml(weights: Path, upstreams: list[str]) -> str:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -15,7 +12,7 @@ import yaml
 
 from kai_local.gateway.store import Store
 from tests.conftest import Gateway, echo_settings, running_gateway
-from tests.support import REPO, SPEC_FILE, free_port, wait_until_healthy
+from tests.support import SPEC_FILE, start_gateway
 
 pytestmark = pytest.mark.anyio
 
@@ -145,45 +142,20 @@ async def test_restart_keeps_usage_and_caps(tmp_path: Path) -> None:
         assert (await gw.http.post("/chat/completions", headers=gw.headers(key), json=chat())).status_code == 429
 
 
-def _start_server(settings, port: int) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    command = [
-        sys.executable,
-        "-c",
-        "import sys; from tests.conftest import register_engine; "  # registers test-echo
-        "from kai_local.cli import main; sys.exit(main(sys.argv[1:]))",
-        "serve",
-        "--data-dir",
-        str(settings.data_dir),
-        "--models",
-        str(settings.models_file),
-        "--port",
-        str(port),
-    ]
-    env["KAI_MODELS_DIR"] = str(settings.models_dir)
-    process = subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        wait_until_healthy(f"http://127.0.0.1:{port}/health", process, timeout_s=60)
-    except RuntimeError as exc:
-        process.kill()
-        raise RuntimeError(f"{exc}: {process.communicate()[1].decode()}") from None
-    return process
-
-
 @pytest.mark.slow  # a real `kai-local serve` process, killed and restarted (about 13 s)
 def test_kill_9_loses_no_recorded_usage(tmp_path: Path) -> None:
     settings = echo_settings(tmp_path)
     store = Store(settings.db_path)
     _, key = store.create_key("default")
     store.close()
-    port = free_port()
-    process = _start_server(settings, port)
+    server = start_gateway(
+        settings.data_dir, settings.models_file, models_dir=settings.models_dir, test_engines=True, timeout_s=60
+    )
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}/v1", headers={"Authorization": f"Bearer {key}"}) as client:
+        with httpx.Client(base_url=f"{server.url}/v1", headers={"Authorization": f"Bearer {key}"}) as client:
             statuses = [client.post("/chat/completions", json=chat(f"n {i}")).status_code for i in range(30)]
     finally:
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+        server.stop(signal.SIGKILL)
     assert statuses == [200] * 30
     store = Store(settings.db_path)
     try:

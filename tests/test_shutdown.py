@@ -4,11 +4,8 @@ flight: the parse workers are killed at once and the waiting request is answered
 from __future__ import annotations
 
 import io
-import os
-import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -18,9 +15,7 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from tests.support import free_port, wait_until_healthy
-
-KAI_LOCAL = shutil.which("kai-local", path=str(Path(sys.executable).parent)) or "kai-local"
+from tests.support import KAI_LOCAL, start_gateway
 
 
 def slow_pdf(pages: int = 450, lines: int = 90) -> bytes:
@@ -49,17 +44,10 @@ def test_sigterm_stops_the_server_within_its_limit_during_a_parse(tmp_path: Path
         timeout=60,
         check=True,
     ).stdout.split()[-1]
-    port = free_port()
-    env = {**os.environ, "KAI_PII_PRELOAD": "0", "KAI_SHUTDOWN_TIMEOUT_S": "10", "KAI_EXTRACT_PARSE_TIMEOUT_S": "600"}
-    server = subprocess.Popen(
-        [KAI_LOCAL, "serve", "--port", str(port), "--data-dir", str(data_dir), "--models", str(models)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}/api/v1"
+    env = {"KAI_PII_PRELOAD": "0", "KAI_SHUTDOWN_TIMEOUT_S": "10", "KAI_EXTRACT_PARSE_TIMEOUT_S": "600"}
+    server = start_gateway(data_dir, models, env=env, timeout_s=120)
+    base = f"{server.url}/api/v1"
     try:
-        wait_until_healthy(f"http://127.0.0.1:{port}/health", server, timeout_s=120)
         answer: dict[str, httpx.Response | Exception] = {}
 
         def upload() -> None:
@@ -78,13 +66,11 @@ def test_sigterm_stops_the_server_within_its_limit_during_a_parse(tmp_path: Path
         time.sleep(6)  # the PDF is being read in a parse worker by now
         assert "response" not in answer, answer
         sent = time.monotonic()
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        server.stop(signal.SIGTERM, timeout_s=30)
         took = time.monotonic() - sent
         client.join(timeout=30)
     finally:
-        if server.poll() is None:
-            server.kill()
+        server.stop(signal.SIGKILL)
     assert took < 10 + 2, f"took {took:.1f} s"
     response = answer["response"]
     assert isinstance(response, httpx.Response), response
