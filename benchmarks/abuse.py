@@ -19,8 +19,6 @@ import argparse
 import asyncio
 import io
 import os
-import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -43,9 +41,8 @@ from kai_local.documents.ocr import build_ocr_engine
 from kai_local.runtime.isolation import IsolatedPool
 from kai_local.settings import Settings
 from tests.abuse_corpus import corpus
-from tests.support import free_port, wait_until_healthy
+from tests.support import KAI_LOCAL, start_gateway
 
-KAI_LOCAL = shutil.which("kai-local", path=str(Path(sys.executable).parent)) or "kai-local"
 LETTER = "Entlassungsbrief\nHerr Max Mustermann, geb. 12.03.1965, wohnhaft Hauptstraße 12, 8010 Graz.\n" * 20
 # The worst cases: those that hold a worker longest.
 WORST = ("pdf-double-flate-bomb", "docx-paragraph-bomb", "docx-zip-bomb", "svg-comment-bomb", "docx-entity-bomb")
@@ -255,29 +252,18 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                KAI_LOCAL,
-                "serve",
-                "--port",
-                str(port),
-                "--data-dir",
-                str(data_dir),
-                "--models",
-                str(models),
-                "--log-level",
-                "warning",
-            ],
-            env={**os.environ, "KAI_CPU_QUEUE_LIMIT": "64"},
+        server = start_gateway(
+            data_dir,
+            models,
+            env={"KAI_CPU_QUEUE_LIMIT": "64"},
+            args=["--log-level", "warning"],
+            log=sys.stdout,
+            timeout_s=120,
         )
         try:
-            base = f"http://127.0.0.1:{port}/api/v1"
-            wait_until_healthy(f"http://127.0.0.1:{port}/health", server, timeout_s=120)
-            asyncio.run(phases(base, key, attacker_key, server.pid, args))
+            asyncio.run(phases(f"{server.url}/api/v1", key, attacker_key, server.pid, args))
         finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
+            server.stop()
     hop_cost(rounds=100)
 
 

@@ -41,7 +41,7 @@ from kai_local.engines.speech.base import TranscriptionOptions
 from kai_local.engines.speech.whisper import WhisperTranscriber
 from kai_local.preparation import prepare_models
 from kai_local.settings import Settings
-from tests.support import TESTDATA, free_port, wait_until_healthy
+from tests.support import TESTDATA, start_gateway
 
 # Deterministic at temperature 0: no fallback to sampling, so both sides do the same work.
 # (multilingual.mp3's German half, taken for English, falls back to sampling at 1.0.)
@@ -83,19 +83,8 @@ class Gateway:
             text=True,
         )
         self.key = created.stdout.strip().splitlines()[-1]
-        self.port = free_port()
-        self.log = (workdir / "server.log").open("w")
-        self.process = subprocess.Popen(
-            [*cli, "serve", "--data-dir", str(data_dir), "--models", str(models_file), "--port", str(self.port)],
-            cwd=REPO,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        self.url = f"http://127.0.0.1:{self.port}/api/v1/audio/transcriptions"
-        try:
-            wait_until_healthy(f"http://127.0.0.1:{self.port}/health", self.process, timeout_s=300)
-        except RuntimeError as exc:
-            raise RuntimeError(f"{exc}; see {self.log.name}") from None
+        self.server = start_gateway(data_dir, models_file, log=workdir / "server.log", timeout_s=300)
+        self.url = f"{self.server.url}/api/v1/audio/transcriptions"
 
     def run(self, data: bytes, name: str, concurrency: int) -> tuple[float, float, list[str]]:
         async def all_at_once() -> list[str]:
@@ -113,15 +102,13 @@ class Gateway:
 
                 return await asyncio.gather(*(one() for _ in range(concurrency)))
 
-        server = psutil.Process(self.process.pid)
+        server = psutil.Process(self.server.pid)
         cpu, began = sum(server.cpu_times()[:2]), time.perf_counter()
         texts = asyncio.run(all_at_once())
         return time.perf_counter() - began, sum(server.cpu_times()[:2]) - cpu, texts
 
     def close(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=60)
-        self.log.close()
+        self.server.stop(timeout_s=60)
 
 
 class Direct:
