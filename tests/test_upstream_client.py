@@ -43,6 +43,7 @@ class Recorder:
     def __init__(self) -> None:
         self.bodies: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
+        self.client_ports: list[int] = []  # the gateway side's port: one per connection
         self.disconnected = asyncio.Event()
 
 
@@ -51,6 +52,7 @@ def upstream_app(recorder: Recorder) -> Starlette:
         body = json.loads(await request.body())
         recorder.bodies.append(body)
         recorder.headers.append(dict(request.headers))
+        recorder.client_ports.append(request.scope["client"][1])
         case = body["case"]
         if case == "status":
             error = {"error": {"message": "prompt too long", "type": "BadRequestError", "param": "input_tokens"}}
@@ -162,6 +164,18 @@ async def test_closing_the_stream_early_closes_the_connection(served) -> None:
     await events.aclose()
     with anyio.fail_after(5):  # the server sees its client go
         await recorder.disconnected.wait()
+
+
+async def test_a_finished_stream_leaves_its_connection_for_the_next_request(served) -> None:
+    client, recorder = served
+    for _ in range(3):
+        assert await _events(client, "plain") == [{"n": 1}, {"n": 2}]
+    assert len(set(recorder.client_ports)) == 1, recorder.client_ports
+    events = client.stream_events("chat/completions", {"case": "endless"})
+    await anext(events)
+    await events.aclose()  # cut short: that connection is closed, the next request opens one
+    assert await _events(client, "plain") == [{"n": 1}, {"n": 2}]
+    assert len(set(recorder.client_ports)) == 2, recorder.client_ports
 
 
 async def test_a_refused_connection_is_a_connection_error() -> None:

@@ -49,15 +49,18 @@ class UpstreamClient:
     def __init__(self, base_url: str, api_key: str = "", connect_timeout_s: float = 3.0, read_timeout_s: float = 600.0):
         self.base_url = base_url.rstrip("/")
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        # The gateway's own concurrency limits bound how many requests run; keep every
+        # connection they open for the next request instead of a handshake each time.
+        limits = httpx.Limits(max_connections=None, max_keepalive_connections=256, keepalive_expiry=30.0)
+        # An upstream on the LAN is never reached through a proxy setting (trust_env off).
+        self._transport = httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
         self._http = httpx.AsyncClient(
             base_url=self.base_url + "/",
             headers=headers,
             timeout=httpx.Timeout(read_timeout_s, connect=connect_timeout_s),
-            # The gateway's own concurrency limits bound how many requests run; keep every
-            # connection they open for the next request instead of a handshake each time.
-            limits=httpx.Limits(max_connections=None, max_keepalive_connections=256, keepalive_expiry=30.0),
+            transport=self._transport,
             follow_redirects=False,
-            trust_env=False,  # an upstream on the LAN is never reached through a proxy setting
+            trust_env=False,
         )
 
     async def close(self) -> None:
@@ -103,22 +106,29 @@ class UpstreamClient:
             headers={"Content-Type": "application/json", "Accept": "text/event-stream", **(headers or {})},
         )
         try:
-            response = await self._http.send(request, stream=True)
+            # Straight to the connection pool: the client's layers (auth, redirects, cookie jar,
+            # a log line per request) do nothing for a forwarded call and cost a tenth of the hop.
+            response = await self._transport.handle_async_request(request)
         except httpx.HTTPError as exc:
             raise UpstreamConnectionError(_describe(exc)) from None
+        response.request = request
         try:
             if response.status_code >= 400:
                 raise UpstreamStatusError(response.status_code, _json_or_none(await response.aread()))
             data: list[str] = []
+            done = False
             async for line in response.aiter_lines():
+                if done:  # read on to the end of the body: only a finished response
+                    continue  # leaves its connection open in the pool for the next request
                 if line.startswith("data:"):
                     data.append(line[6:] if line.startswith("data: ") else line[5:])
                 elif not line and data:  # a blank line ends the event
                     event = "\n".join(data)
                     data.clear()
                     if event == "[DONE]":
-                        return
-                    yield _event_json(event)
+                        done = True
+                    else:
+                        yield _event_json(event)
             if data and data != ["[DONE]"]:  # the last event without its blank line
                 yield _event_json("\n".join(data))
         except httpx.HTTPError as exc:
