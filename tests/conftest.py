@@ -1,16 +1,18 @@
 """Shared fixtures: a real app (real store, real middleware) driven through httpx and the
 official openai SDK over ASGI. Heavy engines are started once per session by the fixtures of
-the tests that need them (see `running_gateway`)."""
+the tests that need them (see `running_gateway`); the PII engine (spaCy + Presidio) is built
+once per run and shared by every app and test that uses it (see `shared_pii_engine`)."""
 
 from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import httpx
@@ -21,11 +23,15 @@ from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
 
 from kai_local.app import create_app
+from kai_local.documents.pii.service import DocumentAnonymizer
 from kai_local.engines.registry import register_engine
 from kai_local.gateway.products import Product
 from kai_local.runtime.services import Services
 from kai_local.settings import Settings
 from tests.fakes import EchoChatEngine
+
+if TYPE_CHECKING:  # importing it loads Presidio (and torch): only where a test needs it
+    from kai_local.documents.pii.anonymizer import Anonymizer
 
 BASE_URL = "http://kai.test/api/v1"
 
@@ -40,6 +46,45 @@ def anyio_backend() -> str:
 def prepared_models_dir() -> Path:
     """Where `kai-local models prepare` (run by scripts/setup.sh) put the bundled weights."""
     return Settings.from_env().models_dir
+
+
+_pii_engine: list[Anonymizer] = []
+_pii_engine_lock = threading.Lock()
+
+
+def shared_pii_engine() -> Anonymizer:
+    """The run's one PII engine (`Anonymizer.build()`: spaCy, Presidio, our recognizers and word
+    lists; seconds to load), built on first use. It is stateless once built (thread-safe
+    `detect`/`anonymize`), so every test may share it."""
+    with _pii_engine_lock:
+        if not _pii_engine:
+            from kai_local.documents.pii.anonymizer import Anonymizer
+
+            _pii_engine.append(Anonymizer.build())
+        return _pii_engine[0]
+
+
+@pytest.fixture(scope="session")
+def anonymizer() -> Anonymizer:
+    """For the tests of detection itself: the run's shared PII engine."""
+    return shared_pii_engine()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _apps_share_the_pii_engine() -> Iterator[None]:
+    """An app's DocumentAnonymizer loads its engine at startup (`pii_preload`) or on its first
+    request; in the tests it gets the shared one instead of loading spaCy and Presidio again.
+    (kai_local has no way to hand an app an engine already built; this replaces the lazy load.)"""
+    loaded = DocumentAnonymizer.engine
+
+    def engine(self: DocumentAnonymizer) -> Anonymizer:
+        if self._engine is None:
+            self._engine = shared_pii_engine()
+        return loaded.fget(self)  # type: ignore[misc]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DocumentAnonymizer, "engine", property(engine))
+        yield
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """English names from spaCy's NER: it runs only on the token windows where it can add a name
 (NameRule.ner_windows), and that must find exactly what the NER on the whole text finds.
 
-Runs the real Anonymizer (spaCy + Presidio + our recognizers), built once for the module.
+Runs the real Anonymizer (spaCy + Presidio + our recognizers), built once per run (the
+`anonymizer` fixture in conftest.py).
 """
 
 from __future__ import annotations
@@ -14,11 +15,6 @@ import pytest
 from kai_local.documents.pii.anonymizer import Anonymizer
 
 EVAL_SET = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "pii_eval.jsonl"
-
-
-@pytest.fixture(scope="module")
-def anonymizer() -> Anonymizer:
-    return Anonymizer.build()
 
 
 def names(anonymizer: Anonymizer, text: str) -> list[str]:

@@ -4,7 +4,8 @@ signs; labelled numbers whatever their check digit; towns without postcodes (HIP
 departments, wards and practices. Each positive names the type it must be found as; each negative
 is everyday clinical text that must stay readable.
 
-Runs the real Anonymizer (spaCy + Presidio + our recognizers and word lists), built once.
+Runs the real Anonymizer (spaCy + Presidio + our recognizers and word lists), built once per
+run (the `anonymizer` fixture in conftest.py).
 """
 
 from __future__ import annotations
@@ -12,11 +13,6 @@ from __future__ import annotations
 import pytest
 
 from kai_local.documents.pii.anonymizer import Anonymizer
-
-
-@pytest.fixture(scope="module")
-def anonymizer() -> Anonymizer:
-    return Anonymizer.build()
 
 
 def found(anonymizer: Anonymizer, text: str) -> list[tuple[str, str]]:

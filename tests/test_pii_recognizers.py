@@ -1,7 +1,8 @@
 """PII detection, type by type: tables of positives (the value must be found as that type) and
 negatives (it must not be: wrong check digits, dates that are no birth dates, everyday nouns).
 
-Runs the real Anonymizer (spaCy + Presidio + our recognizers), built once for the module.
+Runs the real Anonymizer (spaCy + Presidio + our recognizers), built once per run (the
+`anonymizer` fixture in conftest.py).
 """
 
 from __future__ import annotations
@@ -10,11 +11,6 @@ import pytest
 
 from kai_local.documents.pii import PII_TYPES
 from kai_local.documents.pii.anonymizer import Anonymizer
-
-
-@pytest.fixture(scope="module")
-def anonymizer() -> Anonymizer:
-    return Anonymizer.build()
 
 
 def found(anonymizer: Anonymizer, text: str, pii_type: str) -> list[str]:
@@ -176,6 +172,7 @@ def test_hostile_text_finishes_without_findings(anonymizer: Anonymizer, text: st
     assert anonymizer.detect(text) == []
 
 
+@pytest.mark.slow  # builds a PII engine of its own (its point: loading with the network off)
 def test_builds_and_detects_without_the_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Offline: loading (spaCy, Presidio, word lists) and detecting e-mails and URLs, whose
     domains tldextract checks, never open a connection."""
