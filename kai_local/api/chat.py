@@ -12,11 +12,11 @@ from typing import Any
 
 import anyio
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, Response
 
 from kai_local.api.chat_params import parse_chat_params
 from kai_local.api.context import json_body, loaded_chat_engine, request_id_of, usage_of
-from kai_local.api.disconnect import unless_disconnected
+from kai_local.api.disconnect import EventStreamResponse, unless_disconnected
 from kai_local.engines.chat.base import ChatDelta, ChatEvent, ChatPrompt, ChatRequest, ChatUsage
 from kai_local.errors import KaiError
 from kai_local.gateway.usage import UsageRecord
@@ -53,7 +53,7 @@ async def create_chat_completion(request: Request) -> Response:
         return Response(status_code=CLIENT_CLOSED)
     if params.stream:
         stream = _stream(completion, first, events, params.sampling.n, params.include_usage, usage)  # type: ignore[arg-type]
-        return StreamingResponse(stream, media_type="text/event-stream", headers=SSE_HEADERS)
+        return EventStreamResponse(stream, headers=SSE_HEADERS)
     await _close(events)
     choices, totals = collected  # type: ignore[misc]
     usage.tokens_in, usage.tokens_out = totals.prompt_tokens, totals.completion_tokens
