@@ -6,6 +6,7 @@ generous limit that fails the test instead of hanging it), not a timed assert.""
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import signal
@@ -175,6 +176,7 @@ PAGES = b"<</Type/Pages/Kids[4 0 R]/Count 1>>"
 PAGE = b"<</Type/Page/Parent 3 0 R/MediaBox[0 0 612 792]>>"
 
 
+@functools.cache  # seconds to compress 300 MiB, and three tests send the same bomb
 def info_bomb_pdf(padding: int) -> bytes:
     """The document information dictionary sits in an object stream that inflates to
     `padding` bytes; the page tree is stored plainly."""
@@ -183,6 +185,7 @@ def info_bomb_pdf(padding: int) -> bytes:
     )
 
 
+@functools.cache
 def catalog_bomb_pdf(padding: int) -> bytes:
     return object_stream_pdf({2: CATALOG, 3: PAGES, 4: PAGE}, {}, padding)
 
