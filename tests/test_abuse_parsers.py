@@ -204,6 +204,7 @@ def test_flate_bomb_content_stream_is_refused_by_text_extraction() -> None:
     assert_inflate_limit(caught.value, "files")
 
 
+@pytest.mark.slow  # compresses a 300 MiB bomb (about 2 s) and runs it into the budget
 @pytest.mark.parametrize("build", [info_bomb_pdf, catalog_bomb_pdf], ids=["info", "catalog"])
 def test_object_stream_bomb_is_refused_by_text_extraction(build) -> None:  # type: ignore[no-untyped-def]
     bomb = build(300 * MiB)
@@ -212,6 +213,7 @@ def test_object_stream_bomb_is_refused_by_text_extraction(build) -> None:  # typ
     assert_inflate_limit(caught.value, "files")
 
 
+@pytest.mark.slow  # draws 9,000 lines, then reads them twice (about 2 s)
 def test_the_budget_is_per_document_and_a_setting_of_the_limits() -> None:
     """Each stream alone fits, together they do not; and a larger budget reads the same file."""
     buffer = io.BytesIO()
@@ -241,6 +243,7 @@ def test_strip_passes_a_content_bomb_through_without_inflating_it(stripper: Meta
         assert contents.read_raw_bytes() == original.pages[0].obj.Contents.read_raw_bytes()
 
 
+@pytest.mark.slow  # compresses a 300 MiB bomb (about 2 s, shared with the tests above)
 def test_strip_refuses_an_object_stream_bomb(stripper: MetadataStripper) -> None:
     bomb = info_bomb_pdf(300 * MiB)
     with guard(30), python_memory(40), pytest.raises(KaiError) as caught:
@@ -250,6 +253,7 @@ def test_strip_refuses_an_object_stream_bomb(stripper: MetadataStripper) -> None
     assert stripper.strip(info_bomb_pdf(1000), "fine.pdf").kind == ft.PDF
 
 
+@pytest.mark.slow  # compresses a 300 MiB bomb (about 2 s, shared with the tests above)
 def test_strip_of_a_catalog_bomb_stops_inside_qpdf(stripper: MetadataStripper) -> None:
     """qpdf inflates the object stream holding the catalog while it opens the file, before our
     budget can look; its own Flate limit (set to the same figure) stops it there, and it then
@@ -468,6 +472,7 @@ async def gw(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Gateway]
         yield gateway
 
 
+@pytest.mark.slow  # compresses a 300 MiB bomb (about 2 s, shared with the tests above)
 @pytest.mark.anyio
 async def test_strip_endpoint_answers_bombs_with_openai_errors(gw: Gateway) -> None:
     headers = gw.headers(gw.create_key("default"))

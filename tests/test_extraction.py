@@ -308,6 +308,7 @@ def test_truncated_pdf_is_corrupt(letter_pdf: bytes) -> None:
 # ---------------------------------------------------------------- images
 
 
+@pytest.mark.slow  # four pages of OCR (about 2 s)
 def test_png_jpeg_and_multipage_tiff_are_ocrd() -> None:
     image = text_image()
     for data, name in [

@@ -285,6 +285,7 @@ def test_ocr_time_budget_kills_tesseract() -> None:
     assert time.monotonic() - started < 4
 
 
+@pytest.mark.slow  # six OCR calls of 0.4 s each (about 3 s)
 def test_ocr_time_does_not_count_against_the_parse_budget() -> None:
     """Three scanned pages, OCR 0.4 s each (an engine that only sleeps: the budgets are the
     subject here): a 0.6 s parse budget is enough, a 1.0 s OCR budget is not."""
@@ -311,6 +312,7 @@ def test_parse_time_budget_stops_a_long_csv() -> None:
     assert time.monotonic() - started < 5
 
 
+@pytest.mark.slow  # then reads the 20,000-glyph page in full (about 3 s)
 def test_parse_time_budget_stops_inside_one_heavy_pdf_page() -> None:
     """One page drawing 20,000 glyphs, each in its own text object (seconds of pdfminer work):
     the budget is checked inside the page, not only between pages, so even a one-page PDF
@@ -382,6 +384,7 @@ async def test_event_loop_keeps_running_during_ocr() -> None:
     assert worst < max(0.25, 0.3 * elapsed), f"the loop stalled {worst:.2f} s of {elapsed:.2f} s"
 
 
+@pytest.mark.slow  # builds 4 million paragraphs and counts them in a parse worker (about 2 s)
 def test_docx_of_millions_of_paragraphs_is_refused_before_the_walk() -> None:
     """4 million empty paragraphs (a few hundred KB zipped) are more than max_pages can hold."""
     from tests.abuse_corpus import docx_paragraph_bomb

@@ -64,6 +64,7 @@ async def test_a_job_past_the_memory_limit_gets_413_and_the_next_job_runs(pool: 
     assert await pool.run(pid, deadline_s=30) != os.getpid()
 
 
+@pytest.mark.slow  # a job spins through its 2 s CPU limit (about 3 s)
 async def test_a_spinning_job_is_killed_by_its_cpu_limit(pool: IsolatedPool) -> None:
     began = time.monotonic()
     assert await status_of(pool, spin, deadline_s=120) == (413, "resource_limit_exceeded")
@@ -93,6 +94,7 @@ async def test_an_error_of_the_job_itself_comes_back_unchanged(pool: IsolatedPoo
     assert await pool.run(sleep, 0, deadline_s=30) == "slept"
 
 
+@pytest.mark.slow  # the neighbour's job runs 1.5 s (about 2 s)
 async def test_one_killed_job_does_not_take_a_neighbour_with_it(pool: IsolatedPool) -> None:
     results: dict[str, object] = {}
 
@@ -178,6 +180,7 @@ async def test_a_free_worker_goes_to_the_key_with_fewest_jobs_running() -> None:
         pool.close()
 
 
+@pytest.mark.slow  # jobs of 1 s queued behind each other (about 2 s)
 async def test_one_key_never_holds_every_worker() -> None:
     """With two workers, a key's second job waits while its first runs; another key's job
     takes the second worker at once."""

@@ -59,6 +59,7 @@ def test_no_ner_pass_where_no_name_can_be(anonymizer: Anonymizer, text: str) -> 
     assert names(anonymizer, text) == []
 
 
+@pytest.mark.slow  # NER over every English document of the evaluation set, twice (about 2.5 s)
 def test_windows_find_what_the_whole_text_finds(anonymizer: Anonymizer, monkeypatch: pytest.MonkeyPatch) -> None:
     """Over every English document of the evaluation set: the same findings, span for span and
     type for type, as with the NER run on the whole text (only scores differ: where the rules

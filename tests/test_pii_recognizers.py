@@ -162,10 +162,16 @@ def test_does_not_find(anonymizer: Anonymizer, pii_type: str, text: str, value: 
     assert not any(value in hit or hit in value for hit in hits), hits
 
 
+# Each of the 100,000-token texts takes about 2 s through spaCy and the recognizers: slow.
 @pytest.mark.parametrize(
     "text",
-    ["A." * 50_000, "a-" * 50_000 + "@x", ("a" * 50 + "@") * 1000, "0 " * 50_000, "Q" + "x" * 100_000],
-    ids=["dots", "hyphens", "at-signs", "digits", "one-long-word"],
+    [
+        pytest.param("A." * 50_000, id="dots", marks=pytest.mark.slow),
+        pytest.param("a-" * 50_000 + "@x", id="hyphens", marks=pytest.mark.slow),
+        pytest.param(("a" * 50 + "@") * 1000, id="at-signs"),
+        pytest.param("0 " * 50_000, id="digits", marks=pytest.mark.slow),
+        pytest.param("Q" + "x" * 100_000, id="one-long-word"),
+    ],
 )
 def test_hostile_text_finishes_without_findings(anonymizer: Anonymizer, text: str) -> None:
     """Long runs that make careless regexes backtrack quadratically (a hostile upload)."""
