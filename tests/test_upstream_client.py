@@ -20,6 +20,7 @@ from kai_local.engines.upstream_client import (
     UpstreamClient,
     UpstreamConnectionError,
     UpstreamStatusError,
+    _EventParser,
 )
 from tests.conftest import serve_on_loopback
 
@@ -196,3 +197,17 @@ async def test_get_json_and_multipart(served) -> None:
         "audio/transcriptions", {"file": ("a.wav", b"RIFF" + b"\0" * 100, "audio/wav")}, {"model": "whisper"}
     )
     assert response.json() == {"name": "a.wav", "size": 104, "model": "whisper"}
+
+
+@pytest.mark.parametrize("case", ["plain", "variants", "multiline", "unterminated"])
+def test_events_split_anywhere_across_network_reads_parse_the_same(case: str) -> None:
+    """A read may end inside a line, between CR and LF, or inside the [DONE] marker."""
+    raw = STREAMS[case]
+    whole = _EventParser()
+    expected = whole.feed(raw)
+    expected += [e for e in [whole.end()] if e is not None]
+    byte_by_byte = _EventParser()
+    events = [event for i in range(len(raw)) for event in byte_by_byte.feed(raw[i : i + 1])]
+    events += [e for e in [byte_by_byte.end()] if e is not None]
+    assert events == expected
+    assert b"[DONE]" in expected or case == "unterminated"

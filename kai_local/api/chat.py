@@ -4,15 +4,15 @@ The body is checked in chat_params.py; a client that goes away stops the work (d
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
 import anyio
+import orjson
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from kai_local.api.chat_params import parse_chat_params
 from kai_local.api.context import json_body, loaded_chat_engine, request_id_of, usage_of
@@ -57,7 +57,7 @@ async def create_chat_completion(request: Request) -> Response:
     await _close(events)
     choices, totals = collected  # type: ignore[misc]
     usage.tokens_in, usage.tokens_out = totals.prompt_tokens, totals.completion_tokens
-    return JSONResponse(completion.body(choices, totals))
+    return Response(orjson.dumps(completion.body(choices, totals)), media_type="application/json")
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ class _Completion:
         head = {"id": self.id, "object": "chat.completion", "created": self.created, "model": self.model}
         return {**head, "choices": choices, "usage": _usage_body(totals)}
 
-    def chunk(self, choices: list[dict[str, Any]], **extra: Any) -> str:
+    def chunk(self, choices: list[dict[str, Any]], **extra: Any) -> bytes:
         payload = {
             "id": self.id,
             "object": "chat.completion.chunk",
@@ -81,7 +81,7 @@ class _Completion:
             "choices": choices,
             **extra,
         }
-        return f"data: {json.dumps(payload, ensure_ascii=False)}\n\n"
+        return b"data: " + orjson.dumps(payload) + b"\n\n"
 
 
 async def _stream(
@@ -91,7 +91,7 @@ async def _stream(
     n: int,
     include_usage: bool,
     usage: UsageRecord,
-) -> AsyncIterator[str]:
+) -> AsyncIterator[bytes]:
     """The completion as server-sent events, from the first event already pulled on."""
     try:
         for index in range(n):
@@ -115,12 +115,12 @@ async def _stream(
                     choice = {"index": event.index, "delta": delta, "logprobs": None}
                     yield completion.chunk([{**choice, "finish_reason": event.finish_reason}])
             event = await anext(events, None)
-        yield "data: [DONE]\n\n"
+        yield b"data: [DONE]\n\n"
     except KaiError as exc:
         # Too late for a status: tell the client in the stream, as OpenAI does, and
         # count the request as failed.
         usage.failed = True
-        yield f"data: {json.dumps(exc.body(), ensure_ascii=False)}\n\n"
+        yield b"data: " + orjson.dumps(exc.body()) + b"\n\n"
     finally:
         # Client gone or stream done: closing the iterator aborts the engine's request.
         await _close(events)

@@ -14,6 +14,7 @@ from collections.abc import AsyncGenerator, Mapping
 from typing import Any
 
 import httpx
+import orjson
 
 
 class UpstreamError(Exception):
@@ -62,6 +63,14 @@ class UpstreamClient:
             follow_redirects=False,
             trust_env=False,
         )
+        # What every forwarded call sends, built once.
+        self._stream_headers = {
+            **headers,
+            "Content-Type": "application/json",
+            "Accept": "text/event-stream",
+        }
+        self._timeouts = httpx.Timeout(read_timeout_s, connect=connect_timeout_s).as_dict()
+        self._urls: dict[str, httpx.URL] = {}
 
     async def close(self) -> None:
         await self._http.aclose()
@@ -99,11 +108,15 @@ class UpstreamClient:
         An error status raises UpstreamStatusError before anything is yielded. Closing the
         generator early closes the connection, which is how an OpenAI-compatible server learns
         that its client went away (vLLM aborts the request)."""
-        request = self._http.build_request(
+        url = self._urls.get(path)
+        if url is None:
+            url = self._urls[path] = self._http.base_url.join(path)
+        request = httpx.Request(
             "POST",
-            path,
-            content=json.dumps(body, ensure_ascii=False).encode(),
-            headers={"Content-Type": "application/json", "Accept": "text/event-stream", **(headers or {})},
+            url,
+            content=orjson.dumps(body),
+            headers={**self._stream_headers, **headers} if headers else self._stream_headers,
+            extensions={"timeout": self._timeouts},
         )
         try:
             # Straight to the connection pool: the client's layers (auth, redirects, cookie jar,
@@ -115,32 +128,65 @@ class UpstreamClient:
         try:
             if response.status_code >= 400:
                 raise UpstreamStatusError(response.status_code, _json_or_none(await response.aread()))
-            data: list[str] = []
+            events = _EventParser()
             done = False
-            async for line in response.aiter_lines():
+            async for chunk in response.aiter_bytes():
                 if done:  # read on to the end of the body: only a finished response
                     continue  # leaves its connection open in the pool for the next request
-                if line.startswith("data:"):
-                    data.append(line[6:] if line.startswith("data: ") else line[5:])
-                elif not line and data:  # a blank line ends the event
-                    event = "\n".join(data)
-                    data.clear()
-                    if event == "[DONE]":
+                for event in events.feed(chunk):
+                    if event == b"[DONE]":
                         done = True
-                    else:
-                        yield _event_json(event)
-            if data and data != ["[DONE]"]:  # the last event without its blank line
-                yield _event_json("\n".join(data))
+                        break
+                    yield _event_json(event)
+            last = events.end()
+            if not done and last is not None and last != b"[DONE]":  # no blank line after it
+                yield _event_json(last)
         except httpx.HTTPError as exc:
             raise UpstreamConnectionError(_describe(exc)) from None
         finally:
             await response.aclose()
 
 
-def _event_json(event: str) -> dict[str, Any]:
+class _EventParser:
+    """Server-sent events from a byte stream, as the spec reads them: `data:` lines (one space
+    after the colon dropped) joined by newlines, dispatched at a blank line; comments, other
+    fields and CR/LF/CRLF line ends handled. Works on bytes: no text decoding layer."""
+
+    def __init__(self) -> None:
+        self._pending = b""
+        self._data: list[bytes] = []
+
+    def feed(self, chunk: bytes) -> list[bytes]:
+        text = self._pending + chunk
+        if b"\r" in text:
+            # A lone CR at the end may be the first half of a CRLF: keep it for the next chunk.
+            keep_cr = text.endswith(b"\r")
+            text = (text[:-1] if keep_cr else text).replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            if keep_cr:
+                text += b"\r"
+        lines = text.split(b"\n")
+        self._pending = lines.pop()
+        events = []
+        for line in lines:
+            if line.startswith(b"data:"):
+                self._data.append(line[6:] if line[5:6] == b" " else line[5:])
+            elif not line and self._data:
+                events.append(b"\n".join(self._data))
+                self._data = []
+        return events
+
+    def end(self) -> bytes | None:
+        """The event left when the stream ends without its blank line, if any."""
+        line = self._pending.rstrip(b"\r")
+        if line.startswith(b"data:"):
+            self._data.append(line[6:] if line[5:6] == b" " else line[5:])
+        return b"\n".join(self._data) if self._data else None
+
+
+def _event_json(event: bytes) -> dict[str, Any]:
     try:
-        value = json.loads(event)
-    except ValueError:
+        value = orjson.loads(event)
+    except orjson.JSONDecodeError:
         raise UpstreamConnectionError(f"not a JSON event: {event[:200]!r}") from None
     if not isinstance(value, dict):
         raise UpstreamConnectionError(f"not a JSON object: {event[:200]!r}")
