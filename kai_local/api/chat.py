@@ -37,14 +37,12 @@ async def create_chat_completion(request: Request) -> Response:
     completion = _Completion("chatcmpl-" + request_id.removeprefix("req_"), int(time.time()), spec.id)
     events = engine.generate(ChatRequest(request_id, params.messages, params.sampling))
     try:
-        # Pull the first event before answering, so errors such as context_length_exceeded
-        # still become a proper status instead of a broken stream.
-        finished, first = await unless_disconnected(request, _first_output(events, usage))
-        if finished and not params.stream:
-            finished, collected = await unless_disconnected(
-                request,
-                _collect(first, events, params.sampling.n),  # type: ignore[arg-type]
-            )
+        if params.stream:
+            # Pull the first event before answering, so errors such as context_length_exceeded
+            # still become a proper status instead of a broken stream.
+            finished, first = await unless_disconnected(request, _first_output(events, usage))
+        else:
+            finished, collected = await unless_disconnected(request, _answer(events, usage, params.sampling.n))
     except BaseException:
         await _close(events)
         raise
@@ -140,6 +138,13 @@ async def _first_output(events: AsyncIterator[ChatEvent], usage: UsageRecord) ->
         usage.tokens_in = event.prompt_tokens
         event = await anext(events)
     return event
+
+
+async def _answer(
+    events: AsyncIterator[ChatEvent], usage: UsageRecord, n: int
+) -> tuple[list[dict[str, Any]], ChatUsage]:
+    """The whole answer, for a client that asked for one JSON body."""
+    return await _collect(await _first_output(events, usage), events, n)
 
 
 async def _collect(
