@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 import anyio.to_thread
 from starlette.applications import Starlette
@@ -27,10 +28,13 @@ from kai_local.runtime.services import Services
 from kai_local.runtime.workpool import CpuPool
 from kai_local.settings import Settings
 
+if TYPE_CHECKING:  # spaCy and Presidio are imported when the engine is first built
+    from kai_local.documents.pii.anonymizer import Anonymizer
+
 log = logging.getLogger("kai_local")
 
 
-async def build_services(settings: Settings) -> Services:
+async def build_services(settings: Settings, load_pii_engine: Callable[[], Anonymizer] | None = None) -> Services:
     store = await anyio.to_thread.run_sync(Store, settings.db_path)
     services = Services(
         settings=settings,
@@ -46,7 +50,7 @@ async def build_services(settings: Settings) -> Services:
             tasks_per_worker=settings.isolation_tasks_per_worker,
         ),
         key_cache=KeyCache(store),
-        anonymizer=DocumentAnonymizer.from_settings(settings),
+        anonymizer=DocumentAnonymizer.from_settings(settings, load_pii_engine),
     )
     if settings.pii_preload and services.anonymizer is not None:
         await anyio.to_thread.run_sync(services.anonymizer.load)
@@ -88,10 +92,13 @@ def _http_error(request: Request, exc: Exception) -> Response:
     return Response(error_body(error), status_code=error.status, headers=headers, media_type="application/json")
 
 
-def create_app(settings: Settings) -> Starlette:
+def create_app(settings: Settings, *, load_pii_engine: Callable[[], Anonymizer] | None = None) -> Starlette:
+    """The app; its lifespan builds the Services. `load_pii_engine`: how the PII engine is built
+    on first use (default: Anonymizer.build; the tests pass the one engine they share)."""
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Services]]:
-        services = await build_services(settings)
+        services = await build_services(settings, load_pii_engine)
         app.state.services = services  # for introspection (tests, benchmarks); routes use request state
         try:
             yield {"services": services}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,7 +23,6 @@ from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
 
 from kai_local.app import create_app
-from kai_local.documents.pii.service import DocumentAnonymizer
 from kai_local.engines.registry import register_engine
 from kai_local.gateway.products import Product
 from kai_local.runtime.services import Services
@@ -70,23 +69,6 @@ def anonymizer() -> Anonymizer:
     return shared_pii_engine()
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _apps_share_the_pii_engine() -> Iterator[None]:
-    """An app's DocumentAnonymizer loads its engine at startup (`pii_preload`) or on its first
-    request; in the tests it gets the shared one instead of loading spaCy and Presidio again.
-    (kai_local has no way to hand an app an engine already built; this replaces the lazy load.)"""
-    loaded = DocumentAnonymizer.engine
-
-    def engine(self: DocumentAnonymizer) -> Anonymizer:
-        if self._engine is None:
-            self._engine = shared_pii_engine()
-        return loaded.fget(self)  # type: ignore[misc]
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(DocumentAnonymizer, "engine", property(engine))
-        yield
-
-
 @dataclass
 class Gateway:
     app: Starlette
@@ -114,7 +96,9 @@ class Gateway:
 @asynccontextmanager
 async def running_gateway(settings: Settings) -> AsyncIterator[Gateway]:
     """The real app with its lifespan, reachable in-process at BASE_URL."""
-    app = create_app(settings)
+    # The app builds its PII engine at startup (`pii_preload`) or on first use: here it takes the
+    # run's shared one instead of loading spaCy and Presidio again.
+    app = create_app(settings, load_pii_engine=shared_pii_engine)
     async with LifespanManager(app, startup_timeout=600, shutdown_timeout=120) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url=BASE_URL, timeout=600) as http:

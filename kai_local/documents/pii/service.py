@@ -66,14 +66,21 @@ class AnonymizeSettings:
 
 
 class DocumentAnonymizer:
-    def __init__(self, ocr: OcrEngine, config: AnonymizeSettings, engine: Anonymizer | None = None) -> None:
+    def __init__(
+        self, ocr: OcrEngine, config: AnonymizeSettings, load_engine: Callable[[], Anonymizer] | None = None
+    ) -> None:
+        """`load_engine` builds the PII engine when first needed (default: Anonymizer.build, a
+        few seconds); a caller that has one already (the tests share one) passes its own."""
         self.ocr = ocr
         self.config = config
-        self._engine = engine
+        self._load_engine = load_engine or _build_engine
+        self._engine: Anonymizer | None = None
         self._lock = threading.Lock()
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> DocumentAnonymizer:
+    def from_settings(
+        cls, settings: Settings, load_engine: Callable[[], Anonymizer] | None = None
+    ) -> DocumentAnonymizer:
         ai = AiLimits(
             chunk_chars=settings.anonymize_ai_chunk_chars,
             max_tokens=settings.anonymize_ai_max_tokens,
@@ -83,7 +90,7 @@ class DocumentAnonymizer:
         config = AnonymizeSettings(
             extraction_limits(settings), ai, settings.anonymize_max_chars, settings.anonymize_detect_timeout_s
         )
-        return cls(build_ocr_engine(settings), config)
+        return cls(build_ocr_engine(settings), config, load_engine)
 
     @property
     def engine(self) -> Anonymizer:
@@ -91,9 +98,7 @@ class DocumentAnonymizer:
         if self._engine is None:
             with self._lock:
                 if self._engine is None:
-                    from kai_local.documents.pii.anonymizer import Anonymizer
-
-                    self._engine = Anonymizer.build()
+                    self._engine = self._load_engine()
         return self._engine
 
     def load(self) -> None:
@@ -170,3 +175,9 @@ def _without_content_in_logs(work: Callable[[], T]) -> T:
         where = [f"{f.filename}:{f.lineno} in {f.name}" for f in traceback.extract_tb(exc.__traceback__)]
         log.error("PII processing failed: %s at %s", type(exc).__name__, " <- ".join(reversed(where)))
         raise InternalError("The document could not be anonymized because of a server error.") from None
+
+
+def _build_engine() -> Anonymizer:
+    from kai_local.documents.pii.anonymizer import Anonymizer  # spaCy and Presidio load here
+
+    return Anonymizer.build()
