@@ -113,8 +113,9 @@ def start_server(
     cwd: Path | None = None,
     log: Path | IO[Any] | int | None = None,
     timeout_s: float = 60.0,
+    health_path: str = "/health",
 ) -> ServerProcess:
-    """Run `command` (a server that listens on 127.0.0.1:`port`) and wait until its /health
+    """Run `command` (a server that listens on 127.0.0.1:`port`) and wait until `health_path`
     answers. Its output goes to `log` (a file path, an open file such as sys.stderr, or
     subprocess.DEVNULL), else to a temporary file; a server that does not come up is killed,
     and the error carries the end of that output."""
@@ -135,7 +136,7 @@ def start_server(
             opened.close()  # the server writes to its own copy
     server = ServerProcess(process, port, captured)
     try:
-        wait_until_healthy(f"{server.url}/health", process, timeout_s)
+        wait_until_healthy(f"{server.url}{health_path}", process, timeout_s)
     except RuntimeError as exc:
         process.kill()
         process.wait()
