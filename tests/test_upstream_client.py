@@ -16,12 +16,23 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from kai_local.catalog import ModelSpec
+from kai_local.engines.chat.base import (
+    ChatDelta,
+    ChatMessage,
+    ChatPrompt,
+    ChatRequest,
+    ChatUsage,
+    SamplingOptions,
+)
+from kai_local.engines.chat.upstream import UpstreamChatEngine
 from kai_local.engines.upstream_client import (
     UpstreamClient,
     UpstreamConnectionError,
     UpstreamStatusError,
     _EventParser,
 )
+from kai_local.settings import Settings
 from tests.conftest import serve_on_loopback
 
 pytestmark = pytest.mark.anyio
@@ -40,6 +51,24 @@ STREAMS = {
 }
 
 
+def _vllm_chunk(choices: list, completion: int) -> bytes:
+    usage = {"prompt_tokens": 7, "completion_tokens": completion, "total_tokens": 7 + completion}
+    return b"data: " + json.dumps({"id": "c", "choices": choices, "usage": usage}).encode() + b"\n\n"
+
+
+# What vLLM sends with continuous usage stats, all at once (a fast server, or a gateway behind).
+STREAMS["vllm"] = (
+    _vllm_chunk([{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}], 0)
+    + b"".join(
+        _vllm_chunk([{"index": 0, "delta": {"content": w}, "finish_reason": None}], n)
+        for n, w in [(1, "Hal"), (2, "lo"), (3, " Welt")]
+    )
+    + _vllm_chunk([{"index": 0, "delta": {}, "finish_reason": "stop"}], 3)
+    + _vllm_chunk([], 3)
+    + b"data: [DONE]\n\n"
+)
+
+
 class Recorder:
     def __init__(self) -> None:
         self.bodies: list[dict[str, Any]] = []
@@ -54,7 +83,7 @@ def upstream_app(recorder: Recorder) -> Starlette:
         recorder.bodies.append(body)
         recorder.headers.append(dict(request.headers))
         recorder.client_ports.append(request.scope["client"][1])
-        case = body["case"]
+        case = body.get("case") or body["model"]  # the chat engine's requests name it as the model
         if case == "status":
             error = {"error": {"message": "prompt too long", "type": "BadRequestError", "param": "input_tokens"}}
             return JSONResponse(error, status_code=400)
@@ -76,7 +105,7 @@ def upstream_app(recorder: Recorder) -> Starlette:
         return Response(STREAMS[case], media_type="text/event-stream")
 
     async def models(request: Request) -> Response:
-        return JSONResponse({"object": "list", "data": [{"id": "m", "max_model_len": 4096}]})
+        return JSONResponse({"object": "list", "data": [{"id": "m", "max_model_len": 4096}, {"id": "vllm"}]})
 
     async def transcribe(request: Request) -> Response:
         form = await request.form()
@@ -105,13 +134,16 @@ async def served() -> AsyncIterator[tuple[UpstreamClient, Recorder]]:
 
 
 async def _events(client: UpstreamClient, case: str) -> list[dict[str, Any]]:
-    return [e async for e in client.stream_events("chat/completions", {"case": case})]
+    """Every event, in order, whatever reads they came in."""
+    return [e async for batch in client.stream_events("chat/completions", {"case": case}) for e in batch]
 
 
 async def test_events_arrive_as_dicts_with_the_body_and_headers_sent_once(served) -> None:
     client, recorder = served
     events = [
-        e async for e in client.stream_events("chat/completions", {"case": "plain", "x": "ü"}, {"X-Request-Id": "r1"})
+        e
+        async for batch in client.stream_events("chat/completions", {"case": "plain", "x": "ü"}, {"X-Request-Id": "r1"})
+        for e in batch
     ]
     assert events == [{"n": 1}, {"n": 2}]
     assert recorder.bodies == [{"case": "plain", "x": "ü"}]
@@ -146,8 +178,8 @@ async def test_an_error_inside_the_stream_raises_with_its_code(served) -> None:
     client, _ = served
     seen = []
     with pytest.raises(UpstreamStatusError) as caught:
-        async for event in client.stream_events("chat/completions", {"case": "in_stream_error"}):
-            seen.append(event)
+        async for batch in client.stream_events("chat/completions", {"case": "in_stream_error"}):
+            seen += batch
     assert seen == [{"n": 1}]
     assert caught.value.status == 400 and caught.value.message == "boom"
 
@@ -161,7 +193,7 @@ async def test_an_event_that_is_not_json_is_a_connection_error(served) -> None:
 async def test_closing_the_stream_early_closes_the_connection(served) -> None:
     client, recorder = served
     events = client.stream_events("chat/completions", {"case": "endless"})
-    assert await anext(events) == {"n": 1}
+    assert (await anext(events))[0] == {"n": 1}
     await events.aclose()
     with anyio.fail_after(5):  # the server sees its client go
         await recorder.disconnected.wait()
@@ -211,3 +243,30 @@ def test_events_split_anywhere_across_network_reads_parse_the_same(case: str) ->
     events += [e for e in [byte_by_byte.end()] if e is not None]
     assert events == expected
     assert b"[DONE]" in expected or case == "unterminated"
+
+
+async def test_the_engine_passes_on_what_arrived_at_once_as_one_delta(served) -> None:
+    """The upstream sent every token in one write: the engine yields the prompt size, one delta
+    with all the text and tokens, and the totals; nothing is lost or counted twice."""
+    _, recorder = served
+    base = served[0].base_url
+    spec = ModelSpec(
+        id="m",
+        kind="chat",
+        engine="openai-upstream",
+        weights=None,
+        engine_args={"upstreams": [base], "upstream_model": "vllm", "health_interval_s": 60},
+    )
+    engine = UpstreamChatEngine(spec, Settings.from_env())
+    await engine.start()
+    try:
+        request = ChatRequest("req_1", (ChatMessage("user", "Hallo?"),), SamplingOptions(max_tokens=3))
+        events = [event async for event in engine.generate(request)]
+    finally:
+        await engine.close()
+    assert events == [
+        ChatPrompt(7),
+        ChatDelta(0, "Hallo Welt", "stop", tokens=3),
+        ChatUsage(prompt_tokens=7, completion_tokens=3),
+    ]
+    assert recorder.bodies[-1]["stream"] is True

@@ -102,8 +102,10 @@ class UpstreamClient:
 
     async def stream_events(
         self, path: str, body: dict[str, Any], headers: Mapping[str, str] | None = None
-    ) -> AsyncGenerator[dict[str, Any], None]:
-        """POST `body` as JSON and yield each server-sent event's JSON until `[DONE]`.
+    ) -> AsyncGenerator[list[dict[str, Any]], None]:
+        """POST `body` as JSON and yield the server-sent events' JSON until `[DONE]`: the events
+        of one network read together, as a list (never empty), so that a caller may pass on
+        what arrived at once in one piece.
 
         An error status raises UpstreamStatusError before anything is yielded. Closing the
         generator early closes the connection, which is how an OpenAI-compatible server learns
@@ -133,14 +135,22 @@ class UpstreamClient:
             async for chunk in response.aiter_bytes():
                 if done:  # read on to the end of the body: only a finished response
                     continue  # leaves its connection open in the pool for the next request
-                for event in events.feed(chunk):
-                    if event == b"[DONE]":
-                        done = True
-                        break
-                    yield _event_json(event)
+                batch = []
+                try:
+                    for event in events.feed(chunk):
+                        if event == b"[DONE]":
+                            done = True
+                            break
+                        batch.append(_event_json(event))
+                except UpstreamError:
+                    if batch:  # what came before the bad event still goes on
+                        yield batch
+                    raise
+                if batch:
+                    yield batch
             last = events.end()
             if not done and last is not None and last != b"[DONE]":  # no blank line after it
-                yield _event_json(last)
+                yield [_event_json(last)]
         except httpx.HTTPError as exc:
             raise UpstreamConnectionError(_describe(exc)) from None
         finally:

@@ -187,9 +187,9 @@ class UpstreamChatEngine:
 
     async def _open(
         self, request: ChatRequest
-    ) -> tuple[AsyncGenerator[dict[str, Any], None], dict[str, Any] | None, Upstream]:
-        """The first server in turn that accepts the request: its event stream, the first event
-        (None: the stream ended at once) and the server. Up to the first event nothing has been
+    ) -> tuple[AsyncGenerator[list[dict[str, Any]], None], list[dict[str, Any]] | None, Upstream]:
+        """The first server in turn that accepts the request: its event stream, the first events
+        (None: the stream ended at once) and the server. Up to the first events nothing has been
         passed on, so any failure until then moves on to the next server."""
         failures = []
         headers = {"X-Request-Id": request.request_id}
@@ -215,28 +215,36 @@ class UpstreamChatEngine:
         )
 
     async def generate(self, request: ChatRequest) -> AsyncGenerator[ChatEvent, None]:
-        events, chunk, upstream = await self._open(request)
+        events, batch, upstream = await self._open(request)
         usage: dict[str, Any] | None = None
         counted: dict[int, int] = {}  # completion tokens per choice, as reported so far
         try:
-            while chunk is not None:
-                chunk_usage = chunk.get("usage")
-                if chunk_usage:
-                    if usage is None and not counted:  # the first chunk (the role) has it
-                        yield ChatPrompt(chunk_usage["prompt_tokens"])
-                    usage = chunk_usage  # the last one, after every choice, holds the totals
-                for choice in chunk.get("choices") or ():
-                    text = (choice.get("delta") or {}).get("content") or ""
-                    finish_reason = choice.get("finish_reason")
-                    if text or finish_reason:
-                        # A choice's chunk carries that choice's running count: this delta's
-                        # tokens are what it adds to the count its earlier deltas carried.
-                        index = choice.get("index", 0)
-                        before = counted.get(index, 0)
-                        running = chunk_usage["completion_tokens"] if chunk_usage else before
-                        counted[index] = max(before, running)
-                        yield ChatDelta(index, text, finish_reason, tokens=counted[index] - before)
-                chunk = await anext(events, None)
+            while batch is not None:
+                # What arrived in one read goes on as one delta per choice: a stream that runs
+                # ahead of us (a fast server, a busy gateway) is passed on in fewer, larger
+                # pieces instead of falling further behind one small write at a time.
+                merged: dict[int, ChatDelta] = {}
+                for chunk in batch:
+                    chunk_usage = chunk.get("usage")
+                    if chunk_usage:
+                        if usage is None and not counted:  # the first chunk (the role) has it
+                            yield ChatPrompt(chunk_usage["prompt_tokens"])
+                        usage = chunk_usage  # the last one, after every choice, holds the totals
+                    for choice in chunk.get("choices") or ():
+                        text = (choice.get("delta") or {}).get("content") or ""
+                        finish_reason = choice.get("finish_reason")
+                        if text or finish_reason:
+                            # A choice's chunk carries that choice's running count: this delta's
+                            # tokens are what it adds to the count its earlier deltas carried.
+                            index = choice.get("index", 0)
+                            before = counted.get(index, 0)
+                            running = chunk_usage["completion_tokens"] if chunk_usage else before
+                            counted[index] = max(before, running)
+                            delta = ChatDelta(index, text, finish_reason, tokens=counted[index] - before)
+                            merged[index] = _joined(merged[index], delta) if index in merged else delta
+                for delta in merged.values():
+                    yield delta
+                batch = await anext(events, None)
         except UpstreamError as exc:
             # After the first token: retrying elsewhere would repeat text, so the request ends.
             if isinstance(exc, UpstreamConnectionError):
@@ -253,6 +261,12 @@ class UpstreamChatEngine:
             prompt_tokens=usage["prompt_tokens"] if usage else 0,
             completion_tokens=usage["completion_tokens"] if usage else 0,
         )
+
+
+def _joined(first: ChatDelta, then: ChatDelta) -> ChatDelta:
+    return ChatDelta(
+        first.index, first.text + then.text, then.finish_reason or first.finish_reason, first.tokens + then.tokens
+    )
 
 
 def _client_error(exc: UpstreamStatusError) -> InvalidRequest:
