@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import platformdirs
 
-from kai_local.documents.ocr import DEFAULT_LANGUAGES
+from kai_local.documents.extract.base import ExtractionLimits
+from kai_local.documents.pii.ai import AiLimits
+
+# The engines' own defaults, written once there.
+_EXTRACTION = ExtractionLimits()
+_AI = AiLimits()
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_MODELS_FILE = PACKAGE_DIR.parent / "models.toml"
@@ -20,14 +25,25 @@ def default_data_dir() -> Path:
     return Path(env) if env else Path(platformdirs.user_data_dir("kai-local", appauthor=False))
 
 
-def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value else default
+# Each setting but these is read from KAI_<NAME IN CAPITALS> by Settings.from_env.
+_ENV_NAMES = {"models_dir_override": "KAI_MODELS_DIR"}
+_NOT_FROM_ENV = ("data_dir", "load_engines")  # data_dir's default reads KAI_DATA_DIR itself
 
 
-def _env_float(name: str, default: float) -> float:
-    value = os.environ.get(name)
-    return float(value) if value else default
+def _parse(name: str, raw: str, kind: str) -> object:
+    """An environment variable's text as the setting's type (the annotation's text)."""
+    try:
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number ({kind}), not {raw!r}") from None
+    if kind == "bool":
+        return raw.strip().lower() not in ("0", "false", "no", "off")
+    if kind.startswith("Path"):
+        return Path(raw)
+    return raw
 
 
 @dataclass(frozen=True)
@@ -61,16 +77,16 @@ class Settings:
     load_engines: bool = True
     models_dir_override: Path | None = None
     # Document text extraction (kai_local.documents.extraction): bounds per uploaded document.
-    extract_max_pages: int = 500
-    extract_max_pixels: int = 60_000_000
-    extract_max_unzipped_bytes: int = 200 * 2**20
-    extract_max_zip_members: int = 10_000
-    extract_ocr_timeout_s: float = 120.0
-    extract_parse_timeout_s: float = 120.0
-    extract_ocr_dpi: int = 300
+    extract_max_pages: int = _EXTRACTION.max_pages
+    extract_max_pixels: int = _EXTRACTION.max_pixels
+    extract_max_unzipped_bytes: int = _EXTRACTION.max_unzipped_bytes
+    extract_max_zip_members: int = _EXTRACTION.max_zip_members
+    extract_ocr_timeout_s: float = _EXTRACTION.ocr_timeout_s
+    extract_parse_timeout_s: float = _EXTRACTION.parse_timeout_s
+    extract_ocr_dpi: int = _EXTRACTION.ocr_dpi
     # OCR: "tesseract" (default) or "easyocr" (needs its weights in easyocr_model_dir).
     ocr_engine: str = "tesseract"
-    ocr_languages: str = DEFAULT_LANGUAGES
+    ocr_languages: str = _EXTRACTION.ocr_languages
     easyocr_model_dir: Path | None = None
     # Transcription: longest audio decoded per upload (decoded samples take 64 KB a second).
     max_audio_seconds: float = 10_800.0
@@ -81,10 +97,10 @@ class Settings:
     pii_preload: bool = False
     # strategy=ai: text per model call, answer bound, calls at once, and total time after which
     # the rules' findings stand alone.
-    anonymize_ai_chunk_chars: int = 1500
-    anonymize_ai_max_tokens: int = 200
-    anonymize_ai_concurrency: int = 4
-    anonymize_ai_timeout_s: float = 60.0
+    anonymize_ai_chunk_chars: int = _AI.chunk_chars
+    anonymize_ai_max_tokens: int = _AI.max_tokens
+    anonymize_ai_concurrency: int = _AI.concurrency
+    anonymize_ai_timeout_s: float = _AI.timeout_s
     # PII detection: the longest extracted text it takes (413 text_too_long past it; ~700 pages)
     # and its own deadline (413 detection_timeout), checked between chunks of the text.
     anonymize_max_chars: int = 2_000_000
@@ -102,43 +118,17 @@ class Settings:
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         """Defaults, then `KAI_*` environment variables, then explicit overrides (CLI flags)."""
-        base = cls(
-            models_file=Path(os.environ.get("KAI_MODELS_FILE", str(DEFAULT_MODELS_FILE))),
-            host=os.environ.get("KAI_HOST", "127.0.0.1"),
-            port=_env_int("KAI_PORT", 8000),
-            gpu_slots_per_device=_env_int("KAI_GPU_SLOTS_PER_DEVICE", 1),
-            gpu_wait_timeout_s=_env_float("KAI_GPU_WAIT_TIMEOUT_S", 30.0),
-            cpu_workers=_env_int("KAI_CPU_WORKERS", 2),
-            cpu_queue_limit=_env_int("KAI_CPU_QUEUE_LIMIT", 16),
-            max_json_bytes=_env_int("KAI_MAX_JSON_BYTES", 4 * 2**20),
-            isolation_memory_bytes=_env_int("KAI_ISOLATION_MEMORY_BYTES", 3 * 2**30),
-            isolation_cpu_seconds=_env_float("KAI_ISOLATION_CPU_SECONDS", 300.0),
-            isolation_tasks_per_worker=_env_int("KAI_ISOLATION_TASKS_PER_WORKER", 50),
-            media_decode_timeout_s=_env_float("KAI_MEDIA_DECODE_TIMEOUT_S", 300.0),
-            shutdown_timeout_s=_env_float("KAI_SHUTDOWN_TIMEOUT_S", 10.0),
-            models_dir_override=Path(os.environ["KAI_MODELS_DIR"]) if os.environ.get("KAI_MODELS_DIR") else None,
-            extract_max_pages=_env_int("KAI_EXTRACT_MAX_PAGES", 500),
-            extract_max_pixels=_env_int("KAI_EXTRACT_MAX_PIXELS", 60_000_000),
-            extract_max_unzipped_bytes=_env_int("KAI_EXTRACT_MAX_UNZIPPED_BYTES", 200 * 2**20),
-            extract_max_zip_members=_env_int("KAI_EXTRACT_MAX_ZIP_MEMBERS", 10_000),
-            extract_ocr_timeout_s=_env_float("KAI_EXTRACT_OCR_TIMEOUT_S", 120.0),
-            extract_parse_timeout_s=_env_float("KAI_EXTRACT_PARSE_TIMEOUT_S", 120.0),
-            extract_ocr_dpi=_env_int("KAI_EXTRACT_OCR_DPI", 300),
-            ocr_engine=os.environ.get("KAI_OCR_ENGINE", "tesseract"),
-            ocr_languages=os.environ.get("KAI_OCR_LANGUAGES", DEFAULT_LANGUAGES),
-            easyocr_model_dir=Path(os.environ["KAI_EASYOCR_MODEL_DIR"])
-            if os.environ.get("KAI_EASYOCR_MODEL_DIR")
-            else None,
-            max_audio_seconds=_env_float("KAI_MAX_AUDIO_SECONDS", 10_800.0),
-            metadata_timeout_s=_env_float("KAI_METADATA_TIMEOUT_S", 60.0),
-            pii_preload=os.environ.get("KAI_PII_PRELOAD", "1") not in ("0", "false", "no"),
-            anonymize_ai_chunk_chars=_env_int("KAI_ANONYMIZE_AI_CHUNK_CHARS", 1500),
-            anonymize_ai_max_tokens=_env_int("KAI_ANONYMIZE_AI_MAX_TOKENS", 200),
-            anonymize_ai_concurrency=_env_int("KAI_ANONYMIZE_AI_CONCURRENCY", 4),
-            anonymize_ai_timeout_s=_env_float("KAI_ANONYMIZE_AI_TIMEOUT_S", 60.0),
-            anonymize_max_chars=_env_int("KAI_ANONYMIZE_MAX_CHARS", 2_000_000),
-            anonymize_detect_timeout_s=_env_float("KAI_ANONYMIZE_DETECT_TIMEOUT_S", 120.0),
-        )
+        values: dict[str, object] = {}
+        for setting in fields(cls):
+            if setting.name in _NOT_FROM_ENV:
+                continue
+            name = _ENV_NAMES.get(setting.name, "KAI_" + setting.name.upper())
+            raw = os.environ.get(name)
+            if raw:  # set and not empty
+                values[setting.name] = _parse(name, raw, str(setting.type))
+        # The server loads the PII engine at start-up unless told not to (KAI_PII_PRELOAD=0).
+        values.setdefault("pii_preload", True)
+        base = cls(**values)  # type: ignore[arg-type]
         clean = {k: v for k, v in overrides.items() if v is not None}
         for key in ("data_dir", "models_file", "models_dir_override", "easyocr_model_dir"):
             if key in clean:
