@@ -13,7 +13,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
-from kai_local.api.context import loaded_transcriber, services_of, usage_of
+from kai_local.api.context import loaded_transcriber, request_id_of, services_of, usage_of
 from kai_local.api.uploads import Upload, UploadForm, read_form
 from kai_local.engines.speech.base import (
     Task,
@@ -212,6 +212,8 @@ async def _handle(request: Request, task: Task) -> Response:
         max_audio_seconds=services.settings.max_audio_seconds,
         decode_timeout_s=services.settings.media_decode_timeout_s,
         owner=principal_of(request).key.id,
+        filename=params.upload.filename,
+        request_id=request_id_of(request),
     )
     usage.audio_seconds = transcript.duration
     return render(transcript, params)

@@ -31,6 +31,10 @@ _BUILTIN: dict[str, str] = {
     "openai-upstream": "kai_local.engines.chat.upstream:UpstreamChatEngine",
     "faster-whisper": "kai_local.engines.speech.whisper:WhisperTranscriber",
 }
+# An engine name that serves more than one kind of model, by kind.
+_BUILTIN_FOR_KIND: dict[tuple[str, str], str] = {
+    ("transcription", "openai-upstream"): "kai_local.engines.speech.upstream:UpstreamTranscriber",
+}
 _REGISTERED: dict[str, EngineFactory] = {}
 
 
@@ -45,7 +49,7 @@ def unregister_engine(name: str) -> None:
 def build_engine(spec: ModelSpec, settings: Settings) -> Engine:
     factory: Any = _REGISTERED.get(spec.engine)
     if factory is None:
-        target = _BUILTIN.get(spec.engine)
+        target = _BUILTIN_FOR_KIND.get((spec.kind, spec.engine)) or _BUILTIN.get(spec.engine)
         if target is None:
             known = sorted(set(_BUILTIN) | set(_REGISTERED))
             raise ValueError(f"model {spec.id!r}: unknown engine {spec.engine!r}; known: {known}")

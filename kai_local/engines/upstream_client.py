@@ -88,7 +88,7 @@ class UpstreamClient:
         self,
         path: str,
         files: Mapping[str, tuple[str, bytes, str]],
-        data: Mapping[str, str],
+        data: Mapping[str, str | list[str]],
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
         """A form upload (e.g. /audio/transcriptions); the answer as it came, status checked."""

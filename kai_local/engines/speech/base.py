@@ -8,7 +8,7 @@ an accelerator, the GPU semaphore.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -84,3 +84,13 @@ class Transcriber(Protocol):
     def transcribe(self, audio: np.ndarray, options: TranscriptionOptions) -> Transcript:
         """Blocking. `audio`: float32 mono samples at 16 kHz."""
         ...
+
+
+@runtime_checkable
+class UploadTranscriber(Protocol):
+    """A transcriber on another server (openai-upstream): it takes the upload as it came, and
+    the server there decodes it. Its `transcribe` is not used."""
+
+    async def transcribe_upload(
+        self, media: bytes, filename: str, options: TranscriptionOptions, request_id: str
+    ) -> Transcript: ...
