@@ -18,12 +18,14 @@ from kai_local.api import all_routes
 from kai_local.catalog import ModelCatalog
 from kai_local.documents.pii.service import DocumentAnonymizer
 from kai_local.engines.registry import build_engine
+from kai_local.engines.upstream_pool import UpstreamPool
 from kai_local.errors import error_for_status
 from kai_local.gateway.auth import KeyCache
 from kai_local.gateway.middleware import GatewayMiddleware, error_body
 from kai_local.gateway.store import Store
 from kai_local.runtime.gpu import GpuSemaphore
 from kai_local.runtime.isolation import IsolatedPool
+from kai_local.runtime.metrics import Reading
 from kai_local.runtime.services import Services
 from kai_local.runtime.workpool import CpuPool
 from kai_local.settings import Settings
@@ -52,6 +54,7 @@ async def build_services(settings: Settings, load_pii_engine: Callable[[], Anony
         key_cache=KeyCache(store),
         anonymizer=DocumentAnonymizer.from_settings(settings, load_pii_engine),
     )
+    services.metrics.read_at_scrape(lambda: _runtime_readings(services))
     if settings.pii_preload and services.anonymizer is not None:
         await anyio.to_thread.run_sync(services.anonymizer.load)
     if settings.load_engines:
@@ -68,6 +71,22 @@ async def build_services(settings: Settings, load_pii_engine: Callable[[], Anony
     if missing:
         log.info("models without weights (not served): %s", ", ".join(missing))
     return services
+
+
+def _runtime_readings(services: Services) -> list[Reading]:
+    """The gauges read when /metrics is asked: load now, and each upstream server's health."""
+    upstreams = [
+        ({"model": model_id, "upstream": upstream.url}, 1.0 if upstream.healthy else 0.0)
+        for model_id, engine in services.engines.items()
+        if isinstance(pool := getattr(engine, "pool", None), UpstreamPool)
+        for upstream in pool.upstreams
+    ]
+    return [
+        ("kai_requests_in_flight", "Requests being answered now.", [({}, services.metrics.in_flight)]),
+        ("kai_cpu_pool_admitted", "Jobs running or queued in the thread pool.", [({}, services.cpu_pool.admitted)]),
+        ("kai_parse_pool_admitted", "Upload parses running or queued.", [({}, services.parse_pool.admitted)]),
+        ("kai_upstream_healthy", "1 while an upstream server passes its health check.", upstreams),
+    ]
 
 
 async def close_services(services: Services) -> None:

@@ -34,5 +34,6 @@ ENDPOINTS: tuple[Endpoint, ...] = (
 
 # The permissions a product can grant, in the table's order.
 PERMISSIONS: tuple[str, ...] = tuple(dict.fromkeys(e.permission for e in ENDPOINTS if e.permission))
+ROUTE_PATHS: frozenset[str] = frozenset(e.path for e in ENDPOINTS)
 PERMISSION_OF_PATH: dict[str, str] = {e.path: e.permission for e in ENDPOINTS if e.permission}
 OPEN_TO_ENDED_TRIALS: frozenset[str] = frozenset(e.path for e in ENDPOINTS if e.open_to_ended_trials)

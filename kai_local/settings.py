@@ -105,6 +105,9 @@ class Settings:
     # and its own deadline (413 detection_timeout), checked between chunks of the text.
     anonymize_max_chars: int = 2_000_000
     anonymize_detect_timeout_s: float = 120.0
+    # GET /metrics (Prometheus): on by default; with a token it asks for it as a bearer token.
+    metrics: bool = True
+    metrics_token: str | None = None
 
     @property
     def db_path(self) -> Path:

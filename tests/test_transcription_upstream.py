@@ -118,6 +118,10 @@ async def test_every_format_and_the_audio_seconds_come_from_the_gateway(gw: Gate
     assert srt.status_code == 200 and srt.text.startswith("1\n00:00:00,")
     usage = (await gw.http.get("/usage", headers=gw.headers(key))).json()
     assert 21 < usage["total_audio_seconds"] < 23  # the two requests, 11 s each
+    metrics = (await gw.http.get("http://testserver/metrics")).text
+    assert 'kai_audio_seconds_total{model="whisper-remote"}' in metrics
+    assert 'kai_upstream_healthy{model="whisper-remote",upstream="http://127.0.0.1:' in metrics
+    assert "kai_upstream_healthy" in metrics and '"} 1.0' in metrics.split("kai_upstream_healthy{")[1]
 
 
 async def test_translation_goes_to_the_translation_route(gw: Gateway) -> None:
@@ -140,5 +144,7 @@ async def test_no_upstream_answering_is_503_upstream_unavailable(tmp_path: Path)
     async with running_gateway(settings) as gateway:
         key = gateway.create_key("default")
         response = await _post(gateway, key, "/audio/transcriptions", JFK)
+        metrics = (await gateway.http.get("http://testserver/metrics")).text
+    assert 'kai_upstream_healthy{model="whisper-remote",upstream="http://127.0.0.1:9/api/v1"} 0.0' in metrics
     assert response.status_code == 503, response.text
     assert response.json()["error"]["code"] == "upstream_unavailable"

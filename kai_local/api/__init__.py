@@ -9,7 +9,7 @@ from typing import Any
 
 from starlette.routing import BaseRoute, Route
 
-from kai_local.api import models
+from kai_local.api import metrics, models
 from kai_local.endpoints import API_PREFIXES, ENDPOINTS
 
 
@@ -20,7 +20,10 @@ def _handler(name: str) -> Callable[..., Any]:
 
 def all_routes() -> list[BaseRoute]:
     """Each API route under every prefix, flat: one routing level instead of a Mount's two."""
-    routes: list[BaseRoute] = [Route("/health", models.health, methods=["GET"])]
+    routes: list[BaseRoute] = [
+        Route("/health", models.health, methods=["GET"]),
+        Route("/metrics", metrics.metrics, methods=["GET"]),
+    ]
     for prefix in API_PREFIXES:
         for endpoint in ENDPOINTS:
             routes.append(Route(prefix + endpoint.path, _handler(endpoint.handler), methods=list(endpoint.methods)))

@@ -19,7 +19,7 @@ import anyio
 import anyio.to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kai_local.endpoints import API_PREFIXES, OPEN_TO_ENDED_TRIALS, PERMISSION_OF_PATH
+from kai_local.endpoints import API_PREFIXES, OPEN_TO_ENDED_TRIALS, PERMISSION_OF_PATH, ROUTE_PATHS
 from kai_local.errors import (
     AuthenticationFailed,
     InternalError,
@@ -33,6 +33,7 @@ from kai_local.gateway.usage import UsageRecord, period_of, utc_now
 from kai_local.runtime.services import Services
 
 access_log = logging.getLogger("kai_local.access")
+_NO_USAGE = UsageRecord()  # what a request without a usage record (a GET, a refusal) adds: nothing
 error_log = logging.getLogger("kai_local.errors")
 
 
@@ -57,6 +58,8 @@ class _Exchange:
     started: bool = False
     key_id: str = "-"
     extra_headers: list[tuple[bytes, bytes]] | None = None
+    route: str | None = None  # the API route (a table path or "unknown"), for the metrics
+    usage: UsageRecord | None = None
 
 
 class GatewayMiddleware:
@@ -82,6 +85,7 @@ class GatewayMiddleware:
                 message = {**message, "headers": headers}
             await send(message)
 
+        metrics = state["services"].metrics if "services" in state else None
         try:
             await self._handle(scope, receive, send_with_headers, exchange)
         except KaiError as exc:
@@ -94,6 +98,18 @@ class GatewayMiddleware:
                 InternalError(f"The server had an error processing your request (request id {exchange.request_id})."),
             )
         finally:
+            if metrics is not None and exchange.route is not None:  # an API request
+                metrics.in_flight -= 1
+                usage = exchange.usage or _NO_USAGE
+                metrics.observe(
+                    exchange.route,
+                    exchange.status or 499,
+                    time.perf_counter() - began,
+                    usage.model,
+                    usage.tokens_in,
+                    usage.tokens_out,
+                    usage.audio_seconds,
+                )
             if access_log.isEnabledFor(logging.INFO):
                 access_log.info(
                     f"request_id={exchange.request_id} key={exchange.key_id} "
@@ -125,6 +141,8 @@ class GatewayMiddleware:
         endpoint = PERMISSION_OF_PATH.get(subpath)
 
         services: Services = scope["state"]["services"]
+        exchange.route = subpath if subpath in ROUTE_PATHS else "unknown"  # bounded metric labels
+        services.metrics.in_flight += 1
         principal = await self._authenticate(scope, services, subpath)
         exchange.key_id = principal.key.id
         scope["state"]["principal"] = principal
@@ -143,6 +161,7 @@ class GatewayMiddleware:
 
         usage = UsageRecord()
         scope["state"]["usage"] = usage
+        exchange.usage = usage
         reserved = acquired = recorded = False
 
         async def record() -> None:

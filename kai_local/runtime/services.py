@@ -12,6 +12,7 @@ from kai_local.gateway.limits import ConcurrencyLimiter, RateLimiter
 from kai_local.gateway.store import Store
 from kai_local.runtime.gpu import GpuSemaphore
 from kai_local.runtime.isolation import IsolatedPool
+from kai_local.runtime.metrics import Metrics
 from kai_local.runtime.workpool import CpuPool
 from kai_local.settings import Settings
 
@@ -33,6 +34,8 @@ class Services:
     rate_limiter: RateLimiter = field(default_factory=RateLimiter)
     concurrency: ConcurrencyLimiter = field(default_factory=ConcurrencyLimiter)
     usage_caps: UsageCaps = field(default_factory=UsageCaps)
+    # Prometheus metrics of this process (GET /metrics).
+    metrics: Metrics = field(default_factory=Metrics)
     # Loaded engines by model id (chat engines, transcribers); filled by the lifespan.
     engines: dict[str, Engine] = field(default_factory=dict)
     # /documents/anonymize: extraction + PII detection (spaCy, Presidio) + placeholders.

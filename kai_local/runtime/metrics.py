@@ -1,0 +1,98 @@
+"""Prometheus metrics of one gateway process, served at GET /metrics (text exposition format).
+
+Counted by the gateway middleware when a request ends: requests by endpoint and status, their
+duration, tokens and audio seconds by model. Read from the runtime when scraped: requests in
+flight, the thread pool's and the parse workers' admitted jobs, each upstream server's health.
+No label carries a key, a file name or anything of a request's content: only endpoint names,
+status codes, model ids and upstream URLs from models.toml.
+
+Each app has its own registry (several apps live in one test process).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+# Seconds: from a cached GET to a long transcription.
+DURATION_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0)
+
+# One sample family read at scrape time: (name, help, [(labels, value)]).
+Reading = tuple[str, str, list[tuple[dict[str, str], float]]]
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.requests = Counter(
+            "kai_requests",
+            "Requests answered, by endpoint and HTTP status.",
+            ["endpoint", "status"],
+            registry=self.registry,
+        )
+        self.duration = Histogram(
+            "kai_request_duration_seconds",
+            "Time from request to the end of the response, by endpoint.",
+            ["endpoint"],
+            buckets=DURATION_BUCKETS,
+            registry=self.registry,
+        )
+        self.tokens = Counter(
+            "kai_tokens",
+            "Prompt (in) and completion (out) tokens, by model.",
+            ["model", "direction"],
+            registry=self.registry,
+        )
+        self.audio_seconds = Counter(
+            "kai_audio_seconds",
+            "Seconds of audio transcribed or translated, by model.",
+            ["model"],
+            registry=self.registry,
+        )
+        self.in_flight = 0
+
+    def observe(
+        self,
+        endpoint: str,
+        status: int,
+        seconds: float,
+        model: str | None,
+        tokens_in: int,
+        tokens_out: int,
+        audio: float,
+    ) -> None:
+        """One finished request (any status; 499: the client went away)."""
+        self.requests.labels(endpoint, str(status)).inc()
+        self.duration.labels(endpoint).observe(seconds)
+        if model:
+            if tokens_in:
+                self.tokens.labels(model, "in").inc(tokens_in)
+            if tokens_out:
+                self.tokens.labels(model, "out").inc(tokens_out)
+            if audio:
+                self.audio_seconds.labels(model).inc(audio)
+
+    def read_at_scrape(self, read: Callable[[], Iterable[Reading]]) -> None:
+        """Gauges whose values `read` takes from the runtime each time /metrics is asked."""
+        self.registry.register(_ScrapeTime(read))
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+class _ScrapeTime(Collector):
+    def __init__(self, read: Callable[[], Iterable[Reading]]) -> None:
+        self._read = read
+
+    def collect(self) -> Iterable[Metric]:
+        for name, help_text, samples in self._read():
+            labels = sorted(samples[0][0]) if samples else []
+            family = GaugeMetricFamily(name, help_text, labels=labels)
+            for values, value in samples:
+                family.add_metric([values[k] for k in labels], value)
+            yield family
