@@ -82,8 +82,13 @@ class ModelCatalog:
 
     @classmethod
     def load(cls, path: Path, models_dir: Path) -> ModelCatalog:
-        with path.open("rb") as fh:
-            raw = tomllib.load(fh)
+        try:
+            with path.open("rb") as fh:
+                raw = tomllib.load(fh)
+        except tomllib.TOMLDecodeError as exc:
+            raise ValueError(f"{path}: not valid TOML: {exc}") from None
+        except OSError as exc:
+            raise ValueError(f"{path}: cannot read the models file: {exc.strerror or exc}") from None
         models = []
         for model_id, entry in raw.get("models", {}).items():
             kind = entry.get("kind", "chat")

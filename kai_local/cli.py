@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 
-from kai_local.errors import KaiError
+from kai_local.errors import KaiError, NotFound
 from kai_local.gateway.products import (
     DEFAULT_MAX_FILE_SIZE,
     ENDPOINTS,
@@ -172,8 +172,7 @@ def _keys_list(store: Store) -> None:
     _print_table(rows)
 
 
-def _run(args: argparse.Namespace) -> int:
-    settings = _settings(args)
+def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "serve":
         from kai_local.server import serve
 
@@ -185,6 +184,10 @@ def _run(args: argparse.Namespace) -> int:
 
         catalog = ModelCatalog.load(settings.models_file, settings.models_dir)
         if args.action == "prepare":
+            unknown = [i for i in args.ids or () if i not in catalog.models]
+            if unknown:
+                known = ", ".join(catalog.models)
+                raise NotFound(f"unknown model id(s) {', '.join(unknown)}; {settings.models_file} has: {known}")
             built = prepare_models(catalog, args.ids or None)
             print(f"prepared: {', '.join(built) if built else 'nothing to do'}")
         else:
@@ -236,7 +239,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     try:
-        return _run(args)
+        # A bad KAI_* value or models.toml is the operator's to fix: one line, not a traceback.
+        settings = _settings(args)
+        if args.command in ("serve", "models"):
+            from kai_local.catalog import ModelCatalog
+
+            ModelCatalog.load(settings.models_file, settings.models_dir)
+    except ValueError as exc:  # the message names the variable, or the file and its entry
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return _run(args, settings)
     except KaiError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2

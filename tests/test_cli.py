@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -91,6 +92,32 @@ def test_cli_errors_are_clear(tmp_path: Path, args: list[str], message: str) -> 
     assert result.returncode == 2
     assert result.stderr.startswith("error:") and message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_bad_setting_or_models_file_is_one_clear_line(tmp_path: Path) -> None:
+    env = {**os.environ, "KAI_CPU_WORKERS": "two"}
+    result = subprocess.run(
+        [KAI_LOCAL, "keys", "list", "--data-dir", str(tmp_path)], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.returncode == 2 and "KAI_CPU_WORKERS must be a number" in result.stderr
+    assert "Traceback" not in result.stderr
+    broken = tmp_path / "models.toml"
+    broken.write_text('[models."x"\nkind = "chat"\n')
+    for command in (["serve", "--models", str(broken)], ["models", "list", "--models", str(broken)]):
+        result = cli(tmp_path, *command, ok=False)
+        assert result.returncode == 2 and "not valid TOML" in result.stderr and str(broken) in result.stderr
+        assert "Traceback" not in result.stderr
+    missing = cli(tmp_path, "models", "list", "--models", str(tmp_path / "nope.toml"), ok=False)
+    assert missing.returncode == 2 and "cannot read the models file" in missing.stderr
+
+
+def test_preparing_an_unknown_model_says_so(tmp_path: Path) -> None:
+    result = cli(tmp_path, "models", "prepare", "whisper-bsae", ok=False)
+    assert (
+        result.returncode == 2
+        and "unknown model id(s) whisper-bsae" in result.stderr
+        and "whisper-base" in result.stderr
+    )
 
 
 def test_bad_option_values_are_refused(tmp_path: Path) -> None:
