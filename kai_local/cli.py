@@ -247,7 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ModelCatalog.load(settings.models_file, settings.models_dir)
     except ValueError as exc:  # the message names the variable, or the file and its entry
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return 1  # configuration; 2 stays argparse's and a refused command's
     try:
         return _run(args, settings)
     except KaiError as exc:

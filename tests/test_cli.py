@@ -99,16 +99,16 @@ def test_a_bad_setting_or_models_file_is_one_clear_line(tmp_path: Path) -> None:
     result = subprocess.run(
         [KAI_LOCAL, "keys", "list", "--data-dir", str(tmp_path)], capture_output=True, text=True, env=env, timeout=60
     )
-    assert result.returncode == 2 and "KAI_CPU_WORKERS must be a number" in result.stderr
+    assert result.returncode == 1 and "KAI_CPU_WORKERS must be a number" in result.stderr
     assert "Traceback" not in result.stderr
     broken = tmp_path / "models.toml"
     broken.write_text('[models."x"\nkind = "chat"\n')
     for command in (["serve", "--models", str(broken)], ["models", "list", "--models", str(broken)]):
         result = cli(tmp_path, *command, ok=False)
-        assert result.returncode == 2 and "not valid TOML" in result.stderr and str(broken) in result.stderr
+        assert result.returncode == 1 and "not valid TOML" in result.stderr and str(broken) in result.stderr
         assert "Traceback" not in result.stderr
     missing = cli(tmp_path, "models", "list", "--models", str(tmp_path / "nope.toml"), ok=False)
-    assert missing.returncode == 2 and "cannot read the models file" in missing.stderr
+    assert missing.returncode == 1 and "cannot read the models file" in missing.stderr
 
 
 def test_preparing_an_unknown_model_says_so(tmp_path: Path) -> None:

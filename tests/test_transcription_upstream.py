@@ -33,7 +33,7 @@ compute_type = "int8"
 """
 
 
-def _remote_toml(upstreams: list[str]) -> str:
+def _remote_toml(upstreams: list[str], health_interval_s: float = 1) -> str:
     listed = ", ".join(f'"{u}"' for u in upstreams)
     return f"""
 [models."whisper-remote"]
@@ -44,7 +44,7 @@ engine = "openai-upstream"
 upstreams = [{listed}]
 upstream_model = "whisper-base"
 api_key_env = "{KEY_ENV}"
-health_interval_s = 1
+health_interval_s = {health_interval_s}
 """
 
 
@@ -148,3 +148,23 @@ async def test_no_upstream_answering_is_503_upstream_unavailable(tmp_path: Path)
     assert 'kai_upstream_healthy{model="whisper-remote",upstream="http://127.0.0.1:9/api/v1"} 0.0' in metrics
     assert response.status_code == 503, response.text
     assert response.json()["error"]["code"] == "upstream_unavailable"
+
+
+async def test_a_server_marked_up_but_gone_fails_over_to_the_next(
+    upstream: tuple[ServerProcess, str], tmp_path: Path
+) -> None:
+    server, key = upstream
+    os.environ[KEY_ENV] = key
+    try:
+        # No health check during the test: only the request can find out that the first is gone.
+        toml = _remote_toml(["http://127.0.0.1:9/api/v1", f"{server.url}/api/v1"], health_interval_s=600)
+        async with running_gateway(echo_settings(tmp_path, toml)) as gateway:
+            pool = gateway.services.engines["whisper-remote"].pool  # type: ignore[attr-defined]
+            dead = pool.upstreams[0]
+            dead.healthy = True  # as if its last health check had passed
+            response = await _post(gateway, gateway.create_key("default"), "/audio/transcriptions", JFK)
+            assert response.status_code == 200, response.text
+            assert "country" in response.json()["text"].lower()
+            assert not dead.healthy and pool.upstreams[1].served == 1
+    finally:
+        os.environ.pop(KEY_ENV, None)
