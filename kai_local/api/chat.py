@@ -27,6 +27,7 @@ CLIENT_CLOSED = 499
 
 # No proxy may buffer or cache the event stream.
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+SSE_DONE = b"data: [DONE]\n\n"
 
 
 async def create_chat_completion(request: Request) -> Response:
@@ -51,7 +52,7 @@ async def create_chat_completion(request: Request) -> Response:
         return Response(status_code=CLIENT_CLOSED)
     if params.stream:
         stream = _stream(completion, first, events, params.sampling.n, params.include_usage, usage)  # type: ignore[arg-type]
-        return EventStreamResponse(stream, headers=SSE_HEADERS)
+        return EventStreamResponse(stream, headers=SSE_HEADERS, last_event=SSE_DONE)
     await _close(events)
     choices, totals = collected  # type: ignore[misc]
     usage.tokens_in, usage.tokens_out = totals.prompt_tokens, totals.completion_tokens
@@ -91,29 +92,36 @@ async def _stream(
     usage: UsageRecord,
 ) -> AsyncIterator[bytes]:
     """The completion as server-sent events, from the first event already pulled on."""
+
+    def rendered(event: ChatEvent) -> bytes:
+        if isinstance(event, ChatUsage):
+            usage.tokens_in = event.prompt_tokens
+            usage.tokens_out = event.completion_tokens
+            return completion.chunk([], usage=_usage_body(event)) if include_usage else b""
+        if isinstance(event, ChatPrompt):
+            usage.tokens_in = event.prompt_tokens
+            return b""
+        # Counted as it goes out: a client that leaves before the final usage (which replaces
+        # these counts) is billed the tokens it received.
+        usage.tokens_out += event.tokens
+        if not (event.text or event.finish_reason):
+            return b""
+        delta = {"content": event.text} if event.text else {}
+        return completion.chunk(
+            [{"index": event.index, "delta": delta, "logprobs": None, "finish_reason": event.finish_reason}]
+        )
+
     try:
-        for index in range(n):
-            role = {"role": "assistant", "content": ""}
-            yield completion.chunk([{"index": index, "delta": role, "logprobs": None, "finish_reason": None}])
-        event: ChatEvent | None = first
-        while event is not None:
-            if isinstance(event, ChatUsage):
-                usage.tokens_in = event.prompt_tokens
-                usage.tokens_out = event.completion_tokens
-                if include_usage:
-                    yield completion.chunk([], usage=_usage_body(event))
-            elif isinstance(event, ChatPrompt):
-                usage.tokens_in = event.prompt_tokens
-            else:
-                # Counted as it goes out: a client that leaves before the final usage
-                # (which replaces these counts) is billed the tokens it received.
-                usage.tokens_out += event.tokens
-                if event.text or event.finish_reason:
-                    delta = {"content": event.text} if event.text else {}
-                    choice = {"index": event.index, "delta": delta, "logprobs": None}
-                    yield completion.chunk([{**choice, "finish_reason": event.finish_reason}])
-            event = await anext(events, None)
-        yield b"data: [DONE]\n\n"
+        role = {"role": "assistant", "content": ""}
+        roles = b"".join(
+            completion.chunk([{"index": index, "delta": role, "logprobs": None, "finish_reason": None}])
+            for index in range(n)
+        )
+        yield roles + rendered(first)  # ready together: one write
+        while (event := await anext(events, None)) is not None:
+            if out := rendered(event):
+                yield out
+        yield SSE_DONE
     except KaiError as exc:
         # Too late for a status: tell the client in the stream, as OpenAI does, and
         # count the request as failed.

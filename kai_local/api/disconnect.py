@@ -8,7 +8,7 @@ the rest of the gateway's hop. Only a disconnect cancels an anyio scope, around 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, Awaitable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Mapping
 from typing import TypeVar
 
 import anyio
@@ -42,6 +42,23 @@ class EventStreamResponse(StreamingResponse):
     before ASGI 2.4, such as uvicorn); this one uses the plain watcher task."""
 
     media_type = "text/event-stream"
+
+    def __init__(
+        self, content: AsyncIterator[bytes], headers: Mapping[str, str] | None = None, last_event: bytes | None = None
+    ) -> None:
+        """`last_event`: the event that ends the stream (OpenAI's `data: [DONE]`), sent in one
+        write with the end of the body."""
+        super().__init__(content, headers=headers)
+        self.last_event = last_event
+
+    async def stream_response(self, send: Send) -> None:
+        await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+        async for chunk in self.body_iterator:
+            if chunk == self.last_event:
+                await send({"type": "http.response.body", "body": chunk, "more_body": False})
+                return
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         with anyio.CancelScope() as cancel_scope:
