@@ -39,6 +39,7 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from benchmarks.gateway_overhead import parse_ms  # wrk's latency text in ms
 from tests.support import ServerProcess, free_port, start_gateway, start_server
 
 MODEL = "stub-model"
@@ -165,14 +166,6 @@ def request_body(tokens: int, stream: bool) -> dict:
         "max_tokens": tokens,
         "stream": stream,
     }
-
-
-def parse_ms(text: str) -> float:
-    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
-    if match is None:
-        raise ValueError(f"cannot read wrk's latency {text!r}")
-    value, unit = match.groups()
-    return float(value) * {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4}[unit]
 
 
 def wrk(url: str, key: str, body: dict, duration: int, connections: int, workdir: Path) -> dict[str, float]:
