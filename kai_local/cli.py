@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 
+from kai_local.catalog import ModelCatalog
 from kai_local.errors import KaiError, NotFound
 from kai_local.gateway.products import (
     DEFAULT_MAX_FILE_SIZE,
@@ -172,17 +173,16 @@ def _keys_list(store: Store) -> None:
     _print_table(rows)
 
 
-def _run(args: argparse.Namespace, settings: Settings) -> int:
+def _run(args: argparse.Namespace, settings: Settings, catalog: ModelCatalog | None) -> int:
     if args.command == "serve":
         from kai_local.server import serve
 
         serve(settings, log_level=args.log_level)
         return 0
     if args.command == "models":
-        from kai_local.catalog import ModelCatalog
         from kai_local.preparation import prepare_models
 
-        catalog = ModelCatalog.load(settings.models_file, settings.models_dir)
+        assert catalog is not None  # main loads it for the models commands
         if args.action == "prepare":
             unknown = [i for i in args.ids or () if i not in catalog.models]
             if unknown:
@@ -241,15 +241,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         # A bad KAI_* value or models.toml is the operator's to fix: one line, not a traceback.
         settings = _settings(args)
-        if args.command in ("serve", "models"):
-            from kai_local.catalog import ModelCatalog
-
+        # serve checks it here too, before starting (its lifespan loads it again to serve it)
+        catalog = (
             ModelCatalog.load(settings.models_file, settings.models_dir)
+            if args.command in ("serve", "models")
+            else None
+        )
     except ValueError as exc:  # the message names the variable, or the file and its entry
         print(f"error: {exc}", file=sys.stderr)
         return 1  # configuration; 2 stays argparse's and a refused command's
     try:
-        return _run(args, settings)
+        return _run(args, settings, catalog)
     except KaiError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2

@@ -19,7 +19,7 @@ async def metrics(request: Request) -> Response:
     services = services_of(request)
     settings = services.settings
     if not settings.metrics:
-        raise NotFound("Metrics are turned off on this server (KAI_METRICS=0).", code="not_found")
+        raise NotFound("Metrics are turned off on this server (KAI_METRICS=0).")
     if settings.metrics_token:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip(), settings.metrics_token):

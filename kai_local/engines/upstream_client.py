@@ -9,7 +9,6 @@ are what a transcription upstream needs too.
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncGenerator, Mapping
 from typing import Any
 
@@ -55,10 +54,11 @@ class UpstreamClient:
         limits = httpx.Limits(max_connections=None, max_keepalive_connections=256, keepalive_expiry=30.0)
         # An upstream on the LAN is never reached through a proxy setting (trust_env off).
         self._transport = httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
+        timeout = httpx.Timeout(read_timeout_s, connect=connect_timeout_s)
         self._http = httpx.AsyncClient(
             base_url=self.base_url + "/",
             headers=headers,
-            timeout=httpx.Timeout(read_timeout_s, connect=connect_timeout_s),
+            timeout=timeout,
             transport=self._transport,
             follow_redirects=False,
             trust_env=False,
@@ -69,7 +69,7 @@ class UpstreamClient:
             "Content-Type": "application/json",
             "Accept": "text/event-stream",
         }
-        self._timeouts = httpx.Timeout(read_timeout_s, connect=connect_timeout_s).as_dict()
+        self._timeouts = timeout.as_dict()
         self._urls: dict[str, httpx.URL] = {}
 
     async def close(self) -> None:
@@ -96,9 +96,7 @@ class UpstreamClient:
             response = await self._http.post(path, files=dict(files), data=dict(data), headers=headers)
         except httpx.HTTPError as exc:
             raise UpstreamConnectionError(_describe(exc)) from None
-        if response.status_code >= 400:
-            raise UpstreamStatusError(response.status_code, _json_or_none(response.content))
-        return response
+        return _checked(response)
 
     async def stream_events(
         self, path: str, body: dict[str, Any], headers: Mapping[str, str] | None = None
@@ -179,7 +177,7 @@ class _EventParser:
         events = []
         for line in lines:
             if line.startswith(b"data:"):
-                self._data.append(line[6:] if line[5:6] == b" " else line[5:])
+                self._add_data(line)
             elif not line and self._data:
                 events.append(b"\n".join(self._data))
                 self._data = []
@@ -189,8 +187,11 @@ class _EventParser:
         """The event left when the stream ends without its blank line, if any."""
         line = self._pending.rstrip(b"\r")
         if line.startswith(b"data:"):
-            self._data.append(line[6:] if line[5:6] == b" " else line[5:])
+            self._add_data(line)
         return b"\n".join(self._data) if self._data else None
+
+    def _add_data(self, line: bytes) -> None:
+        self._data.append(line[6:] if line[5:6] == b" " else line[5:])  # one space after the colon dropped
 
 
 def _event_json(event: bytes) -> dict[str, Any]:
@@ -207,19 +208,24 @@ def _event_json(event: bytes) -> dict[str, Any]:
     return value
 
 
-def _json_of(response: httpx.Response) -> Any:
+def _checked(response: httpx.Response) -> httpx.Response:
+    """A read response, or its error status as UpstreamStatusError (with its JSON, if any)."""
     if response.status_code >= 400:
         raise UpstreamStatusError(response.status_code, _json_or_none(response.content))
+    return response
+
+
+def _json_of(response: httpx.Response) -> Any:
     try:
-        return response.json()
-    except ValueError:
+        return orjson.loads(_checked(response).content)
+    except orjson.JSONDecodeError:
         raise UpstreamConnectionError(f"HTTP {response.status_code} without JSON") from None
 
 
 def _json_or_none(content: bytes) -> Any:
     try:
-        return json.loads(content)
-    except ValueError:
+        return orjson.loads(content)
+    except orjson.JSONDecodeError:
         return None
 
 

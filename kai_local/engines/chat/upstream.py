@@ -17,7 +17,6 @@ the request. Servers marked down are checked again every `health_interval_s`
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncGenerator
 from typing import Any
 
@@ -28,14 +27,11 @@ from kai_local.engines.upstream_pool import Upstream, UpstreamPool
 from kai_local.errors import InvalidRequest, ServiceUnavailable
 from kai_local.settings import Settings
 
-log = logging.getLogger("kai_local.engines.upstream")
-
 
 class UpstreamChatEngine:
     def __init__(self, spec: ModelSpec, settings: Settings) -> None:
         self.spec = spec
         self.pool = UpstreamPool(spec)
-        self.config = self.pool.config
 
     @property
     def upstreams(self) -> list[Upstream]:
@@ -55,7 +51,7 @@ class UpstreamChatEngine:
             # the room the prompt leaves: the same policy as the in-process engine.
             max_tokens = min(max_tokens, upstream.max_model_len)
         body: dict[str, Any] = {
-            "model": self.config.upstream_model,
+            "model": self.pool.config.upstream_model,
             "messages": [{"role": m.role, "content": m.content} for m in request.messages],
             "n": sampling.n,
             "stream": True,
