@@ -128,7 +128,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         data_dir, body_file = Path(tmp) / "data", Path(tmp) / "models.json"
-        store = Store(data_dir / "kai-local.sqlite3")
+        store = Store.at(data_dir / "kai-local.sqlite3")
         store.create_product(Product(name="bench", label="Bench", rate_limit_per_minute=10**9))
         _, key = store.create_key("bench")
         store.close()

@@ -59,7 +59,7 @@ def make_key(data_dir: Path) -> str:
     from kai_local.gateway.products import Product
     from kai_local.gateway.store import Store
 
-    store = Store(data_dir / "kai-local.sqlite3")
+    store = Store.at(data_dir / "kai-local.sqlite3")
     store.create_product(Product(name="bench", label="Bench", rate_limit_per_minute=10**9, max_concurrent=64))
     key = store.create_key("bench")[1]
     store.close()

@@ -276,7 +276,7 @@ def main() -> None:
             servers["bare proxy"] = (bare, f"{bare.url}/v1/chat/completions", "none")
 
             data_dir = workdir / "data"
-            store = Store(data_dir / "kai-local.sqlite3")
+            store = Store.at(data_dir / "kai-local.sqlite3")
             unlimited = Product(name="bench", label="Bench", rate_limit_per_minute=10**9, max_concurrent=10**6)
             store.create_product(unlimited)
             _, key = store.create_key("bench")

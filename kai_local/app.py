@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
+import anyio
 import anyio.to_thread
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -20,8 +21,10 @@ from kai_local.documents.pii.service import DocumentAnonymizer
 from kai_local.engines.registry import build_engine
 from kai_local.engines.upstream_pool import UpstreamPool
 from kai_local.errors import error_for_status
+from kai_local.gateway.admission import Limits, LocalLimits
 from kai_local.gateway.auth import KeyCache
 from kai_local.gateway.middleware import GatewayMiddleware, error_body
+from kai_local.gateway.shared_limits import SharedLimits
 from kai_local.gateway.store import Store
 from kai_local.runtime.gpu import GpuSemaphore
 from kai_local.runtime.isolation import IsolatedPool
@@ -37,7 +40,7 @@ log = logging.getLogger("kai_local")
 
 
 async def build_services(settings: Settings, load_pii_engine: Callable[[], Anonymizer] | None = None) -> Services:
-    store = await anyio.to_thread.run_sync(Store, settings.db_path)
+    store = await anyio.to_thread.run_sync(Store.at, settings.store_location)
     services = Services(
         settings=settings,
         store=store,
@@ -52,6 +55,7 @@ async def build_services(settings: Settings, load_pii_engine: Callable[[], Anony
             tasks_per_worker=settings.isolation_tasks_per_worker,
         ),
         key_cache=KeyCache(store),
+        limits=_limits(store, settings),
         anonymizer=DocumentAnonymizer.from_settings(settings, load_pii_engine),
     )
     services.metrics.read_at_scrape(lambda: _runtime_readings(services))
@@ -71,6 +75,12 @@ async def build_services(settings: Settings, load_pii_engine: Callable[[], Anony
     if missing:
         log.info("models without weights (not served): %s", ", ".join(missing))
     return services
+
+
+def _limits(store: Store, settings: Settings) -> Limits:
+    if store.kind == "postgresql":
+        return SharedLimits(store, settings.limit_lease_s)
+    return LocalLimits(store)
 
 
 def _runtime_readings(services: Services) -> list[Reading]:
@@ -120,7 +130,11 @@ def create_app(settings: Settings, *, load_pii_engine: Callable[[], Anonymizer] 
         services = await build_services(settings, load_pii_engine)
         app.state.services = services  # for introspection (tests, benchmarks); routes use request state
         try:
-            yield {"services": services}
+            async with anyio.create_task_group() as background:
+                if isinstance(services.limits, SharedLimits):
+                    background.start_soon(services.limits.renew_leases)
+                yield {"services": services}
+                background.cancel_scope.cancel()
         finally:
             await close_services(services)
 

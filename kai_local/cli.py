@@ -40,6 +40,11 @@ def _positive_int(text: str) -> int:
 
 def _common(parser: argparse.ArgumentParser, models_file: bool = False) -> None:
     parser.add_argument("--data-dir", help="state folder (default: $KAI_DATA_DIR or the per-user data folder)")
+    parser.add_argument(
+        "--store-url",
+        help="sqlite:///PATH or postgresql://USER:PASS@HOST:PORT/DB (default: $KAI_STORE_URL, "
+        "else the SQLite file in the data dir)",
+    )
     if models_file:  # products use --models for their allowed model ids instead
         parser.add_argument("--models", dest="models_file", help="models.toml to use")
 
@@ -104,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _settings(args: argparse.Namespace) -> Settings:
     return Settings.from_env(
         data_dir=args.data_dir,
+        store_url=args.store_url,
         models_file=getattr(args, "models_file", None),
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
@@ -197,7 +203,11 @@ def _run(args: argparse.Namespace, settings: Settings, catalog: ModelCatalog | N
             _print_table(rows)
         return 0
 
-    store = Store(settings.db_path)
+    try:
+        store = Store.at(settings.store_location)
+    except ValueError as exc:  # a bad URL, or a PostgreSQL server that does not answer
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     try:
         if args.command == "products":
             if args.action == "list":

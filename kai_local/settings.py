@@ -49,6 +49,12 @@ def _parse(name: str, raw: str, kind: str) -> object:
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = field(default_factory=default_data_dir)
+    # The store (products, keys, usage; shared limits): sqlite:///PATH or postgresql://...;
+    # unset: the SQLite file DATA_DIR/kai-local.sqlite3.
+    store_url: str | None = None
+    # PostgreSQL store: how long a concurrency slot outlives a process that died holding it
+    # (renewed every third of it while its request runs).
+    limit_lease_s: float = 60.0
     models_file: Path = DEFAULT_MODELS_FILE
     host: str = "127.0.0.1"
     port: int = 8000
@@ -112,6 +118,10 @@ class Settings:
     @property
     def db_path(self) -> Path:
         return self.data_dir / "kai-local.sqlite3"
+
+    @property
+    def store_location(self) -> str:
+        return self.store_url or f"sqlite:///{self.db_path.resolve()}"
 
     @property
     def models_dir(self) -> Path:

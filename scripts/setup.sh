@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libimage-exiftool-perl tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng ffmpeg catdoc qpdf libmagic1 wrk fonts-dejavu-core)
+APT_PACKAGES=(libimage-exiftool-perl tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng ffmpeg catdoc qpdf libmagic1 wrk fonts-dejavu-core postgresql)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

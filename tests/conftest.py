@@ -6,9 +6,10 @@ once per run and shared by every app and test that uses it (see `shared_pii_engi
 from __future__ import annotations
 
 import asyncio
+import secrets
 import socket
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -27,7 +28,8 @@ from kai_local.engines.registry import register_engine
 from kai_local.gateway.products import Product
 from kai_local.runtime.services import Services
 from kai_local.settings import Settings
-from tests.fakes import EchoChatEngine
+from tests.fakes import EchoChatEngine, HoldingChatEngine
+from tests.postgres import Cluster, throwaway_cluster
 
 if TYPE_CHECKING:  # importing it loads Presidio (and torch): only where a test needs it
     from kai_local.documents.pii.anonymizer import Anonymizer
@@ -35,6 +37,7 @@ if TYPE_CHECKING:  # importing it loads Presidio (and torch): only where a test 
 BASE_URL = "http://kai.test/api/v1"
 
 register_engine("test-echo", EchoChatEngine)
+register_engine("test-hold", HoldingChatEngine)
 
 
 @pytest.fixture(scope="session")
@@ -155,10 +158,38 @@ def echo_settings(tmp_path: Path, models_toml: str = ECHO_MODELS_TOML, **overrid
     )
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test module's `STORE_KINDS` (default: SQLite only) runs its gateway tests on each store."""
+    if "store_kind" in metafunc.fixturenames:
+        metafunc.parametrize("store_kind", getattr(metafunc.module, "STORE_KINDS", ("sqlite",)))
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[Cluster]:
+    """One throwaway PostgreSQL server for the run (tests/postgres.py)."""
+    with throwaway_cluster() as cluster:
+        yield cluster
+
+
 @pytest.fixture
-async def gateway(tmp_path: Path) -> AsyncIterator[Gateway]:
+def postgres_url(postgres_cluster: Cluster) -> str:
+    """A new empty database on the run's PostgreSQL server, for one test."""
+    return postgres_cluster.create_database("test_" + secrets.token_hex(6))
+
+
+@pytest.fixture
+def store_url(store_kind: str, request: pytest.FixtureRequest) -> str | None:
+    """The test's store: None (the SQLite file in the data dir) or a fresh PostgreSQL database."""
+    if store_kind == "postgresql":
+        url: str = request.getfixturevalue("postgres_url")
+        return url
+    return None
+
+
+@pytest.fixture
+async def gateway(tmp_path: Path, store_url: str | None) -> AsyncIterator[Gateway]:
     """The gateway with one fake chat model (echo-1): for tests about the gateway itself."""
     EchoChatEngine.reset()
-    async with running_gateway(echo_settings(tmp_path)) as gw:
+    async with running_gateway(echo_settings(tmp_path, store_url=store_url)) as gw:
         yield gw
     EchoChatEngine.reset()

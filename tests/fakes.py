@@ -56,3 +56,26 @@ class EchoChatEngine:
     def reset(cls) -> None:
         cls.gate = None
         cls.started = cls.finished = cls.aborted = 0
+
+
+class HoldingChatEngine:
+    """For limits across processes: streams "held", then waits until the file named by the last
+    user message exists (the test creates it to let every held request finish), then "done"."""
+
+    def __init__(self, spec: ModelSpec, settings: Settings) -> None:
+        self.spec = spec
+
+    async def start(self) -> None:
+        pass
+
+    async def close(self) -> None:
+        pass
+
+    async def generate(self, request: ChatRequest) -> AsyncGenerator[ChatEvent, None]:
+        release = anyio.Path(request.messages[-1].content)
+        yield ChatPrompt(1)
+        yield ChatDelta(0, "held", None, tokens=1)
+        while not await release.exists():
+            await anyio.sleep(0.02)
+        yield ChatDelta(0, " done", "stop", tokens=1)
+        yield ChatUsage(prompt_tokens=1, completion_tokens=2)

@@ -263,7 +263,7 @@ async def test_stream_dropped_before_its_end_is_billed_what_was_sent(tmp_path: P
                         if received == "one two three four five":
                             break  # the last word never comes: the client hangs up
             with anyio.fail_after(10):
-                while gw.services.concurrency.in_flight(key_id):
+                while gw.services.limits.in_flight(key_id):
                     await anyio.sleep(0.02)
             usage = (await gw.http.get("/usage", headers=gw.headers(key))).json()
             assert (usage["total_tokens_in"], usage["total_tokens_out"]) == (7, 5)
@@ -294,7 +294,7 @@ def test_a_new_data_dir_is_0700_and_its_database_0600(tmp_path: Path) -> None:
     data_dir = tmp_path / "fresh" / "data"
     previous = os.umask(0o022)
     try:
-        Store(data_dir / "kai-local.sqlite3").close()
+        Store.at(data_dir / "kai-local.sqlite3").close()
     finally:
         os.umask(previous)
     assert _mode(data_dir) == 0o700
@@ -305,11 +305,11 @@ def test_a_new_data_dir_is_0700_and_its_database_0600(tmp_path: Path) -> None:
 
 def test_an_open_data_dir_and_database_are_narrowed(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
-    Store(data_dir / "kai-local.sqlite3").close()
+    Store.at(data_dir / "kai-local.sqlite3").close()
     os.chmod(data_dir, 0o755)  # made by an older version, or by a plain mkdir
     for path in data_dir.iterdir():
         os.chmod(path, 0o644)
-    Store(data_dir / "kai-local.sqlite3").close()
+    Store.at(data_dir / "kai-local.sqlite3").close()
     assert _mode(data_dir) == 0o700
     assert {_mode(p) for p in data_dir.iterdir()} == {0o600}
 

@@ -71,7 +71,7 @@ class Live:
         return openai.OpenAI(base_url=self.base_url, api_key=self.key, max_retries=0, timeout=120)
 
     def in_flight(self) -> int:
-        return self.gateway.services.concurrency.in_flight(self.key_id)
+        return self.gateway.services.limits.in_flight(self.key_id)
 
 
 @pytest.fixture(scope="session")

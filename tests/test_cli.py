@@ -57,7 +57,7 @@ def test_products_create_update_list(tmp_path: Path) -> None:
         "--default-chat-model",
         "echo-1",
     )
-    store = Store(tmp_path / "kai-local.sqlite3")
+    store = Store.at(tmp_path / "kai-local.sqlite3")
     product = store.get_product("aegis-pro")
     assert (
         product.label,
@@ -157,7 +157,7 @@ async def test_keys_create_list_revoke(tmp_path: Path) -> None:
 
 def test_free_key(tmp_path: Path) -> None:
     key = cli(tmp_path, "keys", "create", "--product", "default", "--free").stdout.strip()
-    store = Store(tmp_path / "kai-local.sqlite3")
+    store = Store.at(tmp_path / "kai-local.sqlite3")
     record = store.find_key(key, "2026-01")
     store.close()
     assert record is not None and record.key.is_free and not record.key.is_trial

@@ -14,6 +14,8 @@ from tests.conftest import Gateway
 from tests.fakes import EchoChatEngine
 
 pytestmark = pytest.mark.anyio
+# Each gateway test runs on both stores: a SQLite file, and PostgreSQL with shared limits.
+STORE_KINDS = ("sqlite", "postgresql")
 
 CHAT = {"model": "echo-1", "messages": [{"role": "user", "content": "hi"}]}
 

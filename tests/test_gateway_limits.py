@@ -14,6 +14,8 @@ from tests.conftest import Gateway
 from tests.fakes import EchoChatEngine
 
 pytestmark = pytest.mark.anyio
+# Each gateway test runs on both stores: a SQLite file, and PostgreSQL with shared limits.
+STORE_KINDS = ("sqlite", "postgresql")
 
 
 def chat_body(text: str = "hello world", **extra) -> dict:
@@ -67,7 +69,7 @@ async def test_50_simultaneous_posts_at_max_concurrent_1(gateway: Gateway) -> No
     ok = [r for r in results if r.status_code == 200]
     assert len(ok) == 1 and len(rejected) == 49
     assert {r.json()["error"]["code"] for r in rejected} == {"concurrency_limit_exceeded"}
-    assert gateway.services.concurrency.in_flight(gateway.services.store.list_keys()[-1].id) == 0
+    assert gateway.services.limits.in_flight(gateway.services.store.list_keys()[-1].id) == 0
     # The slot is free again.
     again = await gateway.http.post("/chat/completions", headers=gateway.headers(key), json=chat_body())
     assert again.status_code == 200
@@ -176,9 +178,9 @@ async def test_slot_released_when_the_client_disconnects_mid_stream(gateway: Gat
         async with anyio.create_task_group() as tg:
             tg.start_soon(stream_then_vanish)
             await wait_until(lambda: EchoChatEngine.started == 1)
-            await wait_until(lambda: gateway.services.concurrency.in_flight(key_id) == 1)
+            await wait_until(lambda: gateway.services.limits.in_flight(key_id) == 1)
             tg.cancel_scope.cancel()  # the client goes away
-    await wait_until(lambda: gateway.services.concurrency.in_flight(key_id) == 0)
+    await wait_until(lambda: gateway.services.limits.in_flight(key_id) == 0)
     assert EchoChatEngine.aborted == 1
     EchoChatEngine.gate.set()
     again = await gateway.http.post("/chat/completions", headers=gateway.headers(key), json=chat_body())

@@ -15,6 +15,8 @@ from tests.conftest import Gateway, echo_settings, running_gateway
 from tests.support import SPEC_FILE, start_gateway
 
 pytestmark = pytest.mark.anyio
+# Each gateway test runs on both stores: a SQLite file, and PostgreSQL with shared limits.
+STORE_KINDS = ("sqlite", "postgresql")
 
 SPEC = yaml.safe_load(SPEC_FILE.read_text())
 JSON_TYPES = {
@@ -145,7 +147,7 @@ async def test_restart_keeps_usage_and_caps(tmp_path: Path) -> None:
 @pytest.mark.slow  # a real `kai-local serve` process, killed and restarted (about 13 s)
 def test_kill_9_loses_no_recorded_usage(tmp_path: Path) -> None:
     settings = echo_settings(tmp_path)
-    store = Store(settings.db_path)
+    store = Store.at(settings.db_path)
     _, key = store.create_key("default")
     store.close()
     server = start_gateway(
@@ -157,7 +159,7 @@ def test_kill_9_loses_no_recorded_usage(tmp_path: Path) -> None:
     finally:
         server.stop(signal.SIGKILL)
     assert statuses == [200] * 30
-    store = Store(settings.db_path)
+    store = Store.at(settings.db_path)
     try:
         totals = store.usage_totals(store.list_keys()[-1].id, time.strftime("%Y-%m", time.gmtime()))
     finally:

@@ -52,7 +52,7 @@ health_interval_s = {health_interval_s}
 def upstream(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerProcess, str]]:
     """Another kai-local with whisper-base, and a key for it."""
     folder = tmp_path_factory.mktemp("upstream")
-    store = Store(folder / "data" / "kai-local.sqlite3")
+    store = Store.at(folder / "data" / "kai-local.sqlite3")
     _, key = store.create_key("default")
     store.close()
     models = folder / "models.toml"

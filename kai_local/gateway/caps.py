@@ -14,6 +14,20 @@ from kai_local.gateway.auth import Principal
 from kai_local.gateway.usage import period_of, utc_now
 
 
+def monthly_cap_reached(cap: int) -> RateLimited:
+    return RateLimited(
+        f"Monthly usage cap of {cap} successful requests reached for this key.",
+        code="monthly_cap_exceeded",
+    )
+
+
+def trial_allowance_used(limit: int) -> RateLimited:
+    return RateLimited(
+        f"Trial usage limit of {limit} requests reached for this key.",
+        code="trial_usage_limit_exceeded",
+    )
+
+
 class UsageCaps:
     def __init__(self) -> None:
         self._period_ok: dict[str, tuple[str, int]] = {}
@@ -35,16 +49,10 @@ class UsageCaps:
         if cap is not None:
             _, used = self._period_ok.get(key_id, ("", 0))
             if used + pending >= cap:
-                raise RateLimited(
-                    f"Monthly usage cap of {cap} successful requests reached for this key.",
-                    code="monthly_cap_exceeded",
-                )
+                raise monthly_cap_reached(cap)
         limit = principal.key.trial_usage_limit
         if limit is not None and self._lifetime_ok.get(key_id, 0) + pending >= limit:
-            raise RateLimited(
-                f"Trial usage limit of {limit} requests reached for this key.",
-                code="trial_usage_limit_exceeded",
-            )
+            raise trial_allowance_used(limit)
         self._pending[key_id] = pending + 1
 
     def settle(self, principal: Principal, ok: bool) -> None:

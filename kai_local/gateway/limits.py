@@ -1,8 +1,8 @@
 """Per-key limits held in memory: requests per minute and simultaneous POSTs.
 
 Both are exact under concurrency because every check-and-update runs on the event loop without
-an `await` in between. They are per process: run one gateway process per host (vLLM batches
-inside it); several hosts share keys and usage through the store, each enforcing its own window.
+an `await` in between. They are per process (a SQLite store); gateways that share a PostgreSQL
+store count them in the database instead (kai_local.gateway.shared_limits).
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from kai_local.errors import RateLimited
 
 
 @dataclass(frozen=True)
@@ -67,3 +69,19 @@ class ConcurrencyLimiter:
 
     def in_flight(self, key_id: str) -> int:
         return self._in_flight.get(key_id, 0)
+
+
+def rate_limited(retry_after_s: int, limit: int) -> RateLimited:
+    return RateLimited(
+        f"Rate limit reached: {limit} requests per minute for this key. Retry in {retry_after_s} s.",
+        code="rate_limit_exceeded",
+        headers={"Retry-After": str(retry_after_s)},
+    )
+
+
+def concurrency_refused(limit: int) -> RateLimited:
+    return RateLimited(
+        f"Too many simultaneous requests for this key (limit {limit}); wait for one to finish.",
+        code="concurrency_limit_exceeded",
+        headers={"Retry-After": "1"},
+    )

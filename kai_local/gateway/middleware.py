@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import anyio
-import anyio.to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kai_local.endpoints import API_PREFIXES, OPEN_TO_ENDED_TRIALS, PERMISSION_OF_PATH, ROUTE_PATHS
@@ -26,7 +25,6 @@ from kai_local.errors import (
     KaiError,
     PayloadTooLarge,
     PermissionDenied,
-    RateLimited,
 )
 from kai_local.gateway.auth import Principal
 from kai_local.gateway.usage import UsageRecord, period_of, utc_now
@@ -147,22 +145,25 @@ class GatewayMiddleware:
         exchange.key_id = principal.key.id
         scope["state"]["principal"] = principal
 
-        rate = services.rate_limiter.admit(principal.key.id, principal.product.rate_limit_per_minute)
+        # A POST its product permits holds a concurrency slot and a place under its caps.
+        hold = scope["method"] == "POST" and endpoint is not None and endpoint in principal.product.endpoints
+        admission = await services.limits.admit(principal, hold)
+        rate = admission.rate
         exchange.extra_headers = [
             (b"x-ratelimit-limit-requests", str(rate.limit).encode()),
             (b"x-ratelimit-remaining-requests", str(rate.remaining).encode()),
             (b"x-ratelimit-reset-requests", f"{rate.reset_s:.0f}s".encode()),
         ]
         if scope["method"] != "POST" or endpoint is None:
-            if not rate.allowed:
-                raise _rate_limited(rate.retry_after_s, principal.product.rate_limit_per_minute)
+            if admission.refusal is not None:
+                raise admission.refusal
             await self.app(scope, receive, send)
             return
 
         usage = UsageRecord()
         scope["state"]["usage"] = usage
         exchange.usage = usage
-        reserved = acquired = recorded = False
+        recorded = False
 
         async def record() -> None:
             nonlocal recorded
@@ -172,13 +173,7 @@ class GatewayMiddleware:
             ok = exchange.started and exchange.status < 400 and not usage.failed
             # Shielded: a client that went away must not skip the accounting.
             with anyio.CancelScope(shield=True):
-                try:
-                    await anyio.to_thread.run_sync(
-                        services.store.record_usage, principal.key.id, endpoint, ok, usage, utc_now()
-                    )
-                finally:
-                    if reserved:
-                        services.usage_caps.settle(principal, ok)
+                await services.limits.record(admission, principal, endpoint, ok, usage, utc_now())
 
         async def send_after_recording(message: Message) -> None:
             # The last body message waits for the usage commit: a response the client has
@@ -188,32 +183,20 @@ class GatewayMiddleware:
             await send(message)
 
         try:
-            if endpoint not in principal.product.endpoints:
+            if not hold:
                 raise PermissionDenied(
                     f"Your key's product '{principal.product.name}' does not include the '{endpoint}' permission.",
                     code="endpoint_not_enabled",
                 )
-            if not rate.allowed:
-                raise _rate_limited(rate.retry_after_s, principal.product.rate_limit_per_minute)
-            # Caps first (a used-up month is the answer that matters), then the slot.
-            services.usage_caps.reserve(principal)
-            reserved = True
-            acquired = services.concurrency.try_acquire(principal.key.id, principal.product.max_concurrent)
-            if not acquired:
-                raise RateLimited(
-                    f"Too many simultaneous requests for this key (limit "
-                    f"{principal.product.max_concurrent}); wait for one to finish.",
-                    code="concurrency_limit_exceeded",
-                    headers={"Retry-After": "1"},
-                )
+            if admission.refusal is not None:
+                raise admission.refusal
             limit = principal.product.max_file_size + services.settings.multipart_overhead_bytes
             await self.app(scope, _limited_receive(scope, receive, limit), send_after_recording)
         finally:
             try:
                 await record()  # error paths: the envelope is sent after this, by __call__
             finally:
-                if acquired:
-                    services.concurrency.release(principal.key.id)
+                services.limits.release(admission, principal)
 
     async def _authenticate(self, scope: Scope, services: Services, subpath: str) -> Principal:
         token = _bearer_token(scope)
@@ -225,7 +208,7 @@ class GatewayMiddleware:
         if record is None:
             raise AuthenticationFailed("Incorrect API key provided.")
         principal = Principal(record.key, record.product)
-        services.usage_caps.seed(principal, period, record.period_ok, record.lifetime_ok)
+        services.limits.seed(principal, period, record.period_ok, record.lifetime_ok)
         if record.key.status != "active":
             raise AuthenticationFailed("This API key has been revoked.", code="api_key_revoked")
         if record.key.trial_over(now) and subpath not in OPEN_TO_ENDED_TRIALS:
@@ -234,14 +217,6 @@ class GatewayMiddleware:
                 code="trial_expired",
             )
         return principal
-
-
-def _rate_limited(retry_after_s: int, limit: int) -> RateLimited:
-    return RateLimited(
-        f"Rate limit reached: {limit} requests per minute for this key. Retry in {retry_after_s} s.",
-        code="rate_limit_exceeded",
-        headers={"Retry-After": str(retry_after_s)},
-    )
 
 
 def _bearer_token(scope: Scope) -> str | None:

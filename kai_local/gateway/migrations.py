@@ -61,4 +61,27 @@ MIGRATIONS: list[tuple[int, str]] = [
         INSERT INTO config_version (id, version) VALUES (1, 0);
         """,
     ),
+    (
+        3,
+        """
+        -- Limits shared by every gateway process on one PostgreSQL store (gateway/shared_limits.py;
+        -- a SQLite store keeps them in its one process's memory and leaves these empty).
+        -- Admissions per key and second of the last minute: the sliding window of requests per
+        -- minute, at most 60 rows a key however high its limit.
+        CREATE TABLE rate_buckets (
+            key_id TEXT NOT NULL,
+            second BIGINT NOT NULL,
+            admitted BIGINT NOT NULL,
+            PRIMARY KEY (key_id, second)
+        );
+        -- One row per admitted POST still running: its concurrency slot, and its pending place
+        -- under the monthly cap. A lease a dead process left behind stops counting at expires_at.
+        CREATE TABLE limit_leases (
+            id TEXT PRIMARY KEY,
+            key_id TEXT NOT NULL,
+            expires_at DOUBLE PRECISION NOT NULL
+        );
+        CREATE INDEX limit_leases_by_key ON limit_leases (key_id, expires_at);
+        """,
+    ),
 ]

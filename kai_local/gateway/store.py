@@ -1,27 +1,22 @@
-"""The durable store: products, keys and monthly usage aggregates in SQLite (WAL).
+"""The durable store: products, keys and monthly usage aggregates, in SQLite or PostgreSQL
+(kai_local.gateway.database), with the same SQL and the same numbered migrations on both.
 
-Methods are synchronous and short; async callers run them through `anyio.to_thread`. Two
-connections: one for reads, one for writes, each behind its own lock, so reads never wait on a
-write (WAL readers see the last committed state). WAL with synchronous=NORMAL keeps every
-committed transaction across a process crash (`kill -9`); only an OS crash may lose the last few.
-The file holds key digests and every key's usage: it and its folder are for their owner only.
+Methods are synchronous and short; async callers run them through `anyio.to_thread`. It holds
+key digests and every key's usage: a SQLite file and its folder are for their owner only.
 """
 
 from __future__ import annotations
 
 import hmac
-import logging
-import os
-import sqlite3
-import stat
-import threading
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from kai_local.errors import InvalidRequest, NotFound
+from kai_local.gateway.database import Database, Transaction, open_database
 from kai_local.gateway.keys import ApiKey, key_digest, new_key, new_key_id
 from kai_local.gateway.migrations import MIGRATIONS
 from kai_local.gateway.products import DEFAULT_PRODUCT, ENDPOINTS, Product
@@ -33,8 +28,6 @@ _PRODUCT_COLUMNS = (
     "addons, features"
 )
 _KEY_COLUMNS = "id, product, status, is_free, created_at, trial_ends_at, trial_usage_limit"
-
-log = logging.getLogger("kai_local.store")
 
 
 @dataclass(frozen=True)
@@ -93,70 +86,48 @@ def _api_key(row: tuple[Any, ...]) -> ApiKey:
     )
 
 
-def _owner_only(path: Path, mode: int) -> None:
-    """Take group and other permissions off `path` (made before this version, or by a plain
-    mkdir elsewhere); one that is not ours is left to its owner."""
-    info = path.stat()
-    current = stat.S_IMODE(info.st_mode)
-    if current & 0o077 and info.st_uid == os.getuid():
-        os.chmod(path, mode)
-        log.info("%s was open to other users (mode %o); it is now %o", path, current, mode)
-
-
-def _private_database(path: Path) -> None:
-    """The data dir 0700 and the database file 0600, before SQLite opens it: SQLite gives its
-    -wal and -shm files the database file's mode."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    _owner_only(path.parent, 0o700)
-    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
-    for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        if part.exists():
-            _owner_only(part, 0o600)
-
-
 class Store:
-    def __init__(self, path: Path) -> None:
-        _private_database(path)
-        self.path = path
-        self._write = self._connect()
-        self._read = self._connect()
-        self._write_lock = threading.Lock()
-        self._read_lock = threading.Lock()
+    """Products, keys and usage on a `Database` (SQLite or PostgreSQL), migrated on open."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
         # Products/keys changed through this Store object (the cache sees those at once).
         self.local_changes = 0
         self._migrate()
         self._ensure_default_product()
 
-    def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA busy_timeout=30000")
-        return conn
+    @classmethod
+    def at(cls, location: str | Path) -> Store:
+        """The store at a URL (`sqlite:///PATH`, `postgresql://...`) or a SQLite file path."""
+        url = location if isinstance(location, str) else f"sqlite:///{Path(location).resolve()}"
+        return cls(open_database(url))
+
+    @property
+    def kind(self) -> str:
+        return self.database.kind
 
     def close(self) -> None:
-        self._write.close()
-        self._read.close()
+        self.database.close()
 
     # -- transactions --------------------------------------------------------------------
 
-    def _transaction(self) -> _Tx:
-        return _Tx(self._write, self._write_lock)
+    def _transaction(self) -> AbstractContextManager[Transaction]:
+        tx: AbstractContextManager[Transaction] = self.database.transaction()
+        return tx
 
     def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        with self._read_lock:
-            return self._read.execute(sql, params).fetchall()
+        return self.database.query(sql, params)
 
     # -- schema --------------------------------------------------------------------------
 
     def _migrate(self) -> None:
-        # BEGIN IMMEDIATE serialises a CLI and a server that open the same store at once.
+        # Serialised: a CLI and servers may open the same store at once.
         with self._transaction() as db:
+            self.database.lock_for_migrations(db)
             db.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
             )
-            done = {row[0] for row in db.execute("SELECT version FROM schema_migrations")}
+            done = {row[0] for row in db.execute("SELECT version FROM schema_migrations").fetchall()}
             for version, script in MIGRATIONS:
                 if version in done:
                     continue
@@ -175,13 +146,14 @@ class Store:
     def _ensure_default_product(self) -> None:
         """First start: one product with every endpoint, so the quick start works."""
         with self._transaction() as db:
-            if db.execute("SELECT COUNT(*) FROM products").fetchone()[0]:
+            (count,) = db.execute("SELECT COUNT(*) FROM products").fetchone() or (0,)
+            if count:
                 return
             self._insert_product(db, Product(name=DEFAULT_PRODUCT, label="Default"))
 
     # -- products ------------------------------------------------------------------------
 
-    def _bump_config_version(self, db: sqlite3.Connection) -> None:
+    def _bump_config_version(self, db: Transaction) -> None:
         db.execute("UPDATE config_version SET version = version + 1 WHERE id = 1")
         self.local_changes += 1
 
@@ -189,7 +161,7 @@ class Store:
         """Changes whenever a product or key changes, in any process."""
         return int(self._query("SELECT version FROM config_version WHERE id = 1")[0][0])
 
-    def _insert_product(self, db: sqlite3.Connection, product: Product) -> None:
+    def _insert_product(self, db: Transaction, product: Product) -> None:
         self._bump_config_version(db)
         db.execute(
             f"INSERT INTO products ({_PRODUCT_COLUMNS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -322,8 +294,20 @@ class Store:
 
     # -- usage ---------------------------------------------------------------------------
 
-    def record_usage(self, key_id: str, endpoint: str, ok: bool, usage: UsageRecord, moment: datetime) -> None:
+    def record_usage(
+        self,
+        key_id: str,
+        endpoint: str,
+        ok: bool,
+        usage: UsageRecord,
+        moment: datetime,
+        lease_id: str | None = None,
+    ) -> None:
+        """Add one request to its key's month; with `lease_id`, end its shared-limits lease in
+        the same transaction (so a cap check sees it pending or counted, never both or neither)."""
         with self._transaction() as db:
+            if lease_id is not None:
+                db.execute("DELETE FROM limit_leases WHERE id = ?", (lease_id,))
             db.execute(
                 "INSERT INTO usage_monthly (key_id, period, endpoint, model, requests, ok, "
                 "errors, tokens_in, tokens_out, audio_seconds) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?) "
@@ -367,29 +351,6 @@ class Store:
             "audio_seconds FROM usage_monthly WHERE key_id = ? ORDER BY period, endpoint, model",
             (key_id,),
         )
-
-
-class _Tx:
-    """`with store._transaction() as db:` -- BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on error."""
-
-    def __init__(self, conn: sqlite3.Connection, lock: threading.Lock) -> None:
-        self._conn = conn
-        self._lock = lock
-
-    def __enter__(self) -> sqlite3.Connection:
-        self._lock.acquire()
-        try:
-            self._conn.execute("BEGIN IMMEDIATE")
-        except BaseException:
-            self._lock.release()
-            raise
-        return self._conn
-
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        try:
-            self._conn.execute("ROLLBACK" if exc_type else "COMMIT")
-        finally:
-            self._lock.release()
 
 
 __all__ = ["ENDPOINTS", "KeyRecord", "Store"]

@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kai_local.catalog import ModelCatalog
+from kai_local.gateway.admission import Limits
 from kai_local.gateway.auth import KeyCache
-from kai_local.gateway.caps import UsageCaps
-from kai_local.gateway.limits import ConcurrencyLimiter, RateLimiter
 from kai_local.gateway.store import Store
 from kai_local.runtime.gpu import GpuSemaphore
 from kai_local.runtime.isolation import IsolatedPool
@@ -31,9 +30,9 @@ class Services:
     # Worker processes for everything that parses an upload (kai_local.runtime.isolation).
     parse_pool: IsolatedPool
     key_cache: KeyCache
-    rate_limiter: RateLimiter = field(default_factory=RateLimiter)
-    concurrency: ConcurrencyLimiter = field(default_factory=ConcurrencyLimiter)
-    usage_caps: UsageCaps = field(default_factory=UsageCaps)
+    # Per-key rate, concurrency, monthly cap and trial allowance: in this process's memory
+    # (SQLite store) or in the database, shared by every gateway (PostgreSQL store).
+    limits: Limits
     # Prometheus metrics of this process (GET /metrics).
     metrics: Metrics = field(default_factory=Metrics)
     # Loaded engines by model id (chat engines, transcribers); filled by the lifespan.

@@ -1,0 +1,231 @@
+"""The two databases the store runs on, behind one small interface: SQLite (one host, the
+default) and PostgreSQL (several gateway processes or hosts sharing keys, usage and limits).
+
+The store writes its SQL once, with `?` placeholders and portable statements; PostgreSQL gets
+the same text with `%s`. A transaction is `with database.transaction() as db: db.execute(...)`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import stat
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
+from urllib.parse import urlsplit
+
+from kai_local.errors import ServiceUnavailable
+
+Row = tuple[Any, ...]
+log = logging.getLogger("kai_local.store")
+
+
+class StoreUnavailable(ServiceUnavailable):
+    """The database did not answer (a PostgreSQL server down or unreachable): 503, retry."""
+
+
+class Cursor(Protocol):
+    rowcount: int
+
+    def fetchone(self) -> Row | None: ...
+
+    def fetchall(self) -> list[Row]: ...
+
+
+class Transaction(Protocol):
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor: ...
+
+
+class Database(Protocol):
+    kind: str  # "sqlite" or "postgresql"
+    where: str  # for people: the file, or the server and database (never the password)
+
+    def transaction(self) -> Any:
+        """A context manager giving a `Transaction`: committed on exit, rolled back on error."""
+        ...
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...
+
+    def lock_for_migrations(self, db: Transaction) -> None:
+        """Serialise stores that migrate the same database at once (inside the transaction)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def open_database(url: str) -> Database:
+    """`sqlite:///ABSOLUTE/PATH` or `postgresql://USER:PASS@HOST:PORT/DB` (libpq's URL)."""
+    scheme = url.partition(":")[0].lower()
+    if scheme == "sqlite":
+        path = url[len("sqlite://") :]
+        if not url.startswith("sqlite:///") or len(path) < 2:
+            raise ValueError(f"A SQLite store URL is sqlite:///ABSOLUTE/PATH, not {url!r}")
+        return SqliteDatabase(Path(path))
+    if scheme in ("postgresql", "postgres"):
+        return PostgresDatabase(url)
+    raise ValueError(f"The store URL must start with sqlite:/// or postgresql://, not {_redacted(url)!r}")
+
+
+def _redacted(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()
+
+
+# -- SQLite --------------------------------------------------------------------------------
+
+
+def _owner_only(path: Path, mode: int) -> None:
+    """Take group and other permissions off `path` (made before this version, or by a plain
+    mkdir elsewhere); one that is not ours is left to its owner."""
+    info = path.stat()
+    if stat.S_IMODE(info.st_mode) & 0o077 and info.st_uid == os.getuid():
+        os.chmod(path, mode)
+
+
+def _private_file(path: Path) -> None:
+    """The data dir 0700 and the database file 0600, before SQLite opens it: SQLite gives its
+    -wal and -shm files the database file's mode. The file holds key digests and usage."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _owner_only(path.parent, 0o700)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if part.exists():
+            _owner_only(part, 0o600)
+
+
+class SqliteDatabase:
+    """WAL mode; two connections, one for reads and one for writes, each behind its own lock,
+    so reads never wait on a write (WAL readers see the last committed state). WAL with
+    synchronous=NORMAL keeps every committed transaction across a process crash (`kill -9`)."""
+
+    kind = "sqlite"
+
+    def __init__(self, path: Path) -> None:
+        _private_file(path)
+        self.path = path
+        self.where = str(path)
+        self._write = self._connect()
+        self._read = self._connect()
+        self._write_lock = threading.Lock()
+        self._read_lock = threading.Lock()
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA busy_timeout=30000")
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        # BEGIN IMMEDIATE takes the write lock at once: two processes never both read-then-write.
+        with self._write_lock:
+            self._write.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._write
+            except BaseException:
+                self._write.execute("ROLLBACK")
+                raise
+            self._write.execute("COMMIT")
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        with self._read_lock:
+            return self._read.execute(sql, tuple(params)).fetchall()
+
+    def lock_for_migrations(self, db: Transaction) -> None:
+        pass  # BEGIN IMMEDIATE already holds the database's write lock
+
+    def close(self) -> None:
+        self._write.close()
+        self._read.close()
+
+
+# -- PostgreSQL ----------------------------------------------------------------------------
+
+
+class _PgTransaction:
+    """The store's `?` placeholders as psycopg's `%s`, translated once per statement."""
+
+    _translated: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
+        text = self._translated.get(sql)
+        if text is None:
+            text = self._translated[sql] = sql.replace("?", "%s")
+        cursor: Cursor = self._conn.execute(text, tuple(params) or None)  # None: no % parsing
+        return cursor
+
+
+class PostgresDatabase:
+    """A pool of connections (psycopg 3, psycopg_pool): a thread takes one per transaction."""
+
+    kind = "postgresql"
+    # A fixed number: one per anyio worker thread that may be in the store at once is plenty.
+    POOL_SIZE = 8
+    _MIGRATION_LOCK = 7_415_001  # pg_advisory_xact_lock key: "kai-local migrations"
+
+    def __init__(self, url: str) -> None:
+        try:
+            import psycopg
+            from psycopg_pool import ConnectionPool
+        except ImportError as exc:  # pragma: no cover - a dependency of the package
+            raise ValueError("A PostgreSQL store needs psycopg and psycopg-pool installed") from exc
+        self.where = _redacted(url)
+        self._pool = ConnectionPool(
+            url,
+            min_size=1,
+            max_size=self.POOL_SIZE,
+            kwargs={"autocommit": True},
+            open=False,
+            name="kai-local-store",
+            # A request waits this long for a connection (the server down or every one busy).
+            timeout=5.0,
+        )
+        try:
+            self._pool.open(wait=True, timeout=15.0)
+        except Exception as exc:
+            self._pool.close()
+            raise ValueError(f"Cannot connect to the PostgreSQL store {self.where}: {exc}") from None
+        self._unreachable = psycopg.OperationalError  # connection lost, server down, pool timeout
+
+    @contextmanager
+    def connection(self) -> Iterator[Any]:
+        """A pooled psycopg connection (autocommit); a server that cannot be reached is a 503."""
+        try:
+            with self._pool.connection() as conn:
+                yield conn
+        except self._unreachable as exc:
+            log.warning("the PostgreSQL store %s failed: %s", self.where, exc)
+            raise StoreUnavailable(
+                "The gateway cannot reach its store (PostgreSQL) right now; try again shortly.",
+                code="store_unavailable",
+                headers={"Retry-After": "1"},
+            ) from exc
+
+    @contextmanager
+    def transaction(self) -> Iterator[_PgTransaction]:
+        with self.connection() as conn, conn.transaction():
+            yield _PgTransaction(conn)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        with self.connection() as conn:
+            rows: list[Row] = _PgTransaction(conn).execute(sql, params).fetchall()
+            return rows
+
+    def lock_for_migrations(self, db: Transaction) -> None:
+        db.execute("SELECT pg_advisory_xact_lock(?)", (self._MIGRATION_LOCK,))
+
+    def close(self) -> None:
+        self._pool.close()
