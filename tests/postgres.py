@@ -3,7 +3,8 @@ scripts/setup.sh), `initdb` into a temp dir, `pg_ctl start` on a free port, remo
 
 PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` system user
 (`runuser`); as anyone else it runs as that user. Durability is off (fsync) because the
-cluster is thrown away; nothing else differs from a production server.
+cluster is thrown away (`durable=True` keeps it, for benchmarks); nothing else differs from a
+production server.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class Cluster:
     folder: Path
     port: int
     as_user: tuple[str, ...]  # runuser -u postgres -- (as root), else nothing
+    durable: bool = False  # PostgreSQL's default fsync (benchmarks); off for the tests
     user: str = "kai"
 
     @property
@@ -51,7 +53,9 @@ class Cluster:
         return self.url(name)
 
     def start(self) -> None:
-        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300"
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c max_connections=300"
+        if not self.durable:
+            options += " -c fsync=off"
         self._pg_ctl("-o", options, "-l", str(self.folder / "log"), "-w", "start")
 
     def stop(self) -> None:
@@ -63,17 +67,17 @@ class Cluster:
 
 
 @contextmanager
-def throwaway_cluster() -> Iterator[Cluster]:
+def throwaway_cluster(durable: bool = False) -> Iterator[Cluster]:
     folder = Path(tempfile.mkdtemp(prefix="kai-pg-"))
     as_user: tuple[str, ...] = ()
     if os.geteuid() == 0:
         os.chown(folder, _uid("postgres"), _gid("postgres"))
         as_user = ("runuser", "-u", "postgres", "--")
-    cluster = Cluster(folder, free_port(), as_user)
+    cluster = Cluster(folder, free_port(), as_user, durable)
     try:
         subprocess.run(
             [*as_user, _binary("initdb"), "-D", str(cluster.data), "-U", cluster.user, "--auth=trust", "-E", "UTF8"]
-            + ["--no-sync"],
+            + ([] if durable else ["--no-sync"]),
             check=True,
             capture_output=True,
         )

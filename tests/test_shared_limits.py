@@ -251,7 +251,7 @@ async def test_three_gateway_processes_on_one_postgresql_store(tmp_path: Path, p
             assert results == {("ten", 200): 10, ("ten", 429): 20, ("capped", 200): 7, ("capped", 429): 23}
 
             # kill -9 of a process holding both slots: they come back within the lease.
-            held = anyio.Event()
+            holding: list[int] = []
             release.unlink()
 
             async def hold_on_first() -> None:
@@ -262,8 +262,9 @@ async def test_three_gateway_processes_on_one_postgresql_store(tmp_path: Path, p
                         "POST", url, headers={"Authorization": f"Bearer {keys['dies']}"}, json=body
                     ) as r:
                         assert r.status_code == 200
+                        holding.append(1)
                         async for _ in r.aiter_lines():
-                            held.set()
+                            pass
                 except httpx.HTTPError:
                     pass  # the server was killed under it
 
@@ -271,8 +272,9 @@ async def test_three_gateway_processes_on_one_postgresql_store(tmp_path: Path, p
                 tg.start_soon(hold_on_first)
                 tg.start_soon(hold_on_first)
                 with anyio.fail_after(30):
-                    while (await post(1, keys["dies"], chat("probe"))).status_code != 429:
+                    while len(holding) < 2:
                         await anyio.sleep(0.05)
+                assert (await post(1, keys["dies"], chat("probe"))).status_code == 429
                 servers[0].stop(signal.SIGKILL)
                 killed = time.monotonic()
                 with anyio.fail_after(lease_s + 10):

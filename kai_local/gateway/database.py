@@ -44,11 +44,18 @@ class Database(Protocol):
     kind: str  # "sqlite" or "postgresql"
     where: str  # for people: the file, or the server and database (never the password)
 
-    def transaction(self) -> Any:
-        """A context manager giving a `Transaction`: committed on exit, rolled back on error."""
+    def transaction(self, flush: bool = True) -> Any:
+        """A context manager giving a `Transaction`: committed on exit, rolled back on error.
+        `flush=False`: the commit need not wait for the disk; the transaction then survives a
+        crash of any process but may be lost in a crash of the operating system (SQLite's WAL
+        with synchronous=NORMAL gives every transaction that guarantee)."""
         ...
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...
+
+    def write_batch(self, statements: Sequence[tuple[str, Sequence[Any]]], flush: bool = True) -> None:
+        """Write statements (no results) as one transaction: on PostgreSQL in one round trip."""
+        ...
 
     def lock_for_migrations(self, db: Transaction) -> None:
         """Serialise stores that migrate the same database at once (inside the transaction)."""
@@ -126,7 +133,7 @@ class SqliteDatabase:
         return conn
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self, flush: bool = True) -> Iterator[sqlite3.Connection]:
         # BEGIN IMMEDIATE takes the write lock at once: two processes never both read-then-write.
         with self._write_lock:
             self._write.execute("BEGIN IMMEDIATE")
@@ -140,6 +147,11 @@ class SqliteDatabase:
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         with self._read_lock:
             return self._read.execute(sql, tuple(params)).fetchall()
+
+    def write_batch(self, statements: Sequence[tuple[str, Sequence[Any]]], flush: bool = True) -> None:
+        with self.transaction(flush) as db:
+            for sql, params in statements:
+                db.execute(sql, tuple(params))
 
     def lock_for_migrations(self, db: Transaction) -> None:
         pass  # BEGIN IMMEDIATE already holds the database's write lock
@@ -199,6 +211,7 @@ class PostgresDatabase:
             self._pool.close()
             raise ValueError(f"Cannot connect to the PostgreSQL store {self.where}: {exc}") from None
         self._unreachable = psycopg.OperationalError  # connection lost, server down, pool timeout
+        self._client_cursor = psycopg.ClientCursor
 
     @contextmanager
     def connection(self) -> Iterator[Any]:
@@ -215,14 +228,27 @@ class PostgresDatabase:
             ) from exc
 
     @contextmanager
-    def transaction(self) -> Iterator[_PgTransaction]:
+    def transaction(self, flush: bool = True) -> Iterator[_PgTransaction]:
         with self.connection() as conn, conn.transaction():
+            if not flush:
+                conn.execute("SET LOCAL synchronous_commit = off")
             yield _PgTransaction(conn)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         with self.connection() as conn:
             rows: list[Row] = _PgTransaction(conn).execute(sql, params).fetchall()
             return rows
+
+    def write_batch(self, statements: Sequence[tuple[str, Sequence[Any]]], flush: bool = True) -> None:
+        # One simple-protocol query (parameters bound by psycopg on the client): PostgreSQL runs
+        # its statements as one implicit transaction, in one round trip.
+        script = [] if flush else ["SET LOCAL synchronous_commit = off"]
+        values: list[Any] = []
+        for sql, params in statements:
+            script.append(sql.replace("?", "%s"))
+            values.extend(params)
+        with self.connection() as conn:
+            self._client_cursor(conn).execute("; ".join(script), values)
 
     def lock_for_migrations(self, db: Transaction) -> None:
         db.execute("SELECT pg_advisory_xact_lock(?)", (self._MIGRATION_LOCK,))

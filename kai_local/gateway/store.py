@@ -99,7 +99,9 @@ class Store:
     @classmethod
     def at(cls, location: str | Path) -> Store:
         """The store at a URL (`sqlite:///PATH`, `postgresql://...`) or a SQLite file path."""
-        url = location if isinstance(location, str) else f"sqlite:///{Path(location).resolve()}"
+        url = str(location)
+        if "://" not in url:
+            url = f"sqlite:///{Path(location).resolve()}"
         return cls(open_database(url))
 
     @property
@@ -111,8 +113,8 @@ class Store:
 
     # -- transactions --------------------------------------------------------------------
 
-    def _transaction(self) -> AbstractContextManager[Transaction]:
-        tx: AbstractContextManager[Transaction] = self.database.transaction()
+    def _transaction(self, flush: bool = True) -> AbstractContextManager[Transaction]:
+        tx: AbstractContextManager[Transaction] = self.database.transaction(flush)
         return tx
 
     def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -304,11 +306,14 @@ class Store:
         lease_id: str | None = None,
     ) -> None:
         """Add one request to its key's month; with `lease_id`, end its shared-limits lease in
-        the same transaction (so a cap check sees it pending or counted, never both or neither)."""
-        with self._transaction() as db:
-            if lease_id is not None:
-                db.execute("DELETE FROM limit_leases WHERE id = ?", (lease_id,))
-            db.execute(
+        the same transaction (so a cap check sees it pending or counted, never both or neither).
+        Kept across a crash of any process, as SQLite's WAL keeps it; not flushed to disk on
+        every request (an operating-system crash may lose the last moment's counts)."""
+        statements: list[tuple[str, tuple[Any, ...]]] = []
+        if lease_id is not None:
+            statements.append(("DELETE FROM limit_leases WHERE id = ?", (lease_id,)))
+        statements.append(
+            (
                 "INSERT INTO usage_monthly (key_id, period, endpoint, model, requests, ok, "
                 "errors, tokens_in, tokens_out, audio_seconds) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (key_id, period, endpoint, model) DO UPDATE SET "
@@ -330,6 +335,8 @@ class Store:
                     usage.audio_seconds,
                 ),
             )
+        )
+        self.database.write_batch(statements, flush=False)
 
     def usage_totals(self, key_id: str, period: str) -> UsageTotals:
         rows = self._query(
