@@ -58,6 +58,8 @@ async def build_services(settings: Settings, load_pii_engine: Callable[[], Anony
         limits=_limits(store, settings),
         anonymizer=DocumentAnonymizer.from_settings(settings, load_pii_engine),
     )
+    if isinstance(services.limits, SharedLimits):
+        await services.limits.open()
     services.metrics.read_at_scrape(lambda: _runtime_readings(services))
     if settings.pii_preload and services.anonymizer is not None:
         await anyio.to_thread.run_sync(services.anonymizer.load)
@@ -101,6 +103,8 @@ def _runtime_readings(services: Services) -> list[Reading]:
 
 async def close_services(services: Services) -> None:
     services.parse_pool.close()
+    if isinstance(services.limits, SharedLimits):
+        await services.limits.close()
     for engine in services.engines.values():
         await engine.close()
     services.store.close()

@@ -208,6 +208,7 @@ def _run(args: argparse.Namespace, settings: Settings, catalog: ModelCatalog | N
     except ValueError as exc:  # a bad URL, or a PostgreSQL server that does not answer
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    print(f"store: {store.database.where}", file=sys.stderr)  # which one, when several could be meant
     try:
         if args.command == "products":
             if args.action == "list":

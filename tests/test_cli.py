@@ -90,8 +90,34 @@ def test_products_create_update_list(tmp_path: Path) -> None:
 def test_cli_errors_are_clear(tmp_path: Path, args: list[str], message: str) -> None:
     result = cli(tmp_path, *args, ok=False)
     assert result.returncode == 2
-    assert result.stderr.startswith("error:") and message in result.stderr
+    assert result.stderr.splitlines()[-1].startswith("error:") and message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_cli_says_which_store_it_uses_and_refuses_a_bad_url(tmp_path: Path) -> None:
+    listed = cli(tmp_path, "keys", "list")
+    assert listed.stderr.splitlines()[0] == f"store: {(tmp_path / 'kai-local.sqlite3').resolve()}"
+    bad = cli(tmp_path, "keys", "list", "--store-url", "mysql://root:hunter2@db/kai", ok=False)
+    assert bad.returncode == 1 and bad.stderr.startswith("error: The store URL must start with")
+    assert "hunter2" not in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_products_and_keys_work_unchanged_on_postgresql(tmp_path: Path, postgres_url: str) -> None:
+    # The password is not needed by the test cluster (trust) and must never be printed.
+    url = postgres_url.replace("kai@", "kai:hunter2@")
+    cli(tmp_path, "products", "create", "clinic", "--max-concurrent", "3", "--store-url", url)
+    created = cli(tmp_path, "keys", "create", "--product", "clinic", "--store-url", url)
+    key = created.stdout.strip().splitlines()[-1]
+    listed = cli(tmp_path, "keys", "list", "--store-url", url)
+    assert "store: postgresql://kai:***@127.0.0.1:" in listed.stderr and "hunter2" not in listed.stderr
+    assert "clinic" in listed.stdout
+    store = Store.at(postgres_url)
+    try:
+        record = store.find_key(key, "2026-12")
+        assert record is not None and record.product.max_concurrent == 3
+    finally:
+        store.close()
+    assert not (tmp_path / "kai-local.sqlite3").exists()  # nothing went to the SQLite default
 
 
 def test_a_bad_setting_or_models_file_is_one_clear_line(tmp_path: Path) -> None:

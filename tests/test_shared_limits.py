@@ -103,9 +103,11 @@ async def test_a_lease_outlives_a_dead_process_by_at_most_lease_s_and_is_renewed
     try:
         principal = _principal(store, max_concurrent=1)
         dead = SharedLimits(store, lease_s=1.0)  # admits, then never records: a process killed
+        other = SharedLimits(store, lease_s=1.0)
+        await dead.open()
+        await other.open()
         held = await dead.admit(principal, hold=True)
         assert held.refusal is None and held.lease_id is not None
-        other = SharedLimits(store, lease_s=1.0)
         refused = await other.admit(principal, hold=True)
         assert refused.refusal is not None and refused.refusal.code == "concurrency_limit_exceeded"
         began = time.monotonic()
@@ -124,6 +126,8 @@ async def test_a_lease_outlives_a_dead_process_by_at_most_lease_s_and_is_renewed
             assert other.in_flight(principal.key.id) == 0
             tg.cancel_scope.cancel()
         assert store.usage_totals(principal.key.id, running_period()).ok == 1
+        await dead.close()
+        await other.close()
     finally:
         store.close()
 

@@ -12,11 +12,14 @@ import os
 import sqlite3
 import stat
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 from urllib.parse import urlsplit
+
+import psycopg
+from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
 from kai_local.errors import ServiceUnavailable
 
@@ -29,7 +32,8 @@ class StoreUnavailable(ServiceUnavailable):
 
 
 class Cursor(Protocol):
-    rowcount: int
+    @property
+    def rowcount(self) -> int: ...
 
     def fetchone(self) -> Row | None: ...
 
@@ -65,10 +69,13 @@ class Database(Protocol):
 
 
 def open_database(url: str) -> Database:
-    """`sqlite:///ABSOLUTE/PATH` or `postgresql://USER:PASS@HOST:PORT/DB` (libpq's URL)."""
+    """`sqlite:///ABSOLUTE/PATH` or `postgresql://USER:PASS@HOST:PORT/DB` (libpq's URL, with
+    any of its parameters, e.g. `?sslmode=verify-full`)."""
     scheme = url.partition(":")[0].lower()
     if scheme == "sqlite":
-        path = url[len("sqlite://") :]
+        # sqlite:///var/lib/x.sqlite3 and SQLAlchemy's sqlite:////var/lib/x.sqlite3 alike: an
+        # absolute path (a relative one would depend on where the command happens to run).
+        path = "/" + url[len("sqlite://") :].lstrip("/")
         if not url.startswith("sqlite:///") or len(path) < 2:
             raise ValueError(f"A SQLite store URL is sqlite:///ABSOLUTE/PATH, not {url!r}")
         return SqliteDatabase(Path(path))
@@ -169,7 +176,7 @@ class _PgTransaction:
 
     _translated: ClassVar[dict[str, str]] = {}
 
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: psycopg.Connection[Row]) -> None:
         self._conn = conn
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
@@ -180,52 +187,68 @@ class _PgTransaction:
         return cursor
 
 
+def _unreachable(where: str, exc: Exception) -> StoreUnavailable:
+    log.warning("the PostgreSQL store %s failed: %s", where, exc)
+    return StoreUnavailable(
+        "The gateway cannot reach its store (PostgreSQL) right now; try again shortly.",
+        code="store_unavailable",
+        headers={"Retry-After": "1"},
+    )
+
+
+def _batch_script(statements: Sequence[tuple[str, Sequence[Any]]], flush: bool) -> tuple[str, list[Any]]:
+    """Statements as one simple-protocol query (parameters bound by psycopg on the client):
+    PostgreSQL runs them as one implicit transaction, in one round trip."""
+    script = [] if flush else ["SET LOCAL synchronous_commit = off"]
+    values: list[Any] = []
+    for sql, params in statements:
+        script.append(sql.replace("?", "%s"))
+        values.extend(params)
+    return "; ".join(script), values
+
+
+# A request waits this long for a connection (the server down, or every connection busy).
+_POOL_TIMEOUT_S = 5.0
+_POOL_SIZE = 8
+
+
 class PostgresDatabase:
-    """A pool of connections (psycopg 3, psycopg_pool): a thread takes one per transaction."""
+    """A pool of connections (psycopg 3, psycopg_pool) for the store's synchronous methods (the
+    CLI, and the server through worker threads); `AsyncPostgres` is the same database on the
+    event loop, for what runs on every request."""
 
     kind = "postgresql"
-    # A fixed number: one per anyio worker thread that may be in the store at once is plenty.
-    POOL_SIZE = 8
     _MIGRATION_LOCK = 7_415_001  # pg_advisory_xact_lock key: "kai-local migrations"
 
     def __init__(self, url: str) -> None:
-        try:
-            import psycopg
-            from psycopg_pool import ConnectionPool
-        except ImportError as exc:  # pragma: no cover - a dependency of the package
-            raise ValueError("A PostgreSQL store needs psycopg and psycopg-pool installed") from exc
+        self.url = url  # with its password: never logged, never shown (`where` is for that)
         self.where = _redacted(url)
-        self._pool = ConnectionPool(
+        self._pool: ConnectionPool[psycopg.Connection[Row]] = ConnectionPool(
             url,
             min_size=1,
-            max_size=self.POOL_SIZE,
+            max_size=_POOL_SIZE,
             kwargs={"autocommit": True},
             open=False,
             name="kai-local-store",
-            # A request waits this long for a connection (the server down or every one busy).
-            timeout=5.0,
+            timeout=_POOL_TIMEOUT_S,
+            # Off the per-request path (the CLI, key lookups, the config version every 0.5 s):
+            # worth a check per checkout, so a database restart costs no request an error.
+            check=ConnectionPool.check_connection,
         )
         try:
             self._pool.open(wait=True, timeout=15.0)
         except Exception as exc:
             self._pool.close()
             raise ValueError(f"Cannot connect to the PostgreSQL store {self.where}: {exc}") from None
-        self._unreachable = psycopg.OperationalError  # connection lost, server down, pool timeout
-        self._client_cursor = psycopg.ClientCursor
 
     @contextmanager
-    def connection(self) -> Iterator[Any]:
+    def connection(self) -> Iterator[psycopg.Connection[Row]]:
         """A pooled psycopg connection (autocommit); a server that cannot be reached is a 503."""
         try:
             with self._pool.connection() as conn:
                 yield conn
-        except self._unreachable as exc:
-            log.warning("the PostgreSQL store %s failed: %s", self.where, exc)
-            raise StoreUnavailable(
-                "The gateway cannot reach its store (PostgreSQL) right now; try again shortly.",
-                code="store_unavailable",
-                headers={"Retry-After": "1"},
-            ) from exc
+        except psycopg.OperationalError as exc:  # connection lost, server down, pool timeout
+            raise _unreachable(self.where, exc) from exc
 
     @contextmanager
     def transaction(self, flush: bool = True) -> Iterator[_PgTransaction]:
@@ -240,18 +263,48 @@ class PostgresDatabase:
             return rows
 
     def write_batch(self, statements: Sequence[tuple[str, Sequence[Any]]], flush: bool = True) -> None:
-        # One simple-protocol query (parameters bound by psycopg on the client): PostgreSQL runs
-        # its statements as one implicit transaction, in one round trip.
-        script = [] if flush else ["SET LOCAL synchronous_commit = off"]
-        values: list[Any] = []
-        for sql, params in statements:
-            script.append(sql.replace("?", "%s"))
-            values.extend(params)
+        script, values = _batch_script(statements, flush)
         with self.connection() as conn:
-            self._client_cursor(conn).execute("; ".join(script), values)
+            psycopg.ClientCursor(conn).execute(script, values)
 
     def lock_for_migrations(self, db: Transaction) -> None:
         db.execute("SELECT pg_advisory_xact_lock(?)", (self._MIGRATION_LOCK,))
 
     def close(self) -> None:
         self._pool.close()
+
+
+class AsyncPostgres:
+    """The store's PostgreSQL database on the event loop (psycopg's async pool): no thread hop,
+    half the CPU of a pooled call from a worker thread. `open` before use, `close` after."""
+
+    def __init__(self, database: PostgresDatabase) -> None:
+        self.where = database.where
+        self._pool: AsyncConnectionPool[psycopg.AsyncConnection[Row]] = AsyncConnectionPool(
+            database.url,
+            min_size=1,
+            max_size=_POOL_SIZE,
+            kwargs={"autocommit": True},
+            open=False,
+            name="kai-local-limits",
+            timeout=_POOL_TIMEOUT_S,
+        )
+
+    async def open(self) -> None:
+        await self._pool.open(wait=True, timeout=15.0)
+
+    async def close(self) -> None:
+        await self._pool.close()
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[psycopg.AsyncConnection[Row]]:
+        try:
+            async with self._pool.connection() as conn:
+                yield conn
+        except psycopg.OperationalError as exc:
+            raise _unreachable(self.where, exc) from exc
+
+    async def write_batch(self, statements: Sequence[tuple[str, Sequence[Any]]], flush: bool = True) -> None:
+        script, values = _batch_script(statements, flush)
+        async with self.connection() as conn:
+            await psycopg.AsyncClientCursor(conn).execute(script, values)

@@ -26,12 +26,11 @@ import secrets
 from datetime import datetime
 
 import anyio
-import anyio.to_thread
 
 from kai_local.gateway.admission import Admission
 from kai_local.gateway.auth import Principal
 from kai_local.gateway.caps import monthly_cap_reached, trial_allowance_used
-from kai_local.gateway.database import PostgresDatabase, StoreUnavailable
+from kai_local.gateway.database import AsyncPostgres, PostgresDatabase, StoreUnavailable
 from kai_local.gateway.limits import RateDecision, concurrency_refused, rate_limited
 from kai_local.gateway.store import Store
 from kai_local.gateway.usage import UsageRecord, period_of, utc_now
@@ -108,27 +107,30 @@ _IN_FLIGHT = (
 
 
 class SharedLimits:
+    """`open` before serving (the lifespan does), `close` after."""
+
     def __init__(self, store: Store, lease_s: float) -> None:
         if not isinstance(store.database, PostgresDatabase):
             raise TypeError("SharedLimits needs a PostgreSQL store")
         self._store = store
         self._database = store.database
+        self._async = AsyncPostgres(store.database)
         self._lease_s = lease_s
         self._live: set[str] = set()  # this process's leases, renewed while they run
         with self._database.transaction() as db:
             self._database.lock_for_migrations(db)  # two gateways starting at once
             db.execute(_CREATE_ADMIT)
 
+    async def open(self) -> None:
+        await self._async.open()
+
+    async def close(self) -> None:
+        await self._async.close()
+
     def seed(self, principal: Principal, period: str, period_ok: int, lifetime_ok: int) -> None:
         pass  # every check reads the store
 
     async def admit(self, principal: Principal, hold: bool) -> Admission:
-        admission = await anyio.to_thread.run_sync(self._admit, principal, hold)
-        if admission.lease_id is not None:
-            self._live.add(admission.lease_id)
-        return admission
-
-    def _admit(self, principal: Principal, hold: bool) -> Admission:
         product, key = principal.product, principal.key
         limit = product.rate_limit_per_minute
         lease = "lease_" + secrets.token_hex(12) if hold else None
@@ -143,8 +145,8 @@ class SharedLimits:
             lease,
             self._lease_s,
         )
-        with self._database.connection() as conn:
-            row = conn.execute(_ADMIT, arguments).fetchone()
+        async with self._async.connection() as conn:
+            row = await (await conn.execute(_ADMIT, arguments)).fetchone()
         assert row is not None
         outcome, now, in_window, oldest = row
         if outcome == "rate_limit_exceeded":
@@ -158,9 +160,10 @@ class SharedLimits:
             admission.refusal = trial_allowance_used(key.trial_usage_limit or 0)
         elif outcome == "concurrency_limit_exceeded":
             admission.refusal = concurrency_refused(product.max_concurrent)
-        elif hold:
+        elif lease is not None:
             admission.lease_id = lease
             admission.reserved = admission.acquired = True
+            self._live.add(lease)
         return admission
 
     async def record(
@@ -169,9 +172,8 @@ class SharedLimits:
         lease_id, admission.lease_id = admission.lease_id, None
         admission.reserved = admission.acquired = False
         try:
-            await anyio.to_thread.run_sync(
-                self._store.record_usage, principal.key.id, endpoint, ok, usage, moment, lease_id
-            )
+            statements = self._store.usage_statements(principal.key.id, endpoint, ok, usage, moment, lease_id)
+            await self._async.write_batch(statements, flush=False)
         finally:
             if lease_id is not None:
                 self._live.discard(lease_id)  # not renewed any more: it expires if the delete failed
@@ -192,10 +194,7 @@ class SharedLimits:
             if not live:
                 continue
             try:
-                await anyio.to_thread.run_sync(self._renew, live)
+                async with self._async.connection() as conn:
+                    await conn.execute(_RENEW, (self._lease_s, live))
             except StoreUnavailable as exc:  # the next round tries again; past lease_s they lapse
                 log.warning("shared limits: could not renew %d lease(s): %s", len(live), exc)
-
-    def _renew(self, lease_ids: list[str]) -> None:
-        with self._database.connection() as conn:
-            conn.execute(_RENEW, (self._lease_s, lease_ids))

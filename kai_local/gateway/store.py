@@ -303,12 +303,24 @@ class Store:
         ok: bool,
         usage: UsageRecord,
         moment: datetime,
-        lease_id: str | None = None,
     ) -> None:
-        """Add one request to its key's month; with `lease_id`, end its shared-limits lease in
-        the same transaction (so a cap check sees it pending or counted, never both or neither).
-        Kept across a crash of any process, as SQLite's WAL keeps it; not flushed to disk on
-        every request (an operating-system crash may lose the last moment's counts)."""
+        """Add one request to its key's month (`usage_statements`), without a disk flush of its
+        own: kept across a crash of any process, as SQLite's WAL keeps it (an operating-system
+        crash may lose the last moment's counts)."""
+        self.database.write_batch(self.usage_statements(key_id, endpoint, ok, usage, moment), flush=False)
+
+    @staticmethod
+    def usage_statements(
+        key_id: str,
+        endpoint: str,
+        ok: bool,
+        usage: UsageRecord,
+        moment: datetime,
+        lease_id: str | None = None,
+    ) -> list[tuple[str, tuple[Any, ...]]]:
+        """The writes that add one request to its key's month; with `lease_id`, also the end of
+        its shared-limits lease, to run in the same transaction (so a cap check sees it pending
+        or counted, never both or neither)."""
         statements: list[tuple[str, tuple[Any, ...]]] = []
         if lease_id is not None:
             statements.append(("DELETE FROM limit_leases WHERE id = ?", (lease_id,)))
@@ -336,7 +348,7 @@ class Store:
                 ),
             )
         )
-        self.database.write_batch(statements, flush=False)
+        return statements
 
     def usage_totals(self, key_id: str, period: str) -> UsageTotals:
         rows = self._query(
