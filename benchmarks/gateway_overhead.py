@@ -281,7 +281,9 @@ def main() -> None:
                     for name in order:
                         server = servers[name]
 
-                        def run(server: Server = server, name: str = name) -> dict[str, float]:
+                        def run(
+                            server: Server = server, name: str = name, what: str = what, connections: int = connections
+                        ) -> dict[str, float]:
                             return wrk(server.url, keys[name], what, args.duration, connections, workdir)
 
                         if name.startswith("postgresql") and connections > 1 and cluster is not None:

@@ -86,18 +86,45 @@ def _limits(store: Store, settings: Settings) -> Limits:
 
 
 def _runtime_readings(services: Services) -> list[Reading]:
-    """The gauges read when /metrics is asked: load now, and each upstream server's health."""
+    """The gauges and running totals read when /metrics is asked."""
     upstreams = [
         ({"model": model_id, "upstream": upstream.url}, 1.0 if upstream.healthy else 0.0)
         for model_id, engine in services.engines.items()
         if isinstance(pool := getattr(engine, "pool", None), UpstreamPool)
         for upstream in pool.upstreams
     ]
+    gpu, cpu, parse = services.gpu, services.cpu_pool, services.parse_pool
+
+    def per_device(values: dict[str, int] | dict[str, float]) -> list[tuple[dict[str, str], float]]:
+        return [({"device": device}, float(value)) for device, value in values.items()]
+
     return [
-        ("kai_requests_in_flight", "Requests being answered now.", [({}, services.metrics.in_flight)]),
-        ("kai_cpu_pool_admitted", "Jobs running or queued in the thread pool.", [({}, services.cpu_pool.admitted)]),
-        ("kai_parse_pool_admitted", "Upload parses running or queued.", [({}, services.parse_pool.admitted)]),
-        ("kai_upstream_healthy", "1 while an upstream server passes its health check.", upstreams),
+        Reading("kai_requests_in_flight", "Requests being answered now.", [({}, services.metrics.in_flight)]),
+        Reading("kai_cpu_pool_admitted", "Jobs running or queued in the thread pool.", [({}, cpu.admitted)]),
+        Reading(
+            "kai_cpu_pool_queued", "Jobs waiting for a thread-pool worker.", [({}, max(0, cpu.admitted - cpu.workers))]
+        ),
+        Reading("kai_parse_pool_admitted", "Upload parses running or queued.", [({}, parse.admitted)]),
+        Reading(
+            "kai_parse_pool_queued",
+            "Upload parses waiting for a worker.",
+            [({}, max(0, parse.admitted - parse.workers))],
+        ),
+        Reading(
+            "kai_parse_workers_replaced",
+            "Parse workers killed (memory, CPU or time limit, a crash, a cancelled job) and replaced.",
+            [({}, parse.replaced)],
+            kind="counter",
+        ),
+        Reading("kai_gpu_waiting", "Engine calls waiting for a GPU slot, by device.", per_device(gpu.waiting)),
+        Reading("kai_gpu_slots_acquired", "GPU slots taken, by device.", per_device(gpu.acquired), kind="counter"),
+        Reading(
+            "kai_gpu_wait_seconds",
+            "Seconds spent waiting for a GPU slot, by device.",
+            per_device(gpu.waited_s),
+            "counter",
+        ),
+        Reading("kai_upstream_healthy", "1 while an upstream server passes its health check.", upstreams),
     ]
 
 
@@ -121,6 +148,7 @@ def _http_error(request: Request, exc: Exception) -> Response:
     else:
         message = str(getattr(exc, "detail", "") or "The request could not be processed.")
     error = error_for_status(status, message)
+    request.state.error_code = error.code  # for the gateway's metrics
     headers = {**(getattr(exc, "headers", None) or {}), **error.headers}  # e.g. 405's Allow
     return Response(error_body(error), status_code=error.status, headers=headers, media_type="application/json")
 

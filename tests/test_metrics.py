@@ -33,17 +33,41 @@ async def test_requests_tokens_and_load_are_counted(gateway: Gateway) -> None:
     assert (await gateway.http.get("/no/such/thing", headers=gateway.headers(key))).status_code == 404
 
     metrics = await _scrape(gateway)
-    assert metrics[("kai_requests_total", (("endpoint", "/chat/completions"), ("status", "200")))] == 1
-    assert metrics[("kai_requests_total", (("endpoint", "/models"), ("status", "200")))] == 1
-    assert metrics[("kai_requests_total", (("endpoint", "/models"), ("status", "401")))] == 1
+
+    def requests(endpoint: str, status: str, model: str = "", code: str = "") -> float:
+        labels = (("code", code), ("endpoint", endpoint), ("model", model), ("status", status))
+        return metrics[("kai_requests_total", labels)]
+
+    assert requests("/chat/completions", "200", model="echo-1") == 1
+    assert requests("/models", "200") == 1
+    assert requests("/models", "401", code="invalid_api_key") == 1
     # A path that is no route is counted as "unknown", never by its own name.
-    assert metrics[("kai_requests_total", (("endpoint", "unknown"), ("status", "404")))] == 1
+    assert requests("unknown", "404", code="not_found") == 1
+    assert sum(value for (name, _), value in metrics.items() if name == "kai_requests_total") == 4
     assert not any("no/such" in str(labels) for _, labels in metrics)
     assert metrics[("kai_request_duration_seconds_count", (("endpoint", "/chat/completions"),))] == 1
     assert metrics[("kai_tokens_total", (("direction", "in"), ("model", "echo-1")))] > 0
     assert metrics[("kai_tokens_total", (("direction", "out"), ("model", "echo-1")))] > 0
     assert metrics[("kai_requests_in_flight", ())] == 0
     assert metrics[("kai_parse_pool_admitted", ())] == 0
+    assert metrics[("kai_parse_pool_queued", ())] == 0
+    assert metrics[("kai_parse_workers_replaced_total", ())] == 0
+
+
+async def test_limit_refusals_and_gpu_waits_are_counted(gateway: Gateway) -> None:
+    gateway.create_product("two", rate_limit_per_minute=2)
+    key = gateway.create_key("two")
+    for _ in range(3):
+        await gateway.http.get("/models", headers=gateway.headers(key))
+    async with gateway.services.gpu.slot("cuda:0"):
+        pass
+    metrics = await _scrape(gateway)
+    assert metrics[("kai_limit_refusals_total", (("code", "rate_limit_exceeded"),))] == 1
+    refused = (("code", "rate_limit_exceeded"), ("endpoint", "/models"), ("model", ""), ("status", "429"))
+    assert metrics[("kai_requests_total", refused)] == 1
+    assert metrics[("kai_gpu_slots_acquired_total", (("device", "cuda:0"),))] == 1
+    assert metrics[("kai_gpu_waiting", (("device", "cuda:0"),))] == 0
+    assert 0 <= metrics[("kai_gpu_wait_seconds_total", (("device", "cuda:0"),))] < 1
 
 
 async def test_a_metrics_token_is_asked_for_when_set(tmp_path: Path) -> None:

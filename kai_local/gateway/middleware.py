@@ -58,6 +58,7 @@ class _Exchange:
     extra_headers: list[tuple[bytes, bytes]] | None = None
     route: str | None = None  # the API route (a table path or "unknown"), for the metrics
     usage: UsageRecord | None = None
+    error_code: str | None = None
 
 
 class GatewayMiddleware:
@@ -104,6 +105,7 @@ class GatewayMiddleware:
                     exchange.status or 499,
                     time.perf_counter() - began,
                     usage.model,
+                    exchange.error_code or state.get("error_code"),
                     usage.tokens_in,
                     usage.tokens_out,
                     usage.audio_seconds,
@@ -117,6 +119,7 @@ class GatewayMiddleware:
                 )
 
     async def _send_error(self, send: Send, exchange: _Exchange, exc: KaiError) -> None:
+        exchange.error_code = exc.code
         if exchange.started:
             # Too late for a status: the body already began (a stream). Just end it.
             error_log.warning("request %s: %s after response start", exchange.request_id, exc)
@@ -154,6 +157,8 @@ class GatewayMiddleware:
             (b"x-ratelimit-remaining-requests", str(rate.remaining).encode()),
             (b"x-ratelimit-reset-requests", f"{rate.reset_s:.0f}s".encode()),
         ]
+        if admission.refusal is not None:
+            services.metrics.refusals.labels(admission.refusal.code or "").inc()
         if scope["method"] != "POST" or endpoint is None:
             if admission.refusal is not None:
                 raise admission.refusal

@@ -6,6 +6,7 @@ slot within `wait_timeout_s` gets 503 `gpu_busy` instead of piling up behind the
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -21,6 +22,10 @@ class GpuSemaphore:
         self.slots_per_device = slots_per_device
         self.wait_timeout_s = wait_timeout_s
         self._devices: dict[str, anyio.Semaphore] = {}
+        # For the metrics, per device: requests waiting now, and slots taken / seconds waited in all.
+        self.waiting: dict[str, int] = {}
+        self.acquired: dict[str, int] = {}
+        self.waited_s: dict[str, float] = {}
 
     def _semaphore(self, device: str) -> anyio.Semaphore:
         if device not in self._devices:
@@ -34,8 +39,14 @@ class GpuSemaphore:
     async def slot(self, device: str) -> AsyncIterator[None]:
         """Hold one slot of `device` (e.g. "cuda:0") for the body of the `async with`."""
         semaphore = self._semaphore(device)
-        with anyio.move_on_after(self.wait_timeout_s) as scope:
-            await semaphore.acquire()
+        began = time.perf_counter()
+        self.waiting[device] = self.waiting.get(device, 0) + 1
+        try:
+            with anyio.move_on_after(self.wait_timeout_s) as scope:
+                await semaphore.acquire()
+        finally:
+            self.waiting[device] -= 1
+            self.waited_s[device] = self.waited_s.get(device, 0.0) + time.perf_counter() - began
         if scope.cancelled_caught:
             raise ServiceUnavailable(
                 f"All {self.slots_per_device} slot(s) of {device} stayed busy for "
@@ -43,6 +54,7 @@ class GpuSemaphore:
                 code="gpu_busy",
                 headers={"Retry-After": str(max(1, round(self.wait_timeout_s)))},
             )
+        self.acquired[device] = self.acquired.get(device, 0) + 1
         try:
             yield
         finally:

@@ -145,6 +145,7 @@ class IsolatedPool:
         self._arrivals = count()
         self._admitted = 0
         self._closed = False
+        self.replaced = 0  # workers killed or crashed (limits, timeouts, cancellations) and replaced
 
     @property
     def admitted(self) -> int:
@@ -236,7 +237,11 @@ class IsolatedPool:
             if not done:
                 # Timed out, cancelled (client gone, shutdown), crashed or out of memory: the
                 # worker may still be running or be in a bad state; never reuse it.
-                slot.kill() if self._closed else slot.replace()
+                if self._closed:
+                    slot.kill()
+                else:
+                    slot.replace()
+                    self.replaced += 1
 
     def close(self) -> None:
         """Kill every worker; jobs in flight end with 503 `shutting_down`."""

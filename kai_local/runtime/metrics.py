@@ -1,8 +1,10 @@
 """Prometheus metrics of one gateway process, served at GET /metrics (text exposition format).
 
-Counted by the gateway middleware when a request ends: requests by endpoint and status, their
-duration, tokens and audio seconds by model. Read from the runtime when scraped: requests in
-flight, the thread pool's and the parse workers' admitted jobs, each upstream server's health.
+Counted by the gateway middleware when a request ends: requests by endpoint, status, model and
+error code, their duration, tokens and audio seconds by model, limit refusals by code. Read from
+the runtime when scraped: requests in flight, the thread pool's and the parse workers' admitted
+jobs and replaced workers, the GPU semaphore's waiters and wait time, each upstream's health.
+Each gateway process serves its own (`kai-local serve` runs one process; scrape every one).
 No label carries a key, a file name or anything of a request's content: only endpoint names,
 status codes, model ids and upstream URLs from models.toml.
 
@@ -11,10 +13,12 @@ Each app has its own registry (several apps live in one test process).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -22,8 +26,19 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 # Seconds: from a cached GET to a long transcription.
 DURATION_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0)
 
-# One sample family read at scrape time: (name, help, [(labels, value)]).
-Reading = tuple[str, str, list[tuple[dict[str, str], float]]]
+# An error code as a label: a bounded vocabulary of snake_case words, never free text.
+_CODE = re.compile(r"[a-z][a-z0-9_]{0,47}")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One sample family read at scrape time: a gauge (a level now) or a counter (a running
+    total kept by the runtime object it comes from)."""
+
+    name: str
+    help: str
+    samples: list[tuple[dict[str, str], float]]
+    kind: str = "gauge"
 
 
 class Metrics:
@@ -31,8 +46,14 @@ class Metrics:
         self.registry = CollectorRegistry(auto_describe=True)
         self.requests = Counter(
             "kai_requests",
-            "Requests answered, by endpoint and HTTP status.",
-            ["endpoint", "status"],
+            "Requests answered, by endpoint, HTTP status, model and error code (empty: none).",
+            ["endpoint", "status", "model", "code"],
+            registry=self.registry,
+        )
+        self.refusals = Counter(
+            "kai_limit_refusals",
+            "Requests refused by a per-key limit, by its error code.",
+            ["code"],
             registry=self.registry,
         )
         self.duration = Histogram(
@@ -62,12 +83,16 @@ class Metrics:
         status: int,
         seconds: float,
         model: str | None,
+        code: str | None,
         tokens_in: int,
         tokens_out: int,
         audio: float,
     ) -> None:
-        """One finished request (any status; 499: the client went away)."""
-        self.requests.labels(endpoint, str(status)).inc()
+        """One finished request (any status; 499: the client went away). `model` is a catalog
+        id the route resolved (or empty); `code` one of the error codes of kai_local.errors and
+        the engines, or an upstream's, kept only when it looks like one."""
+        code = code if code and _CODE.fullmatch(code) else ("other" if code else "")
+        self.requests.labels(endpoint, str(status), model or "", code).inc()
         self.duration.labels(endpoint).observe(seconds)
         if model:
             if tokens_in:
@@ -90,9 +115,10 @@ class _ScrapeTime(Collector):
         self._read = read
 
     def collect(self) -> Iterable[Metric]:
-        for name, help_text, samples in self._read():
-            labels = sorted(samples[0][0]) if samples else []
-            family = GaugeMetricFamily(name, help_text, labels=labels)
-            for values, value in samples:
+        for reading in self._read():
+            labels = sorted(reading.samples[0][0]) if reading.samples else []
+            kind = CounterMetricFamily if reading.kind == "counter" else GaugeMetricFamily
+            family = kind(reading.name, reading.help, labels=labels)
+            for values, value in reading.samples:
                 family.add_metric([values[k] for k in labels], value)
             yield family
