@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from kai_local.api import all_routes
+from kai_local.backup import hold_in_use
 from kai_local.catalog import ModelCatalog
 from kai_local.documents.pii.service import DocumentAnonymizer
 from kai_local.engines.registry import build_engine
@@ -23,6 +24,7 @@ from kai_local.engines.upstream_pool import UpstreamPool
 from kai_local.errors import error_for_status
 from kai_local.gateway.admission import Limits, LocalLimits
 from kai_local.gateway.auth import KeyCache
+from kai_local.gateway.database import SqliteDatabase
 from kai_local.gateway.middleware import GatewayMiddleware, error_body
 from kai_local.gateway.shared_limits import SharedLimits
 from kai_local.gateway.store import Store
@@ -57,6 +59,7 @@ async def build_services(settings: Settings, load_pii_engine: Callable[[], Anony
         key_cache=KeyCache(store),
         limits=_limits(store, settings),
         anonymizer=DocumentAnonymizer.from_settings(settings, load_pii_engine),
+        store_in_use=hold_in_use(store.database.path) if isinstance(store.database, SqliteDatabase) else None,
     )
     if isinstance(services.limits, SharedLimits):
         await services.limits.open()
@@ -135,6 +138,8 @@ async def close_services(services: Services) -> None:
     for engine in services.engines.values():
         await engine.close()
     services.store.close()
+    if services.store_in_use is not None:
+        services.store_in_use.close()
 
 
 def _http_error(request: Request, exc: Exception) -> Response:

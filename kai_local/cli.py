@@ -6,17 +6,14 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
+from importlib import metadata
+from pathlib import Path
 
+from kai_local import admin
 from kai_local.catalog import ModelCatalog
 from kai_local.errors import KaiError, NotFound
-from kai_local.gateway.products import (
-    DEFAULT_MAX_FILE_SIZE,
-    ENDPOINTS,
-    Product,
-    parse_endpoints,
-    parse_list,
-)
+from kai_local.gateway.database import redacted_url
+from kai_local.gateway.products import ENDPOINTS
 from kai_local.gateway.store import Store
 from kai_local.offline import enforce_offline
 from kai_local.settings import Settings
@@ -39,6 +36,7 @@ def _positive_int(text: str) -> int:
 
 
 def _common(parser: argparse.ArgumentParser, models_file: bool = False) -> None:
+    """--data-dir and --store-url on every command; --models-file where models.toml is read."""
     parser.add_argument("--data-dir", help="state folder (default: $KAI_DATA_DIR or the per-user data folder)")
     parser.add_argument(
         "--store-url",
@@ -46,7 +44,9 @@ def _common(parser: argparse.ArgumentParser, models_file: bool = False) -> None:
         "else the SQLite file in the data dir)",
     )
     if models_file:  # products use --models for their allowed model ids instead
-        parser.add_argument("--models", dest="models_file", help="models.toml to use")
+        parser.add_argument("--models-file", dest="models_file", help="models.toml to use")
+        # The old name, for one release: it meant a file here and model ids for `products`.
+        parser.add_argument("--models", dest="models_file_deprecated", help=argparse.SUPPRESS)
 
 
 def _product_options(parser: argparse.ArgumentParser) -> None:
@@ -67,12 +67,15 @@ def _product_options(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kai-local", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"kai-local {package_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="run the API server")
     _common(serve, models_file=True)
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+    serve.add_argument("--ssl-certfile", help="serve HTTPS with this certificate (PEM; with --ssl-keyfile)")
+    serve.add_argument("--ssl-keyfile", help="the certificate's private key (PEM)")
     serve.add_argument("--log-level", default="info")
 
     products = commands.add_parser("products", help="manage products").add_subparsers(dest="action", required=True)
@@ -85,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     update.add_argument("name")
     _product_options(update)
     _common(products.add_parser("list"))
+    delete = products.add_parser("delete", help="refused while the product has active keys")
+    _common(delete)
+    delete.add_argument("name")
 
     keys = commands.add_parser("keys", help="manage API keys").add_subparsers(dest="action", required=True)
     key_create = keys.add_parser("create")
@@ -93,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     key_create.add_argument("--trial-days", type=_positive_int)
     key_create.add_argument("--trial-usage-limit", type=_positive_int)
     key_create.add_argument("--free", action="store_true", help="an anonymous free key")
+    key_create.add_argument("--label", help="a note on whose key this is (shown by keys list and usage)")
     _common(keys.add_parser("list"))
     revoke = keys.add_parser("revoke")
     _common(revoke)
@@ -103,80 +110,48 @@ def build_parser() -> argparse.ArgumentParser:
     _common(prepare, models_file=True)
     prepare.add_argument("ids", nargs="*", help="only these model ids")
     _common(models.add_parser("list"), models_file=True)
+
+    usage = commands.add_parser("usage", help="what /usage shows, for any key, from the store")
+    _common(usage)
+    usage.add_argument("--product", help="only this product's keys")
+    usage.add_argument("--key", help="only this key id")
+    usage.add_argument("--month", type=admin.month, help="YYYY-MM (default: this month, UTC)")
+    usage.add_argument("--json", action="store_true", help="JSON, one object per key, as /usage answers")
+
+    backup = commands.add_parser("backup", help="copy the store to FILE (SQLite: safe while serving)")
+    _common(backup)
+    backup.add_argument("file", type=Path)
+    restore = commands.add_parser("restore", help="replace the store by a backup (no server may be running)")
+    _common(restore)
+    restore.add_argument("file", type=Path)
+
+    config = commands.add_parser("config", help="print the effective settings and where each came from")
+    _common(config, models_file=True)
     return parser
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    return Settings.from_env(
-        data_dir=args.data_dir,
-        store_url=args.store_url,
-        models_file=getattr(args, "models_file", None),
-        host=getattr(args, "host", None),
-        port=getattr(args, "port", None),
-    )
+def package_version() -> str:
+    try:
+        return metadata.version("kai-local")
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
 
 
-def _product_from_args(args: argparse.Namespace, base: Product) -> Product:
-    changes: dict[str, object] = {}
-    for field in (
-        "label",
-        "usage_label",
-        "rate_limit_per_minute",
-        "max_concurrent",
-        "max_file_size",
-        "default_chat_model",
-        "default_transcription_model",
-    ):
-        value = getattr(args, field)
-        if value is not None:
-            changes[field] = value
-    if hasattr(args, "monthly_cap"):
-        changes["monthly_cap"] = args.monthly_cap
-    if args.endpoints is not None:
-        changes["endpoints"] = parse_endpoints(args.endpoints)
-    if args.allowed_models is not None:
-        changes["models"] = parse_list(args.allowed_models)
-    return replace(base, **changes)  # type: ignore[arg-type]
-
-
-def _print_table(rows: list[list[str]]) -> None:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
-
-
-def _products_list(store: Store) -> None:
-    rows = [["NAME", "LABEL", "RPM", "CONCURRENT", "MONTHLY_CAP", "MAX_FILE_SIZE", "ENDPOINTS", "MODELS"]]
-    for p in store.list_products():
-        rows.append(
-            [
-                p.name,
-                p.label,
-                str(p.rate_limit_per_minute),
-                str(p.max_concurrent),
-                "none" if p.monthly_cap is None else str(p.monthly_cap),
-                str(p.max_file_size),
-                ",".join(p.endpoints) or "-",
-                ",".join(p.models) or "all",
-            ]
-        )
-    _print_table(rows)
-
-
-def _keys_list(store: Store) -> None:
-    rows = [["ID", "PRODUCT", "STATUS", "CREATED", "TRIAL_ENDS", "FREE"]]
-    for k in store.list_keys():
-        rows.append(
-            [
-                k.id,
-                k.product,
-                k.status,
-                k.created_at.strftime("%Y-%m-%d %H:%M:%S"),
-                k.trial_ends_at.strftime("%Y-%m-%d %H:%M") if k.trial_ends_at else "-",
-                "yes" if k.is_free else "no",
-            ]
-        )
-    _print_table(rows)
+def _overrides(args: argparse.Namespace) -> dict[str, object]:
+    """The settings the command line sets (None: not given)."""
+    models_file = getattr(args, "models_file", None)
+    if getattr(args, "models_file_deprecated", None):
+        print("warning: --models is now --models-file; the old name goes in the next release", file=sys.stderr)
+        models_file = models_file or args.models_file_deprecated
+    return {
+        "data_dir": args.data_dir,
+        "store_url": args.store_url,
+        "models_file": models_file,
+        "host": getattr(args, "host", None),
+        "port": getattr(args, "port", None),
+        "ssl_certfile": getattr(args, "ssl_certfile", None),
+        "ssl_keyfile": getattr(args, "ssl_keyfile", None),
+    }
 
 
 def _run(args: argparse.Namespace, settings: Settings, catalog: ModelCatalog | None) -> int:
@@ -200,9 +175,17 @@ def _run(args: argparse.Namespace, settings: Settings, catalog: ModelCatalog | N
             rows = [["ID", "KIND", "ENGINE", "DEVICE", "AVAILABLE", "WEIGHTS"]]
             for m in catalog.models.values():
                 rows.append([m.id, m.kind, m.engine, m.device, "yes" if m.available else "no", str(m.weights)])
-            _print_table(rows)
+            admin.print_table(rows)
         return 0
-
+    if args.command == "config":
+        _print_config(args)
+        return 0
+    if args.command == "backup":
+        admin.backup_command(settings, args.file)
+        return 0
+    if args.command == "restore":
+        admin.restore_command(settings, args.file)
+        return 0
     try:
         store = Store.at(settings.store_location)
     except ValueError as exc:  # a bad URL, or a PostgreSQL server that does not answer
@@ -210,38 +193,22 @@ def _run(args: argparse.Namespace, settings: Settings, catalog: ModelCatalog | N
         return 1
     print(f"store: {store.database.where}", file=sys.stderr)  # which one, when several could be meant
     try:
-        if args.command == "products":
-            if args.action == "list":
-                _products_list(store)
-            elif args.action == "create":
-                label = args.label or args.name
-                product = _product_from_args(
-                    args, Product(name=args.name, label=label, max_file_size=DEFAULT_MAX_FILE_SIZE)
-                )
-                store.create_product(product)
-                print(f"created product {product.name}")
-            else:
-                product = _product_from_args(args, store.get_product(args.name))
-                store.update_product(product)
-                print(f"updated product {product.name}")
-        elif args.command == "keys":
-            if args.action == "list":
-                _keys_list(store)
-            elif args.action == "create":
-                key, plain = store.create_key(
-                    args.product,
-                    trial_days=args.trial_days,
-                    trial_usage_limit=args.trial_usage_limit,
-                    is_free=args.free,
-                )
-                print(f"created key {key.id} for product {key.product}; it is shown only once:", file=sys.stderr)
-                print(plain)
-            else:
-                key = store.revoke_key(args.id)
-                print(f"revoked key {key.id} (status {key.status})")
+        {"products": admin.products, "keys": admin.keys, "usage": admin.usage}[args.command](store, args)
     finally:
         store.close()
     return 0
+
+
+def _print_config(args: argparse.Namespace) -> None:
+    settings, sources = Settings.explain(**_overrides(args))
+    rows = [["SETTING", "VALUE", "FROM"]]
+    for name, source in sources.items():
+        value = getattr(settings, name)
+        if name in ("store_url", "metrics_token") and value:
+            value = redacted_url(value) if name == "store_url" else "***"
+        rows.append([name, str(value), source])
+    rows.append(["(store)", redacted_url(settings.store_location), "store_url, else data_dir"])
+    admin.print_table(rows)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -251,7 +218,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         # A bad KAI_* value or models.toml is the operator's to fix: one line, not a traceback.
-        settings = _settings(args)
+        settings = Settings.from_env(**_overrides(args))
+        if args.command == "serve":
+            settings.tls_options()
         # serve checks it here too, before starting (its lifespan loads it again to serve it)
         catalog = (
             ModelCatalog.load(settings.models_file, settings.models_dir)

@@ -32,6 +32,7 @@ class _Server(uvicorn.Server):
 
 
 def serve(settings: Settings, log_level: str = "info") -> None:
+    tls = settings.tls_options()
     settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     log.info("data dir %s, models %s", settings.data_dir, settings.models_file)
     app = create_app(settings)
@@ -42,5 +43,6 @@ def serve(settings: Settings, log_level: str = "info") -> None:
         log_level=log_level,
         access_log=False,  # the gateway logs one line per request itself, with its request id
         timeout_graceful_shutdown=max(1, round(settings.shutdown_timeout_s)),
+        **tls,  # type: ignore[arg-type]
     )
     _Server(config, app).run()

@@ -16,6 +16,8 @@ _EXTRACTION = ExtractionLimits()
 _AI = AiLimits()
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+# What the service reads (deploy/kai-local.service's EnvironmentFile); the CLI reads it too.
+DEFAULT_CONFIG_FILE = Path("/etc/kai-local/kai-local.env")
 DEFAULT_MODELS_FILE = PACKAGE_DIR.parent / "models.toml"
 
 
@@ -25,9 +27,8 @@ def default_data_dir() -> Path:
     return Path(env) if env else Path(platformdirs.user_data_dir("kai-local", appauthor=False))
 
 
-# Each setting but these is read from KAI_<NAME IN CAPITALS> by Settings.from_env.
+# Each setting but load_engines is read from KAI_<NAME IN CAPITALS> by Settings.from_env.
 _ENV_NAMES = {"models_dir_override": "KAI_MODELS_DIR"}
-_NOT_FROM_ENV = ("data_dir", "load_engines")  # data_dir's default reads KAI_DATA_DIR itself
 
 
 def _parse(name: str, raw: str, kind: str) -> object:
@@ -58,6 +59,9 @@ class Settings:
     models_file: Path = DEFAULT_MODELS_FILE
     host: str = "127.0.0.1"
     port: int = 8000
+    # HTTPS served by uvicorn itself (both, PEM files); or a reverse proxy in front, see the docs.
+    ssl_certfile: Path | None = None
+    ssl_keyfile: Path | None = None
     # GPU semaphore: concurrent engine calls per accelerator, and how long a request may wait.
     gpu_slots_per_device: int = 1
     gpu_wait_timeout_s: float = 30.0
@@ -119,6 +123,19 @@ class Settings:
     def db_path(self) -> Path:
         return self.data_dir / "kai-local.sqlite3"
 
+    def tls_options(self) -> dict[str, str]:
+        """uvicorn's TLS options, once both files are there and readable (else one clear error)."""
+        files = {"ssl_certfile": self.ssl_certfile, "ssl_keyfile": self.ssl_keyfile}
+        given = {name: path for name, path in files.items() if path is not None}
+        if not given:
+            return {}
+        if len(given) == 1:
+            raise ValueError("HTTPS needs both --ssl-certfile and --ssl-keyfile (KAI_SSL_CERTFILE, KAI_SSL_KEYFILE)")
+        for name, path in given.items():
+            if not os.access(path, os.R_OK) or not path.is_file():
+                raise ValueError(f"--{name.replace('_', '-')} {path}: not a readable file")
+        return {name: str(path) for name, path in given.items()}
+
     @property
     def store_location(self) -> str:
         return self.store_url or f"sqlite:///{self.db_path.resolve()}"
@@ -130,20 +147,70 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
-        """Defaults, then `KAI_*` environment variables, then explicit overrides (CLI flags)."""
+        """Defaults, then the config file, then `KAI_*` environment variables, then explicit
+        overrides (CLI flags)."""
+        return cls.explain(**overrides)[0]
+
+    @classmethod
+    def explain(cls, **overrides: object) -> tuple[Settings, dict[str, str]]:
+        """`from_env`'s settings, and where each came from: "default", the config file's path,
+        "environment (KAI_...)" or "flag"."""
+        config_file, from_file = config_file_values()
         values: dict[str, object] = {}
+        sources: dict[str, str] = {}
         for setting in fields(cls):
-            if setting.name in _NOT_FROM_ENV:
+            if setting.name == "load_engines":
                 continue
             name = _ENV_NAMES.get(setting.name, "KAI_" + setting.name.upper())
             raw = os.environ.get(name)
+            source = f"environment ({name})"
+            if not raw and from_file.get(name):
+                raw, source = from_file[name], f"{config_file} ({name})"
             if raw:  # set and not empty
-                values[setting.name] = _parse(name, raw, str(setting.type))
+                values[setting.name] = _parse(name, raw, "Path" if setting.name == "data_dir" else str(setting.type))
+                sources[setting.name] = source
         # The server loads the PII engine at start-up unless told not to (KAI_PII_PRELOAD=0).
         values.setdefault("pii_preload", True)
         base = cls(**values)  # type: ignore[arg-type]
         clean = {k: v for k, v in overrides.items() if v is not None}
-        for key in ("data_dir", "models_file", "models_dir_override", "easyocr_model_dir"):
+        for key in (
+            "data_dir",
+            "models_file",
+            "models_dir_override",
+            "easyocr_model_dir",
+            "ssl_certfile",
+            "ssl_keyfile",
+        ):
             if key in clean:
                 clean[key] = Path(clean[key])  # type: ignore[arg-type]
-        return replace(base, **clean)  # type: ignore[arg-type]
+        sources.update(dict.fromkeys(clean, "flag"))
+        settings = replace(base, **clean)  # type: ignore[arg-type]
+        return settings, {f.name: sources.get(f.name, "default") for f in fields(cls) if f.name != "load_engines"}
+
+
+def config_file_values() -> tuple[Path | None, dict[str, str]]:
+    """The `KAI_*` lines of the config file the service reads (`KAI_CONFIG_FILE`, default
+    /etc/kai-local/kai-local.env, systemd's EnvironmentFile format), so that an administrator's
+    CLI finds the service's store. None and {} when there is none."""
+    named = os.environ.get("KAI_CONFIG_FILE")
+    path = Path(named) if named else DEFAULT_CONFIG_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if named:
+            raise ValueError(f"KAI_CONFIG_FILE names {path}, which does not exist") from None
+        return None, {}
+    except OSError as exc:  # e.g. not readable by this user: say so, do not guess silently
+        raise ValueError(f"cannot read the config file {path}: {exc.strerror or exc}") from None
+    values: dict[str, str] = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        name, _, value = line.partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        if name.strip().startswith("KAI_"):
+            values[name.strip()] = value
+    return path, values

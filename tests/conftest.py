@@ -6,6 +6,7 @@ once per run and shared by every app and test that uses it (see `shared_pii_engi
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
 import socket
 import threading
@@ -35,6 +36,9 @@ if TYPE_CHECKING:  # importing it loads Presidio (and torch): only where a test 
     from kai_local.documents.pii.anonymizer import Anonymizer
 
 BASE_URL = "http://kai.test/api/v1"
+# The tests never read the host's service configuration (/etc/kai-local/kai-local.env): its
+# store is not theirs. Servers and CLIs the tests start inherit this.
+os.environ["KAI_CONFIG_FILE"] = os.devnull
 
 register_engine("test-echo", EchoChatEngine)
 register_engine("test-hold", HoldingChatEngine)
@@ -153,9 +157,8 @@ def echo_settings(tmp_path: Path, models_toml: str = ECHO_MODELS_TOML, **overrid
     tmp_path.mkdir(parents=True, exist_ok=True)
     models_file = tmp_path / "models.toml"
     models_file.write_text(models_toml)
-    return replace(
-        Settings(), data_dir=tmp_path / "data", models_file=models_file, models_dir_override=tmp_path, **overrides
-    )
+    overrides.setdefault("data_dir", tmp_path / "data")
+    return replace(Settings(), models_file=models_file, models_dir_override=tmp_path, **overrides)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

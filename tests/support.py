@@ -179,7 +179,7 @@ def start_gateway(
         str(port),
         "--data-dir",
         str(data_dir),
-        "--models",
+        "--models-file",
         str(models_file),
         *args,
     ]

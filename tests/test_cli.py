@@ -129,11 +129,11 @@ def test_a_bad_setting_or_models_file_is_one_clear_line(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     broken = tmp_path / "models.toml"
     broken.write_text('[models."x"\nkind = "chat"\n')
-    for command in (["serve", "--models", str(broken)], ["models", "list", "--models", str(broken)]):
+    for command in (["serve", "--models-file", str(broken)], ["models", "list", "--models-file", str(broken)]):
         result = cli(tmp_path, *command, ok=False)
         assert result.returncode == 1 and "not valid TOML" in result.stderr and str(broken) in result.stderr
         assert "Traceback" not in result.stderr
-    missing = cli(tmp_path, "models", "list", "--models", str(tmp_path / "nope.toml"), ok=False)
+    missing = cli(tmp_path, "models", "list", "--models-file", str(tmp_path / "nope.toml"), ok=False)
     assert missing.returncode == 1 and "cannot read the models file" in missing.stderr
 
 

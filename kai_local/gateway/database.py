@@ -73,18 +73,13 @@ def open_database(url: str) -> Database:
     any of its parameters, e.g. `?sslmode=verify-full`)."""
     scheme = url.partition(":")[0].lower()
     if scheme == "sqlite":
-        # sqlite:///var/lib/x.sqlite3 and SQLAlchemy's sqlite:////var/lib/x.sqlite3 alike: an
-        # absolute path (a relative one would depend on where the command happens to run).
-        path = "/" + url[len("sqlite://") :].lstrip("/")
-        if not url.startswith("sqlite:///") or len(path) < 2:
-            raise ValueError(f"A SQLite store URL is sqlite:///ABSOLUTE/PATH, not {url!r}")
-        return SqliteDatabase(Path(path))
+        return SqliteDatabase(SqliteDatabase.path_of(url))
     if scheme in ("postgresql", "postgres"):
         return PostgresDatabase(url)
-    raise ValueError(f"The store URL must start with sqlite:/// or postgresql://, not {_redacted(url)!r}")
+    raise ValueError(f"The store URL must start with sqlite:/// or postgresql://, not {redacted_url(url)!r}")
 
 
-def _redacted(url: str) -> str:
+def redacted_url(url: str) -> str:
     """The URL without its password, for messages and logs."""
     parts = urlsplit(url)
     if parts.password is None:
@@ -121,6 +116,15 @@ class SqliteDatabase:
     synchronous=NORMAL keeps every committed transaction across a process crash (`kill -9`)."""
 
     kind = "sqlite"
+
+    @staticmethod
+    def path_of(url: str) -> Path:
+        """sqlite:///var/lib/x.sqlite3 and SQLAlchemy's sqlite:////var/lib/x.sqlite3 alike: an
+        absolute path (a relative one would depend on where the command happens to run)."""
+        path = "/" + url[len("sqlite://") :].lstrip("/")
+        if not url.startswith("sqlite:///") or len(path) < 2:
+            raise ValueError(f"A SQLite store URL is sqlite:///ABSOLUTE/PATH, not {url!r}")
+        return Path(path)
 
     def __init__(self, path: Path) -> None:
         _private_file(path)
@@ -222,7 +226,7 @@ class PostgresDatabase:
 
     def __init__(self, url: str) -> None:
         self.url = url  # with its password: never logged, never shown (`where` is for that)
-        self.where = _redacted(url)
+        self.where = redacted_url(url)
         self._pool: ConnectionPool[psycopg.Connection[Row]] = ConnectionPool(
             url,
             min_size=1,

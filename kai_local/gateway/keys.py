@@ -31,6 +31,7 @@ class ApiKey:
     created_at: datetime
     trial_ends_at: datetime | None
     trial_usage_limit: int | None
+    label: str | None = None  # the operator's note: whose key this is
 
     @property
     def is_trial(self) -> bool:

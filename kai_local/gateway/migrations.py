@@ -84,4 +84,13 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX limit_leases_by_key ON limit_leases (key_id, expires_at);
         """,
     ),
+    (
+        4,
+        """
+        -- The operator's note on a key (kai-local keys create --label), and products deleted
+        -- while revoked keys (and their usage history) still name them.
+        ALTER TABLE api_keys ADD COLUMN label TEXT NULL;
+        ALTER TABLE products ADD COLUMN deleted_at TEXT NULL
+        """,
+    ),
 ]

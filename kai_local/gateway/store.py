@@ -27,7 +27,7 @@ _PRODUCT_COLUMNS = (
     "max_file_size, endpoints, models, default_chat_model, default_transcription_model, "
     "addons, features"
 )
-_KEY_COLUMNS = "id, product, status, is_free, created_at, trial_ends_at, trial_usage_limit"
+_KEY_COLUMNS = "id, product, status, is_free, created_at, trial_ends_at, trial_usage_limit, label"
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,7 @@ def _api_key(row: tuple[Any, ...]) -> ApiKey:
         created_at=datetime.fromisoformat(row[4]),
         trial_ends_at=_dt(row[5]),
         trial_usage_limit=row[6],
+        label=row[7],
     )
 
 
@@ -190,30 +191,64 @@ class Store:
 
     def create_product(self, product: Product) -> Product:
         with self._transaction() as db:
-            exists = db.execute("SELECT 1 FROM products WHERE name = ?", (product.name,))
-            if exists.fetchone():
+            exists = db.execute("SELECT deleted_at FROM products WHERE name = ?", (product.name,)).fetchone()
+            if exists and exists[0]:
+                raise InvalidRequest(
+                    f"Product '{product.name}' was deleted, and the usage history of its revoked keys "
+                    "still names it; choose another name",
+                    param="name",
+                )
+            if exists:
                 raise InvalidRequest(f"Product '{product.name}' already exists", param="name")
             self._insert_product(db, product)
         return product
+
+    def delete_product(self, name: str) -> None:
+        """Refused while the product has active keys. With revoked keys (their usage history
+        names it) it is only marked deleted; without any, its row goes."""
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT COUNT(k.id), COALESCE(SUM(CASE WHEN k.status = 'active' THEN 1 ELSE 0 END), 0) "
+                "FROM products p LEFT JOIN api_keys k ON k.product = p.name "
+                "WHERE p.name = ? AND p.deleted_at IS NULL",
+                (name,),
+            ).fetchone()
+            exists = db.execute("SELECT 1 FROM products WHERE name = ? AND deleted_at IS NULL", (name,)).fetchone()
+            if not exists:
+                raise NotFound(f"No product named '{name}'", param="name")
+            keys, active = (int(row[0]), int(row[1])) if row else (0, 0)
+            if active:
+                raise InvalidRequest(
+                    f"Product '{name}' still has {active} active key(s); revoke them first",
+                    param="name",
+                    code="product_in_use",
+                )
+            self._bump_config_version(db)
+            if keys:
+                db.execute("UPDATE products SET deleted_at = ? WHERE name = ?", (utc_now().isoformat(), name))
+            else:
+                db.execute("DELETE FROM products WHERE name = ?", (name,))
 
     def update_product(self, product: Product) -> Product:
         values = self._product_values(product)
         assignments = ", ".join(f"{col.strip()} = ?" for col in _PRODUCT_COLUMNS.split(",")[1:])
         with self._transaction() as db:
             self._bump_config_version(db)
-            cursor = db.execute(f"UPDATE products SET {assignments} WHERE name = ?", values[1:] + (values[0],))
+            cursor = db.execute(
+                f"UPDATE products SET {assignments} WHERE name = ? AND deleted_at IS NULL", values[1:] + (values[0],)
+            )
             if cursor.rowcount == 0:
                 raise NotFound(f"No product named '{product.name}'", param="name")
         return product
 
     def get_product(self, name: str) -> Product:
-        rows = self._query(f"SELECT {_PRODUCT_COLUMNS} FROM products WHERE name = ?", (name,))
+        rows = self._query(f"SELECT {_PRODUCT_COLUMNS} FROM products WHERE name = ? AND deleted_at IS NULL", (name,))
         if not rows:
             raise NotFound(f"No product named '{name}'", param="product")
         return _product(rows[0])
 
     def list_products(self) -> list[Product]:
-        rows = self._query(f"SELECT {_PRODUCT_COLUMNS} FROM products ORDER BY name")
+        rows = self._query(f"SELECT {_PRODUCT_COLUMNS} FROM products WHERE deleted_at IS NULL ORDER BY name")
         return [_product(row) for row in rows]
 
     # -- keys ----------------------------------------------------------------------------
@@ -225,6 +260,7 @@ class Store:
         trial_days: int | None = None,
         trial_usage_limit: int | None = None,
         is_free: bool = False,
+        label: str | None = None,
     ) -> tuple[ApiKey, str]:
         """Returns the stored key and the plain key, which exists only in this return value."""
         self.get_product(product)
@@ -238,12 +274,13 @@ class Store:
             created_at=now,
             trial_ends_at=now + timedelta(days=trial_days) if trial_days is not None else None,
             trial_usage_limit=trial_usage_limit,
+            label=label,
         )
         with self._transaction() as db:
             self._bump_config_version(db)
             db.execute(
                 "INSERT INTO api_keys (id, digest, product, status, is_free, trial_ends_at, "
-                "trial_usage_limit, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "trial_usage_limit, created_at, label) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     key.id,
                     key_digest(plain),
@@ -253,6 +290,7 @@ class Store:
                     _ts(key.trial_ends_at),
                     key.trial_usage_limit,
                     _ts(key.created_at),
+                    key.label,
                 ),
             )
         return key, plain

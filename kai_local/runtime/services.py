@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from kai_local.catalog import ModelCatalog
 from kai_local.gateway.admission import Limits
@@ -39,3 +39,5 @@ class Services:
     engines: dict[str, Engine] = field(default_factory=dict)
     # /documents/anonymize: extraction + PII detection (spaCy, Presidio) + placeholders.
     anonymizer: DocumentAnonymizer | None = None
+    # A SQLite store's in-use lock (kai_local.backup), held while this app runs: restore waits.
+    store_in_use: IO[bytes] | None = None
