@@ -20,7 +20,7 @@ from typing import IO
 from urllib.parse import quote
 
 from kai_local.errors import InvalidRequest
-from kai_local.gateway.database import SqliteDatabase, redacted_url
+from kai_local.gateway.database import SqliteDatabase, give_to_owner_of, redacted_url
 from kai_local.gateway.migrations import MIGRATIONS
 from kai_local.gateway.usage import utc_now
 
@@ -34,6 +34,7 @@ def hold_in_use(database: Path) -> IO[bytes]:
     the process ends, however it ends)."""
     handle = in_use_lock(database).open("ab")
     os.chmod(handle.name, 0o600)
+    give_to_owner_of(database, in_use_lock(database))
     fcntl.flock(handle, fcntl.LOCK_SH)
     return handle
 
@@ -92,6 +93,7 @@ def restore(store_url: str, source_path: Path) -> Path | None:
             source.backup(target)
             found = target.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0]
         assert found == version
+    give_to_owner_of(target_path.parent, target_path, in_use_lock(target_path), *([kept] if kept else []))
     return kept
 
 

@@ -110,6 +110,18 @@ def _private_file(path: Path) -> None:
             _owner_only(part, 0o600)
 
 
+def give_to_owner_of(reference: Path, *paths: Path) -> None:
+    """Run as root on a store that belongs to a service user (`sudo kai-local keys create`),
+    the files SQLite or this program made beside it are given to that user, so the service can
+    still open them."""
+    if os.geteuid() != 0 or not reference.exists():
+        return
+    owner = reference.stat()
+    for path in paths:
+        if path.exists() and (path.stat().st_uid, path.stat().st_gid) != (owner.st_uid, owner.st_gid):
+            os.chown(path, owner.st_uid, owner.st_gid)
+
+
 class SqliteDatabase:
     """WAL mode; two connections, one for reads and one for writes, each behind its own lock,
     so reads never wait on a write (WAL readers see the last committed state). WAL with
@@ -170,6 +182,9 @@ class SqliteDatabase:
     def close(self) -> None:
         self._write.close()
         self._read.close()
+        give_to_owner_of(
+            self.path, self.path.with_name(self.path.name + "-wal"), self.path.with_name(self.path.name + "-shm")
+        )
 
 
 # -- PostgreSQL ----------------------------------------------------------------------------
