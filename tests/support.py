@@ -33,6 +33,11 @@ _CLI_WITH_TEST_ENGINES = [
 ]
 
 
+def clean_env(**variables: str) -> dict[str, str]:
+    """This process's environment without its KAI_* settings (CI sets KAI_DATA_DIR), plus these."""
+    return {**{k: v for k, v in os.environ.items() if not k.startswith("KAI_")}, **variables}
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as sock:

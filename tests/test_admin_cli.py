@@ -4,6 +4,7 @@ key labels, usage for any key, config, TLS, backup and restore. Through the real
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 
 from kai_local.cli import package_version
 from tests.conftest import echo_settings, running_gateway
-from tests.support import KAI_LOCAL, start_gateway
+from tests.support import KAI_LOCAL, clean_env, start_gateway
 from tests.test_cli import cli
 
 pytestmark = pytest.mark.anyio
@@ -88,7 +89,7 @@ def test_config_says_where_each_setting_came_from_and_the_cli_reads_the_service_
         capture_output=True,
         text=True,
         timeout=60,
-        env={**__import__("os").environ, **env},
+        env=clean_env(**env),
     )
     assert shown.returncode == 0, shown.stderr
     rows = {line.split()[0]: line for line in shown.stdout.splitlines()}
@@ -98,7 +99,7 @@ def test_config_says_where_each_setting_came_from_and_the_cli_reads_the_service_
     assert rows["store_url"].split()[-1] == "flag" and rows["host"].split()[1:] == ["127.0.0.1", "default"]
     # Without a flag the CLI uses the service's store, and says so.
     listed = subprocess.run(
-        [KAI_LOCAL, "keys", "list"], capture_output=True, text=True, timeout=60, env={**__import__("os").environ, **env}
+        [KAI_LOCAL, "keys", "list"], capture_output=True, text=True, timeout=60, env=clean_env(**env)
     )
     assert listed.returncode == 0 and f"store: {service_data / 'kai-local.sqlite3'}" in listed.stderr
     missing = subprocess.run(
@@ -106,7 +107,7 @@ def test_config_says_where_each_setting_came_from_and_the_cli_reads_the_service_
         capture_output=True,
         text=True,
         timeout=60,
-        env={**__import__("os").environ, "KAI_CONFIG_FILE": str(tmp_path / "nope.env")},
+        env=clean_env(KAI_CONFIG_FILE=str(tmp_path / "nope.env")),
     )
     one_error_line(missing, 1, "KAI_CONFIG_FILE", "does not exist")
 
@@ -144,7 +145,7 @@ def test_serve_over_https(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env={**__import__("os").environ, "KAI_PII_PRELOAD": "0"},
+        env={**os.environ, "KAI_PII_PRELOAD": "0"},
     )
     try:
         port = None

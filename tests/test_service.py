@@ -4,13 +4,12 @@ test machine's own /etc is not touched), checked by systemd's own verifier and b
 from __future__ import annotations
 
 import configparser
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
 from kai_local.settings import Settings
-from tests.support import KAI_LOCAL, REPO
+from tests.support import KAI_LOCAL, REPO, clean_env
 
 
 def install(root: Path) -> subprocess.CompletedProcess[str]:
@@ -65,7 +64,7 @@ def test_the_cli_finds_the_services_store_and_an_upgrade_keeps_the_operators_set
         capture_output=True,
         text=True,
         timeout=60,
-        env={**os.environ, "KAI_CONFIG_FILE": str(env_file)},
+        env=clean_env(KAI_CONFIG_FILE=str(env_file)),
     )
     assert shown.returncode == 0, shown.stderr
     store_row = next(line for line in shown.stdout.splitlines() if line.startswith("(store)"))

@@ -1,0 +1,89 @@
+"""The offline install, end to end: scripts/bundle.sh builds the archive on this (connected)
+machine, then scripts/install-offline.sh installs it in a network namespace with nothing but a
+loopback interface (`unshare --net`), into a fresh folder, and the installed `kai-local serve`
+answers /health, a chat and a transcription on the bundled models. Nothing can reach a registry
+there: the namespace has no route out, which the check inside it proves first."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.support import REPO, TESTDATA
+
+pytestmark = pytest.mark.slow
+
+# Runs inside the namespace, with the installed virtualenv's Python (its httpx).
+CHECK = textwrap.dedent(
+    """
+    import socket, subprocess, sys, time
+    import httpx
+    kai, data, audio = sys.argv[1], sys.argv[2], sys.argv[3]
+    try:
+        socket.create_connection(("151.101.0.223", 443), timeout=3)  # pypi.org
+        sys.exit("the namespace reaches the internet")
+    except OSError:
+        pass
+    env = {"KAI_DATA_DIR": data, "KAI_PII_PRELOAD": "0", "PATH": "/usr/bin:/bin", "KAI_CONFIG_FILE": "/dev/null"}
+    key = subprocess.run([kai, "keys", "create", "--product", "default"], env=env, check=True,
+                         capture_output=True, text=True).stdout.split()[-1]
+    server = subprocess.Popen([kai, "serve", "--port", "8799"], env=env)
+    try:
+        base = "http://127.0.0.1:8799"
+        for _ in range(600):
+            try:
+                if httpx.get(base + "/health").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        headers = {"Authorization": "Bearer " + key}
+        chat = httpx.post(base + "/api/v1/chat/completions", headers=headers, timeout=300, json={
+            "model": "smollm2-135m-instruct", "max_tokens": 8,
+            "messages": [{"role": "user", "content": "Say hello."}]})
+        assert chat.status_code == 200 and chat.json()["choices"][0]["message"]["content"], chat.text
+        with open(audio, "rb") as f:
+            heard = httpx.post(base + "/api/v1/audio/transcriptions", headers=headers, timeout=300,
+                               files={"file": ("jfk.flac", f, "audio/flac")}, data={"model": "whisper-base"})
+        assert heard.status_code == 200 and "country" in heard.json()["text"].lower(), heard.text
+        print("offline install answers: health, chat, transcription")
+    finally:
+        server.terminate()
+        server.wait(60)
+    """
+)
+
+
+def test_the_bundle_installs_and_serves_with_no_network(tmp_path: Path) -> None:
+    if shutil.which("unshare") is None:
+        pytest.fail("unshare (util-linux) is needed for the offline install test")
+    out = tmp_path / "out"
+    built = subprocess.run(
+        ["bash", str(REPO / "scripts" / "bundle.sh"), str(out)], capture_output=True, text=True, timeout=1800
+    )
+    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    [archive] = out.glob("kai-local-bundle-*-cpu.tar")
+    check = tmp_path / "check.py"
+    check.write_text(CHECK)
+    dest, data = tmp_path / "opt-kai-local", tmp_path / "data"
+    script = (
+        "set -euo pipefail; ip link set lo up; "
+        f"KAI_DATA_DIR={data} bash {REPO / 'scripts' / 'install-offline.sh'} {archive} {dest}; "
+        f"{dest / '.venv' / 'bin' / 'python'} {check} {dest / '.venv' / 'bin' / 'kai-local'} {data} "
+        f"{TESTDATA / 'audio' / 'jfk.flac'}"
+    )
+    installed = subprocess.run(
+        ["unshare", "--net", "bash", "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        # This machine's PATH (its python3.11), a fresh HOME: no pip cache or config of ours.
+        env={"PATH": os.environ["PATH"], "HOME": str(tmp_path), "KAI_CONFIG_FILE": "/dev/null"},
+    )
+    assert installed.returncode == 0, installed.stdout[-3000:] + installed.stderr[-3000:]
+    assert "offline install answers: health, chat, transcription" in installed.stdout
