@@ -25,10 +25,20 @@ trap 'rm -rf "$WORK"' EXIT
 mapfile -t APT_PACKAGES < <(sed -n 's/^APT_PACKAGES=(\(.*\))$/\1/p' scripts/setup.sh | tr ' ' '\n' | grep -v '^wrk$')
 echo "bundle: Debian packages for ${APT_PACKAGES[*]} and their dependencies"
 mkdir -p "$WORK/debs"
-mapfile -t DEPS < <(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks \
-    --no-replaces --no-enhances "${APT_PACKAGES[@]}" | grep '^[a-z0-9]' | sort -u)
+# apt's own resolver on an empty package list: the full closure a bare system of this release
+# needs, with apt's choice among alternatives (not every alternative, which conflict).
+mapfile -t DEPS < <(apt-get -s -qq -o Dir::State::status=/dev/null install --no-install-recommends \
+    "${APT_PACKAGES[@]}" | awk '/^Inst /{print $2}')
 (cd "$WORK/debs" && apt-get download -qq "${DEPS[@]}" 2>&1 | grep -v "^W: " || true)
 [ "$(ls "$WORK/debs" | wc -l)" -gt "${#APT_PACKAGES[@]}" ] || { echo "bundle: apt-get download failed" >&2; exit 1; }
+# A flat apt repository (its Packages index written here, no tool needed): on the target, apt
+# resolves against what is installed there and takes only what is missing from these files.
+for deb in "$WORK"/debs/*.deb; do
+    dpkg-deb -f "$deb"
+    printf 'Filename: ./%s\nSize: %s\nSHA256: %s\n\n' "$(basename "$deb")" "$(stat -c %s "$deb")" \
+        "$(sha256sum "$deb" | cut -d' ' -f1)"
+done > "$WORK/debs/Packages"
+printf '%s\n' "${APT_PACKAGES[@]}" > "$WORK/debs/WANTED"
 
 echo "bundle: Python wheels ($FLAVOUR)"
 mkdir -p "$WORK/wheels"

@@ -18,15 +18,22 @@ tar -xf "$ARCHIVE" -C "$UNPACKED"
 (cd "$UNPACKED" && sha256sum --quiet --strict -c SHA256SUMS) || { echo "error: checksums do not match: the archive is damaged" >&2; exit 1; }
 FLAVOUR="$(cat "$UNPACKED/FLAVOUR")"
 
+# The Debian packages the server needs: apt resolves them against what is installed here, with
+# the bundle's flat repository as its only source, and installs only what is missing.
+mapfile -t WANTED < "$UNPACKED/debs/WANTED"
 missing=()
-for deb in "$UNPACKED"/debs/*.deb; do
-    package="$(dpkg-deb -f "$deb" Package)"
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$deb")
+for package in "${WANTED[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 if ((${#missing[@]})); then
-    echo "install-offline: installing ${#missing[@]} Debian package(s)"
+    echo "install-offline: installing Debian packages: ${missing[*]}"
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-    DEBIAN_FRONTEND=noninteractive $SUDO dpkg -i "${missing[@]}"
+    echo "deb [trusted=yes] file:$UNPACKED/debs ./" > "$UNPACKED/sources.list"
+    APT=(-o Dir::Etc::SourceList="$UNPACKED/sources.list" -o Dir::Etc::SourceParts=/dev/null
+         -o Dir::State::Lists="$UNPACKED/lists" -o Dir::Cache="$UNPACKED/cache")
+    mkdir -p "$UNPACKED/lists/partial" "$UNPACKED/cache/archives/partial"
+    $SUDO apt-get "${APT[@]}" update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get "${APT[@]}" install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
 echo "install-offline: the project into $DEST"

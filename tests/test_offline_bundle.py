@@ -68,6 +68,42 @@ def test_the_bundle_installs_and_serves_with_no_network(tmp_path: Path) -> None:
     )
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
     [archive] = out.glob("kai-local-bundle-*-cpu.tar")
+    # The .debs are a complete repository for a bare system of this release: apt, given only them
+    # and an empty package list, can install everything the server needs (simulated).
+    unpacked = tmp_path / "unpacked"
+    unpacked.mkdir()
+    subprocess.run(["tar", "-xf", str(archive), "-C", str(unpacked), "./debs"], check=True)
+    (unpacked / "sources.list").write_text(f"deb [trusted=yes] file:{unpacked / 'debs'} ./\n")
+    for folder in ("lists/partial", "cache/archives/partial"):
+        (unpacked / folder).mkdir(parents=True)
+    apt = [
+        "apt-get",
+        "-o",
+        f"Dir::Etc::SourceList={unpacked / 'sources.list'}",
+        "-o",
+        "Dir::Etc::SourceParts=/dev/null",
+    ]
+    apt += ["-o", f"Dir::State::Lists={unpacked / 'lists'}", "-o", f"Dir::Cache={unpacked / 'cache'}"]
+    wanted = (unpacked / "debs" / "WANTED").read_text().split()
+    simulated = subprocess.run(
+        [
+            "unshare",
+            "--net",
+            "bash",
+            "-c",
+            " ".join(apt)
+            + " update -qq && "
+            + " ".join(apt)
+            + " -s -o Dir::State::status=/dev/null install --no-install-recommends "
+            + " ".join(wanted),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert simulated.returncode == 0, simulated.stdout[-2000:] + simulated.stderr[-2000:]
+    assert {"ffmpeg", "tesseract-ocr-deu", "libimage-exiftool-perl", "postgresql"} <= set(wanted)
+    installs = [line.split()[1] for line in simulated.stdout.splitlines() if line.startswith("Inst ")]
+    assert set(wanted) <= set(installs) and len(installs) > 100
     check = tmp_path / "check.py"
     check.write_text(CHECK)
     dest, data = tmp_path / "opt-kai-local", tmp_path / "data"
