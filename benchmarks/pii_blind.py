@@ -7,7 +7,9 @@ conventions and the 26 types), never the recognizers or the synthetic generator.
 written inline as {{type|value}}; this script strips the markup and records character spans.
 Parts a-e form the split "blind" (scored once before any rule change, then used to find the
 kinds of miss); parts f-g form "blind2", kept unread and scored only after the fixes; parts h-l
-form "blind3", written by five more helpers on 2026-12-01 (second session) and scored once, unread.
+form "blind3", written by five more helpers on 2026-12-01 (second session) and scored once, unread;
+parts m-n form "blind4", written by two more helpers on 2026-12-02 (fourth session) and scored once,
+unread, after the employer and relative's-job rules made from blind3's misses.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ SPLIT_OF_PART = {
     "j": "blind3",
     "k": "blind3",
     "l": "blind3",
+    "m": "blind4",
+    "n": "blind4",
 }
 HEADER = re.compile(r"^=== LETTER (\S+) \| (AT|DE|CH) \| (.+?) ===\s*$", re.M)
 TAG = re.compile(r"\{\{([a-z_]+)\|([^{}\n]+?)\}\}")

@@ -13,6 +13,7 @@ from kai_local.documents.pii.recognizers.company_register import CompanyRegister
 from kai_local.documents.pii.recognizers.credit_card import CreditCardRule
 from kai_local.documents.pii.recognizers.dob import DobRule
 from kai_local.documents.pii.recognizers.email import EmailRule
+from kai_local.documents.pii.recognizers.employer import EmployerRule
 from kai_local.documents.pii.recognizers.gender import GenderRule
 from kai_local.documents.pii.recognizers.healthcare_number import HealthcareNumberRule
 from kai_local.documents.pii.recognizers.iban import IbanRule
@@ -65,4 +66,5 @@ RECOGNIZERS: tuple[type[RuleRecognizer], ...] = (
     IdentifierRule,
     PlaceRule,
     InstitutionRule,
+    EmployerRule,
 )

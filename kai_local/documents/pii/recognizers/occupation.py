@@ -70,6 +70,14 @@ NOT_JOBS = frozenset(
 )
 
 
+# A relative or contact by name, then their job: "Die Tochter Kathrin Steiner, Pflegeassistentin",
+# "Vater Peter Kneisl, Pistenraupenfahrer", "ihr Ehemann Stefan Sinkovich (Maurerpolier)".
+KIN_JOB = re.compile(
+    r"(?<![\w-])(?:Tochter|Sohn|Vater|Mutter|Ehemann|Ehefrau|Ehegatt\w*|Gatte|Gattin|Bruder|Schwester|Enkel(?:in)?"
+    r"|Schwieger\w+|Lebensgefährt\w*|Partner(?:in)?|Nichte|Neffe|Onkel|Tante|Nachbar(?:in)?|Freund(?:in)?|Frau|Herr)"
+    r"\s+(?:[A-ZÄÖÜ][\w'’.-]*\s+){0,3}[A-ZÄÖÜ][\w'’-]+(?:\s+aus\s+[A-ZÄÖÜ][\w-]+)?\s?[,(]\s?"
+    r"(?:(?:in der \w+|derzeit|zuletzt|pens\.|ehem\.)\s)?(?P<v>[A-ZÄÖÜ][\w-]{3,})(?=[\s,;.)]|$)"
+)
 # Health and care professions and roles: the letter's own staff, not the patient's job.
 STAFF = re.compile(
     r"arzt|ärzt|pflege|therapeut|schwester|hebamme|sanitäter|psycholog|logopäd|sozialarbeit|dolmetsch|assistent"
@@ -88,6 +96,12 @@ class OccupationRule(RuleRecognizer):
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
         for m in LABEL_VALUE.finditer(text):
             yield Span(m.start("v"), m.end("v"), 0.9)
+        for m in KIN_JOB.finditer(text):
+            value = m.group("v")
+            listed = any(start == 0 and end == len(value) for start, end in self.jobs.finditer(value))
+            looks_like_job = JOB_WORD.fullmatch(value) or TRADE_WORD.fullmatch(value)
+            if (listed or looks_like_job) and value not in self.lexicon.towns and value.lower() not in NOT_JOBS:
+                yield Span(m.start("v"), m.end("v"), 0.7)
         for pattern in (PHRASE_VALUE, PATIENT_JOB):
             for m in pattern.finditer(text):
                 # The longest listed job title at the start of the phrase ("als Krankenpflegerin
