@@ -10,10 +10,10 @@
 #   1. wheels -> /tmp/site (PYTHONPATH), kept if already there (a warm rerun)
 #   2. a random-weight large-v3-turbo-shaped model, float16, made on the GPU and converted with
 #      CTranslate2 (cached in /tmp/kai-gpucheck/model)
-#   3. the engine's start-up WITHOUT the README's cuBLAS links (expected to fail with its hint)
-#   4. README "GPU notes" recipe: libcublas.so.12 / libcublasLt.so.12 -> the CUDA 13 libraries,
+#   3. the engine's start-up WITHOUT the cuBLAS links of docs/gpu.md (expected to fail with its hint)
+#   4. docs/gpu.md recipe: libcublas.so.12 / libcublasLt.so.12 -> the CUDA 13 libraries,
 #      that folder alone on LD_LIBRARY_PATH; then the benchmark. If start-up still fails, once
-#      more with the CUDA 13 library folder on LD_LIBRARY_PATH too (then the README needs that).
+#      more with the CUDA 13 library folder on LD_LIBRARY_PATH too (then docs/gpu.md needs that).
 # Writes gpu_check.log and the JSON results into $OUT (else /tmp/kai-gpucheck/out).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -77,7 +77,7 @@ EOF
     echo "CUDA 13 cuBLAS found:"; echo "$libs" | sed 's/^/  /'
     echo "libcublas*.so.12 before the recipe:"
     echo "$found" | grep -E '\.so\.12' | sed 's/^/  /'
-    # The toolkit's copy first (the README says "the CUDA 13 libraries"), else a pip package's.
+    # The toolkit's copy first (docs/gpu.md says "the CUDA 13 libraries"), else a pip package's.
     local cublas
     cublas=$(echo "$libs" | grep -E '/libcublas\.so\.13$' | grep -E '^/usr/local/cuda' | head -1)
     [[ -z $cublas ]] && cublas=$(echo "$libs" | grep -E '/libcublas\.so\.13$' | head -1)
@@ -88,7 +88,7 @@ EOF
     echo "using $cublas and $cublaslt"
     echo "  ldd libcublas.so.13:"; ldd "$cublas" | sed 's/^/    /'
 
-    step "start-up WITHOUT the cuBLAS links (expect failure with the README hint)" 120 \
+    step "start-up WITHOUT the cuBLAS links (expect failure with the docs/gpu.md hint)" 120 \
         python3 benchmarks/gpu_transcription.py bench --device cuda --model-dir $MODEL \
             --startup-only
     echo "   (rc 3 = the engine refused to start, as designed without the links)"
@@ -101,14 +101,14 @@ EOF
     ls -l $links
     local saved=${LD_LIBRARY_PATH:-}
     export LD_LIBRARY_PATH=$links${saved:+:$saved}
-    echo "README recipe: LD_LIBRARY_PATH=$LD_LIBRARY_PATH"
-    step "bench with the README recipe" 300 \
+    echo "docs/gpu.md recipe: LD_LIBRARY_PATH=$LD_LIBRARY_PATH"
+    step "bench with the docs/gpu.md recipe" 300 \
         python3 benchmarks/gpu_transcription.py bench --device cuda --model-dir $MODEL
     local rc=$?
     # 3: the engine refused to start (its hint); >128: killed by a signal (an abort in a library)
     if (( rc == 3 || (rc > 128 && rc != 137) )); then
         export LD_LIBRARY_PATH=$links:$libdir${saved:+:$saved}
-        echo "README recipe alone did not start the engine; adding $libdir:"
+        echo "docs/gpu.md recipe alone did not start the engine; adding $libdir:"
         echo "LD_LIBRARY_PATH=$LD_LIBRARY_PATH"
         step "bench with the recipe + CUDA 13 lib folder" 300 \
             python3 benchmarks/gpu_transcription.py bench --device cuda --model-dir $MODEL

@@ -15,7 +15,7 @@ Three steps; PyAV is not on the device, so the audio travels decoded:
 
     # here, once: decode the test audio (the project's own PyAV decoder), large-v3 tokenizer
     .venv/bin/python benchmarks/gpu_transcription.py prepare            # -> .gpucheck/
-    # device: wheels, cuBLAS 12 -> 13 links (README, GPU notes), build, bench; see gpu_check.sh
+    # device: wheels, cuBLAS 12 -> 13 links (docs/gpu.md), build, bench; see gpu_check.sh
     bash benchmarks/gpu_check.sh
     # here, end to end on CPU with a tiny random model of the same vocabulary and mel bins:
     .venv/bin/python benchmarks/gpu_transcription.py bench --device cpu --tiny \
@@ -398,7 +398,7 @@ def bench(args: argparse.Namespace) -> None:
     transcriber = WhisperTranscriber(spec, settings)
 
     # 1. start-up: on CUDA, start() runs the self-check (CUDA device count, one second of
-    # silence through encoder and decoder). A missing cuBLAS raises here with the README hint.
+    # silence through encoder and decoder). A missing cuBLAS raises here with the docs/gpu.md hint.
     t0 = time.perf_counter()
     try:
         anyio.run(transcriber.start)

@@ -405,7 +405,7 @@ def main() -> None:
         chosen = [d for d in docs if d["split"] in splits]
         step = max(1, len(chosen) // args.ai)
         ai_check(anonymizer, chosen[::step][: args.ai], args.ai_model)
-    print("\n* target types: recall >= 0.95 (see README, section Document anonymization)")
+    print("\n* target types: recall >= 0.95 (see docs/anonymization.md)")
 
 
 if __name__ == "__main__":

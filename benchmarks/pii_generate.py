@@ -1391,7 +1391,7 @@ def referral_en_b(rng: random.Random) -> Doc:
     return d
 
 
-# --- family C: fresh (written after the detector was tuned; scored once, see the README) ------
+# --- family C: fresh (written after the detector was tuned; scored once, see docs/anonymization.md) ------
 
 
 def care_transfer_c(rng: random.Random, country: str) -> Doc:

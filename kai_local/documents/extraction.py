@@ -4,7 +4,7 @@
     doc.pages, doc.text, doc.extraction_method, doc.used_ocr, doc.page_count
 
 Blocking (parsers, tesseract subprocesses): call it through `services.cpu_pool.run`.
-Every failure a client can cause is a KaiError with its own code (see README section:extraction):
+Every failure a client can cause is a KaiError with its own code (see docs/extraction.md):
 400 empty_file / corrupt_file / encrypted_file / file_type_mismatch, 413 too_many_pages /
 image_too_large / archive_too_large / ocr_timeout / parse_timeout, 415 unsupported_file_type.
 

@@ -1,7 +1,7 @@
 """What both chat engines decide the same way: the prompt must fit the context, and how many
 tokens the completion may take.
 
-Policy (documented in the README): a prompt that leaves no room for even one new token is a 400
+Policy (documented in docs/chat.md): a prompt that leaves no room for even one new token is a 400
 `context_length_exceeded`; a `max_tokens` larger than the room left is clamped to it (the
 choice then ends with `finish_reason: "length"`), as vLLM's own server does, so a client that
 always asks for e.g. 4096 tokens still works on a model with a short context.

@@ -117,7 +117,7 @@ class WhisperTranscriber:
         return RuntimeError(
             f"model {self.spec.id!r} on {self.spec.device}: {problem}. CTranslate2 loads "
             "libcublas.so.12 at run time; on a host with only CUDA 13 libraries, link "
-            "libcublas.so.12 and libcublasLt.so.12 to them (README, GPU notes)."
+            "libcublas.so.12 and libcublasLt.so.12 to them (docs/gpu.md)."
         )
 
     def _check_cuda(self) -> None:
