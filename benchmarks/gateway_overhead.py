@@ -154,10 +154,15 @@ def wrk(url: str, key: str, what: str, duration: int, connections: int, workdir:
         command += ["-s", str(script), f"{url}/api/v1/chat/completions"]
     else:
         command.append(f"{url}/api/v1/models")
+    return run_wrk(command, f"{url} ({what})")
+
+
+def run_wrk(command: list[str], target: str) -> dict[str, float]:
+    """Run wrk (with --latency) and read its req/s, p50 and p99; any non-2xx answer is an error."""
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     if non2xx:
-        raise RuntimeError(f"{non2xx.group(1)} failed responses from {url} ({what}):\n{out}")
+        raise RuntimeError(f"{non2xx.group(1)} failed responses from {target}:\n{out}")
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
         "p50": parse_ms(re.search(r"^\s*50%\s+(\S+)", out, re.M).group(1)),  # type: ignore[union-attr]

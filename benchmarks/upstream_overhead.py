@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -39,7 +38,7 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.gateway_overhead import parse_ms  # wrk's latency text in ms
+from benchmarks.gateway_overhead import run_wrk  # wrk's req/s and latencies
 from tests.support import ServerProcess, free_port, start_gateway, start_server
 
 MODEL = "stub-model"
@@ -177,15 +176,7 @@ def wrk(url: str, key: str, body: dict, duration: int, connections: int, workdir
         f'wrk.headers["Authorization"] = "Bearer {key}"\n'
     )
     command = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(script), url]
-    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    if non2xx:
-        raise RuntimeError(f"{non2xx.group(1)} failed responses from {url}:\n{out}")
-    return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
-        "p50": parse_ms(re.search(r"^\s*50%\s+(\S+)", out, re.M).group(1)),  # type: ignore[union-attr]
-        "p99": parse_ms(re.search(r"^\s*99%\s+(\S+)", out, re.M).group(1)),  # type: ignore[union-attr]
-    }
+    return run_wrk(command, url)
 
 
 def check_answer(url: str, key: str, tokens: int) -> None:
