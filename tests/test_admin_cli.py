@@ -214,3 +214,16 @@ def test_a_postgresql_store_is_backed_up_with_postgresqls_tools(tmp_path: Path, 
     one_error_line(result, 2, "pg_dump --format=custom")
     result = cli(tmp_path, "restore", str(tmp_path / "b.dump"), "--store-url", postgres_url, ok=False)
     one_error_line(result, 2, "pg_restore")
+
+
+def test_root_hands_the_files_it_makes_in_a_service_data_dir_to_the_service_user(tmp_path: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.fail("this test needs root, as CI and `sudo kai-local ...` run")
+    service_uid = service_gid = 65534  # nobody: stands for the kai-local system user
+    data = tmp_path / "var-lib-kai-local"
+    data.mkdir(mode=0o700)
+    os.chown(data, service_uid, service_gid)
+    cli(data, "keys", "create", "--product", "default")
+    made = [p for p in data.iterdir() if p.name.startswith("kai-local.sqlite3")]
+    assert any(p.name == "kai-local.sqlite3" for p in made)
+    assert {(p.stat().st_uid, p.stat().st_gid) for p in made} == {(service_uid, service_gid)}

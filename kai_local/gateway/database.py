@@ -95,8 +95,10 @@ def _owner_only(path: Path, mode: int) -> None:
     """Take group and other permissions off `path` (made before this version, or by a plain
     mkdir elsewhere); one that is not ours is left to its owner."""
     info = path.stat()
-    if stat.S_IMODE(info.st_mode) & 0o077 and info.st_uid == os.getuid():
+    current = stat.S_IMODE(info.st_mode)
+    if current & 0o077 and info.st_uid == os.getuid():
         os.chmod(path, mode)
+        log.info("%s was open to other users (mode %o); it is now %o", path, current, mode)
 
 
 def _private_file(path: Path) -> None:
@@ -182,9 +184,8 @@ class SqliteDatabase:
     def close(self) -> None:
         self._write.close()
         self._read.close()
-        give_to_owner_of(
-            self.path, self.path.with_name(self.path.name + "-wal"), self.path.with_name(self.path.name + "-shm")
-        )
+        wal, shm = (self.path.with_name(self.path.name + suffix) for suffix in ("-wal", "-shm"))
+        give_to_owner_of(self.path.parent, self.path, wal, shm)
 
 
 # -- PostgreSQL ----------------------------------------------------------------------------
