@@ -132,8 +132,8 @@ def usage(store: Store, args: argparse.Namespace) -> None:
     if args.json:
         print(json.dumps(reports, indent=2))
         return
-    rows = [["KEY", "LABEL", "PRODUCT", "STATUS", "REQUESTS", "OK", "ERRORS", "TOKENS_IN", "TOKENS_OUT", "AUDIO_S"]]
-    rows[0].append("CAP_LEFT")
+    header = "KEY LABEL PRODUCT STATUS REQUESTS OK ERRORS TOKENS_IN TOKENS_OUT AUDIO_S CAP_LEFT"
+    rows = [header.split()]
     for r in reports:
         rows.append(
             [

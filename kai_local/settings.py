@@ -167,7 +167,7 @@ class Settings:
             if not raw and from_file.get(name):
                 raw, source = from_file[name], f"{config_file} ({name})"
             if raw:  # set and not empty
-                values[setting.name] = _parse(name, raw, "Path" if setting.name == "data_dir" else str(setting.type))
+                values[setting.name] = _parse(name, raw, str(setting.type))
                 sources[setting.name] = source
         # The server loads the PII engine at start-up unless told not to (KAI_PII_PRELOAD=0).
         values.setdefault("pii_preload", True)

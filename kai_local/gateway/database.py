@@ -15,7 +15,7 @@ import threading
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import psycopg
@@ -191,19 +191,23 @@ class SqliteDatabase:
 # -- PostgreSQL ----------------------------------------------------------------------------
 
 
+_translated: dict[str, str] = {}
+
+
+def _pg_sql(sql: str) -> str:
+    """The store's `?` placeholders as psycopg's `%s`, translated once per statement text."""
+    text = _translated.get(sql)
+    if text is None:
+        text = _translated[sql] = sql.replace("?", "%s")
+    return text
+
+
 class _PgTransaction:
-    """The store's `?` placeholders as psycopg's `%s`, translated once per statement."""
-
-    _translated: ClassVar[dict[str, str]] = {}
-
     def __init__(self, conn: psycopg.Connection[Row]) -> None:
         self._conn = conn
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
-        text = self._translated.get(sql)
-        if text is None:
-            text = self._translated[sql] = sql.replace("?", "%s")
-        cursor: Cursor = self._conn.execute(text, tuple(params) or None)  # None: no % parsing
+        cursor: Cursor = self._conn.execute(_pg_sql(sql), tuple(params) or None)  # None: no % parsing
         return cursor
 
 
@@ -222,14 +226,14 @@ def _batch_script(statements: Sequence[tuple[str, Sequence[Any]]], flush: bool) 
     script = [] if flush else ["SET LOCAL synchronous_commit = off"]
     values: list[Any] = []
     for sql, params in statements:
-        script.append(sql.replace("?", "%s"))
+        script.append(_pg_sql(sql))
         values.extend(params)
     return "; ".join(script), values
 
 
-# A request waits this long for a connection (the server down, or every connection busy).
-_POOL_TIMEOUT_S = 5.0
-_POOL_SIZE = 8
+# Both pools (the store's and the shared limits'): autocommit connections, and a request waits
+# at most 5 s for one (the server down, or every connection busy).
+_POOL_OPTIONS: dict[str, Any] = {"min_size": 1, "max_size": 8, "kwargs": {"autocommit": True}, "timeout": 5.0}
 
 
 class PostgresDatabase:
@@ -245,12 +249,9 @@ class PostgresDatabase:
         self.where = redacted_url(url)
         self._pool: ConnectionPool[psycopg.Connection[Row]] = ConnectionPool(
             url,
-            min_size=1,
-            max_size=_POOL_SIZE,
-            kwargs={"autocommit": True},
             open=False,
             name="kai-local-store",
-            timeout=_POOL_TIMEOUT_S,
+            **_POOL_OPTIONS,
             # Off the per-request path (the CLI, key lookups, the config version every 0.5 s):
             # worth a check per checkout, so a database restart costs no request an error.
             check=ConnectionPool.check_connection,
@@ -302,12 +303,9 @@ class AsyncPostgres:
         self.where = database.where
         self._pool: AsyncConnectionPool[psycopg.AsyncConnection[Row]] = AsyncConnectionPool(
             database.url,
-            min_size=1,
-            max_size=_POOL_SIZE,
-            kwargs={"autocommit": True},
             open=False,
             name="kai-local-limits",
-            timeout=_POOL_TIMEOUT_S,
+            **_POOL_OPTIONS,
         )
 
     async def open(self) -> None:

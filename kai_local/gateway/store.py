@@ -207,15 +207,14 @@ class Store:
         """Refused while the product has active keys. With revoked keys (their usage history
         names it) it is only marked deleted; without any, its row goes."""
         with self._transaction() as db:
-            row = db.execute(
-                "SELECT COUNT(k.id), COALESCE(SUM(CASE WHEN k.status = 'active' THEN 1 ELSE 0 END), 0) "
-                "FROM products p LEFT JOIN api_keys k ON k.product = p.name "
-                "WHERE p.name = ? AND p.deleted_at IS NULL",
-                (name,),
-            ).fetchone()
             exists = db.execute("SELECT 1 FROM products WHERE name = ? AND deleted_at IS NULL", (name,)).fetchone()
             if not exists:
                 raise NotFound(f"No product named '{name}'", param="name")
+            row = db.execute(
+                "SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'active' THEN 1 ELSE 0 END), 0) "
+                "FROM api_keys WHERE product = ?",
+                (name,),
+            ).fetchone()
             keys, active = (int(row[0]), int(row[1])) if row else (0, 0)
             if active:
                 raise InvalidRequest(
