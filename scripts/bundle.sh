@@ -58,6 +58,8 @@ echo "$FLAVOUR" > "$WORK/FLAVOUR"
 
 (cd "$WORK" && find . -type f ! -name SHA256SUMS -printf '%P\n' | sort | xargs -d '\n' sha256sum > SHA256SUMS)
 ARCHIVE="$OUT/kai-local-bundle-$VERSION-$FLAVOUR.tar"
-tar -C "$WORK" -cf "$ARCHIVE.partial" .
+N_WHEELS="$(ls "$WORK/wheels" | wc -l)" N_DEBS="$(ls "$WORK/debs" | wc -l)"
+# --remove-files: each file leaves the work folder as it enters the archive (one copy on disk, not two).
+tar -C "$WORK" --remove-files -cf "$ARCHIVE.partial" .
 mv "$ARCHIVE.partial" "$ARCHIVE"
-echo "bundle: $ARCHIVE ($(du -h "$ARCHIVE" | cut -f1); $(ls "$WORK/wheels" | wc -l) wheels, $(ls "$WORK/debs" | wc -l) .debs)"
+echo "bundle: $ARCHIVE ($(du -h "$ARCHIVE" | cut -f1); $N_WHEELS wheels, $N_DEBS .debs)"

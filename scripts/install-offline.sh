@@ -35,6 +35,7 @@ if ((${#missing[@]})); then
     $SUDO apt-get "${APT[@]}" update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get "${APT[@]}" install -y -qq --no-install-recommends "${missing[@]}"
 fi
+rm -rf "$UNPACKED/debs"  # done with: the disk is better spent on the venv
 
 echo "install-offline: the project into $DEST"
 mkdir -p "$DEST"

@@ -59,9 +59,17 @@ CHECK = textwrap.dedent(
 )
 
 
+NEEDED_GB = 8
+
+
 def test_the_bundle_installs_and_serves_with_no_network(tmp_path: Path) -> None:
     if shutil.which("unshare") is None:
         pytest.fail("unshare (util-linux) is needed for the offline install test")
+    # The archive, its unpacked copy and the new venv at once: say so plainly, not as ENOSPC in pip.
+    free_gb = shutil.disk_usage(tmp_path).free / 2**30
+    assert free_gb > NEEDED_GB, (
+        f"the offline install test needs about {NEEDED_GB} GiB free in {tmp_path}, has {free_gb:.1f}"
+    )
     out = tmp_path / "out"
     built = subprocess.run(
         ["bash", str(REPO / "scripts" / "bundle.sh"), str(out)], capture_output=True, text=True, timeout=1800
@@ -104,6 +112,7 @@ def test_the_bundle_installs_and_serves_with_no_network(tmp_path: Path) -> None:
     assert {"ffmpeg", "tesseract-ocr-deu", "libimage-exiftool-perl", "postgresql"} <= set(wanted)
     installs = [line.split()[1] for line in simulated.stdout.splitlines() if line.startswith("Inst ")]
     assert set(wanted) <= set(installs) and len(installs) > 100
+    shutil.rmtree(unpacked)  # the install below needs the disk more
     check = tmp_path / "check.py"
     check.write_text(CHECK)
     dest, data = tmp_path / "opt-kai-local", tmp_path / "data"
