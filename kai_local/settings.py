@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import field, fields, replace
 from pathlib import Path
 
 import platformdirs
+import pydantic
+from pydantic.dataclasses import dataclass
 
 from kai_local.documents.extract.base import ExtractionLimits
 from kai_local.documents.pii.ai import AiLimits
@@ -31,23 +33,10 @@ def default_data_dir() -> Path:
 _ENV_NAMES = {"models_dir_override": "KAI_MODELS_DIR"}
 
 
-def _parse(name: str, raw: str, kind: str) -> object:
-    """An environment variable's text as the setting's type (the annotation's text)."""
-    try:
-        if kind == "int":
-            return int(raw)
-        if kind == "float":
-            return float(raw)
-    except ValueError:
-        raise ValueError(f"{name} must be a number ({kind}), not {raw!r}") from None
-    if kind == "bool":
-        return raw.strip().lower() not in ("0", "false", "no", "off")
-    if kind.startswith("Path"):
-        return Path(raw)
-    return raw
-
-
-@dataclass(frozen=True)
+# Declared once, as a typed dataclass that pydantic validates: the environment's and the config
+# file's text is converted by the annotations (lax mode: "2" -> 2, "off" -> False, a path -> Path),
+# and a value that does not fit is refused with pydantic's reason, not guessed at.
+@dataclass(frozen=True, config=pydantic.ConfigDict(extra="forbid"))
 class Settings:
     data_dir: Path = field(default_factory=default_data_dir)
     # The store (products, keys, usage; shared limits): sqlite:///PATH or postgresql://...;
@@ -167,11 +156,14 @@ class Settings:
             if not raw and from_file.get(name):
                 raw, source = from_file[name], f"{config_file} ({name})"
             if raw:  # set and not empty
-                values[setting.name] = _parse(name, raw, str(setting.type))
+                values[setting.name] = raw
                 sources[setting.name] = source
         # The server loads the PII engine at start-up unless told not to (KAI_PII_PRELOAD=0).
         values.setdefault("pii_preload", True)
-        base = cls(**values)  # type: ignore[arg-type]
+        try:
+            base = cls(**values)  # type: ignore[arg-type]
+        except pydantic.ValidationError as exc:
+            raise ValueError(_one_line(exc, values, sources)) from None
         clean = {k: v for k, v in overrides.items() if v is not None}
         for key in (
             "data_dir",
@@ -184,8 +176,23 @@ class Settings:
             if key in clean:
                 clean[key] = Path(clean[key])  # type: ignore[arg-type]
         sources.update(dict.fromkeys(clean, "flag"))
-        settings = replace(base, **clean)  # type: ignore[arg-type]
+        try:
+            settings = replace(base, **clean)  # type: ignore[arg-type]
+        except pydantic.ValidationError as exc:
+            raise ValueError(_one_line(exc, clean, sources)) from None
         return settings, {f.name: sources.get(f.name, "default") for f in fields(cls) if f.name != "load_engines"}
+
+
+def _one_line(exc: pydantic.ValidationError, values: dict[str, object], sources: dict[str, str]) -> str:
+    """The first bad value as one line: which variable or flag, what it was, where it was set and
+    what is accepted, e.g. `KAI_CPU_WORKERS='two' (environment): Input should be a valid integer`."""
+    error = exc.errors()[0]
+    name = str(error["loc"][0]) if error["loc"] else "?"
+    source = sources.get(name, "")
+    if source == "flag":
+        return f"--{name.replace('_', '-')} {values.get(name)!r}: {error['msg']}"
+    where, _, variable = source.rpartition(" (")
+    return f"{variable.rstrip(')') or name}={values.get(name)!r} ({where}): {error['msg']}"
 
 
 def config_file_values() -> tuple[Path | None, dict[str, str]]:

@@ -125,7 +125,10 @@ def test_a_bad_setting_or_models_file_is_one_clear_line(tmp_path: Path) -> None:
     result = subprocess.run(
         [KAI_LOCAL, "keys", "list", "--data-dir", str(tmp_path)], capture_output=True, text=True, env=env, timeout=60
     )
-    assert result.returncode == 1 and "KAI_CPU_WORKERS must be a number" in result.stderr
+    assert (
+        result.returncode == 1
+        and "KAI_CPU_WORKERS='two' (environment): Input should be a valid integer" in result.stderr
+    )
     assert "Traceback" not in result.stderr
     broken = tmp_path / "models.toml"
     broken.write_text('[models."x"\nkind = "chat"\n')

@@ -32,5 +32,29 @@ def test_the_server_preloads_the_pii_engine_unless_told_not_to(monkeypatch: pyte
 
 def test_a_value_that_is_not_a_number_names_its_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KAI_CPU_WORKERS", "two")
-    with pytest.raises(ValueError, match="KAI_CPU_WORKERS must be a number"):
+    with pytest.raises(ValueError, match=r"KAI_CPU_WORKERS='two' \(environment\): Input should be a valid integer"):
         Settings.from_env()
+
+
+def test_a_switch_takes_yes_or_no_words_and_refuses_anything_else(monkeypatch: pytest.MonkeyPatch) -> None:
+    for word, expected in (("off", False), ("0", False), ("no", False), ("true", True), ("1", True)):
+        monkeypatch.setenv("KAI_METRICS", word)
+        assert Settings.from_env().metrics is expected
+    monkeypatch.setenv("KAI_METRICS", "maybe")  # once read as "on": a typo must not flip a switch
+    with pytest.raises(ValueError, match=r"KAI_METRICS='maybe' \(environment\): Input should be a valid boolean"):
+        Settings.from_env()
+
+
+def test_a_bad_value_in_the_config_file_or_a_flag_says_where_it_is(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    config = tmp_path / "kai-local.env"
+    config.write_text("KAI_GPU_WAIT_TIMEOUT_S=soon\n")
+    monkeypatch.setenv("KAI_CONFIG_FILE", str(config))
+    with pytest.raises(
+        ValueError, match=rf"KAI_GPU_WAIT_TIMEOUT_S='soon' \({config}\): Input should be a valid number"
+    ):
+        Settings.from_env()
+    config.write_text("")
+    with pytest.raises(ValueError, match=r"--port 'eighty': Input should be a valid integer"):
+        Settings.from_env(port="eighty")
