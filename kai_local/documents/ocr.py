@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import os
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
@@ -52,6 +53,28 @@ class TesseractOcr:
 
     def image_to_text_within(self, image: Image, languages: str, timeout_s: float | None) -> str:
         """Like `image_to_text`, but kills tesseract after `timeout_s` and raises OcrTimeout."""
+        return self._run(image, languages, timeout_s).decode("utf-8", "replace")
+
+    def image_to_words_within(self, image: Image, languages: str, timeout_s: float | None) -> list[OcrWord]:
+        """The words tesseract reads, with their boxes in the image's pixels, in reading order."""
+        tsv = self._run(image, languages, timeout_s, "tsv").decode("utf-8", "replace")
+        words = []
+        for row in tsv.splitlines()[1:]:
+            cells = row.split("\t")
+            if len(cells) == 12 and cells[0] == "5" and cells[11].strip():
+                block, paragraph, line = (int(c) for c in cells[2:5])
+                left, top, width, height = (int(c) for c in cells[6:10])
+                words.append(
+                    OcrWord(cells[11].strip(), (block, paragraph, line), (left, top, left + width, top + height))
+                )
+        return words
+
+    def image_to_pdf_within(self, image: Image, languages: str, timeout_s: float | None, dpi: int = 300) -> bytes:
+        """A one-page PDF of the image (at `dpi`: its page size) with tesseract's invisible text
+        layer over it."""
+        return self._run(image, languages, timeout_s, "--dpi", str(dpi), "pdf")
+
+    def _run(self, image: Image, languages: str, timeout_s: float | None, *configs: str) -> bytes:
         buffer = io.BytesIO()
         _as_gray_or_rgb(image).save(buffer, format="PPM")
         argv = [
@@ -62,6 +85,7 @@ class TesseractOcr:
             languages or self.languages,
             "--psm",
             str(self.page_segmentation),
+            *configs,
         ]
         env = {**os.environ, "OMP_THREAD_LIMIT": os.environ.get("OMP_THREAD_LIMIT", "1")}
         try:
@@ -77,7 +101,14 @@ class TesseractOcr:
         if done.returncode != 0:
             detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]
             raise ServiceUnavailable(f"OCR failed: {detail[0]}", code="ocr_failed")
-        return done.stdout.decode("utf-8", "replace")
+        return done.stdout
+
+
+@dataclass(frozen=True)
+class OcrWord:
+    text: str
+    line: tuple[int, int, int]  # tesseract's block, paragraph and line numbers
+    box: tuple[int, int, int, int]  # left, top, right, bottom in pixels
 
 
 class EasyOcr:

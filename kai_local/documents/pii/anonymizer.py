@@ -51,6 +51,8 @@ class Anonymized:
     sanitized_filename: str
     placeholders: dict[str, str]
     findings: tuple[Finding, ...]
+    # Every detected value as it is written in the text (all its spellings) -> its placeholder.
+    surfaces: dict[str, str]
 
 
 class Anonymizer:
@@ -144,6 +146,7 @@ class Anonymizer:
             sanitized_filename=self._sanitize_filename(filename, mapping, known, pii_types),
             placeholders=dict(mapping.placeholders),
             findings=tuple(findings),
+            surfaces=dict(mapping.surfaces),
         )
 
     def run(self, text: str, filename: str, pii_types: Sequence[str] = PII_TYPES) -> Anonymized:

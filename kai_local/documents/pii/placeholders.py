@@ -27,6 +27,7 @@ class PlaceholderMap:
     """The mapping of one document (text and file name share it)."""
 
     placeholders: dict[str, str] = field(default_factory=dict)  # placeholder -> original value
+    surfaces: dict[str, str] = field(default_factory=dict)  # every value as written -> placeholder
     _by_key: dict[tuple[str, str], str] = field(default_factory=dict)
     _persons: list[tuple[frozenset[str], str]] = field(default_factory=list)
     _counters: dict[str, int] = field(default_factory=dict)
@@ -60,7 +61,8 @@ class PlaceholderMap:
 
 
 def apply_placeholders(engine: AnonymizerEngine, text: str, findings: list[Finding], mapping: PlaceholderMap) -> str:
-    """Replace each finding (non-overlapping) by its placeholder."""
+    """Replace each finding (non-overlapping) by its placeholder. `mapping.surfaces` records each
+    value as it stands in the text (redaction looks for those in the document itself)."""
     surface: dict[str, dict[str, str]] = {}
     for f in sorted(findings, key=lambda f: f.start):
         value = text[f.start : f.end]
@@ -68,6 +70,7 @@ def apply_placeholders(engine: AnonymizerEngine, text: str, findings: list[Findi
         if f.pii_type == "name":
             mapping.remember_person(value, placeholder)
         surface.setdefault(entity_of(f.pii_type), {})[value] = placeholder
+        mapping.surfaces[value] = placeholder
     operators = {
         entity: OperatorConfig("custom", {"lambda": lambda s, table=table: table[s]})
         for entity, table in surface.items()
