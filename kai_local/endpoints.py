@@ -29,6 +29,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("/audio/transcriptions", ("POST",), "audio:create_transcription", "audio_transcriptions"),
     Endpoint("/audio/translations", ("POST",), "audio:create_translation", "audio_transcriptions"),
     Endpoint("/documents/anonymize", ("POST",), "documents_anonymize:anonymize_document", "documents_anonymize"),
+    Endpoint("/documents/redact", ("POST",), "documents_redact:redact_document", "documents_anonymize"),
     Endpoint("/documents/strip-metadata", ("POST",), "documents_metadata:strip_metadata", "documents_strip_metadata"),
 )
 

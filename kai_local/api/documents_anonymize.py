@@ -26,13 +26,13 @@ STRATEGIES = ("rules", "ai")
 async def anonymize_document(request: Request) -> Response:
     form = await read_form(request)
     upload = form.single_file("files", "one file in 'files'")
-    pii_types = _pii_types(form)
-    strategy = _strategy(form)
+    pii_types = pii_types_of(form)
+    strategy = strategy_of(form)
     services = services_of(request)
     pii = services.anonymizer
     if pii is None:
         raise ServiceUnavailable("Anonymization is not configured on this server.")
-    engine = _chat_engine(request) if strategy == "ai" else None  # fail before the work
+    engine = chat_engine_for(request) if strategy == "ai" else None  # fail before the work
 
     outcome = await pii.run(
         upload.data,
@@ -70,7 +70,7 @@ async def anonymize_document(request: Request) -> Response:
     )
 
 
-def _pii_types(form: UploadForm) -> tuple[str, ...]:
+def pii_types_of(form: UploadForm) -> tuple[str, ...]:
     requested = [t.strip().lower() for t in form.values("pii_types")]
     if not requested:
         return PII_TYPES
@@ -84,7 +84,7 @@ def _pii_types(form: UploadForm) -> tuple[str, ...]:
     return tuple(t for t in PII_TYPES if t in requested)
 
 
-def _strategy(form: UploadForm) -> str:
+def strategy_of(form: UploadForm) -> str:
     strategy = (form.value("strategy") or "rules").strip().lower()
     if strategy not in STRATEGIES:
         raise InvalidRequest(
@@ -95,7 +95,7 @@ def _strategy(form: UploadForm) -> str:
     return strategy
 
 
-def _chat_engine(request: Request) -> ChatEngine:
+def chat_engine_for(request: Request) -> ChatEngine:
     """The chat engine of the product's default chat model (strategy=ai)."""
     services = services_of(request)
     try:

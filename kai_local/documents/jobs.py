@@ -10,6 +10,7 @@ from __future__ import annotations
 from kai_local.documents.extraction import ExtractedDocument, ExtractionLimits, OcrEngine, extract_document
 from kai_local.documents.metadata import ExifTool, MetadataStripper
 from kai_local.documents.metadata.service import Stripped
+from kai_local.documents.redact.service import Redacted, redact_document
 from kai_local.engines.speech.media import DecodedAudio, decode_media
 
 _strippers: dict[float, MetadataStripper] = {}
@@ -20,12 +21,27 @@ def extract(data: bytes, filename: str, limits: ExtractionLimits, ocr: OcrEngine
 
 
 def strip_metadata(data: bytes, filename: str, exiftool_timeout_s: float) -> Stripped:
+    return _stripper(exiftool_timeout_s).strip(data, filename)
+
+
+def redact(
+    data: bytes,
+    filename: str,
+    surfaces: dict[str, str],
+    style: str,
+    limits: ExtractionLimits,
+    exiftool_timeout_s: float,
+) -> Redacted:
+    return redact_document(data, filename, surfaces, style, limits, _stripper(exiftool_timeout_s))
+
+
+def _stripper(exiftool_timeout_s: float) -> MetadataStripper:
     stripper = _strippers.get(exiftool_timeout_s)
     if stripper is None:  # one stay-open exiftool per worker: a worker runs one job at a time
         stripper = _strippers[exiftool_timeout_s] = MetadataStripper(
             ExifTool(timeout_s=exiftool_timeout_s, processes=1)
         )
-    return stripper.strip(data, filename)
+    return stripper
 
 
 def decode(data: bytes, max_seconds: float) -> DecodedAudio:
