@@ -16,6 +16,7 @@ redacted. The metadata goes afterwards, with the file through the metadata strip
 from __future__ import annotations
 
 import io
+import logging
 import math
 from dataclasses import dataclass
 
@@ -27,7 +28,10 @@ from kai_local.documents.extract.base import Deadline, ExtractionLimits, corrupt
 from kai_local.documents.extract.pdf import PDFIUM_LOCK
 from kai_local.documents.ocr import OcrTimeout, TesseractOcr, prepare_for_ocr
 from kai_local.documents.redact.matching import Replacer
+from kai_local.documents.redact.pdf_text import NotRewritable, PageReader, rewrite_page
 from kai_local.documents.redact.scan import Box, boxes_over_words, label_of, paint
+
+log = logging.getLogger("kai_local.redact")
 
 # A page with fewer characters than this in its text layer is read by OCR (a scan).
 MIN_TEXT_CHARS = 10
@@ -58,24 +62,82 @@ def redact_pdf(data: bytes, replacer: Replacer, limits: ExtractionLimits, ocr: T
         raise corrupt("PDF", exc.__class__.__name__) from None
     document = _pdfium(data)
     try:
-        count = rasterised = 0
+        count, rewritten, raster = 0, set(), set()
+        reader: PageReader | None = None
         for index, page in enumerate(pdf.pages):
-            rendered = _redacted_rendering(document, index, replacer, limits, ocr, deadline)
-            if rendered is None:
+            located = _located(document, index, replacer)
+            if located == []:
                 count += _drop_annotations_with_values(page, replacer)
                 continue
+            if located is not None:  # a text page: its values' glyphs cut out, the page kept as text
+                try:
+                    reader = reader or PageReader(data)
+                    rewrite_page(reader, index, pdf, located)
+                    rewritten.add(index)
+                    count += len(located)
+                    continue
+                except NotRewritable:
+                    pass
+                except Exception:  # pdfminer on a page it cannot follow: the raster path is safe
+                    log.info("pdf page %d: glyph removal failed, rasterised instead", index + 1, exc_info=False)
+            raster.add(index)
+        saved = _save(pdf)
+        # Read back: a rewritten page that still shows a value is rasterised after all.
+        raster |= {index for index in rewritten if replacer.remaining(_page_text(saved, index))}
+        rasterised = 0
+        for index in sorted(raster):
+            rendered = _redacted_rendering(document, index, replacer, limits, ocr, deadline)
+            if rendered is None:
+                continue
             image, boxes, dpi = rendered
-            _replace_content(pdf, page, _ocr_pdf(ocr, image, dpi, limits, deadline))
-            count += boxes
+            _replace_content(pdf, pdf.pages[index], _ocr_pdf(ocr, image, dpi, limits, deadline))
+            count += 0 if index in rewritten else boxes
             rasterised += 1
         count += _drop_document_parts(pdf, replacer, redacted=count > 0)
-        out = io.BytesIO()
-        pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate, deterministic_id=True)
-        return RedactedPdf(out.getvalue(), count, len(pdf.pages), rasterised)
+        return RedactedPdf(_save(pdf), count, len(pdf.pages), rasterised)
     finally:
         with PDFIUM_LOCK:
             document.close()
         pdf.close()
+
+
+def _save(pdf: pikepdf.Pdf) -> bytes:
+    out = io.BytesIO()
+    pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate, deterministic_id=True)
+    return out.getvalue()
+
+
+def _page_text(data: bytes, index: int) -> str:
+    with PDFIUM_LOCK:
+        document = pypdfium2.PdfDocument(data)
+        try:
+            page = document[index]
+            textpage = page.get_textpage()
+            text = str(textpage.get_text_range())
+            textpage.close()
+            page.close()
+            return text
+        finally:
+            document.close()
+
+
+def _located(
+    document: pypdfium2.PdfDocument, index: int, replacer: Replacer
+) -> list[tuple[tuple[float, float, float, float], str]] | None:
+    """The values' boxes on the page's text layer, in user space, with their labels; [] for a
+    page without values; None for a page to read by OCR (no text layer, or rotated)."""
+    with PDFIUM_LOCK:
+        page = document[index]
+        try:
+            boxes = _text_layer_boxes(page, replacer, 1.0)
+            if boxes is None:
+                return None
+            _, _, _, top = page.get_cropbox()
+            left = page.get_cropbox()[0]
+            # _text_layer_boxes measures from the crop box's top left, downwards: back to user space.
+            return [((b.left + left, top - b.bottom, b.right + left, top - b.top), b.label) for b in boxes]
+        finally:
+            page.close()
 
 
 def _pdfium(data: bytes) -> pypdfium2.PdfDocument:
