@@ -364,3 +364,132 @@ async def test_bad_input_gets_a_clear_error(gw: Gateway, key: str) -> None:
     workbook.save(legacy)
     status, body = await error({"file": ("alt.xls", legacy.getvalue())})
     assert status == 415 and "XLSX" in body["message"]
+
+
+def scan_image(lines: list[str], size: tuple[int, int] = (1800, 400)) -> Image.Image:
+    image = Image.new("RGB", size, (255, 255, 255))
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(str(FONT), 40)
+    for i, line in enumerate(lines):
+        draw.text((60, 60 + 70 * i), line, font=font, fill=(0, 0, 0))
+    return image
+
+
+def pictures_of(data: bytes) -> list[bytes]:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return [package.read(n) for n in package.namelist() if "/media/" in n]
+
+
+async def test_a_scan_pasted_into_a_docx_is_redacted_in_its_pixels(gw: Gateway, key: str) -> None:
+    document = Document()
+    document.add_paragraph("Sehr geehrte Kollegin, anbei der Vorbefund:")
+    picture = io.BytesIO()
+    scan_image([f"Patientin: {DOCTOR}", "Befund: siehe Beilage"]).save(picture, format="PNG")
+    document.add_picture(picture)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    out, headers = await redact(gw, key, "zuweisung.docx", buffer.getvalue())
+    [picture_out] = pictures_of(out)
+    text = ocr(Image.open(io.BytesIO(picture_out)))
+    assert readable(text, [DOCTOR, "Huber"]) == [] and "Beilage" in text
+    assert "Kollegin" in docx_text(out) and int(headers["x-redactions"]) >= 1
+
+
+async def test_a_pptx_and_an_xlsx_open_in_their_libraries_and_in_libreoffice(
+    gw: Gateway, key: str, tmp_path: Path
+) -> None:
+    from openpyxl import Workbook, load_workbook
+    from pptx import Presentation
+
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[1])
+    slide.shapes.title.text = f"Fallbesprechung {PATIENT}"
+    slide.placeholders[1].text = f"Entlassungsbrief, Rückfragen: {PHONE}"
+    slide.notes_slide.notes_text_frame.text = f"Vortragende: OA Dr. {DOCTOR}"
+    second = deck.slides.add_slide(deck.slide_layouts[1])
+    second.shapes.title.text = "Diagnosen"
+    second.placeholders[1].text = f"E-Mail {EMAIL}"
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    out, _ = await redact(gw, key, "fall.pptx", buffer.getvalue())
+    reopened = Presentation(io.BytesIO(out))
+    shown = "\n".join(
+        shape.text_frame.text for slide in reopened.slides for shape in slide.shapes if shape.has_text_frame
+    )
+    notes = "\n".join(s.notes_slide.notes_text_frame.text for s in reopened.slides if s.has_notes_slide)
+    assert readable(shown + notes, PLANTED) == [] and "Diagnosen" in shown and "[[NAME_" in notes
+    assert readable(converts_with_libreoffice(out, ".pptx", tmp_path), PLANTED) == []
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Befunde"
+    sheet.append(["Name", "Telefon", "Diagnosen"])
+    sheet.append([PATIENT, PHONE, "Kontrolle"])
+    other = workbook.create_sheet("Kontakte")
+    other["A1"] = f"OA Dr. {DOCTOR}"
+    other["B1"] = EMAIL
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    out, _ = await redact(gw, key, "liste.xlsx", buffer.getvalue())
+    reopened_book = load_workbook(io.BytesIO(out))
+    cells = "\n".join(str(c.value) for ws in reopened_book for row in ws.iter_rows() for c in row if c.value)
+    assert (
+        readable(cells, PLANTED) == [] and "Diagnosen" in cells and reopened_book.sheetnames == ["Befunde", "Kontakte"]
+    )
+    assert readable(converts_with_libreoffice(out, ".xlsx", tmp_path), PLANTED) == []
+
+
+async def test_a_scanned_pdf_page_and_a_multipage_tiff_are_boxed_by_ocr(gw: Gateway, key: str, tmp_path: Path) -> None:
+    lines = [f"Patientin: {DOCTOR}", "Befund: siehe Beilage", f"Telefon: {PHONE}"]
+    page = scan_image(lines, (1800, 2400))
+    scanned = io.BytesIO()
+    page.save(scanned, format="PDF", resolution=200)
+    out, headers = await redact(gw, key, "scan.pdf", scanned.getvalue())
+    assert headers["x-rasterised-pages"] == "1"
+    poppler = pdftotext(out, tmp_path)
+    assert readable(poppler, [DOCTOR, PHONE]) == [] and "Beilage" in poppler  # the new OCR text layer
+
+    frames = [scan_image(lines), scan_image(["Seite 2", f"Rückruf an {PHONE}"])]
+    tiff = io.BytesIO()
+    frames[0].save(tiff, format="TIFF", save_all=True, append_images=frames[1:])
+    out, headers = await redact(gw, key, "scan.tiff", tiff.getvalue(), style="blackout")
+    image = Image.open(io.BytesIO(out))
+    assert image.format == "TIFF" and getattr(image, "n_frames", 1) == 2
+    for index in range(2):
+        image.seek(index)
+        assert readable(ocr(image.copy()), [DOCTOR, PHONE]) == []
+    assert int(headers["x-redactions"]) >= 3
+
+    jpeg = io.BytesIO()
+    frames[0].save(jpeg, format="JPEG", quality=95)
+    out, headers = await redact(gw, key, "scan.jpg", jpeg.getvalue())
+    assert headers["content-type"] == "image/jpeg"
+    assert readable(ocr(Image.open(io.BytesIO(out))), [DOCTOR, PHONE]) == []
+
+
+async def test_annotations_and_outlines_that_show_a_value_are_removed(gw: Gateway, key: str) -> None:
+    with pikepdf.open(io.BytesIO(text_pdf([PAGE_1, "Anhang ohne Namen"]))) as pdf:
+        for page, note in zip(pdf.pages, (f"Rückruf {PATIENT}", "Seite geprüft"), strict=True):
+            page.obj.Annots = pdf.make_indirect(
+                pikepdf.Array(
+                    [
+                        pikepdf.Dictionary(
+                            Type=pikepdf.Name.Annot,
+                            Subtype=pikepdf.Name.Text,
+                            Rect=[50, 50, 70, 70],
+                            Contents=pikepdf.String(note),
+                        )
+                    ]
+                )
+            )
+        with pdf.open_outline() as outline:
+            outline.root.append(pikepdf.OutlineItem(f"Brief an {PATIENT}", 0))
+        buffer = io.BytesIO()
+        pdf.save(buffer)
+    out, _ = await redact(gw, key, "brief.pdf", buffer.getvalue())
+    assert readable(raw_pdf_strings(out), [PATIENT, "Mustermann"]) == []
+    with pikepdf.open(io.BytesIO(out)) as pdf:
+        assert "/Outlines" not in pdf.Root
+        assert [str(a.Contents) for a in pdf.pages[1].obj.get("/Annots", [])] == ["Seite geprüft"]  # kept: no value

@@ -74,7 +74,7 @@ def redact_pdf(data: bytes, replacer: Replacer, limits: ExtractionLimits, ocr: T
                     reader = reader or PageReader(data)
                     rewrite_page(reader, index, pdf, located)
                     rewritten.add(index)
-                    count += len(located)
+                    count += len(located) + _drop_annotations_with_values(page, replacer)
                     continue
                 except NotRewritable:
                     pass

@@ -27,6 +27,7 @@ from kai_local.documents.redact.images import redact_image
 from kai_local.documents.redact.matching import Replacer
 from kai_local.documents.redact.office import redact_package
 from kai_local.documents.redact.pdf import redact_pdf
+from kai_local.documents.redact.pictures import redact_pictures
 from kai_local.documents.redact.text import redact_json, redact_text
 from kai_local.errors import InternalError, UnsupportedMediaType
 
@@ -65,6 +66,8 @@ def redact_document(
         out, count, rasterised = pdf.data, pdf.redactions, pdf.rasterised_pages
     elif kind in (ft.DOCX, ft.PPTX, ft.XLSX):
         out, count = redact_package(data, replacer)
+        out, boxes = redact_pictures(out, replacer, limits, ocr)
+        count += boxes
     elif kind in (ft.PNG, ft.JPEG, ft.TIFF):
         out, count = redact_image(data, kind, replacer, limits, ocr)
     elif kind == ft.JSON:
