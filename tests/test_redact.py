@@ -10,6 +10,7 @@ import base64
 import csv
 import io
 import json
+import logging
 import re
 import shutil
 import subprocess
@@ -297,6 +298,7 @@ async def test_a_docx_is_redacted_in_its_runs_header_footer_and_table(gw: Gatewa
     assert readable(text, PLANTED) == [] and readable(zip_xml_text(out), PLANTED + ["Huber"]) == []
     assert all(word in text for word in KEPT)
     assert "[[NAME_1]]" in text and "[[PHONE_1]]" in zip_xml_text(out)
+    assert not Document(io.BytesIO(out)).core_properties.author  # the metadata stripper ran
     runs = Document(io.BytesIO(out)).paragraphs[1].runs
     assert any(run.bold and "[[NAME_1]]" in run.text for run in runs)  # the first run's formatting kept
     assert readable(converts_with_libreoffice(out, ".docx", tmp_path), PLANTED) == []
@@ -493,3 +495,20 @@ async def test_annotations_and_outlines_that_show_a_value_are_removed(gw: Gatewa
     with pikepdf.open(io.BytesIO(out)) as pdf:
         assert "/Outlines" not in pdf.Root
         assert [str(a.Contents) for a in pdf.pages[1].obj.get("/Annots", [])] == ["Seite geprüft"]  # kept: no value
+
+
+async def test_nothing_of_the_document_reaches_log_or_usage_and_the_call_is_counted(
+    gw: Gateway, caplog: pytest.LogCaptureFixture
+) -> None:
+    key = gw.create_key()
+    caplog.set_level(logging.DEBUG)
+    await redact(gw, key, "Brief_Max_Mustermann.pdf", text_pdf([PAGE_1, PAGE_2]))
+    await redact(gw, key, "brief.docx", docx_letter())
+    logged = caplog.text + "".join(str(r.args) for r in caplog.records)
+    assert readable(logged, PLANTED) == []
+    record = gw.services.store.find_key(key, "2000-01")
+    rows = list(gw.services.store.usage_rows(record.key.id))
+    assert readable(" ".join(map(str, rows)), PLANTED) == []
+    assert [(row[1], row[3]) for row in rows] == [("documents_anonymize", 2)]  # counted like anonymize
+    usage = (await gw.http.get("/usage", headers=gw.headers(key))).json()
+    assert (usage["total_requests"], usage["total_ok"]) == (2, 2)
