@@ -299,6 +299,22 @@ async def test_xls_written_by_xlwt(gw: Gateway, key: str, tmp_path: Path) -> Non
     assert xlrd.open_workbook(file_contents=response.content).sheet_by_index(0).cell_value(0, 0) == samples.TEXT
 
 
+async def test_a_pdf_form_is_stripped_and_keeps_its_fields(gw: Gateway, key: str) -> None:
+    """exiftool reports `Has XFA: No` for every AcroForm: structure, not metadata (once refused)."""
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer)
+    pdf.setAuthor("Jane Doe")
+    pdf.acroForm.textfield(name="befund", value="unauffällig", x=50, y=700, width=300, height=20)
+    pdf.showPage()
+    pdf.save()
+    response = await strip(gw, key, "formular.pdf", buffer.getvalue())
+    assert response.status_code == 200, response.text
+    with pikepdf.open(io.BytesIO(response.content)) as cleaned:
+        assert "/Author" not in cleaned.docinfo and str(cleaned.Root.AcroForm.Fields[0].V) == "unauffällig"
+
+
 @pytest.mark.parametrize(
     "name,data,media_type",
     [

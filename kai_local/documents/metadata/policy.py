@@ -202,6 +202,7 @@ STRUCTURAL: dict[str, frozenset[str]] = {
             "Language",
             "PageMode",
             "PageLayout",
+            "HasXFA",  # whether a form carries XFA ("No" for every AcroForm): structure, not metadata
         }
     ),
     "ZIP": frozenset(
