@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pikepdf
 import pytest
 from docx import Document
 from PIL import Image, ImageDraw, ImageFont
@@ -167,6 +168,27 @@ async def test_pdf_two_pages(gw: Gateway, key: str) -> None:
         "strategy": "rules",
     }
     assert data["metadata"]["extraction_method"].startswith("pdf")
+
+
+async def test_pdf_form_fields_and_sticky_notes_are_anonymized_too(gw: Gateway, key: str) -> None:
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.drawString(50, 800, "Zuweisung zur Abklärung")
+    pdf.acroForm.textfield(name="patient", value="Herr Max Mustermann", x=50, y=700, width=300, height=20)
+    pdf.showPage()
+    pdf.save()
+    with pikepdf.open(io.BytesIO(buffer.getvalue())) as document:
+        note = pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Text, Rect=[50, 50, 70, 70],
+            T=pikepdf.String("Dr. Anna Huber"), Contents=pikepdf.String("Rückruf unter +43 664 1234567"),
+        )  # fmt: skip
+        document.pages[0].obj.Annots.append(document.make_indirect(note))
+        out = io.BytesIO()
+        document.save(out)
+    data = await anonymize(gw, key, "zuweisung.pdf", out.getvalue())
+    assert_no_secrets(data["sanitized_text"], ["Max Mustermann", "Anna Huber", "+43 664 1234567"])
+    assert {"[[NAME_1]]", "[[NAME_2]]", "[[PHONE_1]]"} <= set(data["placeholders"])
+    assert "Zuweisung" in data["sanitized_text"] and data["metadata"]["page_count"] == 1
 
 
 async def test_docx_with_table(gw: Gateway, key: str) -> None:

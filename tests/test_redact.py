@@ -497,6 +497,20 @@ async def test_annotations_and_outlines_that_show_a_value_are_removed(gw: Gatewa
         assert [str(a.Contents) for a in pdf.pages[1].obj.get("/Annots", [])] == ["Seite geprüft"]  # kept: no value
 
 
+async def test_a_form_field_that_holds_a_value_is_removed(gw: Gateway, key: str) -> None:
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.drawString(50, 800, "Zuweisung an die Ambulanz")
+    pdf.acroForm.textfield(name="patient", value=f"Herr {PATIENT}", x=50, y=700, width=300, height=20)
+    pdf.showPage()
+    pdf.save()
+    out, _ = await redact(gw, key, "formular.pdf", buffer.getvalue())
+    assert readable(raw_pdf_strings(out), [PATIENT, "Mustermann"]) == []
+    with pikepdf.open(io.BytesIO(out)) as redacted:
+        assert "/AcroForm" not in redacted.Root
+        assert all(a.get("/Subtype") != "/Widget" for a in redacted.pages[0].obj.get("/Annots", []))
+
+
 async def test_nothing_of_the_document_reaches_log_or_usage_and_the_call_is_counted(
     gw: Gateway, caplog: pytest.LogCaptureFixture
 ) -> None:

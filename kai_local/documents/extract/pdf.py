@@ -11,6 +11,10 @@ Per page:
   typed letter) is OCR'd from the rendered page and placed at its position. A searchable scan
   (image under an invisible OCR text layer) has text inside the image, so it is not OCR'd again.
 
+A page's annotations (sticky notes and comments, with their authors) are read with its text, and
+the filled-in values of the document's form fields are added after the last page: a referral
+form's patient stands in a field, not in the page text.
+
 pypdfium2 is the page counter (it reads /Count; pdfminer would build every page object first)
 and the renderer. PDFium is not thread-safe, even across documents, so every call into it holds
 PDFIUM_LOCK -- one lock per process is the point, hence a module-level object.
@@ -40,9 +44,10 @@ import pypdfium2
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfexceptions import PDFException
 from pdfminer.pdfinterp import PDFPageInterpreter
-from pdfminer.pdftypes import PDFStream
+from pdfminer.pdftypes import PDFStream, resolve1
 from pdfminer.psexceptions import PSException
 from pdfminer.psparser import PSLiteral, literal_name
+from pdfminer.utils import decode_text
 from pdfplumber.page import Page, PDFPageAggregatorWithMarkedContent
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 from PIL import Image
@@ -61,6 +66,9 @@ from kai_local.documents.inflate import InflateBudget
 from kai_local.documents.ocr import OcrEngine, ocr_page, prepare_for_ocr
 from kai_local.errors import KaiError
 
+# Form fields read per document (kids included): a form with more is read up to here.
+MAX_FORM_FIELDS = 10_000
+MAX_ANNOTATIONS = 10_000  # per page
 PDFIUM_LOCK = threading.Lock()
 # The budget of the document being extracted in this thread (see the module docstring).
 _INFLATE_BUDGET: ContextVar[InflateBudget | None] = ContextVar("pdf_inflate_budget", default=None)
@@ -125,8 +133,11 @@ def _extract(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline: De
                         text, ocr_used = _page_text(page, index, rendered, limits, ocr, ocr_deadline, deadline)
                     finally:
                         page.close()
-                    pages.append(clean(_SPACED_DIAERESIS.sub(_umlaut, text)))
+                    notes = _annotation_text(page)
+                    pages.append(clean(_SPACED_DIAERESIS.sub(_umlaut, "\n".join(filter(None, (text, notes))))))
                     ocr_pages += ocr_used
+                if pages and (fields := _form_text(parsed)):
+                    pages[-1] = clean("\n".join(filter(None, (pages[-1], fields))))
             except PARSE_ERRORS as exc:
                 if (limit := _kai_cause(exc)) is not None:
                     raise limit from None  # the inflate budget, wrapped by pdfplumber
@@ -136,6 +147,54 @@ def _extract(data: bytes, limits: ExtractionLimits, ocr: OcrEngine, deadline: De
     else:
         method = "ocr" if ocr_pages == len(pages) else "pdf_parser+ocr"
     return ExtractedDocument(pages=pages, extraction_method=method, used_ocr=ocr_pages > 0, page_count=len(pages))
+
+
+def _annotation_text(page: Page) -> str:
+    """What a page's annotations say (sticky notes, comments, their authors): part of the
+    document a reader sees, and where a name hides as easily as in the text. Read from the raw
+    dictionaries (pdfplumber's own reading fails on some UTF-16 strings)."""
+    annotations = resolve1(page.page_obj.annots)
+    if not isinstance(annotations, list):
+        return ""
+    lines = []
+    for annotation in annotations[:MAX_ANNOTATIONS]:
+        annotation = resolve1(annotation)
+        if isinstance(annotation, dict):
+            lines += [text for key in ("T", "Contents") if (text := _pdf_text(annotation.get(key)))]
+    return "\n".join(lines)
+
+
+def _form_text(parsed: pdfplumber.pdf.PDF) -> str:
+    """The filled-in values of the form fields ("name: value" per line): a referral form's
+    patient is in a field, not in the page text."""
+    form = resolve1(parsed.doc.catalog.get("AcroForm"))
+    if not isinstance(form, dict):
+        return ""
+    lines: list[str] = []
+    fields = resolve1(form.get("Fields"))
+    pending = [(resolve1(field), 0) for field in fields[:MAX_FORM_FIELDS]] if isinstance(fields, list) else []
+    visited = 0
+    while pending and visited < MAX_FORM_FIELDS:
+        field, depth = pending.pop()
+        visited += 1
+        if not isinstance(field, dict) or depth > 16:
+            continue
+        name, value = _pdf_text(field.get("T")), _pdf_text(field.get("V"))
+        if value:
+            lines.append(f"{name}: {value}" if name else value)
+        kids = resolve1(field.get("Kids"))
+        if isinstance(kids, list):
+            pending += [(resolve1(kid), depth + 1) for kid in kids[:MAX_FORM_FIELDS]]
+    return "\n".join(lines)
+
+
+def _pdf_text(value: object) -> str:
+    value = resolve1(value)
+    if isinstance(value, bytes):
+        return decode_text(value).strip()
+    if isinstance(value, PSLiteral):
+        return ""  # a checkbox state (/Yes, /Off): no text
+    return ""
 
 
 def _umlaut(match: re.Match[str]) -> str:
