@@ -113,6 +113,9 @@ async def test_usage_after_a_mix_of_ok_and_failed_requests(gateway: Gateway) -> 
     assert (body["rate_limit_per_minute"], body["max_concurrent_requests"]) == (100, 3)
     assert body["trial_usage_limit"] is None and body["trial_ends_at"] is None
     assert body["period"] == time.strftime("%Y-%m", time.gmtime())
+    assert body["usage_by_endpoint"] == {
+        "chat_completions": {"requests": 4, "ok": 2, "errors": 2, "tokens_in": 5, "tokens_out": 5, "audio_seconds": 0.0}
+    }
     assert body["enabled_endpoints"] == [
         "chat_completions",
         "audio_transcriptions",

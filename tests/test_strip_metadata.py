@@ -6,6 +6,7 @@ file opening in its library, and pixels / text unchanged."""
 
 from __future__ import annotations
 
+import base64
 import io
 import posixpath
 import re
@@ -297,6 +298,21 @@ async def test_xls_written_by_xlwt(gw: Gateway, key: str, tmp_path: Path) -> Non
     assert response.status_code == 200, response.text
     assert b"Jane Doe" not in response.content
     assert xlrd.open_workbook(file_contents=response.content).sheet_by_index(0).cell_value(0, 0) == samples.TEXT
+
+
+async def test_the_json_answer_shows_what_exiftool_read_before_and_after(
+    gw: Gateway, key: str, rich: dict[str, bytes]
+) -> None:
+    response = await gw.http.post(
+        URL, headers={**gw.headers(key), "Accept": "application/json"}, files={"file": ("photo.jpg", rich["photo.jpg"])}
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["filename"] == "photo.jpg" and body["content_type"] == "image/jpeg"
+    assert "GPS" in body["metadata_before"] and body["metadata_after"] == {}
+    assert set(body["stripped_fields"]) >= {"GPS", "EXIF"}
+    cleaned = base64.b64decode(body["file"])
+    assert cleaned.startswith(b"\xff\xd8") and b"GPS" not in cleaned[:4096]
 
 
 async def test_a_pdf_form_is_stripped_and_keeps_its_fields(gw: Gateway, key: str) -> None:

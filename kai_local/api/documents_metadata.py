@@ -2,16 +2,18 @@
 
 The cleaned bytes are the body (Content-Type by content, Content-Disposition with the name as
 sent); what was done is in the headers X-Metadata-Stripped, X-Strip-Method, X-Stripped-Fields,
-X-Original-Size and X-Sanitized-Size.
+X-Original-Size and X-Sanitized-Size. With `Accept: application/json` the answer is one object:
+the file (base64) and what exiftool read in it before and after, grouped (the web console).
 """
 
 from __future__ import annotations
 
+import base64
 import unicodedata
 from urllib.parse import quote
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from kai_local.api.context import services_of
 from kai_local.api.uploads import read_form
@@ -24,13 +26,28 @@ async def strip_metadata(request: Request) -> Response:
     services = services_of(request)
     # exiftool runs in the parse worker (one stay-open process each), under its own timeout.
     timeout_s = services.settings.metadata_timeout_s
+    owner = principal_of(request).key.id
+    if "application/json" in request.headers.get("accept", ""):
+        result, report = await services.parse_pool.run(
+            jobs.strip_metadata_with_report,
+            upload.data,
+            upload.filename,
+            timeout_s,
+            deadline_s=2 * timeout_s + 10.0,
+            owner=owner,
+        )
+        return JSONResponse(
+            {
+                "file": base64.b64encode(result.data).decode("ascii"),
+                "content_type": result.media_type,
+                "filename": upload.filename,
+                "stripped_fields": list(result.fields),
+                "metadata_before": report.before,
+                "metadata_after": report.after,
+            }
+        )
     result = await services.parse_pool.run(
-        jobs.strip_metadata,
-        upload.data,
-        upload.filename,
-        timeout_s,
-        deadline_s=timeout_s + 10.0,
-        owner=principal_of(request).key.id,
+        jobs.strip_metadata, upload.data, upload.filename, timeout_s, deadline_s=timeout_s + 10.0, owner=owner
     )
     return Response(
         result.data,

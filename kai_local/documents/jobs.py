@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from kai_local.documents.extraction import ExtractedDocument, ExtractionLimits, OcrEngine, extract_document
 from kai_local.documents.metadata import ExifTool, MetadataStripper
-from kai_local.documents.metadata.service import Stripped
+from kai_local.documents.metadata.service import MetadataReport, Stripped
 from kai_local.documents.redact.service import Redacted, redact_document
 from kai_local.engines.speech.media import DecodedAudio, decode_media
 
@@ -22,6 +22,15 @@ def extract(data: bytes, filename: str, limits: ExtractionLimits, ocr: OcrEngine
 
 def strip_metadata(data: bytes, filename: str, exiftool_timeout_s: float) -> Stripped:
     return _stripper(exiftool_timeout_s).strip(data, filename)
+
+
+def strip_metadata_with_report(
+    data: bytes, filename: str, exiftool_timeout_s: float
+) -> tuple[Stripped, MetadataReport]:
+    """The cleaned file, and what exiftool reads in it before and after (the console shows it)."""
+    stripper = _stripper(exiftool_timeout_s)
+    stripped = stripper.strip(data, filename)
+    return stripped, stripper.report(data, stripped.data, stripped.kind)
 
 
 def redact(

@@ -397,6 +397,17 @@ class Store:
         r = rows[0]
         return UsageTotals(int(r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[4]), float(r[5]))
 
+    def usage_by_endpoint(self, key_id: str, period: str) -> dict[str, UsageTotals]:
+        rows = self._query(
+            "SELECT endpoint, SUM(requests), SUM(ok), SUM(errors), SUM(tokens_in), SUM(tokens_out), "
+            "SUM(audio_seconds) FROM usage_monthly WHERE key_id = ? AND period = ? GROUP BY endpoint "
+            "ORDER BY endpoint",
+            (key_id, period),
+        )
+        return {
+            str(r[0]): UsageTotals(int(r[1]), int(r[2]), int(r[3]), int(r[4]), int(r[5]), float(r[6])) for r in rows
+        }
+
     def lifetime_ok(self, key_id: str) -> int:
         rows = self._query("SELECT COALESCE(SUM(ok), 0) FROM usage_monthly WHERE key_id = ?", (key_id,))
         return int(rows[0][0])

@@ -20,12 +20,12 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from kai_local.documents import filetypes as ft
-from kai_local.documents.metadata.exiftool import ExifTool
+from kai_local.documents.metadata.exiftool import ExifTool, Tag
 from kai_local.documents.metadata.images import clean_bmp, clean_images
 from kai_local.documents.metadata.ole import clean_ole
 from kai_local.documents.metadata.ooxml import clean_package
 from kai_local.documents.metadata.pdf import clean_pdf
-from kai_local.documents.metadata.policy import describe, identifying
+from kai_local.documents.metadata.policy import describe, identifying, label
 from kai_local.documents.metadata.result import Cleaned, StripFailed, ToolMissing, ordered
 from kai_local.errors import InvalidRequest, ServiceUnavailable, UnsupportedMediaType
 
@@ -62,6 +62,21 @@ class Stripped:
     method: str
     fields: tuple[str, ...]
     original_size: int
+
+
+@dataclass(frozen=True)
+class MetadataReport:
+    before: dict[str, dict[str, str]]  # group -> tag -> value
+    after: dict[str, dict[str, str]]
+
+
+def _grouped(tags: list[Tag]) -> dict[str, dict[str, str]]:
+    groups: dict[str, dict[str, str]] = {}
+    for tag in identifying(tags):
+        if tag.family0 in ("File", "ExifTool", "SourceFile"):
+            continue  # the temporary file's own name, dates and permissions: not the upload's
+        groups.setdefault(label(tag), {})[tag.key] = str(tag.value)[:200]
+    return groups
 
 
 class MetadataStripper:
@@ -153,6 +168,19 @@ class MetadataStripper:
         tags = self.exiftool.read([path]).get(path)
         if tags is None or identifying(tags):
             raise StripFailed(f"metadata remained after cleaning ({describe(identifying(tags or []))})")
+
+    def report(self, original: bytes, cleaned: bytes, kind: str) -> MetadataReport:
+        """What exiftool reads in the file before and after, identifying tags only, grouped as
+        X-Stripped-Fields names them (for a person to see what went; values cut at 200
+        characters). Text formats have none."""
+        if kind in ft.TEXT_TYPES:
+            return MetadataReport({}, {})
+        with tempfile.TemporaryDirectory(prefix="kai-report-") as tmp:
+            before, after = Path(tmp) / f"before.{kind}", Path(tmp) / f"after.{kind}"
+            before.write_bytes(original)
+            after.write_bytes(cleaned)
+            tags = self.exiftool.read([before, after])
+        return MetadataReport(_grouped(tags.get(before, [])), _grouped(tags.get(after, [])))
 
     def close(self) -> None:
         self.exiftool.close()
