@@ -4,8 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 # What only the tests use: independent readers of redacted files (pdftotext; LibreOffice opens
-# the redacted DOCX, XLSX and PPTX). Not part of the server, so not in setup.sh or the bundle.
-TEST_APT_PACKAGES=(poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui)
+# the redacted DOCX, XLSX and PPTX) and the browser the web console is tested in (Playwright
+# drives Debian's chromium). Not part of the server, so not in setup.sh or the bundle.
+TEST_APT_PACKAGES=(poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui chromium)
 missing=()
 for pkg in "${TEST_APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

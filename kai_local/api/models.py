@@ -12,8 +12,10 @@ from kai_local.gateway.auth import principal_of
 async def list_models(request: Request) -> JSONResponse:
     services = services_of(request)
     product = principal_of(request).product
+    # `kind` (chat | transcription) is beyond OpenAI's model object, as vLLM's own extra fields
+    # are: clients ignore it; the web console picks its models by it.
     data = [
-        {"id": m.id, "object": "model", "created": services.catalog.created(m), "owned_by": m.owned_by}
+        {"id": m.id, "object": "model", "created": services.catalog.created(m), "owned_by": m.owned_by, "kind": m.kind}
         for m in services.catalog.available(product)
     ]
     return JSONResponse({"object": "list", "data": data})
