@@ -123,6 +123,22 @@ POSITIVES = [
     ("address", "Praxis Dr. Lutz\nAm Mühlbach 12\n6460 Imst", "Am Mühlbach 12"),
     ("address", "Wohnadresse: Hinterbrühl 5, 83339 Chieming", "Hinterbrühl 5, 83339 Chieming"),
     ("address", "Kopie an: Hausärztin Dr. Maria Lindner, Kapfenberg", "Kapfenberg"),
+    # a given name that is also a word, after a title, when a surname follows (blind4)
+    ("name", "Konsil Unfallchirurgie (FA Dr. Davor Kovačević): Reposition.", "Davor Kovačević"),
+    ("name", "Betr.: Pat. Braun, Erwin, *04.12.1949", "Braun, Erwin"),
+    # OCR read digits as letters: O for 0 (a scanned fax, blind4)
+    ("dob", "PATIENT: KERN JOSEF, GEB. 21.1O.1959", "21.1O.1959"),
+    ("phone", "TEL. O664 / 21O 55 38", "O664 / 21O 55 38"),
+    ("age", "DER 66-JAHRIGE PATIENT", "66-JAHRIGE"),
+    ("medical", "Diagnosen: Arterielle Hypertonie (I10), Geburt (O80.0)", "O80.0"),  # its O is meant
+    # departments and units alone: between commas, after "unserer", "Konsil", "Leiterin"
+    ("company", "Kopie: Herzzentrum Bogenhausen, Rhythmologie, z. Hd. Prof. Dr. med. A. von Thurn", "Rhythmologie"),
+    ("company", "An: Klinikum Kassel, Zentrale Notaufnahme, z. Hd. OA Dr. Richter", "Zentrale Notaufnahme"),
+    ("company", "die sich heute in unserer ZNA vorstellte", "ZNA"),
+    ("company", "Cc: OA Dr. Kerem Aydın, Chirurgie, Kardinal Schwarzenberg Klinikum", "Chirurgie"),
+    ("company", "Klinik Liesingtal – 4. Med", "4. Med"),
+    ("company", "An Seniorenwohnhaus Traunblick, Wohnbereich 2", "Wohnbereich 2"),
+    ("company", "Praxis am Bahnhof\nFrau Dr. med. Regula Baumann", "Praxis am Bahnhof"),
 ]
 
 LAB_TABLE = (
@@ -137,6 +153,8 @@ LAB_TABLE = (
 # may be found as `medical`)
 NEGATIVES = [
     ("Dr. med.", "Dr. med."),
+    ("Termin in der Praxis am Montag um 9 Uhr.", "Praxis am Montag"),
+    ("Sehr geehrter Herr Kollege Wir berichten.", "Kollege"),
     ("Bei Morbus Crohn seit 2010 in Behandlung.", "Crohn"),
     ("M. Parkinson seit 2019", "Parkinson"),
     ("Morbus Basedow, Struma nodosa", "Basedow"),

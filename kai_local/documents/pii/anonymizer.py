@@ -34,6 +34,7 @@ from kai_local.documents.pii.nlp import (
     detect_language,
     text_artifacts,
 )
+from kai_local.documents.pii.ocr_digits import ocr_digits
 from kai_local.documents.pii.placeholders import PlaceholderMap, apply_placeholders
 from kai_local.documents.pii.recognizers import RECOGNIZERS
 from kai_local.documents.pii.recognizers.name import NameRule
@@ -85,8 +86,9 @@ class Anonymizer:
     ) -> list[Finding]:
         """Non-overlapping findings, repetitions included, sorted by position. Past `deadline`
         (a `time.monotonic()` value, checked between chunks): 413 `detection_timeout`."""
-        found = resolve_overlaps(self._analyze(text, pii_types, deadline), text)
-        return add_repetitions(text, found, self.lexicon)
+        view = ocr_digits(text)  # same length: the findings' spans hold for the text itself
+        found = resolve_overlaps(self._analyze(view, pii_types, deadline), view)
+        return add_repetitions(view, found, self.lexicon)
 
     def merge(self, text: str, rules: list[Finding], extra: Iterable[Finding]) -> list[Finding]:
         """Add findings from another source where the rules found nothing; never drops a rule finding."""

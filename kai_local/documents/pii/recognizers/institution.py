@@ -59,6 +59,7 @@ HEAD_ENDINGS = (
     "werkstätte",
     "pflege",
     "wohnhaus",
+    "wohnbereich",
 )
 # Head nouns that are whole words: services, authorities, businesses, schools, English heads.
 HEAD_WORDS = frozenset(
@@ -110,17 +111,31 @@ UNIT_ENDINGS = (
 )
 TAIL_STOP = frozenset("HRB HRA FN UID DVR GLN ZSR BSNR LANR Tel Tel. Fax Fax. IBAN BIC".split())
 WARD_HEADS = ("station", "pavillon", "abteilung", "ward", "unit", "bereich", "gruppe", "trakt", "stock")
+# "Praxis am Bahnhof", "Apotheke am Markt": after am/an der/... an everyday word names the place,
+# unless it says when ("Praxis am Montag").
+TIME_WORDS = frozenset(
+    """Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonntag Wochenende Vormittag Nachmittag Abend
+    Morgen Mittag Anfang Ende Tag Telefon""".split()
+)
 ADJECTIVE = re.compile(r"(?:\d{1,2}\.\s)?[A-ZÄÖÜ][\w-]*(?:e|er|es|en)\s$")
 
 
 # Departments named by their specialty: "in der Thoraxchirurgie", "von der Unfallchirurgie", "Chirurgie 2",
 # "Innere III" (not "Facharzt für Innere Medizin": a qualification, not a place).
-SPECIALTY = r"[A-ZÄÖÜ][\w-]*(?:logie|chirurgie|medizin|iatrie|heilkunde|geriatrie|onkologie|ologie)"
+SPECIALTY = r"(?:[A-ZÄÖÜ][\w-]*(?:logie|chirurgie|medizin|iatrie|heilkunde|geriatrie|onkologie|ologie)|Chirurgie)"
+# Units every hospital has, named without a specialty: "in unserer ZNA", "Klinikum Kassel, Zentrale
+# Notaufnahme", "4. Med" (Vienna's numbered medical departments).
+UNIT_NAMES = (
+    r"(?:(?:Zentrale|Interdisziplinäre)[ \t])?Notaufnahme|ZNA|ZAE|INA|Notfallambulanz|Notfallzentrum"
+    r"|Intensivstation|Schockraum|Aufwachraum|Tagesklinik|Kreißsaal|[1-9]\.[ \t]?Med\.?(?![\w])"
+)
 DEPARTMENT = re.compile(
     # a practice or unit named by its specialty and its place: "Radiologie am Wasserturm", "NEUROLOGIE AM STADTPARK"
     r"(?<![\w-])(?P<placed>(?i:" + SPECIALTY + r")[ \t](?i:am|im|an der|in der)[ \t][A-ZÄÖÜ][\w-]+)"
-    r"|(?:(?<=in der )|(?<=von der )|(?<=auf der )|(?<=auf die )|(?<=an die )|(?<=an der )|(?<=zur )|(?<=durch die ))"
-    r"(?P<dept>" + SPECIALTY + r")(?![\w-])"
+    r"|(?:(?<=in der )|(?<=von der )|(?<=auf der )|(?<=auf die )|(?<=an die )|(?<=an der )|(?<=zur )|(?<=durch die )"
+    r"|(?<=unserer )|(?<=unsere )|(?<=seitens der )|(?<=Konsil )|(?<=Konsiliar )|(?<=Leiter )|(?<=Leiterin )"
+    r"|(?<=Leitung )|(?<=Assistenzarzt )|(?<=Assistenzärztin )|(?<=Oberarzt )|(?<=Oberärztin ))"
+    r"(?P<dept>" + SPECIALTY + "|" + UNIT_NAMES + r")(?![\w-])"
     r"|(?<![\w-])(?P<numbered>"
     + SPECIALTY
     + r"|Innere|Interne|Chirurgie|Medizin)[ \t](?:[IVX]{1,4}|\d{1,2})(?![\w.,:/])"
@@ -128,7 +143,12 @@ DEPARTMENT = re.compile(
     r"|(?:(?<=Chefarzt )|(?<=Chefärztin )|(?<=Leitender Arzt )|(?<=Leitende Ärztin )|(?<=Oberarzt )|(?<=Oberärztin ))"
     r"(?P<role>(?:[A-ZÄÖÜ][\w-]*e[rns]? )?" + SPECIALTY + r")(?![\w-])"
     # a specialty alone on its line (a letterhead or signature line) or in brackets after a person
-    r"|(?:(?<=\n)|(?<=, )|(?<=\())(?P<alone>" + SPECIALTY + r")(?=[ \t]*(?:\n|\)|$))"
+    # or between commas in an address or copy line ("Kopie: Herzzentrum Bogenhausen, Rhythmologie, z. Hd. ...")
+    r"|(?:(?<=\n)|(?<=, )|(?<=\()|(?<=^)|(?<=– ))(?P<alone>"
+    + SPECIALTY
+    + "|"
+    + UNIT_NAMES
+    + r")(?=[ \t]*(?:\n|\)|,|\(|$))"
 )
 # "Station: Chirurgie 2", "ABTEILUNG: GERIATRIE", "Station/Zimmer: M3 Ost / 3.14": a unit after its label.
 UNIT_LABEL = re.compile(
@@ -275,6 +295,9 @@ class InstitutionRule(RuleRecognizer):
         lexicon = self.lexicon
         if any(c.isdigit() for c in last) or last in lexicon.places or last in lexicon.listed_names:
             return m
+        placed = words[0].lower() in ("am", "an", "im", "in", "zum", "zur", "beim") and len(words) >= 2
+        if placed and last not in TIME_WORDS and last[:1].isupper():
+            return m  # "Praxis am Bahnhof", "Hausarztpraxis am Markt"
         folded = last.lower()
         if folded in lexicon.german_frequent or folded in lexicon.stop_words or last in lexicon.not_names:
             return None

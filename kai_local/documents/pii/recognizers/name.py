@@ -64,7 +64,8 @@ LABEL = re.compile(
     re.IGNORECASE,
 )
 INLINE_TRIGGER = re.compile(
-    r"(?<!\w)(?:gez\.|i\.\s?A\.|i\.\s?V\.|z\.\s?H\.|z\.\s?Hd\.|Attn\.?:?|c/o|geb\.|verh\.|verw\.|née)[ \t]*"
+    r"(?<!\w)(?:gez\.|i\.\s?A\.|i\.\s?V\.|z\.\s?H\.|z\.\s?Hd\.|Attn\.?:?|c/o|geb\.|verh\.|verw\.|née"
+    r"|Pat\.(?=[ \t]+[A-ZÄÖÜ]))[ \t]*"
 )
 SIGN_OFF = re.compile(
     r"(?:Mit (?:freundlichen|besten|kollegialen|herzlichen|lieben) Grüßen|Beste Grüße|Liebe Grüße|Viele Grüße"
@@ -441,7 +442,9 @@ class NameRule(RuleRecognizer):
                     continue
                 break
             if not self._is_name_part(w.text, after_trigger or bool(parts)) and not (
-                after_trigger and not parts and self._surname_before_comma(text, words, j)
+                after_trigger
+                and not parts
+                and (self._surname_before_comma(text, words, j) or self._word_then_surname(text, words, j))
             ):
                 break
             parts.append(w)
@@ -498,6 +501,16 @@ class NameRule(RuleRecognizer):
             and text[words[j].end : words[j + 1].start] == ", "
             and words[j + 1].text in self.lexicon.listed_names
         )
+
+    def _word_then_surname(self, text: str, words: list[Word], j: int) -> bool:
+        """'Dr. Davor Kovačević', 'Frau Rose Zlatković': after a title a given name that is also a
+        word, when a surname that is no word follows it on the line."""
+        if j + 1 >= len(words) or len(words[j].text) < 3 or not words[j].text[:1].isupper():
+            return False
+        if text[words[j].end : words[j + 1].start] != " ":
+            return False
+        nxt = words[j + 1].text
+        return self._is_name_part(nxt, False) or (self._is_name_part(nxt, True) and not self._is_common(nxt))
 
     def _is_common(self, token: str) -> bool:
         return token.lower() in self.lexicon.common_words or token in self.lexicon.not_names

@@ -1,0 +1,31 @@
+"""Digits that OCR read as letters, read back as digits for detection.
+
+A scanned "30.06.1958" comes out of OCR as "30.O6.1958", a phone number as "O664 / 21O 55 38", a
+case number as "2O26OO9184471": the letter O for a zero, l or I for a one. Detection sees a copy
+of the text in which, inside every token that holds at least two digits and no other letters,
+O/o become 0 and l/I become 1. The copy has the same length, so what is found in it stands at
+the same place in the text itself, and the placeholders replace the text as it was read.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A token: letters, digits and the punctuation numbers are written with, no spaces.
+_TOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z./:-]*")
+_CONFUSABLE = str.maketrans("OoIl", "0011")
+_OTHER_LETTERS = re.compile(r"[A-HJ-KM-NP-Za-hj-km-np-z]")  # every letter but O, o, I, l
+# An ICD-10 code is a letter and two digits ("I10", "O80.0"): its letter is meant.
+_ICD = re.compile(r"[A-Z]\d{2}(?:\.\d{1,2})?")
+
+
+def ocr_digits(text: str) -> str:
+    """The text with OCR's letter-for-digit confusions undone inside number-like tokens."""
+    return _TOKEN.sub(_digits, text)
+
+
+def _digits(match: re.Match[str]) -> str:
+    token = match.group()
+    if sum(c.isdigit() for c in token) < 2 or _OTHER_LETTERS.search(token) or _ICD.fullmatch(token):
+        return token
+    return token.translate(_CONFUSABLE)
