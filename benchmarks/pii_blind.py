@@ -9,7 +9,9 @@ Parts a-e form the split "blind" (scored once before any rule change, then used 
 kinds of miss); parts f-g form "blind2", kept unread and scored only after the fixes; parts h-l
 form "blind3", written by five more helpers on 2026-12-01 (second session) and scored once, unread;
 parts m-n form "blind4", written by two more helpers on 2026-12-02 (fourth session) and scored once,
-unread, after the employer and relative's-job rules made from blind3's misses.
+unread, after the employer and relative's-job rules made from blind3's misses; parts o-p form
+"blind5", written by two more helpers on 2026-12-02 (fifth session) and scored once, unread, after
+the rules made from blind4's misses (OCR'd digits, departments alone, given names that are words).
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ SPLIT_OF_PART = {
     "l": "blind3",
     "m": "blind4",
     "n": "blind4",
+    "o": "blind5",
+    "p": "blind5",
 }
 HEADER = re.compile(r"^=== LETTER (\S+) \| (AT|DE|CH) \| (.+?) ===\s*$", re.M)
 TAG = re.compile(r"\{\{([a-z_]+)\|([^{}\n]+?)\}\}")
