@@ -139,6 +139,20 @@ POSITIVES = [
     ("company", "Klinik Liesingtal – 4. Med", "4. Med"),
     ("company", "An Seniorenwohnhaus Traunblick, Wohnbereich 2", "Wohnbereich 2"),
     ("company", "Praxis am Bahnhof\nFrau Dr. med. Regula Baumann", "Praxis am Bahnhof"),
+    # blind5's misses (round 6)
+    ("name", "Dr. med. Lea-Sophie von Brandis, Assistenzärztin ZNA", "Lea-Sophie von Brandis"),
+    ("name", "PATIENT/IN :  KOCH , THERESIA          GEB.: 03.05.1952", "KOCH , THERESIA"),
+    (
+        "address",
+        "Forststraße 9, 35066 Frankenberg (Eder) · Tel. 06451 743-0",
+        "Forststraße 9, 35066 Frankenberg (Eder)",
+    ),
+    ("address", "von der Ambulanz aus Oberhofen am Thunersee zugewiesen", "Oberhofen am Thunersee"),
+    ("address", "Kopie: Hausarzt Dr. med. Hans-Peter Weiß, Passau; OA Dr. T. Eder", "Passau"),
+    ("phone", "Tel. 02247/ 512 80  Fax DW -20", "-20"),
+    ("phone", "Überleitungspflege DGKS E. Haberl, DW 64628", "64628"),
+    ("company", "besucht die 3. Klasse der Reinhold-Schneider-Grundschule", "Reinhold-Schneider-Grundschule"),
+    ("insurance", "Versicherung: OGK", "OGK"),
 ]
 
 LAB_TABLE = (

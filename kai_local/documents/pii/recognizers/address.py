@@ -88,6 +88,7 @@ POSTCODE_TOWN = re.compile(
     r"(?<![\w-])(?:(?P<cc>A|AT|D|DE|CH|FL)-\s?)?(?P<pc>\d{4,5})\s(?P<town>(?:St\.\s|Sankt\s|Bad\s|Markt\s|Maria\s)?"
     r"[A-ZÄÖÜ][\w'’.-]*(?:/[A-ZÄÖÜ][\w'’-]*)?(?:\s(?:am|an der|an|im|in der|in|ob der|bei|unter)\s[A-ZÄÖÜ][\w'’-]*)?)"
 )
+TOWN_QUALIFIER = re.compile(r"[ \t]?\([A-ZÄÖÜ][\w.'’ -]{1,24}\)")
 POSTFACH = re.compile(
     r"(?<!\w)(?:Postfach|Postfach-Nr\.?|Postf\.|PF|P\.\s?O\.\s?Box|PO Box|Post Office Box)\s?\d{1,6}(?!\w)"
 )
@@ -249,7 +250,8 @@ class AddressRule(RuleRecognizer):
             candidate = " ".join(pieces[:k]).rstrip(",;.")
             if candidate in self.lexicon.places or candidate.title() in self.lexicon.places:
                 best = max(best, start + line.find(candidate) + len(candidate))
-        return best
+        qualifier = TOWN_QUALIFIER.match(text, best)  # "35066 Frankenberg (Eder)", "Taufkirchen (Vils)"
+        return qualifier.end() if qualifier else best
 
     @staticmethod
     def _matches_post_office(location: str, town: str) -> bool:

@@ -60,6 +60,7 @@ HEAD_ENDINGS = (
     "pflege",
     "wohnhaus",
     "wohnbereich",
+    "gymnasium",
 )
 # Head nouns that are whole words: services, authorities, businesses, schools, English heads.
 HEAD_WORDS = frozenset(
@@ -109,6 +110,8 @@ UNIT_ENDINGS = (
     "heim",
     "kreißsaal",
 )
+# A head joined to the name it bears: "Reinhold-Schneider-Grundschule", "Paracelsus-Klinik".
+NAMED_COMPOUND = re.compile(r"(?:[A-ZÄÖÜ][\w'’]+-)+[A-ZÄÖÜ]?[\w]+")
 TAIL_STOP = frozenset("HRB HRA FN UID DVR GLN ZSR BSNR LANR Tel Tel. Fax Fax. IBAN BIC".split())
 WARD_HEADS = ("station", "pavillon", "abteilung", "ward", "unit", "bereich", "gruppe", "trakt", "stock")
 # "Praxis am Bahnhof", "Apotheke am Markt": after am/an der/... an everyday word names the place,
@@ -219,6 +222,8 @@ class InstitutionRule(RuleRecognizer):
                 # ("Unfallambulanz", "Notfallstation", "Augenklinik"), weaker evidence.
                 if head.lower().endswith(UNIT_ENDINGS) and head.lower() not in UNIT_ENDINGS and len(head) > 8:
                     yield Span(start, end, 0.6)
+                elif NAMED_COMPOUND.fullmatch(head):
+                    yield Span(start, end, 0.6)  # "Reinhold-Schneider-Grundschule", "Simon-Marius-Gymnasium"
                 continue
             value = text[start:end].rstrip(" ,-")
             # Below a name's score: "Frau Anna Huber Klinik..." must keep the person whole.

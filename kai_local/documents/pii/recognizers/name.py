@@ -49,7 +49,7 @@ DOSE_UNITS = frozenset(data_lines("dose_units.txt"))
 # A word, with hyphenated parts; "Ass.-Prof." and "Dipl.-Ing." are one token.
 TOKEN = re.compile(r"[^\W\d_][\w'’]*(?:\.?-[^\W\d_][\w'’]*)*\.?")
 LABEL = re.compile(
-    r"(?:(?<=\n)|^|(?<=[\t;|])|(?<=  ))[ \t]*(?:(?:Ihr|Ihre|Unser|Unsere|Your|Our)\s)?(?:Patient(?:in)?|PatientIn|Pat\.|Name|Vorname|Nachname|Familienname|Geburtsname|Geb\.-?Name"
+    r"(?:(?<=\n)|^|(?<=[\t;|])|(?<=  ))[ \t]*(?:(?:Ihr|Ihre|Unser|Unsere|Your|Our)\s)?(?:Patient(?:in|/in|/IN)?|PatientIn|Pat\.|Name|Vorname|Nachname|Familienname|Geburtsname|Geb\.-?Name"
     r"|Versicherte[r]?|Kontoinhaber(?:in)?|Ansprechpartner(?:in)?|Ansprechperson|Haus(?:arzt|ärztin)|Zuweiser(?:in)?"
     r"|Zuweisende[r]? (?:Arzt|Ärztin)|Überweisende[r]? (?:Arzt|Ärztin)|Behandelnde[r]? (?:Arzt|Ärztin)|Arzt|Ärztin"
     r"|Untersucher(?:in)?|Befundet von|Befundende[r]?|Vidiert(?: von)?|Sachbearbeiter(?:in)?|Empfänger(?:in)?"
@@ -436,17 +436,21 @@ class NameRule(RuleRecognizer):
                 if text[w.end : nxt.start] == " " and (
                     self._is_name_part(nxt.text, after_trigger or bool(parts))
                     or (nxt.text in PARTICLES and j + 2 < len(words) and self._is_name_part(words[j + 2].text, True))
+                    # after a given name, "von" + a place is a family name: "Lea-Sophie von Brandis"
+                    or (bool(parts) and nxt.text in self.lexicon.places and not self._is_common(nxt.text))
                 ):
                     parts.append(w)
                     j += 1
                     continue
                 break
+            after_particle = bool(parts) and parts[-1].text in PARTICLES
             if not self._is_name_part(w.text, after_trigger or bool(parts)) and not (
                 after_trigger
                 and not parts
                 and (self._surname_before_comma(text, words, j) or self._word_then_surname(text, words, j))
             ):
-                break
+                if not (after_particle and w.text in self.lexicon.places and not self._is_common(w.text)):
+                    break
             parts.append(w)
             j += 1
         while parts and (

@@ -16,6 +16,12 @@ from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, has_c
 
 CANDIDATE = re.compile(r"(?<![\w+/.,-])(?:\+|00|\(0|0|\(?[1-9])[\d \t()/.–-]{5,22}\d(?![\w]|[.,]\d)")
 EXTENSION = re.compile(r"\s*(?:x|ext\.?|Durchwahl|DW|Klappe|Kl\.)\s*\d{1,6}", re.IGNORECASE)
+# An extension alone after its label: "Fax DW -20", "DW 64628", "Fax -39" (the number before it
+# on the letterhead; the extension still reaches a person).
+EXTENSION_ALONE = re.compile(
+    r"(?<![\w])(?:(?:Fax|Tel\.?)[ \t]+DW|DW|Durchwahl|Klappe|Kl\.)[ \t.:]*(?P<v>-?\d{2,6})(?![\d\w])"
+    r"|(?<![\w])(?:Fax|Tel\.?)[ \t:]*(?P<w>-\d{1,5})(?![\d\w])"
+)
 DATE_INSIDE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}")
 # North American numbers in their usual shapes, "(312) 471-9553" and "312-692-9633".
 NANP_SHAPE = re.compile(r"^(?:\+?1[ .-]?)?(?:\(\d{3}\) ?|\d{3}[-.])\d{3}[-.]\d{4}$")
@@ -84,6 +90,9 @@ class PhoneRule(RuleRecognizer):
             if ext:
                 end = ext.end()
             yield Span(start, end, 0.95 if labelled else 0.85 if international or nanp else 0.75)
+        for m in EXTENSION_ALONE.finditer(text):
+            group = "v" if m.group("v") else "w"
+            yield Span(m.start(group), m.end(group), 0.7)
 
     @staticmethod
     def _valid(raw: str, regions: tuple[str, ...], international: bool) -> bool:

@@ -34,7 +34,12 @@ STRONG_BEFORE = re.compile(
 # The last item of a comma list at the end of a line: "Hausarzt Dr. Heinz Ofner, Kindberg",
 # "Martina Schomaker, Windisch, 079 ...": the place of the person or practice before it.
 LIST_END_BEFORE = re.compile(r"\w,\s$")
-LIST_END_AFTER = re.compile(r"[ \t]*(?:$|\n|,[ \t]*(?:\+?\d|Tel|Fax))")
+LIST_END_AFTER = re.compile(r"[ \t]*(?:$|\n|;|\)|,[ \t]*(?:\+?\d|Tel|Fax))")
+# What belongs to a place's name after it: "Oberhofen am Thunersee", "Frankenberg (Eder)".
+QUALIFIER = re.compile(
+    r"[ \t](?:am|an der|im|in der|ob der|bei|unter)[ \t](?!(?:Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag"
+    r"|Sonntag|Wochenende|Morgen|Abend|Vormittag|Nachmittag)\b)[A-ZÄÖÜ][\w'’-]+|[ \t]?\([A-ZÄÖÜ][\w.'’ -]{1,24}\)"
+)
 DATE_AFTER = re.compile(r",\s*(?:am\s+|den\s+)?\d{1,2}\.\s?(?:\d{1,2}\.|[A-ZÄÖÜ][a-zä]+)")
 CANTON = re.compile(r" (?:ZH|BE|LU|UR|SZ|OW|NW|GL|ZG|FR|SO|BS|BL|SH|AR|AI|SG|GR|AG|TG|TI|VD|VS|NE|GE|JU)(?![\w])")
 EPONYM_BEFORE = re.compile(r"(?:Morbus|Mb\.|M\.|Typ)\s$")
@@ -135,6 +140,9 @@ class PlaceRule(RuleRecognizer):
             canton = CANTON.match(text, end)
             if canton:
                 end = canton.end()  # "Trub BE", "Wila ZH"
+            qualifier = QUALIFIER.match(text, end)
+            if qualifier:
+                end = qualifier.end()
             strong = STRONG_BEFORE.search(before) is not None or DATE_AFTER.match(text, end) is not None
             weak = WEAK_BEFORE.search(before) is not None or (
                 LIST_END_BEFORE.search(before) is not None and LIST_END_AFTER.match(text, end) is not None
