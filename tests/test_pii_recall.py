@@ -153,6 +153,16 @@ POSITIVES = [
     ("phone", "Überleitungspflege DGKS E. Haberl, DW 64628", "64628"),
     ("company", "besucht die 3. Klasse der Reinhold-Schneider-Grundschule", "Reinhold-Schneider-Grundschule"),
     ("insurance", "Versicherung: OGK", "OGK"),
+    # blind3's remaining misses (round 7)
+    ("name", "Marc-André Neuhaus, Oberarzt", "Marc-André Neuhaus"),
+    ("name", "Herr Herbert Kowatsch-Reinisch", "Herbert Kowatsch-Reinisch"),
+    ("address", "wohnhaft Hintertal 31, 4824 Gosau", "Hintertal 31, 4824 Gosau"),
+    ("address", "Via da l'Ospidal 280, 7550 Scuol", "Via da l'Ospidal 280, 7550 Scuol"),
+    (
+        "address",
+        "Wohnadresse: Münsterstraße 231, 44145 Dortmund, 2. OG links",
+        "Münsterstraße 231, 44145 Dortmund, 2. OG links",
+    ),
 ]
 
 LAB_TABLE = (

@@ -88,6 +88,11 @@ POSTCODE_TOWN = re.compile(
     r"(?<![\w-])(?:(?P<cc>A|AT|D|DE|CH|FL)-\s?)?(?P<pc>\d{4,5})\s(?P<town>(?:St\.\s|Sankt\s|Bad\s|Markt\s|Maria\s)?"
     r"[A-ZÄÖÜ][\w'’.-]*(?:/[A-ZÄÖÜ][\w'’-]*)?(?:\s(?:am|an der|an|im|in der|in|ob der|bei|unter)\s[A-ZÄÖÜ][\w'’-]*)?)"
 )
+# Where in the building: floor, flat, staircase, door.
+DWELLING = re.compile(
+    r",?[ \t](?:\d{1,2}\.[ \t]?(?:OG|UG|DG|EG|Stock|Etage|Obergeschoss|Stockwerk)(?:[ \t](?:links|rechts|Mitte|li\.|re\.))?"
+    r"|(?:Top|Tür|Stiege|Stg\.|Whg\.?|Wohnung|App\.?|Apt\.?)[ \t]?[\d.]+[a-z]?)(?![\w])"
+)
 TOWN_QUALIFIER = re.compile(r"[ \t]?\([A-ZÄÖÜ][\w.'’ -]{1,24}\)")
 POSTFACH = re.compile(
     r"(?<!\w)(?:Postfach|Postfach-Nr\.?|Postf\.|PF|P\.\s?O\.\s?Box|PO Box|Post Office Box)\s?\d{1,6}(?!\w)"
@@ -111,7 +116,8 @@ UK_POSTCODE = re.compile(
 # "IM ERGEL 1", "14 Birchfield Road") is still a street right before a postcode and town: at the end
 # of the text before it on the same line, or as the whole line above it.
 STREET_BEFORE = re.compile(
-    r"(?:^|(?<=[,:|·]\s)|(?<=\s[.·]\s)|(?<=\s{3}))(?P<s>[A-ZÄÖÜÀ-Ý][\w.'’-]*(?:\s[\w.'’-]+){0,3}\s"
+    r"(?:^|(?<=[,:|·]\s)|(?<=\s[.·]\s)|(?<=\s{3})|(?<=wohnhaft )|(?<=wohnhaft in )|(?<=wohnt )|(?<=wohnt in )"
+    r"|(?<=lebt in )|(?<=Adresse )|(?<=Anschrift ))(?P<s>[A-ZÄÖÜÀ-Ý][\w.'’-]*(?:\s[\w.'’-]+){0,3}\s"
     + NUMBER
     + r"|\d{1,4}[a-zA-Z]?\s[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2})\s?[,.]?\s*$"
 )
@@ -206,7 +212,7 @@ class AddressRule(RuleRecognizer):
             after_street = any(
                 0 < m.start() - end <= 3 and text[end : m.start()].strip(" ,\n") == "" for end in street_ends
             )
-            known_town = town in self.lexicon.towns or first in self.lexicon.towns
+            known_town = any(name in self.lexicon.towns or name in self.lexicon.places for name in (town, first))
             austrian = pc in self.lexicon.at_postcodes
             if m.group("cc") or after_street:
                 score = 0.9
@@ -251,7 +257,10 @@ class AddressRule(RuleRecognizer):
             if candidate in self.lexicon.places or candidate.title() in self.lexicon.places:
                 best = max(best, start + line.find(candidate) + len(candidate))
         qualifier = TOWN_QUALIFIER.match(text, best)  # "35066 Frankenberg (Eder)", "Taufkirchen (Vils)"
-        return qualifier.end() if qualifier else best
+        if qualifier:
+            best = qualifier.end()
+        floor = DWELLING.match(text, best)  # "44145 Dortmund, 2. OG links", "12629 Berlin, Whg. 9.04"
+        return floor.end() if floor else best
 
     @staticmethod
     def _matches_post_office(location: str, town: str) -> bool:

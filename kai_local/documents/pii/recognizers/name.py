@@ -449,7 +449,13 @@ class NameRule(RuleRecognizer):
                 and not parts
                 and (self._surname_before_comma(text, words, j) or self._word_then_surname(text, words, j))
             ):
-                if not (after_particle and w.text in self.lexicon.places and not self._is_common(w.text)):
+                # After a particle, a given name or an initial, a town's name is a family name too:
+                # "Lea-Sophie von Brandis", "Marc-André Neuhaus", "M.-A. Neuhaus".
+                after_given = bool(parts) and (
+                    parts[-1].text in self.lexicon.first_names or self._is_initial(text, parts[-1])
+                )
+                surname_like = w.text in self.lexicon.places or self._hyphenated_name(w.text)
+                if not ((after_particle or after_given) and surname_like and not self._is_common(w.text)):
                     break
             parts.append(w)
             j += 1
@@ -515,6 +521,12 @@ class NameRule(RuleRecognizer):
             return False
         nxt = words[j + 1].text
         return self._is_name_part(nxt, False) or (self._is_name_part(nxt, True) and not self._is_common(nxt))
+
+    def _hyphenated_name(self, token: str) -> bool:
+        """'Kowatsch-Reinisch': capitalised parts joined by hyphens, none an everyday word (a part
+        may end like an adjective: capitalised, it is a name)."""
+        parts = token.split("-")
+        return len(parts) >= 2 and all(p[:1].isupper() and len(p) >= 2 and not self._is_common(p) for p in parts)
 
     def _is_common(self, token: str) -> bool:
         return token.lower() in self.lexicon.common_words or token in self.lexicon.not_names
