@@ -18,6 +18,7 @@ from starlette.responses import Response
 from kai_local.api import all_routes
 from kai_local.backup import hold_in_use
 from kai_local.catalog import ModelCatalog
+from kai_local.console import ConsoleHeaders, console_routes
 from kai_local.documents.pii.service import DocumentAnonymizer
 from kai_local.engines.registry import build_engine
 from kai_local.engines.upstream_pool import UpstreamPool
@@ -175,9 +176,14 @@ def create_app(settings: Settings, *, load_pii_engine: Callable[[], Anonymizer] 
         finally:
             await close_services(services)
 
+    routes = all_routes()
+    middleware = [Middleware(GatewayMiddleware)]
+    if settings.ui:  # the web console at /ui/ (and / leads there)
+        routes += console_routes()
+        middleware.append(Middleware(ConsoleHeaders))
     return Starlette(
-        routes=all_routes(),
-        middleware=[Middleware(GatewayMiddleware)],
+        routes=routes,
+        middleware=middleware,
         exception_handlers={HTTPException: _http_error},
         lifespan=lifespan,
     )

@@ -107,6 +107,8 @@ class Settings:
     # GET /metrics (Prometheus): on by default; with a token it asks for it as a bearer token.
     metrics: bool = True
     metrics_token: str | None = None
+    # The web console at /ui/ (KAI_UI=0 turns it off).
+    ui: bool = True
 
     @property
     def db_path(self) -> Path:
