@@ -95,6 +95,7 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
         store.create_product(Product(name="documents", label="Nur Dokumente", endpoints=("documents_anonymize",)))
         purposes = {"main": "clinic", "usage": "clinic", "documents": "documents"}
         keys = {purpose: store.create_key(product, label=purpose)[1] for purpose, product in purposes.items()}
+        keys["ended"] = store.create_key("clinic", trial_days=0, label="ended")[1]  # a trial over at once
     finally:
         store.close()
     server = start_gateway(data_dir, REPO / "models.toml", models_dir=models_dir, timeout_s=300)
@@ -258,6 +259,12 @@ def test_anonymize_a_german_letter(tab: Browsed, console: Console) -> None:
     expect(mapping).to_contain_text("Max Mustermann")
     screenshot(page, "anonymize")
 
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.click("#anon-copy")
+    expect(page.locator("#panel-anonymize [data-status]")).to_have_text("Text in die Zwischenablage kopiert.")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("Sehr geehrte Frau Dr. [[NAME_") and "Mustermann" not in copied
+
     with page.expect_download() as download_info:
         page.click("#anon-download")
     download = download_info.value
@@ -281,7 +288,16 @@ def test_only_the_chosen_pii_types_are_replaced(tab: Browsed, console: Console) 
     page.click("#anon-types-none")
     page.check('input[name="pii_types"][value="phone"]')
     expect(page.locator("#anon-types-count")).to_have_text("1 von 26")
-    anonymize_letter(page)
+    # The file is dropped on the field this time, as from a file manager.
+    dropped = page.evaluate_handle(
+        """(text) => { const files = new DataTransfer();
+                       files.items.add(new File([text], 'notiz.txt', {type: 'text/plain'})); return files; }""",
+        "\n".join(LETTER),
+    )
+    page.dispatch_event("#panel-anonymize [data-drop]", "drop", {"dataTransfer": dropped})
+    assert page.evaluate("document.querySelector('#anon-file').files[0].name") == "notiz.txt"
+    page.click("#anon-form button[type=submit]")
+    expect(page.locator("#anon-result")).to_be_visible(timeout=60_000)
     text = page.locator("#anon-text")
     expect(text.locator("mark.pii-phone")).to_have_count(1)
     expect(text.locator("mark.pii-name")).to_have_count(0)
@@ -294,8 +310,20 @@ def test_transcribe_jfk_and_download_a_valid_srt(tab: Browsed, console: Console)
     page.click("#tab-transcribe")
     page.set_input_files("#tr-file", TESTDATA / "audio" / "jfk.flac")
     page.select_option("#tr-model", SPEECH_MODEL)
+    # Record each state the progress bar goes through: its label and whether it had a value.
+    page.evaluate(
+        """() => { window.progressSeen = [];
+                   const label = document.querySelector('#tr-progress-label');
+                   const bar = document.querySelector('#tr-progress');
+                   new MutationObserver(() => window.progressSeen.push([label.textContent, bar.hasAttribute('value')]))
+                     .observe(label, {childList: true, characterData: true, subtree: true}); }"""
+    )
     page.click("#tr-form button[type=submit]")
     expect(page.locator("#tr-result")).to_be_visible(timeout=90_000)
+    seen = page.evaluate("window.progressSeen")
+    assert ["Hochladen: 0 %", True] in seen, seen
+    assert [label for label, valued in seen if not valued][-1].startswith("Wird transkribiert"), seen
+    expect(page.locator("#tr-progress-box")).to_be_hidden()
     expect(page.locator("#tr-lang")).to_have_text("english")
     expect(page.locator("#tr-duration")).to_have_text("0:11")
     first = page.locator("#tr-segments tbody tr").first
@@ -449,6 +477,15 @@ def test_a_page_the_product_does_not_allow_says_why(tab: Browsed, console: Conso
         expect(panel.locator(".panel-body")).to_be_hidden()
     page.click("#tab-usage")
     expect(page.locator("#usage-cards")).to_contain_text("unbegrenzt")
+
+
+def test_a_key_whose_trial_ended_sees_why(tab: Browsed, console: Console) -> None:
+    page = tab.page
+    sign_in(page, console, console.keys["ended"])
+    expect(page.locator("#panel-anonymize .unavailable")).to_contain_text("Ihr Schlüssel ist nicht aktiv")
+    expect(page.locator("#tab-usage")).to_have_attribute("aria-selected", "true")  # the one page that works
+    expect(page.locator('.card[data-card="status"] dd.main')).to_have_text("nicht aktiv")
+    expect(page.locator('.card[data-card="trial"]')).to_contain_text("bis ")
 
 
 @pytest.mark.parametrize(("locale", "title"), [("de-AT", "Anmelden"), ("fr-FR", "Anmelden"), ("en-US", "Sign in")])

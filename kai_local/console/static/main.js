@@ -66,21 +66,23 @@ class Console {
     this.keyError.textContent = "";
     this.i18n.set(this.keyStatus, "key.checking");
     try {
-      const usage = await this.api.json("usage", { key });
-      this.api.remember(key);
-      const models = await this.api.json("models");
-      this.session.usage = usage;
-      this.session.models = models.data;
+      this.session.usage = await this.api.json("usage", { key });
     } catch (problem) {
-      this.api.forget();
       this.keyStatus.textContent = "";
       if (problem instanceof ApiError && problem.status !== 0) {
+        this.api.forget(); // refused: a stored key is dropped (a server that is down keeps it)
         this.i18n.set(this.keyError, "error.api", { status: problem.status, message: problem.message });
       } else {
         this.i18n.set(this.keyError, "error.network");
       }
       this.showLogin();
       return;
+    }
+    this.api.remember(key);
+    try {
+      this.session.models = (await this.api.json("models")).data;
+    } catch {
+      this.session.models = []; // e.g. a trial that ended: /usage still answers, to show why
     }
     document.getElementById("key-input").value = "";
     this.keyStatus.textContent = "";
