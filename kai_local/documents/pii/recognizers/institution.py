@@ -61,6 +61,7 @@ HEAD_ENDINGS = (
     "wohnhaus",
     "wohnbereich",
     "gymnasium",
+    "sprechstunde",
 )
 # Head nouns that are whole words: services, authorities, businesses, schools, English heads.
 HEAD_WORDS = frozenset(
@@ -93,7 +94,7 @@ NAME_TAIL = re.compile(
 )
 # A ward's code: "Station 4 Nord", "Station C3", "Pavillon 2, Station B", "ward C 4".
 CODE_TAIL = re.compile(
-    r"[ \t](?:[A-Z]{0,2}[ ]?\d{1,3}[A-Z]?|[A-Z])(?![\d.,:/])(?:[ \t](?:Nord|Süd|Sued|Ost|West|NORD|SÜD|SUED|OST|WEST|offen|geschlossen))?"
+    r"[ \t](?:[A-Z]{0,2}[ ]?\d{1,3}[A-Z]?|[A-Z])(?![\d.:/]|,\d)(?:[ \t](?:Nord|Süd|Sued|Ost|West|NORD|SÜD|SUED|OST|WEST|offen|geschlossen))?"
 )
 UNIT_ENDINGS = (
     "ambulanz",
@@ -109,6 +110,7 @@ UNIT_ENDINGS = (
     "dienst",
     "heim",
     "kreißsaal",
+    "sprechstunde",
 )
 # A head joined to the name it bears: "Reinhold-Schneider-Grundschule", "Paracelsus-Klinik".
 NAMED_COMPOUND = re.compile(r"(?:[A-ZÄÖÜ][\w'’]+-)+[A-ZÄÖÜ]?[\w]+")
@@ -125,12 +127,15 @@ ADJECTIVE = re.compile(r"(?:\d{1,2}\.\s)?[A-ZÄÖÜ][\w-]*(?:e|er|es|en)\s$")
 
 # Departments named by their specialty: "in der Thoraxchirurgie", "von der Unfallchirurgie", "Chirurgie 2",
 # "Innere III" (not "Facharzt für Innere Medizin": a qualification, not a place).
-SPECIALTY = r"(?:[A-ZÄÖÜ][\w-]*(?:logie|chirurgie|medizin|iatrie|heilkunde|geriatrie|onkologie|ologie)|Chirurgie)"
+SPECIALTY = (
+    r"(?:[A-ZÄÖÜ][\w-]*(?:logie|chirurgie|medizin|iatrie|heilkunde|geriatrie|onkologie|ologie|pädie|skopie)|Chirurgie)"
+)
 # Units every hospital has, named without a specialty: "in unserer ZNA", "Klinikum Kassel, Zentrale
 # Notaufnahme", "4. Med" (Vienna's numbered medical departments).
 UNIT_NAMES = (
     r"(?:(?:Zentrale|Interdisziplinäre)[ \t])?Notaufnahme|ZNA|ZAE|INA|Notfallambulanz|Notfallzentrum"
     r"|Intensivstation|Schockraum|Aufwachraum|Tagesklinik|Kreißsaal|[1-9]\.[ \t]?Med\.?(?![\w])"
+    r"|(?:Klinische[ \t])?Sozialarbeit|Krankenhaushygiene|Bettenmanagement|Patientenaufnahme"
 )
 DEPARTMENT = re.compile(
     # a practice or unit named by its specialty and its place: "Radiologie am Wasserturm", "NEUROLOGIE AM STADTPARK"
@@ -147,7 +152,7 @@ DEPARTMENT = re.compile(
     r"(?P<role>(?:[A-ZÄÖÜ][\w-]*e[rns]? )?" + SPECIALTY + r")(?![\w-])"
     # a specialty alone on its line (a letterhead or signature line) or in brackets after a person
     # or between commas in an address or copy line ("Kopie: Herzzentrum Bogenhausen, Rhythmologie, z. Hd. ...")
-    r"|(?:(?<=\n)|(?<=, )|(?<=\()|(?<=^)|(?<=– ))(?P<alone>"
+    r"|(?:(?<=\n)|(?<=, )|(?<=\()|(?<=^)|(?<=– )|(?<=· )|(?<=  ))(?P<alone>"
     + SPECIALTY
     + "|"
     + UNIT_NAMES
