@@ -163,6 +163,11 @@ POSITIVES = [
         "Wohnadresse: Münsterstraße 231, 44145 Dortmund, 2. OG links",
         "Münsterstraße 231, 44145 Dortmund, 2. OG links",
     ),
+    ("company", "cc: Haus der Barmherzigkeit Mödling, Wohnbereich 2, DGKP Michaela Schweighofer", "Wohnbereich 2"),
+    ("company", "Universitätsklinikum Neuhofen · Zentrale Notaufnahme", "Zentrale Notaufnahme"),
+    ("company", "Von:       Kögl Birgit (Sozialarbeit)", "Sozialarbeit"),
+    ("company", "Vorstellung in der Kniesprechstunde", "Kniesprechstunde"),
+    ("company", "Termin: Orthopädie am Friedensplatz", "Orthopädie am Friedensplatz"),
 ]
 
 LAB_TABLE = (
@@ -178,6 +183,7 @@ LAB_TABLE = (
 NEGATIVES = [
     ("Dr. med.", "Dr. med."),
     ("Termin in der Praxis am Montag um 9 Uhr.", "Praxis am Montag"),
+    ("Die Endoskopie ergab keinen Befund.", "Endoskopie"),  # the examination, not the unit
     ("Sehr geehrter Herr Kollege Wir berichten.", "Kollege"),
     ("Bei Morbus Crohn seit 2010 in Behandlung.", "Crohn"),
     ("M. Parkinson seit 2019", "Parkinson"),
