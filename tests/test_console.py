@@ -383,8 +383,17 @@ def test_a_refused_upload_shows_the_apis_message(tab: Browsed, console: Console)
     gif = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"
     page.set_input_files("#meta-file", files=[{"name": "bild.gif", "mimeType": "image/gif", "buffer": gif}])
     page.click("#meta-form button[type=submit]")
-    expect(page.locator("#panel-metadata [data-error]")).to_contain_text("Fehler 415:")
+    error = page.locator("#panel-metadata [data-error]")
+    expect(error).to_contain_text("Fehler 415:")
     expect(page.locator("#meta-result")).to_be_hidden()
+    # The next upload clears the message, and a language switch does not bring it back.
+    page.set_input_files("#meta-file", files=[{"name": "x.jpg", "mimeType": "image/jpeg", "buffer": rich_jpeg()}])
+    page.click("#meta-form button[type=submit]")
+    expect(page.locator("#meta-result")).to_be_visible(timeout=60_000)
+    expect(error).to_be_empty()
+    page.click("#lang-toggle")
+    expect(page.locator("#panel-metadata [data-status]")).to_have_text("Done: “x.jpg” is ready to download.")
+    expect(error).to_be_empty()
 
 
 def test_chat_streams_an_answer_and_stops_on_request(tab: Browsed, console: Console) -> None:

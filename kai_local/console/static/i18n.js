@@ -65,6 +65,13 @@ export class I18n {
     return element;
   }
 
+  /** Empty `element` and forget its key, so that a language switch leaves it empty. */
+  clear(element) {
+    delete element.dataset.i18n;
+    delete element.dataset.i18nVars;
+    element.textContent = "";
+  }
+
   /** Translate every marked element under `root`. */
   apply(root = document) {
     document.documentElement.lang = this.language;

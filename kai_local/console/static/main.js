@@ -63,12 +63,12 @@ class Console {
   /** Check the key with GET /usage; keep it for this tab only when the API takes it. */
   async connect(key) {
     if (!key) return;
-    this.keyError.textContent = "";
+    this.i18n.clear(this.keyError);
     this.i18n.set(this.keyStatus, "key.checking");
     try {
       this.session.usage = await this.api.json("usage", { key });
     } catch (problem) {
-      this.keyStatus.textContent = "";
+      this.i18n.clear(this.keyStatus);
       if (problem instanceof ApiError && problem.status !== 0) {
         this.api.forget(); // refused: a stored key is dropped (a server that is down keeps it)
         this.i18n.set(this.keyError, "error.api", { status: problem.status, message: problem.message });
@@ -85,7 +85,7 @@ class Console {
       this.session.models = []; // e.g. a trial that ended: /usage still answers, to show why
     }
     document.getElementById("key-input").value = "";
-    this.keyStatus.textContent = "";
+    this.i18n.clear(this.keyStatus);
     this.showWorkspace();
   }
 

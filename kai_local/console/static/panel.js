@@ -13,13 +13,9 @@ export class Panel {
   }
 
   status(key, vars) {
-    this.errorLine.textContent = "";
-    if (key) {
-      this.i18n.set(this.statusLine, key, vars);
-    } else {
-      this.statusLine.removeAttribute("data-i18n");
-      this.statusLine.textContent = "";
-    }
+    this.i18n.clear(this.errorLine);
+    if (key) this.i18n.set(this.statusLine, key, vars);
+    else this.i18n.clear(this.statusLine);
   }
 
   /** Show an error: an ApiError as the API worded it, a network failure, or a message key. */
