@@ -168,6 +168,10 @@ POSITIVES = [
     ("company", "Von:       Kögl Birgit (Sozialarbeit)", "Sozialarbeit"),
     ("company", "Vorstellung in der Kniesprechstunde", "Kniesprechstunde"),
     ("company", "Termin: Orthopädie am Friedensplatz", "Orthopädie am Friedensplatz"),
+    # diagnoses by their ending (round 9)
+    ("medical", "Sonographisch Hepatosplenomegalie.", "Hepatosplenomegalie"),
+    ("medical", "Bekannte Laktoseintoleranz.", "Laktoseintoleranz"),
+    ("medical", "Diagnosen: Varikozele links, Oligoasthenozoospermie", "Oligoasthenozoospermie"),
 ]
 
 LAB_TABLE = (

@@ -157,6 +157,24 @@ DISEASE_ENDINGS = (
     "hypothyreose",
     "ämie",
     "aemie",
+    # seen unmasked in the blind letters: organ enlargement, intolerances, eczema, fertility,
+    # pregnancy and injury words
+    "megalie",
+    "intoleranz",
+    "ekzem",
+    "sterilität",
+    "spermie",
+    "zele",
+    "abort",
+    "diathese",
+    "malazie",
+    "gravidität",
+    "sensibilisierung",
+    "schnupfen",
+    "herzfehler",
+    "pneumonie",
+    "eruption",
+    "trauma",
 )
 WORD = re.compile(r"(?<![\w-])[^\W\d_][\w-]{4,}(?![\w-])")
 # Latin second words that belong to the diagnosis: "Otitis media", "Polymyalgia rheumatica".
