@@ -83,7 +83,7 @@ def redact_pdf(data: bytes, replacer: Replacer, limits: ExtractionLimits, ocr: T
             raster.add(index)
         saved = _save(pdf)
         # Read back: a rewritten page that still shows a value is rasterised after all.
-        raster |= {index for index in rewritten if replacer.remaining(_page_text(saved, index))}
+        raster |= {index for index, text in _page_texts(saved, rewritten).items() if replacer.remaining(text)}
         rasterised = 0
         for index in sorted(raster):
             rendered = _redacted_rendering(document, index, replacer, limits, ocr, deadline)
@@ -107,16 +107,21 @@ def _save(pdf: pikepdf.Pdf) -> bytes:
     return out.getvalue()
 
 
-def _page_text(data: bytes, index: int) -> str:
+def _page_texts(data: bytes, indexes: set[int]) -> dict[int, str]:
+    """PDFium's text of the given pages, the document opened once."""
+    if not indexes:
+        return {}
     with PDFIUM_LOCK:
         document = pypdfium2.PdfDocument(data)
         try:
-            page = document[index]
-            textpage = page.get_textpage()
-            text = str(textpage.get_text_range())
-            textpage.close()
-            page.close()
-            return text
+            texts = {}
+            for index in sorted(indexes):
+                page = document[index]
+                textpage = page.get_textpage()
+                texts[index] = str(textpage.get_text_range())
+                textpage.close()
+                page.close()
+            return texts
         finally:
             document.close()
 
