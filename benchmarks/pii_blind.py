@@ -11,7 +11,9 @@ form "blind3", written by five more helpers on 2026-12-01 (second session) and s
 parts m-n form "blind4", written by two more helpers on 2026-12-02 (fourth session) and scored once,
 unread, after the employer and relative's-job rules made from blind3's misses; parts o-p form
 "blind5", written by two more helpers on 2026-12-02 (fifth session) and scored once, unread, after
-the rules made from blind4's misses (OCR'd digits, departments alone, given names that are words).
+the rules made from blind4's misses (OCR'd digits, departments alone, given names that are words);
+parts q-r form "blind6", written by two more helpers in the same session and scored once, unread,
+after rounds 6-9 (made from blind5's and blind3's misses).
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ SPLIT_OF_PART = {
     "n": "blind4",
     "o": "blind5",
     "p": "blind5",
+    "q": "blind6",
+    "r": "blind6",
 }
 HEADER = re.compile(r"^=== LETTER (\S+) \| (AT|DE|CH) \| (.+?) ===\s*$", re.M)
 TAG = re.compile(r"\{\{([a-z_]+)\|([^{}\n]+?)\}\}")
