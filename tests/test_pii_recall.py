@@ -172,6 +172,13 @@ POSITIVES = [
     ("medical", "Sonographisch Hepatosplenomegalie.", "Hepatosplenomegalie"),
     ("medical", "Bekannte Laktoseintoleranz.", "Laktoseintoleranz"),
     ("medical", "Diagnosen: Varikozele links, Oligoasthenozoospermie", "Oligoasthenozoospermie"),
+    # blind6's misses (round 10)
+    ("healthcare_number", "Ihr Zeichen: KW/2609   Unser Zeichen: HNO-A 26/11873", "HNO-A 26/11873"),
+    ("healthcare_number", "Ambulanzfall: A-2026-0311462   Besuch: 21.09.2026", "A-2026-0311462"),
+    ("name", "Anwesend: Pat., Sohn Islam Magomedov (dolmetscht)", "Islam Magomedov"),
+    ("name", "- Sohn Urs Bachmann, Sekundarlehrer, 079 412 33 87", "Urs Bachmann"),
+    ("company", "am 01.10.2026 in unserer Notfallsprechstunde.", "Notfallsprechstunde"),
+    ("company", "Wochenbettstation 3B / Kreißsaal", "Kreißsaal"),
 ]
 
 LAB_TABLE = (
@@ -188,6 +195,7 @@ NEGATIVES = [
     ("Dr. med.", "Dr. med."),
     ("Termin in der Praxis am Montag um 9 Uhr.", "Praxis am Montag"),
     ("Die Endoskopie ergab keinen Befund.", "Endoskopie"),  # the examination, not the unit
+    ("Unfall am 12.3. beim Skifahren, Befund: unauffällig.", "Unfall am 12.3."),
     ("Sehr geehrter Herr Kollege Wir berichten.", "Kollege"),
     ("Bei Morbus Crohn seit 2010 in Behandlung.", "Crohn"),
     ("M. Parkinson seit 2019", "Parkinson"),

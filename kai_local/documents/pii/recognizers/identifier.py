@@ -19,14 +19,16 @@ from collections.abc import Iterable
 
 from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span
 
-# A label: a word ending in Nr./Nummer/Zahl/Zl./ID/Zeichen/No./number (compounds included:
-# "Befund-Nr.", "Aufnahmezahl", "Pat.-ID", "Unser Zeichen", "NHS No"), or one of the short labels.
+# A label: a word ending in Nr./Nummer/Zahl/Zl./ID/Zeichen/No./number/fall/befund (compounds
+# included: "Befund-Nr.", "Aufnahmezahl", "Pat.-ID", "Unser Zeichen", "NHS No", "Ambulanzfall",
+# "Histo-Vorbefund H 2019/08812"), or one of the short labels.
 LABEL = re.compile(
     r"(?<![\w-])(?P<label>"
     # Label words are bounded ({1,30}): unbounded, the two optional words backtrack
     # quadratically over one long run of letters (100,000 letters took 70 s).
     r"(?:[A-Za-zÄÖÜäöüß]{1,30}\.?-?\s?)?(?:[A-Za-zÄÖÜäöüß]{1,30}\.?-)?"
-    r"(?:Nr|nr|NR|Nummer|nummer|NUMMER|Zahl|zahl|ZAHL|Zl|ZL|ID|Id|Zeichen|ZEICHEN|No|Number|number|Ref|ref|REF)\b\.?"
+    r"(?:Nr|nr|NR|Nummer|nummer|NUMMER|Zahl|zahl|ZAHL|Zl|ZL|ID|Id|Zeichen|ZEICHEN|No|Number|number|Ref|ref|REF"
+    r"|fall|befund)\b\.?"
     r"|Az\.?|AZ|GZ|Gz\.?|PID|FID|BSNR|LANR|GLN|ZSR|Chiffre|Fall|FALL|Probe|Einsendung|Auftrag|Eingang|Journal"
     r"|Zimmer|ZIMMER|Zi\.|ZI\.|Bett|BETT|Room|Bed|Ward bed"
     r")(?![\w-])"
@@ -83,7 +85,9 @@ class IdentifierRule(RuleRecognizer):
             if token.strip() in ("/", "-", ""):
                 kept.append(token)
                 continue
-            if not (any(c.isdigit() for c in token) or (token.isupper() and len(token) <= 4) or "/" in token):
+            # a digit, a slash, or a short code in capitals ("HNO-A", "BU-LF", "E")
+            code = token.replace("-", "")
+            if not (any(c.isdigit() for c in token) or (code.isupper() and len(code) <= 5) or "/" in token):
                 break
             kept.append(token)
         value = "".join(kept).rstrip(" /-.")

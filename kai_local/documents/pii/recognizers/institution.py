@@ -152,7 +152,7 @@ DEPARTMENT = re.compile(
     r"(?P<role>(?:[A-ZÄÖÜ][\w-]*e[rns]? )?" + SPECIALTY + r")(?![\w-])"
     # a specialty alone on its line (a letterhead or signature line) or in brackets after a person
     # or between commas in an address or copy line ("Kopie: Herzzentrum Bogenhausen, Rhythmologie, z. Hd. ...")
-    r"|(?:(?<=\n)|(?<=, )|(?<=\()|(?<=^)|(?<=– )|(?<=· )|(?<=  ))(?P<alone>"
+    r"|(?:(?<=\n)|(?<=, )|(?<=\()|(?<=^)|(?<=– )|(?<=· )|(?<=  )|(?<=/ ))(?P<alone>"
     + SPECIALTY
     + "|"
     + UNIT_NAMES
@@ -209,9 +209,11 @@ class InstitutionRule(RuleRecognizer):
     def _by_head(self, text: str) -> Iterable[Span]:
         for m in HEAD.finditer(text):
             head = m.group("head")
+            start, end = m.start(), m.end()
+            if not self._is_head(head) and head.endswith(".") and self._is_head(head[:-1]):
+                head, end = head[:-1], end - 1  # "in unserer Notfallsprechstunde." (the full stop ends the sentence)
             if not self._is_head(head):
                 continue
-            start, end = m.start(), m.end()
             before = text[max(0, start - 40) : start].rsplit("\n", 1)[-1]
             adjective = ADJECTIVE.search(before)
             if adjective and self._is_adjective(adjective.group().split()[-1]):
@@ -222,7 +224,7 @@ class InstitutionRule(RuleRecognizer):
             tail = FOR_TAIL.match(text, end) or code or self._name_tail(text, end)
             if tail is not None:
                 end = tail.end()
-            if start == m.start() and end == m.end():
+            if start == m.start() and end == m.start() + len(head):
                 # A head noun alone is no institution; a compound of one names a unit
                 # ("Unfallambulanz", "Notfallstation", "Augenklinik"), weaker evidence.
                 if head.lower().endswith(UNIT_ENDINGS) and head.lower() not in UNIT_ENDINGS and len(head) > 8:

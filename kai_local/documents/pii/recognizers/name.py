@@ -85,7 +85,8 @@ RELATIVE = re.compile(
     r"|Fachärztin|Pfleger|Pflegerin|Physiotherapeut|Physiotherapeutin|Psychologe|Psychologin|Sozialarbeiter"
     r"|Sozialarbeiterin|Lehrer|Lehrerin|Arbeitgeber|Chef|Chefin|Vorgesetzter|Vorgesetzte|Insp\.|Inspektor|Inspektorin"
     r"|DSA|HA|wife|husband|son|daughter|brother|sister|mother|father|partner|friend|carer|neighbour|colleague)"
-    r"(?:[ \t]+[a-zäöüß]+(?:e|er|en|es))?(?:[ \t]+[A-Z][a-z]+)?[ \t]*[:,]?[ \t]+(?=[A-ZÄÖÜ])",
+    # the capitalised word before a colon is a language ("Dolmetscher Dari: Hamid Noori")
+    r"(?:[ \t]+[a-zäöüß]+(?:e|er|en|es))?(?:[ \t]+[A-Z][a-z]+(?=[ \t]*:))?[ \t]*[:,]?[ \t]+(?=[A-ZÄÖÜ])",
 )
 # Hand signs: initials after a sign label ("Hdz.: sk", "Visum: NB / LP") or at the end of a note line ("... /SH").
 SIGN_LABEL = re.compile(
@@ -167,7 +168,13 @@ class NameRule(RuleRecognizer):
                 starts.append((i + 1, 0.8))
         for m in RELATIVE.finditer(text):
             at = self._word_at_or_after(words, index, m.end())
-            if at is not None and words[at].start == m.end() and self._relative_name_ok(words[at].text):
+            if (
+                at is not None
+                and words[at].start == m.end()
+                # "Sohn Islam Magomedov", "Sohn Urs Bachmann": a given name that is also a word,
+                # with a surname that is none after it
+                and (self._relative_name_ok(words[at].text) or self._word_then_surname(text, words, at))
+            ):
                 starts.append((at, 0.8))
         for pattern in (LABEL, INLINE_TRIGGER):
             for m in pattern.finditer(text):
