@@ -89,6 +89,21 @@ async def test_each_bomb_is_refused_within_its_deadline(gw: Gateway, name: str) 
     assert took < DEADLINE_S, f"{case.name} took {took:.1f} s"
 
 
+DOCUMENT_BOMBS = [name for name in NAMES if case_named(name).endpoint == "documents/anonymize"]
+
+
+@pytest.mark.parametrize("name", DOCUMENT_BOMBS)
+async def test_each_document_bomb_is_refused_by_redact_too(gw: Gateway, name: str) -> None:
+    """/documents/redact reads the upload as anonymize does, then parses it again to rewrite it:
+    the same hostile files come back 4xx (or, harmless, as a file) within the deadline of both."""
+    case = replace(case_named(name), endpoint="documents/redact")
+    status, body, took = await send(gw, roomy_key(gw), case)
+    assert 400 <= status < 500 or status == 200, (status, body)
+    if status != 200:
+        assert body is not None and set(body["error"]) == {"message", "type", "param", "code"}
+    assert took < 2 * DEADLINE_S, f"{case.name} took {took:.1f} s"
+
+
 async def test_legitimate_requests_succeed_while_every_bomb_is_in_flight(gw: Gateway) -> None:
     key = roomy_key(gw)
     bombs: dict[str, int] = {}
