@@ -179,6 +179,15 @@ POSITIVES = [
     ("name", "- Sohn Urs Bachmann, Sekundarlehrer, 079 412 33 87", "Urs Bachmann"),
     ("company", "am 01.10.2026 in unserer Notfallsprechstunde.", "Notfallsprechstunde"),
     ("company", "Wochenbettstation 3B / Kreißsaal", "Kreißsaal"),
+    # relatives' jobs (round 11)
+    (
+        "occupation",
+        "Die Tochter Gertraud Kienesberger (diplomierte Krankenpflegerin im Klinikum Wels)",
+        "Krankenpflegerin",
+    ),
+    ("occupation", "Ihr verstorbener Gatte Rudolf war Tierarzt in Purkersdorf.", "Tierarzt"),
+    ("name", "Ihr verstorbener Gatte Rudolf war Tierarzt in Purkersdorf.", "Rudolf"),
+    ("occupation", "Die Tochter, Seraina Caduff (Pflegefachfrau HF in Chur), begleitet.", "Pflegefachfrau"),
 ]
 
 LAB_TABLE = (
@@ -196,6 +205,7 @@ NEGATIVES = [
     ("Termin in der Praxis am Montag um 9 Uhr.", "Praxis am Montag"),
     ("Die Endoskopie ergab keinen Befund.", "Endoskopie"),  # the examination, not the unit
     ("Unfall am 12.3. beim Skifahren, Befund: unauffällig.", "Unfall am 12.3."),
+    ("Die Tochter Anna war Patientin bei uns.", "Patientin"),
     ("Sehr geehrter Herr Kollege Wir berichten.", "Kollege"),
     ("Bei Morbus Crohn seit 2010 in Behandlung.", "Crohn"),
     ("M. Parkinson seit 2019", "Parkinson"),

@@ -77,7 +77,7 @@ SIGN_OFF = re.compile(
 # verstorbener Mann Alois", "Dolmetscher Dari: Hamid Noori", "their son Linus".
 RELATIVE = re.compile(
     r"(?<![\w-])(?:(?:Ehe|Lebens|Stief|Halb|Schwieger|Groß|Ur)?(?:mann|frau|gatte|gattin|gefährte|gefährtin|partner|partnerin"
-    r"|vater|mutter|sohn|tochter|bruder|schwester|kind|enkel|enkelin|eltern)|Mann|Sohn|Tochter|Bruder|Schwester|Mutter|Vater"
+    r"|vater|mutter|sohn|tochter|bruder|schwester|kind|enkel|enkelin|eltern)|Mann|Gatte|Gattin|Sohn|Tochter|Bruder|Schwester|Mutter|Vater"
     r"|Oma|Opa|Onkel|Tante|Nichte|Neffe|Cousin|Cousine|Schwager|Schwägerin|Freund|Freundin|Nachbar|Nachbarin"
     r"|Kollege|Kollegin|Mitbewohner|Mitbewohnerin|Mitpatient|Mitpatientin|Dolmetscher|Dolmetscherin|Betreuer|Betreuerin"
     r"|Beistand|Beiständin|Vormund|Sachwalter|Sachwalterin|Erwachsenenvertreter|Erwachsenenvertreterin|Bezugsperson"

@@ -75,8 +75,11 @@ NOT_JOBS = frozenset(
 KIN_JOB = re.compile(
     r"(?<![\w-])(?:Tochter|Sohn|Vater|Mutter|Ehemann|Ehefrau|Ehegatt\w*|Gatte|Gattin|Bruder|Schwester|Enkel(?:in)?"
     r"|Schwieger\w+|Lebensgefährt\w*|Partner(?:in)?|Nichte|Neffe|Onkel|Tante|Nachbar(?:in)?|Freund(?:in)?|Frau|Herr)"
-    r"\s+(?:[A-ZÄÖÜ][\w'’.-]*\s+){0,3}[A-ZÄÖÜ][\w'’-]+(?:\s+aus\s+[A-ZÄÖÜ][\w-]+)?\s?[,(]\s?"
-    r"(?:(?:in der \w+|derzeit|zuletzt|pens\.|ehem\.)\s)?(?P<v>[A-ZÄÖÜ][\w-]{3,})(?=[\s,;.)]|$)"
+    # "Tochter Gisela Brunner, Lehrerin", "Die Tochter, Seraina Caduff (Pflegefachfrau HF ...)",
+    # "Gatte Rudolf war Tierarzt", "(diplomierte Krankenpflegerin im ...)"
+    r",?\s+(?:[A-ZÄÖÜ][\w'’.-]*\s+){0,3}[A-ZÄÖÜ][\w'’-]+(?:\s+aus\s+[A-ZÄÖÜ][\w-]+)?(?:\s?[,(]\s?|\s+(?:war|ist)\s+)"
+    r"(?:(?:in der \w+|derzeit|zuletzt|pens\.|ehem\.|diplomierte[rn]?|dipl\.|gelernte[rn]?|pensionierte[rn]?)\s)?"
+    r"(?P<v>[A-ZÄÖÜ][\w-]{3,})(?=[\s,;.)]|$)"
 )
 # Health and care professions and roles: the letter's own staff, not the patient's job.
 STAFF = re.compile(
