@@ -13,9 +13,10 @@ from __future__ import annotations
 import io
 import os
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 from kai_local.errors import ServiceUnavailable
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from kai_local.settings import Settings
 
 DEFAULT_LANGUAGES = "deu+eng"
+T = TypeVar("T")
 
 
 class OcrEngine(Protocol):
@@ -163,16 +165,24 @@ def ocr_page(ocr: OcrEngine, image: Image, languages: str, deadline: Deadline) -
     Engines with `image_to_text_within` (tesseract) are killed when the budget runs out; others
     are checked after the call, so one slow page can overrun by at most its own duration.
     """
+    timed = getattr(ocr, "image_to_text_within", None)
+    text: str = within_deadline(
+        deadline, lambda seconds: timed(image, languages, seconds) if timed else ocr.image_to_text(image, languages)
+    )
+    deadline.check()
+    return text
+
+
+def within_deadline(deadline: Deadline, call: Callable[[float], T]) -> T:
+    """`call(seconds left)` inside the document's OCR budget: refused once the budget is spent,
+    and an engine killed at its own timeout (OcrTimeout) is the budget's 413 too."""
     remaining = deadline.remaining()
     if remaining <= 0:
         raise deadline.exceeded()
-    timed = getattr(ocr, "image_to_text_within", None)
     try:
-        text = timed(image, languages, remaining) if timed else ocr.image_to_text(image, languages)
+        return call(remaining)
     except OcrTimeout as exc:
         raise deadline.exceeded() from exc
-    deadline.check()
-    return text
 
 
 def prepare_for_ocr(image: Image) -> Image:

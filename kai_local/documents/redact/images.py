@@ -8,13 +8,14 @@ profile, comment or text chunk is carried over, so the output image has no metad
 from __future__ import annotations
 
 import io
+from functools import partial
 
 from PIL import Image, ImageOps
 
 from kai_local.documents import filetypes as ft
 from kai_local.documents.extract.base import Deadline, ExtractionLimits
 from kai_local.documents.extract.images import UPLOAD_FORMATS, iter_frames
-from kai_local.documents.ocr import OcrTimeout, OcrWord, TesseractOcr
+from kai_local.documents.ocr import TesseractOcr, within_deadline
 from kai_local.documents.redact.matching import Replacer
 from kai_local.documents.redact.scan import boxes_over_words, paint
 
@@ -29,21 +30,11 @@ def redact_image(
     painted: list[Image.Image] = []
     count = 0
     for index, gray in enumerate(iter_frames(data, limits)):
-        words = _words(ocr, gray, limits, deadline)
+        words = within_deadline(deadline, partial(ocr.image_to_words_within, gray, limits.ocr_languages))
         boxes = boxes_over_words(words, replacer)
         count += len(boxes)
         painted.append(paint(_colour_frame(data, index), boxes))
     return _save(painted, kind), count
-
-
-def _words(ocr: TesseractOcr, image: Image.Image, limits: ExtractionLimits, deadline: Deadline) -> list[OcrWord]:
-    remaining = deadline.remaining()
-    if remaining <= 0:
-        raise deadline.exceeded()
-    try:
-        return ocr.image_to_words_within(image, limits.ocr_languages, remaining)
-    except OcrTimeout as exc:
-        raise deadline.exceeded() from exc
 
 
 def _colour_frame(data: bytes, index: int) -> Image.Image:

@@ -1,11 +1,12 @@
-"""PDF: every page that shows a value is replaced by its redacted rendering; the rest is kept.
+"""PDF: the values are cut out of each page that shows one; the other pages are kept as they are.
 
 Per page, the values are located with PDFium: on the text layer by its character boxes, and
 on a page with no text layer (a scan) or a rotated page by tesseract's word boxes on the
-rendered page. A page with a value is rendered at the OCR resolution, the boxes are painted,
-and the page's content becomes that image with an invisible OCR text layer of what is left
-(tesseract's PDF renderer): the glyphs of the values are gone from the file, not covered, and
-the page can still be searched and copied. Pages without a value keep their text and vectors.
+rendered page. A text page has the values' glyphs removed from its content stream and boxes
+drawn where they stood (pdf_text.py): it stays text and vector. A page that cannot be rewritten
+safely, or still shows a value when read back, is rendered at the OCR resolution with the boxes
+painted, and its content becomes that image under an invisible OCR text layer of what is left
+(tesseract's PDF renderer). Either way the values' glyphs are gone from the file, not covered.
 
 Around the pages, what can hold a value is removed when it does: annotations (all of a
 rasterised page), outline entries, form fields; attachments and JavaScript always (their
@@ -18,7 +19,9 @@ from __future__ import annotations
 import io
 import logging
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
 import pikepdf
 import pypdfium2
@@ -26,7 +29,7 @@ from PIL import Image
 
 from kai_local.documents.extract.base import Deadline, ExtractionLimits, corrupt, encrypted
 from kai_local.documents.extract.pdf import PDFIUM_LOCK
-from kai_local.documents.ocr import OcrTimeout, TesseractOcr, prepare_for_ocr
+from kai_local.documents.ocr import TesseractOcr, prepare_for_ocr, within_deadline
 from kai_local.documents.redact.matching import Replacer
 from kai_local.documents.redact.pdf_text import NotRewritable, PageReader, rewrite_page
 from kai_local.documents.redact.scan import Box, boxes_over_words, label_of, paint
@@ -52,6 +55,10 @@ class RedactedPdf:
     rasterised_pages: int
 
 
+# A value's box in the page's user space (x0, y0, x1, y1; y upwards) and the label drawn in it.
+UserBox = tuple[tuple[float, float, float, float], str]
+
+
 def redact_pdf(data: bytes, replacer: Replacer, limits: ExtractionLimits, ocr: TesseractOcr) -> RedactedPdf:
     deadline = Deadline.for_ocr(limits)
     try:
@@ -62,7 +69,8 @@ def redact_pdf(data: bytes, replacer: Replacer, limits: ExtractionLimits, ocr: T
         raise corrupt("PDF", exc.__class__.__name__) from None
     document = _pdfium(data)
     try:
-        count, rewritten, raster = 0, set(), set()
+        count, rewritten = 0, set()
+        raster: dict[int, list[UserBox] | None] = {}  # page -> its text-layer boxes (None: OCR them)
         reader: PageReader | None = None
         for index, page in enumerate(pdf.pages):
             located = _located(document, index, replacer)
@@ -80,13 +88,14 @@ def redact_pdf(data: bytes, replacer: Replacer, limits: ExtractionLimits, ocr: T
                     pass
                 except Exception:  # pdfminer on a page it cannot follow: the raster path is safe
                     log.info("pdf page %d: glyph removal failed, rasterised instead", index + 1, exc_info=False)
-            raster.add(index)
-        saved = _save(pdf)
+            raster[index] = located
         # Read back: a rewritten page that still shows a value is rasterised after all.
-        raster |= {index for index, text in _page_texts(saved, rewritten).items() if replacer.remaining(text)}
+        for index, text in page_texts(_save(pdf), rewritten).items():
+            if replacer.remaining(text):
+                raster[index] = _located(document, index, replacer)
         rasterised = 0
         for index in sorted(raster):
-            rendered = _redacted_rendering(document, index, replacer, limits, ocr, deadline)
+            rendered = _redacted_rendering(document, index, raster[index], replacer, limits, ocr, deadline)
             if rendered is None:
                 continue
             image, boxes, dpi = rendered
@@ -107,15 +116,13 @@ def _save(pdf: pikepdf.Pdf) -> bytes:
     return out.getvalue()
 
 
-def _page_texts(data: bytes, indexes: set[int]) -> dict[int, str]:
-    """PDFium's text of the given pages, the document opened once."""
-    if not indexes:
-        return {}
+def page_texts(data: bytes, indexes: Iterable[int] | None = None) -> dict[int, str]:
+    """PDFium's text of the given pages (default: all), the document opened once."""
     with PDFIUM_LOCK:
         document = pypdfium2.PdfDocument(data)
         try:
             texts = {}
-            for index in sorted(indexes):
+            for index in sorted(range(len(document)) if indexes is None else indexes):
                 page = document[index]
                 textpage = page.get_textpage()
                 texts[index] = str(textpage.get_text_range())
@@ -126,21 +133,13 @@ def _page_texts(data: bytes, indexes: set[int]) -> dict[int, str]:
             document.close()
 
 
-def _located(
-    document: pypdfium2.PdfDocument, index: int, replacer: Replacer
-) -> list[tuple[tuple[float, float, float, float], str]] | None:
-    """The values' boxes on the page's text layer, in user space, with their labels; [] for a
-    page without values; None for a page to read by OCR (no text layer, or rotated)."""
+def _located(document: pypdfium2.PdfDocument, index: int, replacer: Replacer) -> list[UserBox] | None:
+    """The values' boxes on the page's text layer with their labels; [] for a page without
+    values; None for a page to read by OCR (no text layer, or rotated)."""
     with PDFIUM_LOCK:
         page = document[index]
         try:
-            boxes = _text_layer_boxes(page, replacer, 1.0)
-            if boxes is None:
-                return None
-            _, _, _, top = page.get_cropbox()
-            left = page.get_cropbox()[0]
-            # _text_layer_boxes measures from the crop box's top left, downwards: back to user space.
-            return [((b.left + left, top - b.bottom, b.right + left, top - b.top), b.label) for b in boxes]
+            return _text_layer_boxes(page, replacer)
         finally:
             page.close()
 
@@ -156,26 +155,32 @@ def _pdfium(data: bytes) -> pypdfium2.PdfDocument:
 def _redacted_rendering(
     document: pypdfium2.PdfDocument,
     index: int,
+    located: list[UserBox] | None,
     replacer: Replacer,
     limits: ExtractionLimits,
     ocr: TesseractOcr,
     deadline: Deadline,
 ) -> tuple[Image.Image, int, float] | None:
-    """The page rendered with its values boxed out, the box count and the rendering's dpi; or
-    None when the page shows no value."""
+    """The page rendered with its values boxed out (`located` on its text layer, else found by
+    OCR), the box count and the rendering's dpi; or None when the page shows no value."""
     with PDFIUM_LOCK:
         page = document[index]
         try:
             scale = _scale(page, limits)
-            text_boxes = _text_layer_boxes(page, replacer, scale)
-            if text_boxes == []:
-                return None
+            left, _, _, top = page.get_cropbox()
             bitmap = page.render(scale=scale, grayscale=True)
             image = prepare_for_ocr(bitmap.to_pil())
             bitmap.close()
         finally:
             page.close()
-    boxes = text_boxes if text_boxes is not None else _ocr_boxes(image, replacer, limits, ocr, deadline)
+    if located is None:
+        words = within_deadline(deadline, partial(ocr.image_to_words_within, image, limits.ocr_languages))
+        boxes = boxes_over_words(words, replacer)
+    else:  # user space (y upwards from the origin) to the rendering's pixels (y downwards from the crop box)
+        boxes = [
+            Box((x0 - left) * scale, (top - y1) * scale, (x1 - left) * scale, (top - y0) * scale, label)
+            for (x0, y0, x1, y1), label in located
+        ]
     if not boxes:
         return None
     return paint(image, boxes), len(boxes), scale * 72
@@ -187,16 +192,15 @@ def _scale(page: pypdfium2.PdfPage, limits: ExtractionLimits) -> float:
     return min(limits.ocr_dpi / 72, math.sqrt(limits.max_pixels / max(width * height, 1.0)))
 
 
-def _text_layer_boxes(page: pypdfium2.PdfPage, replacer: Replacer, scale: float) -> list[Box] | None:
-    """The values' boxes from the text layer, in pixels of a rendering at `scale`; None where
-    the page has to be read by OCR (no text layer, or rotated)."""
+def _text_layer_boxes(page: pypdfium2.PdfPage, replacer: Replacer) -> list[UserBox] | None:
+    """The values' boxes from the text layer, one per line of each match, in user space; None
+    where the page has to be read by OCR (no text layer, or rotated)."""
     textpage = page.get_textpage()
     try:
         chars = textpage.count_chars()
         if chars < MIN_TEXT_CHARS or page.get_rotation() != 0:
             return None
         text = textpage.get_text_range(0, chars)
-        left, _, _, top = page.get_cropbox()
         boxes = []
         for match in replacer.matches(text):
             lines: dict[int, list[tuple[float, float, float, float]]] = {}
@@ -205,42 +209,21 @@ def _text_layer_boxes(page: pypdfium2.PdfPage, replacer: Replacer, scale: float)
                 if box[2] > box[0]:  # generated spaces and line breaks have no box
                     lines.setdefault(round(box[1]), []).append(box)
             for parts in lines.values():
-                boxes.append(
-                    Box(
-                        (min(b[0] for b in parts) - left) * scale,
-                        (top - max(b[3] for b in parts)) * scale,
-                        (max(b[2] for b in parts) - left) * scale,
-                        (top - min(b[1] for b in parts)) * scale,
-                        label_of(match.replacement),
-                    )
+                union = (
+                    min(b[0] for b in parts),
+                    min(b[1] for b in parts),
+                    max(b[2] for b in parts),
+                    max(b[3] for b in parts),
                 )
+                boxes.append((union, label_of(match.replacement)))
         return boxes
     finally:
         textpage.close()
 
 
-def _ocr_boxes(
-    image: Image.Image, replacer: Replacer, limits: ExtractionLimits, ocr: TesseractOcr, deadline: Deadline
-) -> list[Box]:
-    remaining = deadline.remaining()
-    if remaining <= 0:
-        raise deadline.exceeded()
-    try:
-        words = ocr.image_to_words_within(image, limits.ocr_languages, remaining)
-    except OcrTimeout as exc:
-        raise deadline.exceeded() from exc
-    return boxes_over_words(words, replacer)
-
-
 def _ocr_pdf(ocr: TesseractOcr, image: Image.Image, dpi: float, limits: ExtractionLimits, deadline: Deadline) -> bytes:
     """The painted page as a one-page PDF: the image, and tesseract's invisible text over it."""
-    remaining = deadline.remaining()
-    if remaining <= 0:
-        raise deadline.exceeded()
-    try:
-        return ocr.image_to_pdf_within(image, limits.ocr_languages, remaining, dpi=round(dpi))
-    except OcrTimeout as exc:
-        raise deadline.exceeded() from exc
+    return within_deadline(deadline, partial(ocr.image_to_pdf_within, image, limits.ocr_languages, dpi=round(dpi)))
 
 
 def _replace_content(pdf: pikepdf.Pdf, page: pikepdf.Page, rendering: bytes) -> None:

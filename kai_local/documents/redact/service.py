@@ -15,18 +15,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import pypdfium2
-
 from kai_local.documents import filetypes as ft
 from kai_local.documents.extract.base import ExtractionLimits
-from kai_local.documents.extract.pdf import PDFIUM_LOCK
 from kai_local.documents.extraction import extract_document, resolve_type
 from kai_local.documents.metadata import MetadataStripper
 from kai_local.documents.ocr import TesseractOcr
 from kai_local.documents.redact.images import redact_image
 from kai_local.documents.redact.matching import Replacer
 from kai_local.documents.redact.office import redact_package
-from kai_local.documents.redact.pdf import redact_pdf
+from kai_local.documents.redact.pdf import page_texts, redact_pdf
 from kai_local.documents.redact.pictures import redact_pictures
 from kai_local.documents.redact.text import redact_json, redact_text
 from kai_local.errors import InternalError, UnsupportedMediaType
@@ -84,7 +81,10 @@ def _check_nothing_left(
 ) -> None:
     if kind in ft.IMAGE_TYPES:
         return  # pixels: the boxes were painted over every word OCR matched
-    text = _pdf_text_layer(out) if kind == ft.PDF else extract_document(out, filename, limits, ocr).text
+    if kind == ft.PDF:
+        text = "\n".join(page_texts(out).values())
+    else:
+        text = extract_document(out, filename, limits, ocr).text
     if replacer.remaining(text):
         # Nothing of the value in the message or the log: only that the file is not returned.
         raise InternalError(
@@ -92,19 +92,3 @@ def _check_nothing_left(
             "the output), so it is not returned. Use /documents/anonymize for its text.",
             code="redaction_incomplete",
         )
-
-
-def _pdf_text_layer(data: bytes) -> str:
-    with PDFIUM_LOCK:
-        document = pypdfium2.PdfDocument(data)
-        try:
-            pages = []
-            for index in range(len(document)):
-                page = document[index]
-                textpage = page.get_textpage()
-                pages.append(textpage.get_text_range())
-                textpage.close()
-                page.close()
-            return "\n".join(pages)
-        finally:
-            document.close()
