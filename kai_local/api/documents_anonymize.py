@@ -14,7 +14,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from kai_local.api.context import request_id_of, services_of, usage_of
-from kai_local.api.uploads import UploadForm, read_form
+from kai_local.api.uploads import Upload, UploadForm, read_form
+from kai_local.documents.pii.service import Outcome
 from kai_local.documents.pii.types import PII_TYPES
 from kai_local.engines.chat.base import ChatEngine
 from kai_local.errors import InvalidRequest, NotFound, ServiceUnavailable
@@ -26,28 +27,7 @@ STRATEGIES = ("rules", "ai")
 async def anonymize_document(request: Request) -> Response:
     form = await read_form(request)
     upload = form.single_file("files", "one file in 'files'")
-    pii_types = pii_types_of(form)
-    strategy = strategy_of(form)
-    services = services_of(request)
-    pii = services.anonymizer
-    if pii is None:
-        raise ServiceUnavailable("Anonymization is not configured on this server.")
-    engine = chat_engine_for(request) if strategy == "ai" else None  # fail before the work
-
-    outcome = await pii.run(
-        upload.data,
-        upload.filename,
-        pii_types,
-        owner=principal_of(request).key.id,
-        parse_pool=services.parse_pool,
-        cpu_pool=services.cpu_pool,
-        engine=engine,
-        request_id=request_id_of(request),
-    )
-    if engine is not None and outcome.ai is not None:
-        usage = usage_of(request)
-        usage.model = engine.spec.id
-        usage.tokens_in, usage.tokens_out = outcome.ai.prompt_tokens, outcome.ai.completion_tokens
+    outcome, strategy = await detect_in_upload(request, form, upload)
     document, result = outcome.document, outcome.result
     return JSONResponse(
         {
@@ -68,6 +48,34 @@ async def anonymize_document(request: Request) -> Response:
             ],
         }
     )
+
+
+async def detect_in_upload(request: Request, form: UploadForm, upload: Upload) -> tuple[Outcome, str]:
+    """The upload's text extracted and its PII found with the form's `pii_types` and `strategy`
+    (returned too), as /documents/anonymize and /documents/redact both need it; the tokens an
+    `ai` strategy spent are counted in the request's usage."""
+    pii_types = pii_types_of(form)
+    strategy = strategy_of(form)
+    services = services_of(request)
+    pii = services.anonymizer
+    if pii is None:
+        raise ServiceUnavailable("Anonymization is not configured on this server.")
+    engine = chat_engine_for(request) if strategy == "ai" else None  # fail before the work
+    outcome = await pii.run(
+        upload.data,
+        upload.filename,
+        pii_types,
+        owner=principal_of(request).key.id,
+        parse_pool=services.parse_pool,
+        cpu_pool=services.cpu_pool,
+        engine=engine,
+        request_id=request_id_of(request),
+    )
+    if engine is not None and outcome.ai is not None:
+        usage = usage_of(request)
+        usage.model = engine.spec.id
+        usage.tokens_in, usage.tokens_out = outcome.ai.prompt_tokens, outcome.ai.completion_tokens
+    return outcome, strategy
 
 
 def pii_types_of(form: UploadForm) -> tuple[str, ...]:

@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse, Response
 from kai_local.api.context import services_of
 from kai_local.api.uploads import read_form
 from kai_local.documents import jobs
+from kai_local.documents.metadata.service import Stripped
 from kai_local.gateway.auth import principal_of
 
 
@@ -49,18 +50,20 @@ async def strip_metadata(request: Request) -> Response:
     result = await services.parse_pool.run(
         jobs.strip_metadata, upload.data, upload.filename, timeout_s, deadline_s=timeout_s + 10.0, owner=owner
     )
-    return Response(
-        result.data,
-        media_type=result.media_type,
-        headers={
-            "Content-Disposition": content_disposition(upload.filename),
-            "X-Metadata-Stripped": "true" if result.stripped else "false",
-            "X-Strip-Method": result.method,
-            "X-Stripped-Fields": ",".join(result.fields),
-            "X-Original-Size": str(result.original_size),
-            "X-Sanitized-Size": str(len(result.data)),
-        },
-    )
+    headers = {"Content-Disposition": content_disposition(upload.filename), **stripped_headers(result)}
+    return Response(result.data, media_type=result.media_type, headers=headers)
+
+
+def stripped_headers(result: Stripped, original_size: int | None = None) -> dict[str, str]:
+    """What was stripped from the file returned (/documents/redact says the same of its own);
+    `original_size`: of the upload, where it is not what the stripper was given."""
+    return {
+        "X-Metadata-Stripped": "true" if result.stripped else "false",
+        "X-Strip-Method": result.method,
+        "X-Stripped-Fields": ",".join(result.fields),
+        "X-Original-Size": str(result.original_size if original_size is None else original_size),
+        "X-Sanitized-Size": str(len(result.data)),
+    }
 
 
 def content_disposition(filename: str) -> str:

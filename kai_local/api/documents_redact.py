@@ -17,13 +17,14 @@ import json
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from kai_local.api.context import request_id_of, services_of, usage_of
-from kai_local.api.documents_anonymize import chat_engine_for, pii_types_of, strategy_of
-from kai_local.api.documents_metadata import content_disposition
+from kai_local.api.context import services_of
+from kai_local.api.documents_anonymize import detect_in_upload
+from kai_local.api.documents_metadata import content_disposition, stripped_headers
 from kai_local.api.uploads import UploadForm, read_form
 from kai_local.documents import jobs
+from kai_local.documents.extraction import extraction_limits
 from kai_local.documents.redact.matching import PLACEHOLDER, STYLES
-from kai_local.errors import InvalidRequest, ServiceUnavailable
+from kai_local.errors import InvalidRequest
 from kai_local.gateway.auth import principal_of
 
 MAX_PLACEHOLDER_HEADER_BYTES = 64 * 1024
@@ -34,27 +35,10 @@ REDACT_DEADLINE_SLACK_S = 10.0
 async def redact_document(request: Request) -> Response:
     form = await read_form(request)
     upload = form.single_file("file", "one document in 'file'")
-    pii_types, strategy, style = pii_types_of(form), strategy_of(form), _style(form)
+    style = _style(form)
+    outcome, _ = await detect_in_upload(request, form, upload)
     services = services_of(request)
-    if services.anonymizer is None:
-        raise ServiceUnavailable("Anonymization is not configured on this server.")
-    engine = chat_engine_for(request) if strategy == "ai" else None
-    owner = principal_of(request).key.id
-    outcome = await services.anonymizer.run(
-        upload.data,
-        upload.filename,
-        pii_types,
-        owner=owner,
-        parse_pool=services.parse_pool,
-        cpu_pool=services.cpu_pool,
-        engine=engine,
-        request_id=request_id_of(request),
-    )
-    if engine is not None and outcome.ai is not None:
-        usage = usage_of(request)
-        usage.model = engine.spec.id
-        usage.tokens_in, usage.tokens_out = outcome.ai.prompt_tokens, outcome.ai.completion_tokens
-    limits = services.anonymizer.config.limits
+    limits = extraction_limits(services.settings)  # the limits extraction read the upload under
     timeout_s = services.settings.metadata_timeout_s
     redacted = await services.parse_pool.run(
         jobs.redact,
@@ -65,15 +49,16 @@ async def redact_document(request: Request) -> Response:
         limits,
         timeout_s,
         deadline_s=limits.parse_timeout_s + limits.ocr_timeout_s + timeout_s + REDACT_DEADLINE_SLACK_S,
-        owner=owner,
+        owner=principal_of(request).key.id,
     )
     filename = outcome.result.sanitized_filename
     placeholders = outcome.result.placeholders
+    result = redacted.stripped
     if "application/json" in request.headers.get("accept", ""):
         return JSONResponse(
             {
-                "file": base64.b64encode(redacted.data).decode("ascii"),
-                "content_type": redacted.media_type,
+                "file": base64.b64encode(result.data).decode("ascii"),
+                "content_type": result.media_type,
                 "filename": filename,
                 "placeholders": placeholders,
                 "redactions": redacted.redactions,
@@ -81,11 +66,8 @@ async def redact_document(request: Request) -> Response:
         )
     headers = {
         "Content-Disposition": content_disposition(filename),
+        **stripped_headers(result, original_size=len(upload.data)),
         "X-Redactions": str(redacted.redactions),
-        "X-Metadata-Stripped": "true" if redacted.metadata_fields else "false",
-        "X-Stripped-Fields": ",".join(redacted.metadata_fields),
-        "X-Original-Size": str(len(upload.data)),
-        "X-Sanitized-Size": str(len(redacted.data)),
         "X-Rasterised-Pages": str(redacted.rasterised_pages),
     }
     encoded = base64.urlsafe_b64encode(json.dumps(placeholders, ensure_ascii=False).encode()).decode("ascii")
@@ -93,7 +75,7 @@ async def redact_document(request: Request) -> Response:
         headers["X-Placeholders"] = encoded
     else:
         headers["X-Placeholders-Omitted"] = "true"
-    return Response(redacted.data, media_type=redacted.media_type, headers=headers)
+    return Response(result.data, media_type=result.media_type, headers=headers)
 
 
 def _style(form: UploadForm) -> str:

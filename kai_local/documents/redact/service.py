@@ -19,6 +19,7 @@ from kai_local.documents import filetypes as ft
 from kai_local.documents.extract.base import ExtractionLimits
 from kai_local.documents.extraction import extract_document, resolve_type
 from kai_local.documents.metadata import MetadataStripper
+from kai_local.documents.metadata.service import Stripped
 from kai_local.documents.ocr import TesseractOcr
 from kai_local.documents.redact.images import redact_image
 from kai_local.documents.redact.matching import Replacer
@@ -31,11 +32,8 @@ from kai_local.errors import InternalError, UnsupportedMediaType
 
 @dataclass(frozen=True)
 class Redacted:
-    data: bytes
-    kind: str
-    media_type: str
+    stripped: Stripped  # the redacted file as the metadata stripper returned it, and what it removed
     redactions: int
-    metadata_fields: tuple[str, ...]  # what the metadata stripper removed
     rasterised_pages: int = 0  # PDF pages replaced by their redacted rendering
 
 
@@ -73,7 +71,7 @@ def redact_document(
         out, count = redact_text(data, replacer)
     _check_nothing_left(out, filename, kind, replacer, limits, ocr)
     stripped = stripper.strip(out, filename)
-    return Redacted(stripped.data, kind, stripped.media_type, count, stripped.fields, rasterised)
+    return Redacted(stripped, count, rasterised)
 
 
 def _check_nothing_left(
