@@ -8,16 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(libimage-exiftool-perl tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng ffmpeg catdoc qpdf libmagic1 wrk fonts-dejavu-core postgresql)
-missing=()
-for pkg in "${APT_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
-done
-if ((${#missing[@]})); then
-    echo "setup: installing Debian packages: ${missing[*]}"
-    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+scripts/apt-install-missing.sh "${APT_PACKAGES[@]}"
 
 PYTHON="${PYTHON:-python3.11}"
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
