@@ -4,7 +4,7 @@ the raster path.
 
     .venv/bin/python benchmarks/redact.py [--rounds 3]
 
-A real uvicorn server (PII engine preloaded, no models), one request at a time; the two
+A real `kai-local serve` (PII engine preloaded, no models), one request at a time; the two
 endpoints alternate within each round and the median of the rounds is shown, with the ratio
 redact / anonymize (the issue's target: at most 2x for text documents).
 """
@@ -18,7 +18,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -26,7 +25,8 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.support import ServerProcess, free_port, start_server
+from benchmarks.strip_metadata import make_key  # a product without effective limits, and a key
+from tests.support import start_gateway
 
 PAGES = 10
 LETTER = """Entlassungsbrief, Seite {page}
@@ -35,33 +35,6 @@ Tel. +43 664 1234567, E-Mail max.mustermann@gmx.at, IBAN AT61 1904 3002 3457 320
 Der Patient wurde stationär aufgenommen und am Folgetag in gutem Zustand entlassen.
 Kontrolle in der Ambulanz in drei Monaten, bitte Befunde mitbringen.
 Mit freundlichen Grüßen, OA Dr. Anna Huber"""
-
-
-def serve(port: int, data_dir: Path) -> None:
-    import uvicorn
-
-    from kai_local.app import create_app
-    from kai_local.settings import Settings
-
-    settings = replace(Settings.from_env(), data_dir=data_dir, load_engines=False, pii_preload=True)
-    uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-
-
-def start_gateway(data_dir: Path) -> ServerProcess:
-    port = free_port()
-    command = [sys.executable, __file__, "--serve", "--port", str(port), "--data-dir", str(data_dir)]
-    return start_server(command, port, log=subprocess.DEVNULL, timeout_s=120)
-
-
-def make_key(data_dir: Path) -> str:
-    from kai_local.gateway.products import Product
-    from kai_local.gateway.store import Store
-
-    store = Store.at(data_dir / "kai-local.sqlite3")
-    store.create_product(Product(name="bench", label="Bench", rate_limit_per_minute=10**9, max_concurrent=64))
-    key = store.create_key("bench")[1]
-    store.close()
-    return key
 
 
 def text_pdf() -> bytes:
@@ -107,18 +80,14 @@ def timed(
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.serve:
-        serve(args.port, args.data_dir)
-        return
     documents = {"pdf": ("brief.pdf", text_pdf()), "docx": ("brief.docx", docx())}
     with tempfile.TemporaryDirectory() as work:
         data_dir = Path(work)
         key = make_key(data_dir)
-        server = start_gateway(data_dir)
+        models = data_dir / "models.toml"
+        models.write_text("")  # no models: the document endpoints alone (the PII engine loads at start)
+        server = start_gateway(data_dir, models, log=subprocess.DEVNULL)
         try:
             with httpx.Client(base_url=f"{server.url}/api/v1", timeout=600) as client:
                 for name, data in documents.values():  # warm-up: workers forked, parsers loaded
