@@ -56,6 +56,10 @@ async def test_the_key_field_has_no_name_so_no_form_can_send_it(gateway: Gateway
     field = re.search(r"<input id=\"key-input\"[^>]*>", page, re.S)
     assert field is not None
     assert 'type="password"' in field.group(0) and "name=" not in field.group(0)
+    # Disabled until the script has taken the form over (Enter pressed while it still loads
+    # would send the form to the server instead of checking the key).
+    assert field.group(0).endswith(" disabled>")
+    assert re.search(r'<button id="key-connect" type="submit"[^>]* disabled>', page)
 
 
 @pytest.mark.parametrize("path", ["/", "/ui"])

@@ -46,6 +46,7 @@ class Console {
       const input = document.getElementById("key-input");
       this.connect(input.value.trim());
     });
+    for (const id of ["key-input", "key-connect"]) document.getElementById(id).disabled = false;
     document.getElementById("forget-key").addEventListener("click", () => {
       this.api.forget();
       window.location.reload(); // nothing of this session's documents stays in the page
