@@ -13,7 +13,9 @@ unread, after the employer and relative's-job rules made from blind3's misses; p
 "blind5", written by two more helpers on 2026-12-02 (fifth session) and scored once, unread, after
 the rules made from blind4's misses (OCR'd digits, departments alone, given names that are words);
 parts q-r form "blind6", written by two more helpers in the same session and scored once, unread,
-after rounds 6-9 (made from blind5's and blind3's misses).
+after rounds 6-9 (made from blind5's and blind3's misses); parts s-u form "blind7", written by
+three more helpers on 2026-12-02 (sixth session: mostly Swiss, Austrian and German letters in
+prose) and scored once, unread, after rounds 10-11.
 """
 
 from __future__ import annotations
@@ -49,6 +51,9 @@ SPLIT_OF_PART = {
     "p": "blind5",
     "q": "blind6",
     "r": "blind6",
+    "s": "blind7",
+    "t": "blind7",
+    "u": "blind7",
 }
 HEADER = re.compile(r"^=== LETTER (\S+) \| (AT|DE|CH) \| (.+?) ===\s*$", re.M)
 TAG = re.compile(r"\{\{([a-z_]+)\|([^{}\n]+?)\}\}")
