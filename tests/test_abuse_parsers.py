@@ -344,6 +344,46 @@ def test_scrubbing_clears_every_rsid_of_a_large_part() -> None:
     assert b"rsid" not in etree.tostring(root)
 
 
+W_TEXT = W_NS.decode()
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        f'<w:p xmlns:w="{W_TEXT}" w:rsidR="00A1B2C3"/>',
+        f'<x:ins xmlns:x="{W_TEXT}" x:author="Jörg"/>',  # any prefix
+        f'<w:ins xmlns:w="{W_TEXT}"\n\tw:date = "2024-01-01T00:00:00Z"/>',
+        f'<settings xmlns="{W_TEXT}"><rsids><rsid/></rsids></settings>',  # the default namespace
+        f'<?xml version="1.0" encoding="UTF-8"?><w:p xmlns:w="{W_TEXT}" w:rsidRPr="00A1B2C3"/>',
+    ],
+)
+def test_a_word_part_naming_what_a_rule_changes_is_parsed(xml: str) -> None:
+    assert office_xml.word_part_may_change(xml.encode())
+    assert office_xml.scrub_word(etree.fromstring(xml.encode()), xml.encode())
+
+
+@pytest.mark.parametrize(
+    ("xml", "encoding"),
+    [
+        # Names not written in ASCII bytes: the byte test cannot see them, so it never says no.
+        (f'<?xml version="1.0" encoding="UTF-16"?><w:p xmlns:w="{W_TEXT}" w:rsidR="00A1B2C3"/>', "utf-16"),
+        (f'<?xml version="1.0" encoding="UTF-16"?><w:p xmlns:w="{W_TEXT}"/>', "utf-16"),
+        (f'<?xml version="1.0" encoding="UTF-7"?><w:p xmlns:w="{W_TEXT}"/>', "utf-8"),
+    ],
+)
+def test_a_word_part_in_another_encoding_is_always_parsed(xml: str, encoding: str) -> None:
+    assert office_xml.word_part_may_change(xml.encode(encoding))
+
+
+def test_a_clean_word_part_is_not_parsed_and_scrubbing_it_changes_nothing() -> None:
+    xml = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{W_TEXT}"><w:body>'
+        "<w:p><w:r><w:t>rsid author date= initials</w:t></w:r></w:p></w:body></w:document>"
+    ).encode()
+    assert not office_xml.word_part_may_change(xml)
+    assert office_xml.scrub_word(etree.fromstring(xml), xml) == set()
+
+
 # ---------------------------------------------------------------- media that names other files
 
 

@@ -14,6 +14,7 @@ import logging
 import re
 import shutil
 import subprocess
+import zipfile
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
@@ -299,6 +300,8 @@ async def test_a_docx_is_redacted_in_its_runs_header_footer_and_table(gw: Gatewa
     assert all(word in text for word in KEPT)
     assert "[[NAME_1]]" in text and "[[PHONE_1]]" in zip_xml_text(out)
     assert not Document(io.BytesIO(out)).core_properties.author  # the metadata stripper ran
+    with zipfile.ZipFile(io.BytesIO(out)) as package:
+        assert all(info.compress_type == zipfile.ZIP_DEFLATED for info in package.infolist())
     runs = Document(io.BytesIO(out)).paragraphs[1].runs
     assert any(run.bold and "[[NAME_1]]" in run.text for run in runs)  # the first run's formatting kept
     assert readable(converts_with_libreoffice(out, ".docx", tmp_path), PLANTED) == []

@@ -28,8 +28,9 @@ from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Inches as PptxInches
 
+from kai_local.documents.metadata.ooxml import _parse, _read_zip
 from kai_local.documents.redact.matching import BLOCK, Replacer
-from kai_local.documents.redact.office import redact_package
+from kai_local.documents.redact.office import _may_hold_text, _redact_tree, redact_package
 from kai_local.errors import InvalidRequest
 
 ANNA = "Anna Huber"
@@ -176,7 +177,8 @@ def test_docx_untouched_entries_stay_byte_identical() -> None:
     with zipfile.ZipFile(io.BytesIO(original)) as before, zipfile.ZipFile(io.BytesIO(redacted)) as after:
         assert sorted(before.namelist()) == sorted(after.namelist())
         changed = {name for name in before.namelist() if before.read(name) != after.read(name)}
-        assert all(info.compress_type == zipfile.ZIP_DEFLATED for info in after.infolist())
+        # Stored: the package goes on to the metadata stripper, which deflates what is returned.
+        assert all(info.compress_type == zipfile.ZIP_STORED for info in after.infolist())
     assert changed == {"word/document.xml", "word/header1.xml", "word/footer1.xml", "word/comments.xml"}
 
 
@@ -449,12 +451,49 @@ def _with_part(data: bytes, name: str, body: bytes) -> bytes:
     [(_docx, "word/document.xml"), (_pptx, "ppt/slides/slide1.xml"), (_xlsx, "xl/worksheets/sheet2.xml")],
 )
 def test_malformed_part_is_refused_with_invalid_request(make: Any, part: str) -> None:
-    broken = _with_part(make(), part, b"<?xml version='1.0'?><root><unclosed>Anna Huber</root>")
+    broken = _with_part(make(), part, b"<?xml version='1.0'?><root><p>Anna Huber</root>")
 
     with pytest.raises(InvalidRequest) as refused:
         redact_package(broken, _replacer())
 
     assert part in refused.value.message and "not well-formed XML" in refused.value.message
+
+
+@pytest.mark.parametrize("make", [_docx, _pptx, _xlsx])
+def test_a_part_left_unparsed_is_one_the_walk_would_not_change(make: Any) -> None:
+    """The byte test that spares styles, fonts and themes their parse must never skip a part
+    the walk changes: every part is walked here, skipped or not."""
+    skipped = []
+    for name, body in _read_zip(make()).items():
+        if not name.endswith(".xml") or name == "[Content_Types].xml":
+            continue
+        if not _may_hold_text(body):
+            skipped.append(name)
+            assert _redact_tree(_parse(name, body), _replacer(), {}) == 0, name
+    assert skipped  # the test would prove nothing if every part were walked
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f'<w:ftr xmlns:w="{W_NS}"><w:p><w:r><w:t>Anna Huber</w:t></w:r></w:p></w:ftr>'.encode(),
+        f'<x:ftr xmlns:x="{W_NS}"><x:p/></x:ftr>'.encode(),  # any prefix
+        b'<ftr xmlns="urn:x"><p>Anna Huber</p></ftr>',  # the default namespace
+        f'<w:styles xmlns:w="{W_NS}"><w:ins w:author="Anna Huber"/></w:styles>'.encode(),
+        b'<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"/>',
+        # names the bytes cannot show: another encoding, a namespace written with character references
+        f'<?xml version="1.0" encoding="UTF-16"?><w:styles xmlns:w="{W_NS}"/>'.encode("utf-16"),
+        b'<x:coreProperties xmlns:x="&#104;ttp://purl.org/dc/elements/1.1/"><x:creator>Anna</x:creator></x:coreProperties>',
+        b'<!DOCTYPE x [<!ENTITY e "Anna Huber">]><x>&e;</x>',
+    ],
+)
+def test_a_part_that_may_hold_text_is_parsed(body: bytes) -> None:
+    assert _may_hold_text(body)
+
+
+def test_a_styles_part_is_not_parsed() -> None:
+    body = f'<w:styles xmlns:w="{W_NS}"><w:style w:styleId="x"><w:name w:val="heading 1"/><w:rsid w:val="00A1"/></w:style></w:styles>'
+    assert not _may_hold_text(body.encode())
 
 
 def test_part_with_a_dtd_and_a_damaged_zip_are_refused() -> None:

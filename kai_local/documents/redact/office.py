@@ -35,9 +35,11 @@ from lxml import etree
 
 from kai_local.documents import filetypes
 from kai_local.documents.extract.base import corrupt
+from kai_local.documents.metadata.office_xml import names_ascii
 from kai_local.documents.metadata.ooxml import (
     CONTENT_TYPES,
     RELS_NS,
+    _check_part_size,
     _parse,
     _read_zip,
     _root_tag,
@@ -168,7 +170,8 @@ def _redact_package(data: bytes, replacer: Replacer, depth: int) -> tuple[bytes,
         raise corrupt(label, exc) from None
     if not count:
         return data, 0  # nothing to replace: the original bytes, not a re-packed copy
-    return _write_zip({**parts, **rewritten}, order=list(parts)), count
+    # Not deflated: the metadata stripper reads it again and writes the package that is returned.
+    return _write_zip({**parts, **rewritten}, order=list(parts), compress=False), count
 
 
 def _redact_parts(parts: dict[str, bytes], replacer: Replacer, depth: int) -> tuple[dict[str, bytes], int]:
@@ -185,6 +188,9 @@ def _redact_parts(parts: dict[str, bytes], replacer: Replacer, depth: int) -> tu
             workbooks[name] = (root, found)
             sheets.update(renamed)
     for name, body in parts.items():
+        if _is_text_part(name) and name not in workbooks and not _may_hold_text(body):
+            _check_part_size(name, body)  # refused as it would be when parsed
+            continue  # styles, fonts, numbering, themes: no element the walk changes
         if _is_text_part(name):
             root, found = workbooks[name] if name in workbooks else (_parse(name, body), 0)
             found += _redact_tree(root, replacer, sheets)
@@ -204,6 +210,40 @@ def _redact_parts(parts: dict[str, bytes], replacer: Replacer, depth: int) -> tu
                 rewritten[name] = inner
             count += found
     return rewritten, count
+
+
+# Every element the walk below changes, by local name: a part whose bytes name none of them
+# (and none of the person attributes, and no property vocabulary) is not parsed. Word's
+# styles, fonts and numbering of a python-docx document are 800 KB of XML; parsing and walking
+# them cost more than the rest of the redaction. Names are read in the bytes only where they are
+# written in ASCII (`names_ascii`); a character reference could hide a namespace, so a part with
+# one is parsed. A skipped part is kept byte for byte, as one without a value is.
+_WALKED_ELEMENTS = (
+    {local for _, local in _PARAGRAPHS | _FORMULAS}
+    | _HEADERS_FOOTERS
+    | _VT_TEXT
+    | set(_ATTRIBUTES)
+    | {"v", "pt", "author", "text", "s", "sheet", "worksheetSource", "hyperlink"}
+)
+_WALKED_ELEMENT_NAMES = re.compile(
+    rb"<(?:[\w.-]+:)?(?:" + b"|".join(re.escape(n.encode()) for n in sorted(_WALKED_ELEMENTS)) + rb")[\s/>]"
+)
+_PERSON_ATTRIBUTE_NAMES = re.compile(rb"[\s:](?:" + b"|".join(n.encode() for n in _PERSON_ATTRIBUTES) + rb")\s*=")
+_PROPERTY_NAMESPACES = tuple(ns.encode() for ns, family in _FAMILIES.items() if family in {"props", "vt"})
+
+
+def _may_hold_text(body: bytes) -> bool:
+    return (
+        not names_ascii(body)
+        or b"&#" in body
+        or b"<!DOCTYPE" in body  # refused when parsed
+        or _WALKED_ELEMENT_NAMES.search(body) is not None
+        or (
+            any(name.encode() in body for name in _PERSON_ATTRIBUTES)
+            and _PERSON_ATTRIBUTE_NAMES.search(body) is not None
+        )
+        or any(namespace in body for namespace in _PROPERTY_NAMESPACES)
+    )
 
 
 def _is_text_part(name: str) -> bool:

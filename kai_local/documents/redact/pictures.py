@@ -50,7 +50,7 @@ def redact_pictures(data: bytes, replacer: Replacer, limits: ExtractionLimits, o
             count += boxes
     if not count:
         return data, 0
-    return _write_zip(parts, list(parts)), count
+    return _write_zip(parts, list(parts), compress=False), count  # deflated by the metadata stripper
 
 
 def _large_enough(body: bytes) -> bool:
