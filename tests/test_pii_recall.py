@@ -188,6 +188,45 @@ POSITIVES = [
     ("occupation", "Ihr verstorbener Gatte Rudolf war Tierarzt in Purkersdorf.", "Tierarzt"),
     ("name", "Ihr verstorbener Gatte Rudolf war Tierarzt in Purkersdorf.", "Rudolf"),
     ("occupation", "Die Tochter, Seraina Caduff (Pflegefachfrau HF in Chur), begleitet.", "Pflegefachfrau"),
+    # blind7's misses (round 12), in examples of our own
+    ("address", "Wohnort: Seestrasse 4, 8712 Stäfa\nStäfa liegt am See.", "Stäfa"),
+    ("address", "Hofweg 2, 6356 Rigi Kaltbad", "Hofweg 2, 6356 Rigi Kaltbad"),
+    (
+        "address",
+        "Anschrift: Am Anger 3, 59556 Lippstadt-Bad Waldliesborn",
+        "Am Anger 3, 59556 Lippstadt-Bad Waldliesborn",
+    ),
+    ("address", "Entlassung nach Hause (Essener Str. 12, 45329 Essen)", "Essener Str. 12, 45329 Essen"),
+    ("address", "wohnhaft Lindenstraße 8, 3. OG rechts, 45699 Herten", "Lindenstraße 8, 3. OG rechts, 45699 Herten"),
+    ("address", "Postfach, 8021 Zürich", "Postfach, 8021 Zürich"),
+    ("name", "PATIENTIN: VAN DER BERG, Ilse   GEB.: 04.07.1943", "VAN DER BERG, Ilse"),
+    ("name", "Stationsleitung: Sabine April, Tel. 0341 123 45", "Sabine April"),
+    ("name", "Betrifft: Anna-Lena Gruber und Lea-Marie Gruber", "Anna-Lena Gruber"),
+    ("name", "zwei Töchter (Mila, 12; Ivana, 9)", "Mila"),
+    ("name", 'Der Jugendliche, von allen „Hansi" genannt, kam allein.', "Hansi"),
+    ("healthcare_number", "Unser Zeichen: Mu/kl", "Mu/kl"),
+    ("healthcare_number", "Leoben, 3. Juni 2025 / HS/ab/cd", "HS/ab/cd"),
+    ("healthcare_number", "Az. der Krankenkasse: KK-4411-220981", "KK-4411-220981"),
+    ("healthcare_number", "Auftragsnummer MDK: 2024 118 404 771", "2024 118 404 771"),
+    ("healthcare_number", "Jugendamt, JA-Akt 4Ob-118/25", "4Ob-118/25"),
+    ("tax_id", "Steuernr. 21/815/08150", "21/815/08150"),  # a wrong check digit: the label decides
+    ("company", "Department of Surgery · Departement Innere Medizin", "Departement Innere Medizin"),
+    ("company", "Universitätsklinikum\nChirurgische Klinik - Unfallchirurgie / Handchirurgie", "Unfallchirurgie"),
+    ("company", "Kantonsspital Glarus, Orthopädie und Traumatologie", "Orthopädie und Traumatologie"),
+    ("company", "Aufnahme aus der Seniorenresidenz Sonnenhang in Bad Aussee", "Seniorenresidenz Sonnenhang"),
+    ("company", "Kopie an den Kreisverband Passau des Roten Kreuzes", "Kreisverband Passau"),
+    ("company", "Zuweisung: Ospedale Regionale di Mendrisio, Medicina interna", "Ospedale Regionale di Mendrisio"),
+    ("company", "Befund an das Cabinet médical des Alpes gesandt", "Cabinet médical des Alpes"),
+    ("company", "Zimmer 12, Station 2.1 Ost", "Station 2.1 Ost"),
+    ("insurance", "AOK PLUS, Vers.-Nr. A123456789", "AOK PLUS"),
+    ("insurance", "She will register with CSS for her basic insurance.", "CSS"),
+    ("occupation", "Beschäftigt als: Lagerarbeiter    seit 2019", "Lagerarbeiter"),
+    ("occupation", "Ehemals Primarlehrerin in Uster", "Primarlehrerin"),
+    ("nationality", "Staatsbürgersch.: kroatisch", "kroatisch"),
+    ("nationality", "geboren in Mostar, bosnische und österreichische Staatsbürgerin", "bosnische"),
+    ("age", "Name: Horvat Ivan      geb. 2.3.1950      75a", "75a"),
+    ("vehicle", "Kontrollschild ZH 481122 eingezogen", "ZH 481122"),
+    ("username", "im KIS unter dem Kürzel hbm0815 dokumentiert", "hbm0815"),
 ]
 
 LAB_TABLE = (
@@ -240,6 +279,17 @@ NEGATIVES = [
     ("Die Tochter begleitet sie.", "Tochter"),
     # not a street: a room before the postcode line of a letterhead
     ("Zimmer 12\n8010 Graz", "Zimmer"),
+    # round 12: a month after a date, a language, a sentence after a Romance-looking word, a room
+    ("Kontrolle Anfang Mai, Anna Mai 2024 war", "Mai"),
+    ("Die Familie spricht Türkisch und Deutsch.", "Türkisch"),
+    ("Der Service war gut, die Pflege auch.", "Service"),
+    ("Facharzt für Innere Medizin", "Innere Medizin"),
+    ("Die oben genannten Befunde sind unauffällig.", "Befunde"),
+    ("Zimmer 12   3 a", "3 a"),
+    ("Steriler Verband, Sekundärverband Saugkompresse", "Verband"),  # a dressing
+    ("LABOR 14.10.2026\nHÄMATOLOGIE\nHb 12,1 g/dl", "HÄMATOLOGIE"),  # a section of a lab report
+    ("afghanischer Staatsbürger, seit 2015 in Österreich", "Österreich"),
+    ("Dr. med. Eva Roth – Innere Medizin", "Innere Medizin"),  # her qualification
 ]
 
 

@@ -41,6 +41,8 @@ SPECIFICITY = (
 _RANK = {t: i for i, t in enumerate(SPECIFICITY)}
 # Repetitions of short values ("m" for male) would hit ordinary words.
 MIN_REPEAT_LENGTH = 3
+# The town after a postcode in an address value: "Dorfstrasse 56, 8706 Meilen", "6356 Rigi Kaltbad".
+POSTAL_TOWN = re.compile(r"(?<![\w-])\d{4,5}[ \t]+([A-ZÄÖÜ][\w'’.-]*(?:[ \t][A-ZÄÖÜ][\w'’-]*){0,2})")
 NO_REPEAT_TYPES = frozenset({"gender"})
 
 
@@ -127,8 +129,14 @@ def repeatable_values(text: str, findings: Iterable[Finding], lexicon: Lexicon) 
         if f.pii_type in NO_REPEAT_TYPES:
             continue
         value = text[f.start : f.end]
-        if f.pii_type == "address" and value.lower() in lexicon.german_frequent:
-            continue  # "wohnhaft in Baden" does not make every "Baden" (bathing) a place
+        if f.pii_type == "address":
+            # The town of a postal address is the patient's town wherever else it stands
+            # ("8706 Meilen" ... "Spitex, Stützpunkt Meilen"), also when it is a word too.
+            for town in POSTAL_TOWN.findall(value):
+                if len(town) >= MIN_REPEAT_LENGTH:
+                    wanted.setdefault(town, "address")
+            if value.lower() in lexicon.german_frequent:
+                continue  # "wohnhaft in Baden" does not make every "Baden" (bathing) a place
         candidates = [value] + (name_parts(value, lexicon) if f.pii_type == "name" else [])
         for candidate in candidates:
             if len(candidate) >= MIN_REPEAT_LENGTH:

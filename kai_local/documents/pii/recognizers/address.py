@@ -93,9 +93,11 @@ DWELLING = re.compile(
     r",?[ \t](?:\d{1,2}\.[ \t]?(?:OG|UG|DG|EG|Stock|Etage|Obergeschoss|Stockwerk)(?:[ \t](?:links|rechts|Mitte|li\.|re\.))?"
     r"|(?:Top|Tür|Stiege|Stg\.|Whg\.?|Wohnung|App\.?|Apt\.?)[ \t]?[\d.]+[a-z]?)(?![\w])"
 )
+TOWN_WORD_AFTER = re.compile(r"[ \t]([A-ZÄÖÜ][\w'’]+(?:-[A-ZÄÖÜ][\w'’]+)*)(?![\w.-])")
 TOWN_QUALIFIER = re.compile(r"[ \t]?\([A-ZÄÖÜ][\w.'’ -]{1,24}\)")
 POSTFACH = re.compile(
     r"(?<!\w)(?:Postfach|Postfach-Nr\.?|Postf\.|PF|P\.\s?O\.\s?Box|PO Box|Post Office Box)\s?\d{1,6}(?!\w)"
+    r"|(?<!\w)Postfach(?=,?[ \t]\d{4,5}[ \t])"  # "Postfach, 8081 Zürich"
 )
 EN_STREET = re.compile(
     r"(?<![\w-])(?P<num>\d{1,5}[A-Za-z]?)\s(?P<name>(?:[A-Z][\w'’-]*\s){1,3})(?P<suffix>[A-Z][a-z]+)\.?"
@@ -165,7 +167,8 @@ class AddressRule(RuleRecognizer):
                     continue  # a bare "Straße 3" is no address
             else:
                 start = self._extend_left(text, m.start())
-            found.append(Span(start, m.end(), 0.85))
+            floor = DWELLING.match(text, m.end())  # "Ewaldstraße 83, 2. OG links, 45699 Herten"
+            found.append(Span(start, floor.end() if floor else m.end(), 0.85))
         for m in ROMANCE_STREET.finditer(text):
             found.append(Span(m.start(), m.end(), 0.8))
         for m in PREPOSITION_STREET.finditer(text):
@@ -192,7 +195,7 @@ class AddressRule(RuleRecognizer):
     @staticmethod
     def _extend_left(text: str, start: int) -> int:
         for _ in range(3):
-            m = re.search(r"(\S+)[ ]$", text[max(0, start - 40) : start])
+            m = re.search(r"([^\s(\[„\"'«]+)[ ]$", text[max(0, start - 40) : start])
             if not m or not (
                 LEFT_WORD.match(m.group(1)) or (m.group(1).isupper() and LEFT_WORD.match(m.group(1).title()))
             ):
@@ -256,11 +259,35 @@ class AddressRule(RuleRecognizer):
             candidate = " ".join(pieces[:k]).rstrip(",;.")
             if candidate in self.lexicon.places or candidate.title() in self.lexicon.places:
                 best = max(best, start + line.find(candidate) + len(candidate))
+        best = self._town_words_after(text, best)  # "6356 Rigi Kaltbad", "59556 Lippstadt-Bad Waldliesborn"
         qualifier = TOWN_QUALIFIER.match(text, best)  # "35066 Frankenberg (Eder)", "Taufkirchen (Vils)"
         if qualifier:
             best = qualifier.end()
         floor = DWELLING.match(text, best)  # "44145 Dortmund, 2. OG links", "12629 Berlin, Whg. 9.04"
         return floor.end() if floor else best
+
+    def _town_words_after(self, text: str, end: int) -> int:
+        """Up to two more capitalised words of the town's name on its line, where the gazetteer
+        lacks the place ("Rigi Kaltbad", "Lippstadt-Bad Waldliesborn"): none an everyday word,
+        a label ("Tel", "Fax") or a country."""
+        lexicon = self.lexicon
+        for _ in range(2):
+            m = TOWN_WORD_AFTER.match(text, end)
+            if m is None:
+                break
+            word = m.group(1)
+            folded = word.lower()
+            if (
+                folded in lexicon.german_words
+                or folded in lexicon.english_words
+                or folded in lexicon.common_words
+                or word in lexicon.not_names
+                or word in lexicon.countries
+                or word.isupper()
+            ):
+                break
+            end = m.end()
+        return end
 
     @staticmethod
     def _matches_post_office(location: str, town: str) -> bool:

@@ -22,6 +22,8 @@ PATTERNS = (
     re.compile(r"(?<!\w)(?:aged|age:?|Age:?)\s(?P<v>" + _N + r"(?:\syears)?)(?!\w)"),
     # On an identification line: "KRENN, Hermenegild, 82 Jahre", "* 03.11.1968, 57 a", "(84a)".
     re.compile(r"(?:(?<=, )|(?<=\())(?P<v>" + _N + r"\s?(?:a|J|Jahre))(?=[,;)]|\s*$|\s*\n)", re.MULTILINE),
+    # ... or the last column of the line: "geb. 19.7.1949      76a".
+    re.compile(r"(?<=[ \t]{3})(?P<v>" + _N + r"(?:a|\s?J\.?|\s?Jahre))(?=[ \t]*$)", re.MULTILINE),
 )
 # "mit 45" alone is too weak: 'mit 45 Jahren' yes, 'mit 45 mg' no.
 NEEDS_YEARS = re.compile(r"^mit\s")

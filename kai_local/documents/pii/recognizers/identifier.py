@@ -30,6 +30,7 @@ LABEL = re.compile(
     r"(?:Nr|nr|NR|Nummer|nummer|NUMMER|Zahl|zahl|ZAHL|Zl|ZL|ID|Id|Zeichen|ZEICHEN|No|Number|number|Ref|ref|REF"
     r"|fall|befund)\b\.?"
     r"|Az\.?|AZ|GZ|Gz\.?|PID|FID|BSNR|LANR|GLN|ZSR|Chiffre|Fall|FALL|Probe|Einsendung|Auftrag|Eingang|Journal"
+    r"|(?:[A-ZÄÖÜ]{2,6}-)?Akt"  # an Austrian file: "KJH-Akt R10-2389/24"
     r"|Zimmer|ZIMMER|Zi\.|ZI\.|Bett|BETT|Room|Bed|Ward bed"
     r")(?![\w-])"
 )
@@ -38,7 +39,14 @@ SEPARATOR = re.compile(r"[ \t]*(?:[:#=]|\.(?!\d))?[ \t]*")
 # "ADM 2026 / 01 844", "KA2/LB-1127"), one space or " / " apart, on one line.
 TOKEN = r"[A-Za-z0-9ÄÖÜäöü][\w./\-]*"
 VALUE = re.compile(TOKEN + r"(?:(?: | / | - )" + TOKEN + r")*")
-INITIALS_REF = re.compile(r"[A-ZÄÖÜ]{1,4}/[A-Za-zäöü]{1,4}(?![\w/])")  # "Unser Zeichen: FE/hr"
+# Dictation marks: "Unser Zeichen: FE/hr", "Hi/kr", "JZ/bal/cb" (writer / typist / ...).
+INITIALS_REF = re.compile(r"[A-ZÄÖÜ][A-Za-zÄÖÜäöü]{0,3}(?:/[A-Za-zäöü]{1,4}){1,2}(?![\w/])")
+# ... also at the end of the place-and-date line: "Wald, 28. April 2025 / JZ/bal/cb".
+DATED_INITIALS = re.compile(
+    r"(?<=\d{4})[ \t]*/[ \t]*(?P<v>[A-ZÄÖÜ][A-Za-zÄÖÜäöü]{0,3}(?:/[A-Za-zäöü]{1,4}){1,2})[ \t]*$", re.MULTILINE
+)
+# Words between a label and its colon: "Auftragsnummer MD: ...", "Az. der Pflegekasse: ...".
+LABEL_QUALIFIER = re.compile(r"[ \t]+(?:(?:der|des|vom|beim)[ \t]+)?[A-ZÄÖÜ][\w.-]{0,15}[ \t]*:")
 # Labels that belong to other types: phone and fax, tax, VAT, company register, bank, plates,
 # insurance policies (insurance.py), counts ("Anzahl", "Zellzahl"), pages and house numbers.
 FOREIGN_LABEL = re.compile(
@@ -59,15 +67,21 @@ class IdentifierRule(RuleRecognizer):
             label = m.group("label")
             if FOREIGN_LABEL.search(label):
                 continue
-            sep = SEPARATOR.match(text, m.end())
-            start = sep.end() if sep else m.end()
-            if start == m.end() and not text[m.end() : m.end() + 1].isspace():
-                continue
+            qualifier = LABEL_QUALIFIER.match(text, m.end())
+            if qualifier:
+                start = SEPARATOR.match(text, qualifier.end()).end()  # type: ignore[union-attr]  # it matches ""
+            else:
+                sep = SEPARATOR.match(text, m.end())
+                start = sep.end() if sep else m.end()
+                if start == m.end() and not text[m.end() : m.end() + 1].isspace():
+                    continue
             span = self._value(text, start, label)
             if span is not None:
                 yield span
         for m in UNLABELLED_RUN.finditer(text):
             yield Span(m.start(), m.end(), 0.6)
+        for m in DATED_INITIALS.finditer(text):
+            yield Span(m.start("v"), m.end("v"), 0.7)
 
     @staticmethod
     def _value(text: str, start: int, label: str) -> Span | None:

@@ -62,6 +62,15 @@ HEAD_ENDINGS = (
     "wohnbereich",
     "gymnasium",
     "sprechstunde",
+    "residenz",  # "Seniorenresidenz Karwendelblick"
+    # associations ("Landesverband Burgenland", "DRK-Kreisverband Essen"), not "Verband" (a dressing)
+    "landesverband",
+    "kreisverband",
+    "bezirksverband",
+    "regionalverband",
+    "sozialverband",
+    "berufsverband",
+    "register",  # "Bayerisches Krebsregister"
 )
 # Head nouns that are whole words: services, authorities, businesses, schools, English heads.
 HEAD_WORDS = frozenset(
@@ -71,7 +80,7 @@ HEAD_WORDS = frozenset(
     Garage Autohaus Bank Sparkasse Stadtsparkasse Raiffeisenbank Volksbank Schulhaus Gymnasium Universität TU HTL
     Feuerwehr FF Kaserne Verlag Druckerei Tischlerei Schreinerei Gärtnerei Kanzlei Notariat Steuerberatung
     Reisebüro Kindergruppe Hort Tagesheim Internat Werkstätte Käserei Molkerei Sägewerk
-    Department Departement Unit Ward Surgery Trust Centre Center College School University""".split()
+    Department Departement Unit Ward Surgery Trust Centre Center College School University WG""".split()
 )
 WORD = r"[A-ZÄÖÜ][\w.'’]*(?:-[A-ZÄÖÜa-zäöü][\w'’]*)*"
 HEAD = re.compile(r"(?<![\w-])(?P<head>" + WORD + r")(?![\w-])")
@@ -94,7 +103,7 @@ NAME_TAIL = re.compile(
 )
 # A ward's code: "Station 4 Nord", "Station C3", "Pavillon 2, Station B", "ward C 4".
 CODE_TAIL = re.compile(
-    r"[ \t](?:[A-Z]{0,2}[ ]?\d{1,3}[A-Z]?|[A-Z])(?![\d.:/]|,\d)(?:[ \t](?:Nord|Süd|Sued|Ost|West|NORD|SÜD|SUED|OST|WEST|offen|geschlossen))?"
+    r"[ \t](?:[A-Z]{0,2}[ ]?\d{1,3}(?:\.\d{1,2})?[A-Z]?|[A-Z])(?![\d.:/]|,\d)(?:[ \t](?:Nord|Süd|Sued|Ost|West|NORD|SÜD|SUED|OST|WEST|offen|geschlossen))?"
 )
 UNIT_ENDINGS = (
     "ambulanz",
@@ -122,14 +131,38 @@ TIME_WORDS = frozenset(
     """Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonntag Wochenende Vormittag Nachmittag Abend
     Morgen Mittag Anfang Ende Tag Telefon""".split()
 )
-ADJECTIVE = re.compile(r"(?:\d{1,2}\.\s)?[A-ZÄÖÜ][\w-]*(?:e|er|es|en)\s$")
+ADJECTIVE = re.compile(r"(?:\d{1,2}\.\s)?[A-ZÄÖÜ][\w-]*(?i:e|er|es|en)\s$")  # "MEDIZINISCHE KLINIK" too
 
 
 # Departments named by their specialty: "in der Thoraxchirurgie", "von der Unfallchirurgie", "Chirurgie 2",
 # "Innere III" (not "Facharzt für Innere Medizin": a qualification, not a place).
 SPECIALTY = (
-    r"(?:[A-ZÄÖÜ][\w-]*(?:logie|chirurgie|medizin|iatrie|heilkunde|geriatrie|onkologie|ologie|pädie|skopie)|Chirurgie)"
+    # Not in capitals: alone on a line, "HÄMATOLOGIE" heads a section of a lab report.
+    r"(?:[A-ZÄÖÜ][\w-]*(?:logie|chirurgie|medizin|iatrie|heilkunde|geriatrie|onkologie|ologie|pädie|skopie)"
+    r"|Chirurgie|Rehabilitation)"
 )
+# A specialty with its adjective, or two joined: "Innere Medizin", "Neurologische Rehabilitation",
+# "Orthopädie und Traumatologie", "INTERNISTISCHE INTENSIVMEDIZIN".
+_SPECIALTY_ADJECTIVE = r"(?:[A-ZÄÖÜ][\w-]*(?i:ische|ischer)|(?i:innere|interne|allgemeine))[ \t]"
+SPECIALTY_PHRASE = (
+    r"(?:" + _SPECIALTY_ADJECTIVE + r"(?:Medizin|MEDIZIN)|(?:" + _SPECIALTY_ADJECTIVE + r")?" + SPECIALTY + r")"
+    r"(?:[ \t](?:und|&|u\.)[ \t]" + SPECIALTY + r")?"
+)
+# Alone (a letterhead line, between commas): "Neurologische Rehabilitation", "Orthopädie und
+# Traumatologie"; not "Innere Medizin", which after a doctor's name is a qualification, nor an
+# examination with its adjective ("Diagnostische Laparoskopie").
+SPECIALTY_ALONE = (
+    r"(?:"
+    + _SPECIALTY_ADJECTIVE
+    + r"(?![\w-]*skopie))?"
+    + SPECIALTY
+    + r"(?:[ \t](?:und|&|u\.)[ \t]"
+    + SPECIALTY
+    + r")?"
+)
+# A doctor's qualification or a report's kind on the line before a specialty: "FA für ...,",
+# "Facharzt für Psychiatrie und Psychotherapie, Forensische Psychiatrie", "ENTLASSUNGSBERICHT – ...".
+QUALIFICATION_BEFORE = re.compile(r"(?:(?:Fach)?(?:arzt|ärztin)|\bF[AÄ]|FMH|FAMH|[Bb]ericht|BERICHT)\b[^\n]*$")
 # Units every hospital has, named without a specialty: "in unserer ZNA", "Klinikum Kassel, Zentrale
 # Notaufnahme", "4. Med" (Vienna's numbered medical departments).
 UNIT_NAMES = (
@@ -152,12 +185,14 @@ DEPARTMENT = re.compile(
     r"(?P<role>(?:[A-ZÄÖÜ][\w-]*e[rns]? )?" + SPECIALTY + r")(?![\w-])"
     # a specialty alone on its line (a letterhead or signature line) or in brackets after a person
     # or between commas in an address or copy line ("Kopie: Herzzentrum Bogenhausen, Rhythmologie, z. Hd. ...")
-    r"|(?:(?<=\n)|(?<=, )|(?<=\()|(?<=^)|(?<=– )|(?<=· )|(?<=  )|(?<=/ ))(?P<alone>"
-    + SPECIALTY
+    r"|(?:(?<=\n)|(?<=, )|(?<=\()|(?<=^)|(?<=– )|(?<=- )|(?<=· )|(?<=  )|(?<=/ ))(?P<alone>"
+    + SPECIALTY_ALONE
     + "|"
     + UNIT_NAMES
-    + r")(?=[ \t]*(?:\n|\)|,|\(|$))"
+    + r")(?=[ \t]*(?:\n|\)|,|\(| / |$))"
 )
+# A head followed by its specialty: "Departement Innere Medizin", "Service Chirurgie".
+SPECIALTY_TAIL = re.compile(r"[ \t]" + SPECIALTY_PHRASE + r"(?![\w-])")
 # "Station: Chirurgie 2", "ABTEILUNG: GERIATRIE", "Station/Zimmer: M3 Ost / 3.14": a unit after its label.
 UNIT_LABEL = re.compile(
     r"(?i:Station|Abteilung|Abt\.|Einsender|Fachbereich|Pflegestation|Ward|Bereich)(?:/Zimmer)?[ \t]*:[ \t]*"
@@ -171,6 +206,14 @@ EN_NAMED = re.compile(
     r"(?:Surgery|Centre|Center|Unit|Trust|Hub|Practice|Clinic|Hospitals?|Laborator(?:y|ies)|School|College|University"
     r"|Foundation Trust|Health Board)(?![\w-])"
 )
+# French and Italian institutions of Swiss letters: "Service de radiologie", "Cabinet médical du
+# Vieux-Pont", "Ospedale Regionale di Lugano", "Sezione della circolazione".
+ROMANCE_HEAD = re.compile(
+    r"(?<![\w-])(?:Service|Cabinet(?: médical)?|Clinique|Hôpital|Centre hospitalier|Département|Ospedale|Clinica"
+    r"|Servizio|Sezione|Studio medico|Casa di cura|Ufficio)(?=[ \t])"
+)
+ROMANCE_WORD = re.compile(r"[ \t]([^\W\d_][\w'’-]*)")
+ROMANCE_PARTICLES = frozenset("de du des la le les d' della delle del dei degli di e et al all'".split())
 EN_NOT_FIRST = frozenset(
     "The A An In At On Of For To From By With And Or Our Your His Her Their This That Dear Mr Mrs Ms Dr".split()
 )
@@ -188,9 +231,12 @@ class InstitutionRule(RuleRecognizer):
             yield Span(start, self._organisation_end(text, end), 0.75)
         yield from self._by_head(text)
         for m in DEPARTMENT.finditer(text):
+            if m.group("alone") and QUALIFICATION_BEFORE.search(text, max(0, m.start() - 80), m.start()):
+                continue  # "Facharzt für Mikrobiologie, Virologie und Infektionsepidemiologie": a doctor's title
             yield Span(m.start(), m.end(), 0.6)
         for m in UNIT_LABEL.finditer(text):
             yield Span(m.start("v"), m.end("v"), 0.7)
+        yield from self._romance(text)
         for m in EN_NAMED.finditer(text):
             words = m.group().split()
             while words and words[0].rstrip(".") in EN_NOT_FIRST:
@@ -198,6 +244,35 @@ class InstitutionRule(RuleRecognizer):
             if len(words) >= 2:
                 start = m.end() - len(" ".join(words))
                 yield Span(start, m.end(), 0.7)
+
+    def _romance(self, text: str) -> Iterable[Span]:
+        """A French or Italian head and up to six words of its name, up to the first lowercase German
+        or English everyday word ("Meldung an die Sezione della circolazione erfolgt")."""
+        lexicon = self.lexicon
+        for m in ROMANCE_HEAD.finditer(text):
+            end, named = m.end(), False
+            for _ in range(6):
+                word = ROMANCE_WORD.match(text, end)
+                if word is None:
+                    break
+                token = word.group(1)
+                folded = token.lower()
+                # German nouns are capitalised: a lowercase German word is the German sentence going
+                # on, unless a particle puts it in the name ("Service de radiologie").
+                previous = text[m.start() : end].rsplit(" ", 1)[-1]
+                after_particle = previous.lower() in ROMANCE_PARTICLES
+                german = folded in lexicon.german_words and not after_particle
+                # "des Alpes gesandt": after a capitalised name word, a lowercase word is the sentence's
+                after_name = previous[:1].isupper() and end > m.end() and not after_particle
+                everyday = token.islower() and (german or after_name or folded in lexicon.english_words)
+                if folded not in ROMANCE_PARTICLES and (everyday or folded in lexicon.stop_words):
+                    break
+                end = word.end()
+                named = named or folded not in ROMANCE_PARTICLES
+            while text[m.start() : end].rsplit(" ", 1)[-1].lower() in ROMANCE_PARTICLES:
+                end = m.start() + text[m.start() : end].rindex(" ")
+            if named and end > m.end():
+                yield Span(m.start(), end, 0.7)
 
     def _organisation_end(self, text: str, end: int) -> int:
         """ "Rotes Kreuz Wels", "Volkshilfe Steiermark", "KESB Hinwil": a place after the name belongs to it."""
@@ -221,7 +296,7 @@ class InstitutionRule(RuleRecognizer):
             else:
                 start -= self._name_before(before)  # "Luzerner Kantonsspital", "Albert Schweitzer Klinik"
             code = CODE_TAIL.match(text, end) if head.lower().endswith(WARD_HEADS) else None
-            tail = FOR_TAIL.match(text, end) or code or self._name_tail(text, end)
+            tail = FOR_TAIL.match(text, end) or code or SPECIALTY_TAIL.match(text, end) or self._name_tail(text, end)
             if tail is not None:
                 end = tail.end()
             if start == m.start() and end == m.start() + len(head):

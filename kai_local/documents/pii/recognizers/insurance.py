@@ -58,7 +58,8 @@ class InsuranceRule(RuleRecognizer):
         for start, end in self.plain.finditer(text, words_of(nlp_artifacts)):
             yield Span(start, end, 0.85)
         for start, end in self.marked.finditer(text, words_of(nlp_artifacts)):
-            if has_context(INSURANCE_WORDS, text, start, 40) or INSURANCE_WORDS.match(text, end + 1):
+            after = text[end : end + 40].split("\n", 1)[0]  # "register with CSS for basic insurance"
+            if has_context(INSURANCE_WORDS, text, start, 40) or INSURANCE_WORDS.search(after):
                 yield Span(start, end, 0.8)
         for m in POLICY.finditer(text):
             value = m.group("v").rstrip(" .-/")

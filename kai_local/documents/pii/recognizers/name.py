@@ -96,6 +96,19 @@ SIGN_LABEL = re.compile(
 # A key of hand signs: "Kürzel: bk = DGKP Bernhard Kainz; SH = DGKS Sabine Hölzl".
 SIGN_KEY = re.compile(r"(?:(?<=Kürzel: )|(?<=Kürzel:  )|(?<=; ))(?P<v>[A-Za-zÄÖÜäöü]{2,3}) = (?=[A-ZÄÖÜ])")
 SIGN_AT_END = re.compile(r"(?<=\s)/(?:[a-z]{2}-)?(?P<v>[A-ZÄÖÜ]{2,3}|[a-zäöü]{2})[ \t]*$", re.MULTILINE)
+# What follows an eponym's hyphen: "Hakim-Trias", "Down-Syndrom", "Lasègue-Zeichen".
+EPONYM_WORDS = frozenset(
+    "Syndrom Trias Krankheit Erkrankung Zeichen Test Reflex Score Skala Klassifikation Struma Phänomen Manöver Regel"
+    " Regeln Kriterien Operation Methode".split()
+)
+MONTH_SURNAMES = frozenset("Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split())
+# A given name followed by an age: "Luka, 19,", "Anika (6)", "Matej, 15 J.)".
+AGE_AFTER = re.compile(r",[ \t]\d{1,2}(?:[ \t]?J\.?)?[ \t]*[,;)]|[ \t]\(\d{1,2}(?:[ \t]?J\.?)?\)")
+# A name someone is called by: 'genannt „Sayi"', '„Sayi" genannt', "alias Hansi".
+NICKNAME = re.compile(
+    r"(?<![\w-])(?:genannt|gen\.|alias|Spitzname|called|known as)[ \t]+[„\"»‚'“]?(?P<after>[A-ZÄÖÜ][\w'’-]+)"
+    r"|[„\"»‚'“](?P<before>[A-ZÄÖÜ][\w'’-]+)[“\"«‘'][ \t]+genannt(?![\w])"
+)
 INITIAL = re.compile(r"[A-ZÄÖÜ][a-zäöü]?(?:\.?-[A-ZÄÖÜ][a-zäöü]?)*$")
 # A recipient block: a line of two to four capitalised words right above a street line.
 NAME_LINE = re.compile(r"(?m)^[ \t]*(?P<name>[^\W\d_][\w'’.-]*(?:[ \t]+[^\W\d_][\w'’.-]*){1,3})[ \t]*\n")
@@ -203,7 +216,8 @@ class NameRule(RuleRecognizer):
         first, last = self.lexicon.first_names, self.lexicon.last_names
         for i, w in enumerate(words):
             given = w.text.title() if w.text.isupper() and len(w.text) > 2 else w.text  # "AMRA HADŽIĆ"
-            if given in first and self._next_on_line(text, words, i):
+            double = self._double_given(given)
+            if (given in first or double) and self._next_on_line(text, words, i):
                 span = self._name_from(text, words, i, after_trigger=False)
                 if span is not None and span[1] > w.end:
                     listed = any(p in last for p in text[span[0] : span[1]].replace("-", " ").split())
@@ -213,8 +227,15 @@ class NameRule(RuleRecognizer):
                 nxt = words[i + 1]
                 end = nxt.end + (1 if INITIAL.match(nxt.text) and text[nxt.end : nxt.end + 1] == "." else 0)
                 yield Span(w.start, end, 0.75)
-            elif w.text in first and self._stands_alone_de(w.text) and text[w.end : w.end + 1] != ".":
+            elif (w.text in first or double) and self._stands_alone_de(w.text) and text[w.end : w.end + 1] != ".":
                 yield Span(w.start, w.end, 0.6)  # not an abbreviation ("Vit. D")
+            elif w.text in first and AGE_AFTER.match(text, w.end) and not self._is_common(w.text):
+                yield Span(w.start, w.end, 0.7)  # "zwei Söhne (Luka, 19; Matej, 15)": a child and its age
+        for m in NICKNAME.finditer(text):
+            group = "after" if m.group("after") else "before"
+            name = m.group(group)
+            if not self._is_common(name) and name.lower() not in self.lexicon.german_words:
+                yield Span(m.start(group), m.end(group), 0.8)
 
     def _surname_first(self, text: str, w: Word, nxt: Word) -> bool:
         """'Huber Anna', 'Huber, Anna' (listed surname), 'HÄSSIG JAKOB', 'DVOŘÁK Ludmila',
@@ -416,7 +437,7 @@ class NameRule(RuleRecognizer):
                 if (
                     gap in (", ", " , ")
                     and not comma_used
-                    and len(parts) == 1
+                    and sum(p.text.lower() not in PARTICLES for p in parts) == 1  # "DE VRIES, Hinrika"
                     and (
                         given in self.lexicon.first_names
                         or (
@@ -438,11 +459,17 @@ class NameRule(RuleRecognizer):
                     parts.append(w)  # "K. Wernig", "Ch. Brandstätter", "H.-R. Steiner", "K. H. Maier"
                     j += 1
                     continue
-            if w.text.lower() in PARTICLES and w.text[0].islower() and j + 1 < len(words):
+            # "von", "de"; in a header in capitals "DE VRIES", "VAN DER MEULEN"
+            caps_particle = w.text.isupper() and j + 1 < len(words) and words[j + 1].text.isupper()
+            if w.text.lower() in PARTICLES and (w.text[0].islower() or caps_particle) and j + 1 < len(words):
                 nxt = words[j + 1]
                 if text[w.end : nxt.start] == " " and (
                     self._is_name_part(nxt.text, after_trigger or bool(parts))
-                    or (nxt.text in PARTICLES and j + 2 < len(words) and self._is_name_part(words[j + 2].text, True))
+                    or (
+                        nxt.text.lower() in PARTICLES
+                        and j + 2 < len(words)
+                        and self._is_name_part(words[j + 2].text, True)
+                    )
                     # after a given name, "von" + a place is a family name: "Lea-Sophie von Brandis"
                     or (bool(parts) and nxt.text in self.lexicon.places and not self._is_common(nxt.text))
                 ):
@@ -450,6 +477,11 @@ class NameRule(RuleRecognizer):
                     j += 1
                     continue
                 break
+            if parts and w.text in MONTH_SURNAMES and parts[-1].text in self.lexicon.first_names:
+                if not re.match(r"[ \t]*\d", text[w.end : w.end + 3]):  # not "Anna Mai 2024"
+                    parts.append(w)  # "Pflegedienstleitung: Kerstin Mai"
+                    j += 1
+                    continue
             after_particle = bool(parts) and parts[-1].text in PARTICLES
             if not self._is_name_part(w.text, after_trigger or bool(parts)) and not (
                 after_trigger
@@ -492,7 +524,7 @@ class NameRule(RuleRecognizer):
             token = token.title()
         if token in TITLES or token in SALUTATIONS or token in PLACE_WORDS:
             return False
-        if token in self.lexicon.first_names or token in self.lexicon.last_names:
+        if token in self.lexicon.first_names or token in self.lexicon.last_names or self._double_given(token):
             return True
         if token in self.lexicon.places and token not in self.lexicon.listed_names:
             return False  # "Dr. Gottfried Stocker, Schladming"
@@ -528,6 +560,16 @@ class NameRule(RuleRecognizer):
             return False
         nxt = words[j + 1].text
         return self._is_name_part(nxt, False) or (self._is_name_part(nxt, True) and not self._is_common(nxt))
+
+    def _double_given(self, token: str) -> bool:
+        """'Mia-Sophie', 'Anna-Lena', 'Hans-Peter': given names joined by a hyphen (each alone may be
+        a word too; joined, they are none)."""
+        parts = token.split("-")
+        return (
+            len(parts) >= 2
+            and parts[-1] not in EPONYM_WORDS  # "Hakim-Trias" ("Trias" is a given name too)
+            and all(p in self.lexicon.first_names for p in parts)
+        )
 
     def _hyphenated_name(self, token: str) -> bool:
         """'Kowatsch-Reinisch': capitalised parts joined by hyphens, none an everyday word (a part

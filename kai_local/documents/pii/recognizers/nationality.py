@@ -18,6 +18,8 @@ LABEL = words(
     "Herkunft",
     "Herkunftsland",
     "Staatsbürger(?:in)?",
+    "Staatsbürgersch\\.",
+    "Staatsang\\.",
     "Nationality",
     "Citizenship",
     "Citizen of",
@@ -44,6 +46,8 @@ PERSON_AFTER = re.compile(
     r"|Abstammung|Herkunft|citizen|national|patient|man|woman|male|female|descent|origin)\b",
     re.IGNORECASE,
 )
+LABEL_RIGHT_BEFORE = re.compile(r"(?:" + LABEL.pattern + r")[ \t]*:?[ \t]*$", re.IGNORECASE)
+COORDINATED = re.compile(r"\s+(?:und|oder|u\.|and|or)\s+([^\W\d_][\w-]*)")
 WORD = re.compile(r"(?<![\w-])[^\W\d_][\w-]*[^\W\d_](?![\w-])")
 AMBIGUOUS_NOUNS = {
     "deutsche",
@@ -70,14 +74,24 @@ class NationalityRule(RuleRecognizer):
             if lower not in vocabulary and word not in self.lexicon.countries:
                 continue
             labelled = has_context(LABEL, text, m.start(), 35)
+            if word in self.lexicon.countries:
+                # a country only as the label's value: "Staatsbürgerschaft: Syrien", not "seit 2015 in Österreich"
+                labelled = LABEL_RIGHT_BEFORE.search(text[max(0, m.start() - 40) : m.start()]) is not None
             if labelled:
                 yield Span(m.start(), m.end(), 0.9)
                 continue
-            if word in self.lexicon.countries or has_context(LANGUAGE_CONTEXT, text, m.start(), 20):
+            if word in self.lexicon.countries:
+                continue
+            # "italienische und schweizerische Staatsbürgerin": the first of two adjectives too
+            coordinated = COORDINATED.match(text, m.end())
+            after = coordinated.end() if coordinated and coordinated.group(1).lower() in vocabulary else m.end()
+            if PERSON_AFTER.match(text, after) is not None:
+                yield Span(m.start(), m.end(), 0.75)
+                continue
+            if has_context(LANGUAGE_CONTEXT, text, m.start(), 20):
                 continue
             is_noun = word[0].isupper() and lower not in AMBIGUOUS_NOUNS and self._is_noun(lower)
-            before_person = PERSON_AFTER.match(text, m.end()) is not None
-            if before_person or (is_noun and not self._followed_by_capitalised(text, m.end())):
+            if is_noun and not self._followed_by_capitalised(text, m.end()):
                 yield Span(m.start(), m.end(), 0.75)
 
     @staticmethod

@@ -24,7 +24,7 @@ LABEL_VALUE = re.compile(
 PHRASE_VALUE = re.compile(
     r"(?<!\w)(?:arbeitet(?:e)? (?:derzeit |seit \w+ Jahren |zuletzt )?als|tätig als|beschäftigt als|angestellt als|"
     r"ist von Beruf|von Beruf|war (?:bis \w+ )?als|works as(?: an?)?|worked as(?: an?)?|employed as(?: an?)?|"
-    r"by profession,?(?: an?)?|retired)\s+(?:ein(?:e|er)? |eine )?(?P<v>[\w-]+(?: [\w-]+){0,2})",
+    r"by profession,?(?: an?)?|retired)\s*:?\s+(?:ein(?:e|er)? |eine )?(?P<v>[\w-]+(?: [\w-]+){0,2})",  # also "Beschäftigt als: Paketzusteller"
     re.IGNORECASE,
 )
 # "Der Patient (Lokführer)", "Patientin, Lehrerin,"
@@ -46,7 +46,7 @@ BEFORE_JOB = re.compile(
 # The person's job, listed or not, right after these: "pens. Glasschleifer", "ehem. Holzknecht",
 # "Herr Karakaya ist Taxifahrer", "Ausbildung zum Maurer", "Pat. (46 J., Sägewerker)".
 BEFORE_ANY_JOB = re.compile(
-    r"(?:pens\.|ehem\.|früher|(?<!\w)ist|Lehrling|Ausbildung (?:zum|zur|als)|Lehre als|Abschluss als|"
+    r"(?:pens\.|ehem\.|früher|(?i:ehemals|vormals|zuletzt|zuvor)|(?<!\w)ist|Lehrling|Ausbildung (?:zum|zur|als)|Lehre als|Abschluss als|"
     r"\d+ J\.?,|\d+ Jahre(?: alt)?,|-jährige[rn]?(?: Patient(?:in)?,)?)\s*$"
 )
 # Endings that name a trade or job wherever the word stands ("Gerüstbauer", "Küchenhilfe",
@@ -84,7 +84,7 @@ KIN_JOB = re.compile(
 # Health and care professions and roles: the letter's own staff, not the patient's job.
 STAFF = re.compile(
     r"arzt|ärzt|pflege|therapeut|schwester|hebamme|sanitäter|psycholog|logopäd|sozialarbeit|dolmetsch|assistent"
-    r"|sekretär|leitung|leiter|primar|doktor|medizin|labor|radiolog|apothek|betreuer|sachwalter|vertreter|berater"
+    r"|sekretär|leitung|leiter|primar(?!lehrer)|doktor|medizin|labor|radiolog|apothek|betreuer|sachwalter|vertreter|berater"
     r"|student|praktikant|nurse|doctor|physician|surgeon|therapist|consultant|registrar|midwife|paramedic|carer",
     re.IGNORECASE,
 )

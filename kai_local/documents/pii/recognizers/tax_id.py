@@ -21,6 +21,7 @@ EIN = re.compile(r"(?<![\d-])\d{2}-\d{7}(?![\d-])")
 LABEL = words(
     "Steuernummer",
     "Steuer-Nr\\.?",
+    "Steuernr\\.?",
     "St\\.?-?Nr\\.?",
     "StNr\\.?",
     "Steuer-ID",
@@ -53,5 +54,6 @@ class TaxIdRule(RuleRecognizer):
         checks = ((STNR, stnr.is_valid), (AT_TIN, at_tin.is_valid), (UTR, utr.is_valid), (EIN, lambda v: True))
         for pattern, valid in checks:
             for m in pattern.finditer(text):
-                if has_context(LABEL, text, m.start()) and valid(m.group()):
-                    yield Span(m.start(), m.end(), 0.95)
+                # A label says what the number is; a wrong check digit (a typo) does not make it less so.
+                if has_context(LABEL, text, m.start()):
+                    yield Span(m.start(), m.end(), 0.95 if valid(m.group()) else 0.8)

@@ -13,6 +13,9 @@ LABELLED = re.compile(
     r"(?:\s*[:=]\s*|\s+(?:is|ist|lautet|lautend auf)\s+)(?P<v>@?[A-Za-z0-9][\w.-]{1,30}[A-Za-z0-9_])(?![\w@.-]|\.\w)",
     re.IGNORECASE,
 )
+# A system short name with digits: "im KIS unter meinem Kürzel zbk0412" (hand signs of two or three
+# letters after "Kürzel" are names: name.py).
+SHORT_NAME = re.compile(r"(?<!\w)(?:Kürzel|Kurzzeichen)\s*:?\s*(?P<v>[A-Za-z]{2,6}\d{2,6})(?!\w)")
 HANDLE = re.compile(r"(?<![\w@.])@(?P<v>[A-Za-z0-9_](?:[A-Za-z0-9_.]{1,28}[A-Za-z0-9_]))(?![\w@]|\.\w)")
 
 
@@ -22,5 +25,7 @@ class UsernameRule(RuleRecognizer):
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
         for m in LABELLED.finditer(text):
             yield Span(m.start("v"), m.end("v"), 0.85)
+        for m in SHORT_NAME.finditer(text):
+            yield Span(m.start("v"), m.end("v"), 0.8)
         for m in HANDLE.finditer(text):
             yield Span(m.start(), m.end(), 0.75)

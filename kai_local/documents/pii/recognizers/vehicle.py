@@ -15,9 +15,15 @@ PLATE = re.compile(
     r"(?<![\w-])(?P<code>[A-ZÄÖÜ]{1,3})(?P<sep>[- ]|\s?·\s?)"
     r"(?:(?P<at>\d{1,5}\s?[A-Z]{1,3})|(?P<de>[A-Z]{1,2}\s?\d{1,4}[EH]?)|(?P<wish>[A-Z]{2,6}\s?\d{1,3}))(?![\w-])"
 )
+# A Swiss plate, canton and number, only after its label: "Kontrollschild TI 218447".
+CH_PLATE = re.compile(
+    r"(?<![\w-])(?:ZH|BE|LU|UR|SZ|OW|NW|GL|ZG|FR|SO|BS|BL|SH|AR|AI|SG|GR|AG|TG|TI|VD|VS|NE|GE|JU)[ ]?\d{1,6}(?![\w-])"
+)
 VIN = re.compile(r"(?<!\w)[A-HJ-NPR-Z0-9]{17}(?!\w)")
 LABEL = words(
     "Kennzeichen",
+    "Kontrollschild",
+    "Autonummer",
     "amtl\\. Kennzeichen",
     "amtliches Kennzeichen",
     "Kfz",
@@ -57,6 +63,9 @@ class VehicleRule(RuleRecognizer):
                 yield Span(m.start(), m.end(), 0.9)
             elif m.group("sep") == "-" and (m.group("at") or m.group("de")):
                 yield Span(m.start(), m.end(), 0.6)
+        for m in CH_PLATE.finditer(text):
+            if has_context(LABEL, text, m.start(), 25):
+                yield Span(m.start(), m.end(), 0.85)
         for m in VIN.finditer(text):
             if (
                 any(c.isdigit() for c in m.group())
