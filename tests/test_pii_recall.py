@@ -227,6 +227,24 @@ POSITIVES = [
     ("age", "Name: Horvat Ivan      geb. 2.3.1950      75a", "75a"),
     ("vehicle", "Kontrollschild ZH 481122 eingezogen", "ZH 481122"),
     ("username", "im KIS unter dem Kürzel hbm0815 dokumentiert", "hbm0815"),
+    # blind3 read again (round 13)
+    ("healthcare_number", "Aufn.-Zahl KL-25-01187 · Station 3", "KL-25-01187"),  # "Aufn." is no "FN"
+    ("healthcare_number", "Schaden-Nr. (falls vorhanden): 2024-U-118800", "2024-U-118800"),
+    ("healthcare_number", "Unsere Referenz: ABC-2024-0001", "ABC-2024-0001"),
+    ("healthcare_number", "Employee no.: RC-204411", "RC-204411"),
+    ("healthcare_number", "CT Abdomen (Befund CT-250311-0912): unauffällig", "CT-250311-0912"),
+    ("phone", "Rückruf über DECT 4471 oder Piepser 318", "4471"),
+    ("address", "wohnhaft 12.-Februar-Straße 8, 4020 Linz", "12.-Februar-Straße 8, 4020 Linz"),
+    ("address", "LANDSTR.  24, 4020 LINZ", "LANDSTR.  24, 4020 LINZ"),
+    ("address", "HAUPTPLATZ 3, 4100 ST. MARTIN IM MÜHLKREIS", "HAUPTPLATZ 3, 4100 ST. MARTIN IM MÜHLKREIS"),
+    ("name", "Klientin        Roth-Bachmann Ida", "Roth-Bachmann Ida"),
+    ("name", "Herr KOVÁCS, Lajos (genannt Ludwig)", "Ludwig"),
+    ("name", "Seit dem Tod des Ehemanns Walter lebt sie allein.", "Walter"),
+    ("name", "Eltern: Petra und Markus Huber-Frei", "Petra"),
+    ("company", "Befund an: Pathologie Breitenrain, Bern", "Pathologie Breitenrain"),
+    ("company", "Wohnverbund Haus Sonnenweg", "Wohnverbund Haus Sonnenweg"),
+    ("company", "Rezept an Apotheke „Zum Goldenen Hirschen“", "Apotheke „Zum Goldenen Hirschen“"),
+    ("company", "Gynäkologie, Stat. G4", "Stat. G4"),
 ]
 
 LAB_TABLE = (
@@ -290,6 +308,8 @@ NEGATIVES = [
     ("LABOR 14.10.2026\nHÄMATOLOGIE\nHb 12,1 g/dl", "HÄMATOLOGIE"),  # a section of a lab report
     ("afghanischer Staatsbürger, seit 2015 in Österreich", "Österreich"),
     ("Dr. med. Eva Roth – Innere Medizin", "Innere Medizin"),  # her qualification
+    ("Kardiologie Befund unauffällig", "Kardiologie Befund"),
+    ("Patient      stabil, Hb 12", "stabil"),
 ]
 
 
@@ -364,3 +384,9 @@ def test_the_issue_letter_keeps_nothing_readable(anonymizer: Anonymizer) -> None
     ):
         assert value not in sanitized, (value, sanitized)
     assert "Thoraxschmerzen" in sanitized or "[[MEDICAL" in sanitized
+
+
+def test_a_label_inside_a_word_is_no_label(anonymizer: Anonymizer) -> None:
+    """ "Sign" (a hand-sign label) at the start of "Signer-Fässler": the name is found whole, never
+    from the middle of a word."""
+    assert found(anonymizer, "Klientin        Signer-Fässler Ida") == [("name", "Signer-Fässler Ida")]

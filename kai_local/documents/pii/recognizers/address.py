@@ -62,12 +62,15 @@ STREET_SUFFIXES = (
 NUMBER = r"\d{1,4}\s?[a-zA-Z]?(?:\s?[-/]\s?\d{1,4}[a-zA-Z]?){0,3}"
 UNIT = r"(?:(?:,?\s|/)(?:\d{1,2}\.\s?)?(?:Stiege|Stg\.?|Top|Tür|Whg\.?|Wohnung|Stock|Etage|Haus|Block|Bauteil|Apt\.?|Apartment|Suite|Unit|Flat)\s?\d{1,4}[a-zA-Z]?)*"
 STREET_WORD = re.compile(
-    r"(?<![\w-])(?P<word>(?=[A-ZÄÖÜ])[\w.'’-]{0,60}?(?i:" + "|".join(re.escape(s) for s in STREET_SUFFIXES) + r"))"
-    r"\s(?P<num>" + NUMBER + r")(?P<unit>" + UNIT + r")(?![\w]|[.,]\d)"
+    # "Hauptstraße 5", "10.-Oktober-Straße 5"; OCR'd text may have two spaces before the number
+    r"(?<![\w-])(?P<word>(?=[A-ZÄÖÜ]|\d{1,2}\.-[A-ZÄÖÜ])[\w.'’-]{0,60}?(?i:"
+    + "|".join(re.escape(s) for s in STREET_SUFFIXES)
+    + r"))"
+    r"\s{1,2}(?P<num>" + NUMBER + r")(?P<unit>" + UNIT + r")(?![\w]|[.,]\d)"
 )
 # Where a street word can end: its suffix, a space and a digit. The full pattern is only tried
 # from the start of the word before such a spot (fast on long runs of "A.A.A." in an upload).
-SUFFIX_HIT = re.compile(r"(?i:" + "|".join(re.escape(s) for s in STREET_SUFFIXES) + r")\s\d")
+SUFFIX_HIT = re.compile(r"(?i:" + "|".join(re.escape(s) for s in STREET_SUFFIXES) + r")\s{1,2}\d")
 WORD_CHARS = re.compile(r"[\w.'’-]{0,60}$")
 # Streets of Italian, Romansh, French, Portuguese and Slavic names: "Via Nova 14", "Rue du Lac 3".
 ROMANCE_STREET = re.compile(
@@ -85,8 +88,8 @@ LEFT_WORD = re.compile(
     r"|Äußere|St\.|Sankt|Dr\.|Prof\.|Am|An|Auf|Im|In|Zum|Zur|Unter|der|den|dem)$"
 )
 POSTCODE_TOWN = re.compile(
-    r"(?<![\w-])(?:(?P<cc>A|AT|D|DE|CH|FL)-\s?)?(?P<pc>\d{4,5})\s(?P<town>(?:St\.\s|Sankt\s|Bad\s|Markt\s|Maria\s)?"
-    r"[A-ZÄÖÜ][\w'’.-]*(?:/[A-ZÄÖÜ][\w'’-]*)?(?:\s(?:am|an der|an|im|in der|in|ob der|bei|unter)\s[A-ZÄÖÜ][\w'’-]*)?)"
+    r"(?<![\w-])(?:(?P<cc>A|AT|D|DE|CH|FL)-\s?)?(?P<pc>\d{4,5})\s(?P<town>(?i:St\.\s|Sankt\s|Bad\s|Markt\s|Maria\s)?"
+    r"[A-ZÄÖÜ][\w'’.-]*(?:/[A-ZÄÖÜ][\w'’-]*)?(?:\s(?i:am|an der|an|im|in der|in|ob der|bei|unter)\s[A-ZÄÖÜ][\w'’-]*)?)"
 )
 # Where in the building: floor, flat, staircase, door.
 DWELLING = re.compile(

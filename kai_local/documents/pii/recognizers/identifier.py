@@ -30,6 +30,7 @@ LABEL = re.compile(
     r"(?:Nr|nr|NR|Nummer|nummer|NUMMER|Zahl|zahl|ZAHL|Zl|ZL|ID|Id|Zeichen|ZEICHEN|No|Number|number|Ref|ref|REF"
     r"|fall|befund)\b\.?"
     r"|Az\.?|AZ|GZ|Gz\.?|PID|FID|BSNR|LANR|GLN|ZSR|Chiffre|Fall|FALL|Probe|Einsendung|Auftrag|Eingang|Journal"
+    r"|Befund|Referenz|Reference|[A-Za-z]{2,20}[ .-]no\."  # "Befund MR-260210-0447", "Personnel no.", "GHIC no.:"
     r"|(?:[A-ZÄÖÜ]{2,6}-)?Akt"  # an Austrian file: "KJH-Akt R10-2389/24"
     r"|Zimmer|ZIMMER|Zi\.|ZI\.|Bett|BETT|Room|Bed|Ward bed"
     r")(?![\w-])"
@@ -46,12 +47,14 @@ DATED_INITIALS = re.compile(
     r"(?<=\d{4})[ \t]*/[ \t]*(?P<v>[A-ZÄÖÜ][A-Za-zÄÖÜäöü]{0,3}(?:/[A-Za-zäöü]{1,4}){1,2})[ \t]*$", re.MULTILINE
 )
 # Words between a label and its colon: "Auftragsnummer MD: ...", "Az. der Pflegekasse: ...".
-LABEL_QUALIFIER = re.compile(r"[ \t]+(?:(?:der|des|vom|beim)[ \t]+)?[A-ZÄÖÜ][\w.-]{0,15}[ \t]*:")
+LABEL_QUALIFIER = re.compile(
+    r"[ \t]+(?:(?:(?:der|des|vom|beim)[ \t]+)?[A-ZÄÖÜ][\w.-]{0,15}|\([^()\n]{1,30}\))[ \t]*:"  # "Schaden-Nr. (sofern bekannt):"
+)
 # Labels that belong to other types: phone and fax, tax, VAT, company register, bank, plates,
 # insurance policies (insurance.py), counts ("Anzahl", "Zellzahl"), pages and house numbers.
 FOREIGN_LABEL = re.compile(
     r"tel|fax|handy|mobil|phone|ruf|kennzeichen|anzahl|zellzahl|keimzahl|frequenz|steuer|tax|uid|ust|mwst|iban|konto"
-    r"|blz|bic|firmenbuch|fn\b|hrb|haus|seite|page|polizze|police|policy|vertrag|mitglied|member|kunden?nr",
+    r"|blz|bic|firmenbuch|(?<![a-zäöü])fn\b|hrb|haus|seite|page|polizze|police|policy|vertrag|mitglied|member|kunden?nr",
     re.IGNORECASE,
 )
 ROOM_LABELS = frozenset({"zimmer", "zi.", "bett", "room", "bed", "ward bed"})

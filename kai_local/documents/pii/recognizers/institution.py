@@ -63,6 +63,9 @@ HEAD_ENDINGS = (
     "gymnasium",
     "sprechstunde",
     "residenz",  # "Seniorenresidenz Karwendelblick"
+    "verbund",  # "Wohnverbund Haus Lebensweg"
+    "sprengel",  # "Sozialsprengel Defereggental"
+    "krankentransport",  # "Krankentransport Lohse"
     # associations ("Landesverband Burgenland", "DRK-Kreisverband Essen"), not "Verband" (a dressing)
     "landesverband",
     "kreisverband",
@@ -80,7 +83,7 @@ HEAD_WORDS = frozenset(
     Garage Autohaus Bank Sparkasse Stadtsparkasse Raiffeisenbank Volksbank Schulhaus Gymnasium Universität TU HTL
     Feuerwehr FF Kaserne Verlag Druckerei Tischlerei Schreinerei Gärtnerei Kanzlei Notariat Steuerberatung
     Reisebüro Kindergruppe Hort Tagesheim Internat Werkstätte Käserei Molkerei Sägewerk
-    Department Departement Unit Ward Surgery Trust Centre Center College School University WG""".split()
+    Department Departement Unit Ward Surgery Trust Centre Center College School University WG Stat.""".split()
 )
 WORD = r"[A-ZÄÖÜ][\w.'’]*(?:-[A-ZÄÖÜa-zäöü][\w'’]*)*"
 HEAD = re.compile(r"(?<![\w-])(?P<head>" + WORD + r")(?![\w-])")
@@ -124,7 +127,7 @@ UNIT_ENDINGS = (
 # A head joined to the name it bears: "Reinhold-Schneider-Grundschule", "Paracelsus-Klinik".
 NAMED_COMPOUND = re.compile(r"(?:[A-ZÄÖÜ][\w'’]+-)+[A-ZÄÖÜ]?[\w]+")
 TAIL_STOP = frozenset("HRB HRA FN UID DVR GLN ZSR BSNR LANR Tel Tel. Fax Fax. IBAN BIC".split())
-WARD_HEADS = ("station", "pavillon", "abteilung", "ward", "unit", "bereich", "gruppe", "trakt", "stock")
+WARD_HEADS = ("station", "stat.", "pavillon", "abteilung", "ward", "unit", "bereich", "gruppe", "trakt", "stock")
 # "Praxis am Bahnhof", "Apotheke am Markt": after am/an der/... an everyday word names the place,
 # unless it says when ("Praxis am Montag").
 TIME_WORDS = frozenset(
@@ -191,6 +194,9 @@ DEPARTMENT = re.compile(
     + UNIT_NAMES
     + r")(?=[ \t]*(?:\n|\)|,|\(| / |$))"
 )
+QUOTED_TAIL = re.compile(r"[ \t][„\"»‚'“][A-ZÄÖÜ][^„“\"»«\n]{1,40}[“\"«‘']")
+# A specialty and the practice's name: "Pathologie Länggasse", "Gastroenterologie Zytglogge".
+SPECIALTY_NAMED = re.compile(r"(?<![\w-])" + SPECIALTY + r"[ \t](?P<name>[A-ZÄÖÜ][\w'’-]{2,})(?![\w-])")
 # A head followed by its specialty: "Departement Innere Medizin", "Service Chirurgie".
 SPECIALTY_TAIL = re.compile(r"[ \t]" + SPECIALTY_PHRASE + r"(?![\w-])")
 # "Station: Chirurgie 2", "ABTEILUNG: GERIATRIE", "Station/Zimmer: M3 Ost / 3.14": a unit after its label.
@@ -234,6 +240,9 @@ class InstitutionRule(RuleRecognizer):
             if m.group("alone") and QUALIFICATION_BEFORE.search(text, max(0, m.start() - 80), m.start()):
                 continue  # "Facharzt für Mikrobiologie, Virologie und Infektionsepidemiologie": a doctor's title
             yield Span(m.start(), m.end(), 0.6)
+        for m in SPECIALTY_NAMED.finditer(text):
+            if self._proper(m.group("name")):
+                yield Span(m.start(), m.end(), 0.6)
         for m in UNIT_LABEL.finditer(text):
             yield Span(m.start("v"), m.end("v"), 0.7)
         yield from self._romance(text)
@@ -244,6 +253,20 @@ class InstitutionRule(RuleRecognizer):
             if len(words) >= 2:
                 start = m.end() - len(" ".join(words))
                 yield Span(start, m.end(), 0.7)
+
+    def _proper(self, word: str) -> bool:
+        """A name, not an everyday word: a place, or a capitalised word of no word list."""
+        lexicon = self.lexicon
+        if word in lexicon.places:
+            return True
+        folded = word.lower()
+        return not (
+            folded in lexicon.german_words
+            or folded in lexicon.english_words
+            or folded in lexicon.common_words
+            or word in lexicon.not_names
+            or word.isupper()
+        )
 
     def _romance(self, text: str) -> Iterable[Span]:
         """A French or Italian head and up to six words of its name, up to the first lowercase German
@@ -296,7 +319,13 @@ class InstitutionRule(RuleRecognizer):
             else:
                 start -= self._name_before(before)  # "Luzerner Kantonsspital", "Albert Schweitzer Klinik"
             code = CODE_TAIL.match(text, end) if head.lower().endswith(WARD_HEADS) else None
-            tail = FOR_TAIL.match(text, end) or code or SPECIALTY_TAIL.match(text, end) or self._name_tail(text, end)
+            tail = (
+                FOR_TAIL.match(text, end)
+                or code
+                or SPECIALTY_TAIL.match(text, end)
+                or QUOTED_TAIL.match(text, end)  # 'Apotheke „Zum Schwarzen Adler“'
+                or self._name_tail(text, end)
+            )
             if tail is not None:
                 end = tail.end()
             if start == m.start() and end == m.start() + len(head):

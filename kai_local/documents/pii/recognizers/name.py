@@ -56,11 +56,11 @@ LABEL = re.compile(
     r"|Absender(?:in)?|Rechnungsempfänger(?:in)?|Leistungsempfänger(?:in)?|Kunde|Kundin|Auftraggeber(?:in)?"
     r"|Mieter(?:in)?|Bill to|Customer|Recipient|Von|An|Cc|Dienstnehmer(?:/in|in)?|Arbeitnehmer(?:/in|in)?"
     r"|Bewohner(?:/in|in)?|Klient(?:/in|in)?|Teilnehmer(?:/in|in)?|Antragsteller(?:/in|in)?|Versicherungsnehmer(?:/in|in)?|Kopie an|Kontaktperson|Angehörige[r]?|Notfallkontakt|Bezugsperson"
-    r"|Erwachsenenvertreter(?:in)?|Sachwalter(?:in)?|Mutter|Vater|Ehemann|Ehefrau|Partner(?:in)?|Tochter|Sohn"
+    r"|Erwachsenenvertreter(?:in)?|Sachwalter(?:in)?|Mutter|Vater|Eltern|Kindeseltern|Ehemann|Ehefrau|Partner(?:in)?|Tochter|Sohn"
     r"|Lebensgefährt(?:e|in)|Diktiert von|Geschrieben von|Unterschrift|Kind|Mitarbeiter(?:in)?"
     r"|Patient name|Name of patient|Full name|Attending(?: physician)?|Physician|Referring (?:physician|doctor)"
     r"|GP|From|To|Signed|Contact|Next of kin|Dictated by|Author|Doctor|Consultant|Nurse|Emergency contact"
-    r"|Account holder|Insured|Member|Spouse)[ \t]*:[ \t]*(?:\n[ \t]*)?",
+    r"|Account holder|Insured|Member|Spouse)(?:[ \t]*:[ \t]*(?:\n[ \t]*)?|[ \t]{3,})",  # "Klientin        Signer-Fässler Ida"
     re.IGNORECASE,
 )
 INLINE_TRIGGER = re.compile(
@@ -85,12 +85,14 @@ RELATIVE = re.compile(
     r"|Fachärztin|Pfleger|Pflegerin|Physiotherapeut|Physiotherapeutin|Psychologe|Psychologin|Sozialarbeiter"
     r"|Sozialarbeiterin|Lehrer|Lehrerin|Arbeitgeber|Chef|Chefin|Vorgesetzter|Vorgesetzte|Insp\.|Inspektor|Inspektorin"
     r"|DSA|HA|wife|husband|son|daughter|brother|sister|mother|father|partner|friend|carer|neighbour|colleague)"
+    r"(?:s|es)?"  # the genitive: "nach dem Tod des Ehemanns Horst"
     # the capitalised word before a colon is a language ("Dolmetscher Dari: Hamid Noori")
     r"(?:[ \t]+[a-zäöüß]+(?:e|er|en|es))?(?:[ \t]+[A-Z][a-z]+(?=[ \t]*:))?[ \t]*[:,]?[ \t]+(?=[A-ZÄÖÜ])",
 )
 # Hand signs: initials after a sign label ("Hdz.: sk", "Visum: NB / LP") or at the end of a note line ("... /SH").
 SIGN_LABEL = re.compile(
-    r"(?<![\w-])(?:Hdz|HDZ|Hz|Handzeichen|Kürzel|Kurzzeichen|Visum|VISUM|Visa|Sign)\.?[ \t]*:?[ \t]*"
+    # the label ends at a full stop, a colon or a space: not "Sign" in "Signer-Fässler"
+    r"(?<![\w-])(?:Hdz|HDZ|Hz|Handzeichen|Kürzel|Kurzzeichen|Visum|VISUM|Visa|Sign)(?:\.[ \t]*:?|[ \t]*:|[ \t])[ \t]*"
     r"(?P<v>[A-Za-zÄÖÜäöü]{2,3}(?:[ \t]*/[ \t]*[A-Za-zÄÖÜäöü]{2,3})*)(?![\w.])"
 )
 # A key of hand signs: "Kürzel: bk = DGKP Bernhard Kainz; SH = DGKS Sabine Hölzl".
@@ -234,7 +236,9 @@ class NameRule(RuleRecognizer):
         for m in NICKNAME.finditer(text):
             group = "after" if m.group("after") else "before"
             name = m.group(group)
-            if not self._is_common(name) and name.lower() not in self.lexicon.german_words:
+            if name in self.lexicon.first_names or (
+                not self._is_common(name) and name.lower() not in self.lexicon.german_words
+            ):
                 yield Span(m.start(group), m.end(group), 0.8)
 
     def _surname_first(self, text: str, w: Word, nxt: Word) -> bool:

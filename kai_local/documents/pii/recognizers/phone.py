@@ -19,7 +19,8 @@ EXTENSION = re.compile(r"\s*(?:x|ext\.?|Durchwahl|DW|Klappe|Kl\.)\s*\d{1,6}", re
 # An extension alone after its label: "Fax DW -20", "DW 64628", "Fax -39" (the number before it
 # on the letterhead; the extension still reaches a person).
 EXTENSION_ALONE = re.compile(
-    r"(?<![\w])(?:(?:Fax|Tel\.?)[ \t]+DW|DW|Durchwahl|Klappe|Kl\.)[ \t.:]*(?P<v>-?\d{2,6})(?![\d\w])"
+    r"(?<![\w])(?:(?:Fax|Tel\.?)[ \t]+DW|DW|Durchwahl|Klappe|Kl\.|DECT|Dect|Piepser|Pieper|Sucher|Funk|Nebenstelle)"
+    r"[ \t.:]*(?P<v>-?\d{2,6})(?![\d\w])"
     r"|(?<![\w])(?:Fax|Tel\.?)[ \t:]*(?P<w>-\d{1,5})(?![\d\w])"
 )
 DATE_INSIDE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}")
