@@ -15,7 +15,9 @@ the rules made from blind4's misses (OCR'd digits, departments alone, given name
 parts q-r form "blind6", written by two more helpers in the same session and scored once, unread,
 after rounds 6-9 (made from blind5's and blind3's misses); parts s-u form "blind7", written by
 three more helpers on 2026-12-02 (sixth session: mostly Swiss, Austrian and German letters in
-prose) and scored once, unread, after rounds 10-11.
+prose) and scored once, unread, after rounds 10-11; parts v-x form "blind8", written by three more
+helpers in the same session (psychiatry and social work; surgery, oncology and radiology; rural
+practices, partly OCR'd) and scored once, unread, after rounds 12-13.
 """
 
 from __future__ import annotations
@@ -54,6 +56,9 @@ SPLIT_OF_PART = {
     "s": "blind7",
     "t": "blind7",
     "u": "blind7",
+    "v": "blind8",
+    "w": "blind8",
+    "x": "blind8",
 }
 HEADER = re.compile(r"^=== LETTER (\S+) \| (AT|DE|CH) \| (.+?) ===\s*$", re.M)
 TAG = re.compile(r"\{\{([a-z_]+)\|([^{}\n]+?)\}\}")
