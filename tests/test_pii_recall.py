@@ -245,6 +245,29 @@ POSITIVES = [
     ("company", "Wohnverbund Haus Sonnenweg", "Wohnverbund Haus Sonnenweg"),
     ("company", "Rezept an Apotheke „Zum Goldenen Hirschen“", "Apotheke „Zum Goldenen Hirschen“"),
     ("company", "Gynäkologie, Stat. G4", "Stat. G4"),
+    # blind8's misses (round 14)
+    ("company", "K L I N I K U M   W E L S\nE N T L A S S U N G S B R I E F", "K L I N I K U M   W E L S"),
+    ("name", "Betreuung: Sozialarbeiterin Mag.a Lindinger", "Lindinger"),
+    ("name", "Sister Emily lives in Leeds.", "Emily"),
+    ("name", "die Enkelinnen Sophie und Clara besuchen ihn", "Clara"),
+    ("name", "Patient: Johann Gruber, vulgo „Moar-Hans“, geb. 1.2.1940", "Moar-Hans"),
+    ("name", "Frau Theresia («Resi») Hofer-Wallner, geb. 3.3.1950", "Resi"),
+    ("name", "Frau Theresia («Resi») Hofer-Wallner, geb. 3.3.1950", "Hofer-Wallner"),
+    ("name", "Prof. Dr. Anna van der Linden", "Anna van der Linden"),
+    ("username", "Kontakt über das Portal (Benutzer mario.k88).", "mario.k88"),
+    ("username", "PACS-Sitzung: bhofer an RAD-WS02", "bhofer"),
+    ("insurance", "Kostenträger: SVLFG", "SVLFG"),
+    ("occupation", "Sohn eines Holzknechts aus dem Ybbstal", "Holzknechts"),
+    ("address", "Unterer Moarhof, Edt 4, 4170 Haslach", "Unterer Moarhof, Edt 4, 4170 Haslach"),
+    ("address", "Er wohnt im Ortsteil Mitterthal der Gemeinde Lam.", "Mitterthal"),
+    ("address", "Bahnhofstraße 2, 79822 Titisee-Neustadt\nWerkstatt in Titisee.", "Titisee"),
+    ("address", "Spitalstraße 1, 79104 Freiburg i. Br.", "Spitalstraße 1, 79104 Freiburg i. Br."),
+    ("healthcare_number", "Ihr Aktenzeichen: KV-25-0011223", "KV-25-0011223"),
+    ("tax_id", "Steuer-Nr. 65001/12345", "65001/12345"),
+    ("vehicle", "Unfall mit dem Firmenwagen (CHA-XY 88)", "CHA-XY 88"),
+    ("name", "Prof. Dr. Eva van der Linden. Later van der Linden wrote.", "van der Linden"),
+    ("company", "Mitteilung an die Staatsanwaltschaft Passau", "Staatsanwaltschaft Passau"),
+    ("company", "nach Rücksprache mit Kardiologie", "Kardiologie"),
 ]
 
 LAB_TABLE = (
@@ -310,6 +333,9 @@ NEGATIVES = [
     ("Dr. med. Eva Roth – Innere Medizin", "Innere Medizin"),  # her qualification
     ("Kardiologie Befund unauffällig", "Kardiologie Befund"),
     ("Patient      stabil, Hb 12", "stabil"),
+    ("E N T L A S S U N G S B R I E F", "E N T L A S S U N G S B R I E F"),  # spaced, nothing personal
+    ("Der Benutzer wurde angelegt, Login erfolgreich.", "angelegt"),
+    ("Eier vom Bauernhof, 12 Stück", "Bauernhof"),
 ]
 
 

@@ -38,6 +38,7 @@ from kai_local.documents.pii.ocr_digits import ocr_digits
 from kai_local.documents.pii.placeholders import PlaceholderMap, apply_placeholders
 from kai_local.documents.pii.recognizers import RECOGNIZERS
 from kai_local.documents.pii.recognizers.name import NameRule
+from kai_local.documents.pii.spaced import HEADING_TYPES, spaced_runs
 from kai_local.documents.pii.types import PII_TYPES, entity_of, type_of
 from kai_local.errors import PayloadTooLarge
 
@@ -87,7 +88,9 @@ class Anonymizer:
         """Non-overlapping findings, repetitions included, sorted by position. Past `deadline`
         (a `time.monotonic()` value, checked between chunks): 413 `detection_timeout`."""
         view = ocr_digits(text)  # same length: the findings' spans hold for the text itself
-        found = resolve_overlaps(self._analyze(view, pii_types, deadline), view)
+        findings = self._analyze(view, pii_types, deadline)
+        findings += self._spaced_headings(view, pii_types, deadline)
+        found = resolve_overlaps(findings, view)
         return add_repetitions(view, found, self.lexicon)
 
     def merge(self, text: str, rules: list[Finding], extra: Iterable[Finding]) -> list[Finding]:
@@ -95,6 +98,17 @@ class Anonymizer:
         mask = coverage(len(text), ((f.start, f.end) for f in rules))
         accepted = resolve_overlaps(f for f in extra if not any(mask[f.start : f.end]))
         return add_repetitions(text, sorted(rules + accepted, key=lambda f: f.start), self.lexicon)
+
+    def _spaced_headings(self, text: str, pii_types: Sequence[str], deadline: float | None) -> list[Finding]:
+        """A letter-spaced heading ("L A N D E S K R A N K E N H A U S") as a whole, where its
+        reading without the spaces holds a name, an institution or a place (spaced.py)."""
+        found = []
+        for run in spaced_runs(text):
+            types = {f.pii_type for f in self._analyze(run.reading, pii_types, deadline)}
+            kind = next((t for t in HEADING_TYPES if t in types), None)
+            if kind is not None:
+                found.append(Finding(kind, run.start, run.end, 0.75))
+        return found
 
     def _analyze(self, text: str, pii_types: Sequence[str], deadline: float | None = None) -> list[Finding]:
         entities = [entity_of(t) for t in pii_types]

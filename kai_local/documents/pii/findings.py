@@ -119,6 +119,10 @@ def name_parts(value: str, lexicon: Lexicon) -> list[str]:
             parts.append(part.title())
         elif part.istitle() and "-" not in part:
             parts.append(part.upper())
+    # the family name with its particles: "van der Linden" of "Dorothea van der Linden"
+    particle = re.search(r"(?<!\S)(?:von|van|de|da|di|dos|das|du|del|della|zu|ten|ter|vom|zur)\s+\S.*$", value)
+    if particle and " " in particle.group():
+        parts.append(particle.group())
     return parts
 
 
@@ -133,8 +137,10 @@ def repeatable_values(text: str, findings: Iterable[Finding], lexicon: Lexicon) 
             # The town of a postal address is the patient's town wherever else it stands
             # ("8706 Meilen" ... "Spitex, Stützpunkt Meilen"), also when it is a word too.
             for town in POSTAL_TOWN.findall(value):
-                if len(town) >= MIN_REPEAT_LENGTH:
-                    wanted.setdefault(town, "address")
+                # "Titisee-Neustadt": each part of a hyphenated town names the place too
+                for name in [town, *town.split("-")] if "-" in town else [town]:
+                    if len(name) >= 4:
+                        wanted.setdefault(name, "address")
             if value.lower() in lexicon.german_frequent:
                 continue  # "wohnhaft in Baden" does not make every "Baden" (bathing) a place
         candidates = [value] + (name_parts(value, lexicon) if f.pii_type == "name" else [])

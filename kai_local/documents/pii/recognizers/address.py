@@ -96,8 +96,18 @@ DWELLING = re.compile(
     r",?[ \t](?:\d{1,2}\.[ \t]?(?:OG|UG|DG|EG|Stock|Etage|Obergeschoss|Stockwerk)(?:[ \t](?:links|rechts|Mitte|li\.|re\.))?"
     r"|(?:Top|Tür|Stiege|Stg\.|Whg\.?|Wohnung|App\.?|Apt\.?)[ \t]?[\d.]+[a-z]?)(?![\w])"
 )
+# A farm, alp or hut named before the street or postcode of its address: "Oberer Hahnhof,
+# Schwarzau 14, 3920 Groß Gerungs", "Untere Gaißbachalpe, 87541 Bad Hindelang".
+FARM = re.compile(
+    r"(?<![\w-])(?:(?:Obere[rs]?|Untere[rs]?|Hintere[rs]?|Vordere[rs]?|Alte[rs]?|Neue[rs]?)[ \t])?"
+    r"[A-ZÄÖÜ][\w-]*(?:hof|alm|Alm|alpe|Alpe|hütte|Hütte|gut|mühle|Mühle|lehen|gütl|häusl)"
+    r"(?=,[ \t]*(?:[A-ZÄÖÜ][\w.'’-]*(?:[ \t][\w.'’-]+){0,2}[ \t]\d|\d{4,5}[ \t]))"
+)
 TOWN_WORD_AFTER = re.compile(r"[ \t]([A-ZÄÖÜ][\w'’]+(?:-[A-ZÄÖÜ][\w'’]+)*)(?![\w.-])")
-TOWN_QUALIFIER = re.compile(r"[ \t]?\([A-ZÄÖÜ][\w.'’ -]{1,24}\)")
+# "Frankenberg (Eder)", "Weißenburg i. Bay.", "Freiburg i. Br.", "Frankfurt a. M."
+TOWN_QUALIFIER = re.compile(
+    r"[ \t]?\([A-ZÄÖÜ][\w.'’ -]{1,24}\)|[ \t](?:i\.|a\.|b\.|i\.[ \t]?d\.)[ \t]?[A-ZÄÖÜ][\w]{0,9}\.?"
+)
 POSTFACH = re.compile(
     r"(?<!\w)(?:Postfach|Postfach-Nr\.?|Postf\.|PF|P\.\s?O\.\s?Box|PO Box|Post Office Box)\s?\d{1,6}(?!\w)"
     r"|(?<!\w)Postfach(?=,?[ \t]\d{4,5}[ \t])"  # "Postfach, 8081 Zürich"
@@ -155,6 +165,7 @@ class AddressRule(RuleRecognizer):
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
         pieces: list[Span] = []
         pieces += self._streets(text)
+        pieces += [Span(m.start(), m.end(), 0.75) for m in FARM.finditer(text)]  # a postcode may follow
         pieces += self._towns(text, pieces)
         pieces += [Span(m.start(), m.end(), 0.85) for m in POSTFACH.finditer(text)]
         pieces += self._english(text)
@@ -218,7 +229,9 @@ class AddressRule(RuleRecognizer):
             after_street = any(
                 0 < m.start() - end <= 3 and text[end : m.start()].strip(" ,\n") == "" for end in street_ends
             )
-            known_town = any(name in self.lexicon.towns or name in self.lexicon.places for name in (town, first))
+            # "Bad Hindelang-Hinterstein": a known town and its district
+            names = (town, first, town.split("-")[0])
+            known_town = any(name in self.lexicon.towns or name in self.lexicon.places for name in names)
             austrian = pc in self.lexicon.at_postcodes
             if m.group("cc") or after_street:
                 score = 0.9

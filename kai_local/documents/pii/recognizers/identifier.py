@@ -27,7 +27,7 @@ LABEL = re.compile(
     # Label words are bounded ({1,30}): unbounded, the two optional words backtrack
     # quadratically over one long run of letters (100,000 letters took 70 s).
     r"(?:[A-Za-zÄÖÜäöüß]{1,30}\.?-?\s?)?(?:[A-Za-zÄÖÜäöüß]{1,30}\.?-)?"
-    r"(?:Nr|nr|NR|Nummer|nummer|NUMMER|Zahl|zahl|ZAHL|Zl|ZL|ID|Id|Zeichen|ZEICHEN|No|Number|number|Ref|ref|REF"
+    r"(?:Nr|nr|NR|Nummer|nummer|NUMMER|Zahl|zahl|ZAHL|Zl|ZL|ID|Id|Zeichen|zeichen|ZEICHEN|No|Number|number|Ref|ref|REF"
     r"|fall|befund)\b\.?"
     r"|Az\.?|AZ|GZ|Gz\.?|PID|FID|BSNR|LANR|GLN|ZSR|Chiffre|Fall|FALL|Probe|Einsendung|Auftrag|Eingang|Journal"
     r"|Befund|Referenz|Reference|[A-Za-z]{2,20}[ .-]no\."  # "Befund MR-260210-0447", "Personnel no.", "GHIC no.:"

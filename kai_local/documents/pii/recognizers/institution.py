@@ -66,6 +66,7 @@ HEAD_ENDINGS = (
     "verbund",  # "Wohnverbund Haus Lebensweg"
     "sprengel",  # "Sozialsprengel Defereggental"
     "krankentransport",  # "Krankentransport Lohse"
+    "service",  # "Sauerstoffservice Tirol-Ost", "Leistungsservice Kranken"
     # associations ("Landesverband Burgenland", "DRK-Kreisverband Essen"), not "Verband" (a dressing)
     "landesverband",
     "kreisverband",
@@ -83,7 +84,9 @@ HEAD_WORDS = frozenset(
     Garage Autohaus Bank Sparkasse Stadtsparkasse Raiffeisenbank Volksbank Schulhaus Gymnasium Universität TU HTL
     Feuerwehr FF Kaserne Verlag Druckerei Tischlerei Schreinerei Gärtnerei Kanzlei Notariat Steuerberatung
     Reisebüro Kindergruppe Hort Tagesheim Internat Werkstätte Käserei Molkerei Sägewerk
-    Department Departement Unit Ward Surgery Trust Centre Center College School University WG Stat.""".split()
+    Department Departement Unit Ward Surgery Trust Centre Center College School University WG Stat.
+    Staatsanwaltschaft Polizeiinspektion Polizeidirektion AG LG OLG BG Modehaus Kaufhaus Möbelhaus Warenhaus
+    Alterswohnen""".split()
 )
 WORD = r"[A-ZÄÖÜ][\w.'’]*(?:-[A-ZÄÖÜa-zäöü][\w'’]*)*"
 HEAD = re.compile(r"(?<![\w-])(?P<head>" + WORD + r")(?![\w-])")
@@ -178,6 +181,7 @@ DEPARTMENT = re.compile(
     r"(?<![\w-])(?P<placed>(?i:" + SPECIALTY + r")[ \t](?i:am|im|an der|in der)[ \t][A-ZÄÖÜ][\w-]+)"
     r"|(?:(?<=in der )|(?<=von der )|(?<=auf der )|(?<=auf die )|(?<=an die )|(?<=an der )|(?<=zur )|(?<=durch die )"
     r"|(?<=unserer )|(?<=unsere )|(?<=seitens der )|(?<=Konsil )|(?<=Konsiliar )|(?<=Leiter )|(?<=Leiterin )"
+    r"|(?<=Rücksprache mit )|(?<=Rücksprache mit der )|(?<=Absprache mit )|(?<=Absprache mit der )"
     r"|(?<=Leitung )|(?<=Assistenzarzt )|(?<=Assistenzärztin )|(?<=Oberarzt )|(?<=Oberärztin ))"
     r"(?P<dept>" + SPECIALTY + "|" + UNIT_NAMES + r")(?![\w-])"
     r"|(?<![\w-])(?P<numbered>"

@@ -79,6 +79,8 @@ RELATIVE = re.compile(
     r"(?<![\w-])(?:(?:Ehe|Lebens|Stief|Halb|Schwieger|Groß|Ur)?(?:mann|frau|gatte|gattin|gefährte|gefährtin|partner|partnerin"
     r"|vater|mutter|sohn|tochter|bruder|schwester|kind|enkel|enkelin|eltern)|Mann|Gatte|Gattin|Sohn|Tochter|Bruder|Schwester|Mutter|Vater"
     r"|Oma|Opa|Onkel|Tante|Nichte|Neffe|Cousin|Cousine|Schwager|Schwägerin|Freund|Freundin|Nachbar|Nachbarin"
+    r"|Enkel|Enkelin|Enkelinnen|Enkelkinder|Töchter|Söhne|Brüder|Schwestern|Geschwister"
+    r"|Sister|Brother|Son|Daughter|Wife|Husband|Mother|Father"
     r"|Kollege|Kollegin|Mitbewohner|Mitbewohnerin|Mitpatient|Mitpatientin|Dolmetscher|Dolmetscherin|Betreuer|Betreuerin"
     r"|Beistand|Beiständin|Vormund|Sachwalter|Sachwalterin|Erwachsenenvertreter|Erwachsenenvertreterin|Bezugsperson"
     r"|Hausarzt|Hausärztin|Kinderarzt|Kinderärztin|Notarzt|Notärztin|Amtsarzt|Amtsärztin|Zahnarzt|Zahnärztin|Facharzt"
@@ -87,7 +89,9 @@ RELATIVE = re.compile(
     r"|DSA|HA|wife|husband|son|daughter|brother|sister|mother|father|partner|friend|carer|neighbour|colleague)"
     r"(?:s|es)?"  # the genitive: "nach dem Tod des Ehemanns Horst"
     # the capitalised word before a colon is a language ("Dolmetscher Dari: Hamid Noori")
-    r"(?:[ \t]+[a-zäöüß]+(?:e|er|en|es))?(?:[ \t]+[A-Z][a-z]+(?=[ \t]*:))?[ \t]*[:,]?[ \t]+(?=[A-ZÄÖÜ])",
+    # an adjective, not an article ("Sohn eines Holzknechts" names no son)
+    r"(?:[ \t]+(?!(?:eine[mnrs]?|de[mnrs]|die|ihre[mnrs]?|seine[mnrs]?)[ \t])[a-zäöüß]+(?:e|er|en|es))?"
+    r"(?:[ \t]+[A-Z][a-z]+(?=[ \t]*:))?[ \t]*[:,]?[ \t]+(?=[A-ZÄÖÜ])",
 )
 # Hand signs: initials after a sign label ("Hdz.: sk", "Visum: NB / LP") or at the end of a note line ("... /SH").
 SIGN_LABEL = re.compile(
@@ -103,12 +107,15 @@ EPONYM_WORDS = frozenset(
     "Syndrom Trias Krankheit Erkrankung Zeichen Test Reflex Score Skala Klassifikation Struma Phänomen Manöver Regel"
     " Regeln Kriterien Operation Methode".split()
 )
+SURNAME_AFTER = re.compile(r"[ \t]+([A-ZÄÖÜ][\w'’]+(?:-[A-ZÄÖÜ][\w'’]+)*)(?![\w'’-])")
+AND_GIVEN = re.compile(r"[ \t](?:und|u\.|&|and)[ \t]([A-ZÄÖÜ][\w'’-]+)(?![\w'’-])")
 MONTH_SURNAMES = frozenset("Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split())
 # A given name followed by an age: "Luka, 19,", "Anika (6)", "Matej, 15 J.)".
 AGE_AFTER = re.compile(r",[ \t]\d{1,2}(?:[ \t]?J\.?)?[ \t]*[,;)]|[ \t]\(\d{1,2}(?:[ \t]?J\.?)?\)")
 # A name someone is called by: 'genannt „Sayi"', '„Sayi" genannt', "alias Hansi".
 NICKNAME = re.compile(
-    r"(?<![\w-])(?:genannt|gen\.|alias|Spitzname|called|known as)[ \t]+[„\"»‚'“]?(?P<after>[A-ZÄÖÜ][\w'’-]+)"
+    r"(?<![\w-])(?:genannt|gen\.|alias|vulgo|Spitzname|Rufname|called|known as)[ \t]+[„\"»«‚'“]?(?P<after>[A-ZÄÖÜ][\w'’-]+)"
+    r"|\([ \t]*[„\"»«‚'“](?P<quoted>[A-ZÄÖÜ][\w'’-]+)[“\"«»‘'][ \t]*\)"  # 'Frau Elisabeth («Bethli») Gerber'
     r"|[„\"»‚'“](?P<before>[A-ZÄÖÜ][\w'’-]+)[“\"«‘'][ \t]+genannt(?![\w])"
 )
 INITIAL = re.compile(r"[A-ZÄÖÜ][a-zäöü]?(?:\.?-[A-ZÄÖÜ][a-zäöü]?)*$")
@@ -211,6 +218,10 @@ class NameRule(RuleRecognizer):
             span = self._name_from(text, words, i, after_trigger=True)
             if span is not None:
                 yield Span(span[0], span[1], score)
+                # "Eltern: Simone und Patrick Huber", "die Enkelinnen Lena und Marie"
+                second = AND_GIVEN.match(text, span[1])
+                if second and second.group(1) in self.lexicon.first_names:
+                    yield Span(second.start(1), second.end(1), score)
 
     # --- evidence 3: name lists -------------------------------------------------------------------
 
@@ -234,12 +245,15 @@ class NameRule(RuleRecognizer):
             elif w.text in first and AGE_AFTER.match(text, w.end) and not self._is_common(w.text):
                 yield Span(w.start, w.end, 0.7)  # "zwei Söhne (Luka, 19; Matej, 15)": a child and its age
         for m in NICKNAME.finditer(text):
-            group = "after" if m.group("after") else "before"
+            group = next(g for g in ("after", "before", "quoted") if m.group(g))
             name = m.group(group)
             if name in self.lexicon.first_names or (
                 not self._is_common(name) and name.lower() not in self.lexicon.german_words
             ):
                 yield Span(m.start(group), m.end(group), 0.8)
+                surname = SURNAME_AFTER.match(text, m.end())  # 'Frau Elisabeth («Bethli») Gerber-Käser'
+                if group == "quoted" and surname and self._is_name_part(surname.group(1), True):
+                    yield Span(surname.start(1), surname.end(1), 0.75)
 
     def _surname_first(self, text: str, w: Word, nxt: Word) -> bool:
         """'Huber Anna', 'Huber, Anna' (listed surname), 'HÄSSIG JAKOB', 'DVOŘÁK Ludmila',
@@ -469,10 +483,13 @@ class NameRule(RuleRecognizer):
                 nxt = words[j + 1]
                 if text[w.end : nxt.start] == " " and (
                     self._is_name_part(nxt.text, after_trigger or bool(parts))
-                    or (
+                    or (  # "van der Linden": a town's name after two particles is a family name too
                         nxt.text.lower() in PARTICLES
                         and j + 2 < len(words)
-                        and self._is_name_part(words[j + 2].text, True)
+                        and (
+                            self._is_name_part(words[j + 2].text, True)
+                            or (words[j + 2].text in self.lexicon.places and not self._is_common(words[j + 2].text))
+                        )
                     )
                     # after a given name, "von" + a place is a family name: "Lea-Sophie von Brandis"
                     or (bool(parts) and nxt.text in self.lexicon.places and not self._is_common(nxt.text))
@@ -587,7 +604,11 @@ class NameRule(RuleRecognizer):
     @staticmethod
     def _is_title(text: str, w: Word) -> bool:
         raw = text[w.start : w.end + 1] if text[w.end : w.end + 1] == "." else w.text
-        return raw in TITLES or w.text in TITLES or raw in SALUTATIONS or _is_caps_title(raw)
+        if raw in TITLES or w.text in TITLES or raw in SALUTATIONS or _is_caps_title(raw):
+            return True
+        # the ending of a title that the tokens split: the "a" of "Mag.a"
+        before = text[max(0, w.start - 5) : w.end].split()
+        return len(w.text) <= 2 and bool(before) and before[-1] in TITLES
 
     @staticmethod
     def _next_on_line(text: str, words: list[Word], i: int) -> bool:

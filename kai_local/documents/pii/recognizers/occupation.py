@@ -52,13 +52,14 @@ BEFORE_ANY_JOB = re.compile(
 # Endings that name a trade or job wherever the word stands ("Gerüstbauer", "Küchenhilfe",
 # "Sägewerker", "Detailhandelsfachfrau", "Postbeamtin"), for jobs missing from the lists.
 TRADE_WORD = re.compile(
-    r"[A-ZÄÖÜ][\w-]{2,}(?:arbeiter|arbeiterin|meister|meisterin|lehrer|lehrerin|techniker|technikerin|monteur"
+    r"[A-ZÄÖÜ][\w-]{2,}(?i:arbeiter|arbeiterin|meister|meisterin|lehrer|lehrerin|techniker|technikerin|monteur"
     r"|monteurin|händler|händlerin|verkäufer|verkäuferin|schleifer|schleiferin|mechaniker|mechanikerin|elektriker"
     r"|werker|werkerin|knecht|schlosser|schlosserin|beamter|beamtin|angestellte|angestellter|kaufmann|kauffrau"
     r"|fachfrau|fachmann|chauffeur|ingenieur|ingenieurin|installateur|gärtner|gärtnerin|landwirt|landwirtin"
     r"|logistiker|logistikerin|informatiker|informatikerin|direktor|direktorin|führer|führerin|bauer|bäuerin"
     r"|bauerin|tischler|tischlerin|schreiner|schreinerin|maurer|maurerin|köchin|kellner|kellnerin"
-    r"|fahrer|fahrerin|pädagoge|pädagogin|erzieher|erzieherin)(?![\w-])"
+    r"|fahrer|fahrerin|pädagoge|pädagogin|erzieher|erzieherin|helfer|helferin|laborant|laborantin)"
+    r"(?:s|es)?(?![\w-])"  # the genitive too: "Sohn eines Holzknechts", "den Beruf des Kfz-Mechanikers"
 )
 # Compounds with those endings that are no job: roles in an accident, the letter's staff, kin.
 NOT_JOBS = frozenset(

@@ -175,7 +175,9 @@ class PlaceRule(RuleRecognizer):
                 or first in lexicon.not_names
                 or first in lexicon.first_names
                 or len(first) < 4
-                or folded.endswith(NOT_PLACE_ENDINGS)
+                # after a bare "in/nach/aus" a noun ending says it is no place; after "Ortsteil",
+                # "wohnhaft in" the cue is stronger than the ending ("Ortsteil Ludwigsthal")
+                or (folded.endswith(NOT_PLACE_ENDINGS) and m.group().split()[0] in ("in", "nach", "aus"))
                 or first.isupper()
             ):
                 continue

@@ -14,7 +14,8 @@ from stdnum.gb import utr
 from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, has_context, words
 
 IDNR = re.compile(r"(?<![\d/.-])\d{2}[ ]?\d{3}[ ]?\d{3}[ ]?\d{3}(?![\d]|[/.-]\d)")
-STNR = re.compile(r"(?<![\d/])\d{2,3}/\d{3,4}/\d{4,5}(?![\d/])|(?<!\d)\d{13}(?!\d)")
+# Also Baden-Württemberg's "65001/22314".
+STNR = re.compile(r"(?<![\d/])\d{2,3}/\d{3,4}/\d{4,5}(?![\d/])|(?<![\d/])\d{5}/\d{5}(?![\d/])|(?<!\d)\d{13}(?!\d)")
 AT_TIN = re.compile(r"(?<![\d/-])\d{2}[- ]?\d{3}/?\d{4}(?![\d/])")
 UTR = re.compile(r"(?<!\d)(?:\d{5} ?\d{5})(?!\d)")
 EIN = re.compile(r"(?<![\d-])\d{2}-\d{7}(?![\d-])")

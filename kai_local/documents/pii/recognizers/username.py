@@ -16,6 +16,12 @@ LABELLED = re.compile(
 # A system short name with digits: "im KIS unter meinem Kürzel zbk0412" (hand signs of two or three
 # letters after "Kürzel" are names: name.py).
 SHORT_NAME = re.compile(r"(?<!\w)(?:Kürzel|Kurzzeichen)\s*:?\s*(?P<v>[A-Za-z]{2,6}\d{2,6})(?!\w)")
+# A login without a colon, when it looks like one (a digit, a dot or an underscore in it):
+# "(Benutzer dzenan.m96)", "Nutzerkennung gkienzler_jockele", "PACS-Sitzung: kgottschalk an ...".
+LOGIN_SHAPED = re.compile(
+    r"(?<!\w)(?:Benutzer|Nutzer|Nutzerkennung|Benutzerkennung|Kennung|Login|Anmeldung|Sitzung|Session)"
+    r"(?:[ \t]*:)?[ \t]+(?P<v>[a-z][a-z0-9]*(?:[._][a-z0-9]+)+|[a-z]{2,}\d{1,4}|[a-z]{6,}(?=[ \t]+an[ \t]))(?![\w@-]|\.\w)"
+)
 HANDLE = re.compile(r"(?<![\w@.])@(?P<v>[A-Za-z0-9_](?:[A-Za-z0-9_.]{1,28}[A-Za-z0-9_]))(?![\w@]|\.\w)")
 
 
@@ -25,6 +31,8 @@ class UsernameRule(RuleRecognizer):
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
         for m in LABELLED.finditer(text):
             yield Span(m.start("v"), m.end("v"), 0.85)
+        for m in LOGIN_SHAPED.finditer(text):
+            yield Span(m.start("v"), m.end("v"), 0.8)
         for m in SHORT_NAME.finditer(text):
             yield Span(m.start("v"), m.end("v"), 0.8)
         for m in HANDLE.finditer(text):

@@ -33,6 +33,8 @@ LABEL = words(
     "Pkw",
     "LKW",
     "Fahrzeug",
+    "Firmenwagen",
+    "Dienstwagen",
     "Auto",
     "Motorrad",
     "Zulassung",
@@ -56,9 +58,9 @@ class VehicleRule(RuleRecognizer):
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
         codes = self.lexicon.vehicle_codes_at | self.lexicon.vehicle_codes_de
         for m in _overlapping(PLATE, text):
-            if m.group("code") not in codes:
-                continue
             labelled = has_context(LABEL, text, m.start(), 40)
+            if m.group("code") not in codes and not (labelled and m.group("sep") == "-"):
+                continue  # a label says it is a plate, whatever district code it has ("Firmenwagen (SAD-GB 714)")
             if labelled:
                 yield Span(m.start(), m.end(), 0.9)
             elif m.group("sep") == "-" and (m.group("at") or m.group("de")):
