@@ -85,6 +85,16 @@ class Lexicon:
     vehicle_codes_de: frozenset[str]
     at_postcodes: dict[str, str]  # Austrian postcode -> post office town
 
+    def is_everyday_word(self, word: str) -> bool:
+        """A German or English everyday word, or a capitalised word that is never a name ("Mai")."""
+        folded = word.lower()
+        return (
+            folded in self.german_words
+            or folded in self.english_words
+            or folded in self.common_words
+            or word in self.not_names
+        )
+
     @classmethod
     def load(cls) -> Lexicon:
         from spacy.lang.de.stop_words import STOP_WORDS as DE_STOP

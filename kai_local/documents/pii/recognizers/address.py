@@ -292,15 +292,7 @@ class AddressRule(RuleRecognizer):
             if m is None:
                 break
             word = m.group(1)
-            folded = word.lower()
-            if (
-                folded in lexicon.german_words
-                or folded in lexicon.english_words
-                or folded in lexicon.common_words
-                or word in lexicon.not_names
-                or word in lexicon.countries
-                or word.isupper()
-            ):
+            if lexicon.is_everyday_word(word) or word in lexicon.countries or word.isupper():
                 break
             end = m.end()
         return end

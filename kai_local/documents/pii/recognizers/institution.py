@@ -260,17 +260,7 @@ class InstitutionRule(RuleRecognizer):
 
     def _proper(self, word: str) -> bool:
         """A name, not an everyday word: a place, or a capitalised word of no word list."""
-        lexicon = self.lexicon
-        if word in lexicon.places:
-            return True
-        folded = word.lower()
-        return not (
-            folded in lexicon.german_words
-            or folded in lexicon.english_words
-            or folded in lexicon.common_words
-            or word in lexicon.not_names
-            or word.isupper()
-        )
+        return word in self.lexicon.places or not (self.lexicon.is_everyday_word(word) or word.isupper())
 
     def _romance(self, text: str) -> Iterable[Span]:
         """A French or Italian head and up to six words of its name, up to the first lowercase German

@@ -169,10 +169,7 @@ class PlaceRule(RuleRecognizer):
             first = name.split()[0].split("-")[0]
             folded = first.lower()
             if (
-                folded in lexicon.german_words
-                or folded in lexicon.english_words
-                or folded in lexicon.common_words
-                or first in lexicon.not_names
+                lexicon.is_everyday_word(first)
                 or first in lexicon.first_names
                 or len(first) < 4
                 # after a bare "in/nach/aus" a noun ending says it is no place; after "Ortsteil",
