@@ -17,7 +17,10 @@ after rounds 6-9 (made from blind5's and blind3's misses); parts s-u form "blind
 three more helpers on 2026-12-02 (sixth session: mostly Swiss, Austrian and German letters in
 prose) and scored once, unread, after rounds 10-11; parts v-x form "blind8", written by three more
 helpers in the same session (psychiatry and social work; surgery, oncology and radiology; rural
-practices, partly OCR'd) and scored once, unread, after rounds 12-13.
+practices, partly OCR'd) and scored once, unread, after rounds 12-13; parts y, z and aa form
+"blind9", written by three more helpers in the same session (emergency and intensive care;
+authorities, insurers, courts and lawyers; obstetrics and paediatrics, one transcribed by speech
+recognition) and scored once, unread, after round 14.
 """
 
 from __future__ import annotations
@@ -59,6 +62,9 @@ SPLIT_OF_PART = {
     "v": "blind8",
     "w": "blind8",
     "x": "blind8",
+    "y": "blind9",
+    "z": "blind9",
+    "aa": "blind9",
 }
 HEADER = re.compile(r"^=== LETTER (\S+) \| (AT|DE|CH) \| (.+?) ===\s*$", re.M)
 TAG = re.compile(r"\{\{([a-z_]+)\|([^{}\n]+?)\}\}")
