@@ -369,6 +369,13 @@ def test_a_word_part_naming_what_a_rule_changes_is_parsed(xml: str) -> None:
         (f'<?xml version="1.0" encoding="UTF-16"?><w:p xmlns:w="{W_TEXT}" w:rsidR="00A1B2C3"/>', "utf-16"),
         (f'<?xml version="1.0" encoding="UTF-16"?><w:p xmlns:w="{W_TEXT}"/>', "utf-16"),
         (f'<?xml version="1.0" encoding="UTF-7"?><w:p xmlns:w="{W_TEXT}"/>', "utf-8"),
+        # UTF-16 and -32 without a byte order mark: libxml2 reads them from "<\x00?\x00"
+        (f'<?xml version="1.0" encoding="UTF-16"?><w:p xmlns:w="{W_TEXT}" w:rsidR="00A1B2C3"/>', "utf-16-le"),
+        (f'<w:p xmlns:w="{W_TEXT}" w:rsidR="00A1B2C3"/>', "utf-32-le"),
+        # names with letters beyond ASCII, in UTF-8 and in Latin-1
+        (f'<w:p xmlns:w="{W_TEXT}" w:rsidé="00A1B2C3"/>', "utf-8"),
+        (f'<?xml version="1.0" encoding="ISO-8859-1"?><w:p xmlns:w="{W_TEXT}" w:rsidé="00A1"/>', "latin-1"),
+        (f'<!DOCTYPE x><w:p xmlns:w="{W_TEXT}"/>', "utf-8"),  # parsed, so that the DTD is refused
     ],
 )
 def test_a_word_part_in_another_encoding_is_always_parsed(xml: str, encoding: str) -> None:

@@ -485,6 +485,10 @@ def test_a_part_left_unparsed_is_one_the_walk_would_not_change(make: Any) -> Non
         f'<?xml version="1.0" encoding="UTF-16"?><w:styles xmlns:w="{W_NS}"/>'.encode("utf-16"),
         b'<x:coreProperties xmlns:x="&#104;ttp://purl.org/dc/elements/1.1/"><x:creator>Anna</x:creator></x:coreProperties>',
         b'<!DOCTYPE x [<!ENTITY e "Anna Huber">]><x>&e;</x>',
+        # UTF-16 without a byte order mark; a prefix with letters beyond ASCII (found by a review)
+        f'<?xml version="1.0" encoding="UTF-16"?><w:ftr xmlns:w="{W_NS}"><w:p/></w:ftr>'.encode("utf-16-le"),
+        f'<é:ftr xmlns:é="{W_NS}"><é:p><é:r><é:t>Anna Huber</é:t></é:r></é:p></é:ftr>'.encode(),
+        '<x xmlns:é="urn:x"><é:docPr descr="Anna Huber"/></x>'.encode(),
     ],
 )
 def test_a_part_that_may_hold_text_is_parsed(body: bytes) -> None:

@@ -90,15 +90,18 @@ _ASCII_NAMED_ENCODINGS = frozenset(
     {"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1", "windows-1252"}
 )
 # Both start at a literal (':' or '<'), which keeps a search through 400 KB under a millisecond.
+# A name may hold any non-ASCII character ("w:rsidé"): it runs to the next delimiter.
 _WORD_ELEMENT_NAMES = re.compile(rb"[<:](?:rsids?|docId)[\s/>]")
-_WORD_ATTRIBUTE_NAMES = re.compile(rb":(?:rsid[\w.-]*|author|initials|date(?:Utc)?)\s*=")
+_WORD_ATTRIBUTE_NAMES = re.compile(rb":(?:rsid[^\s=/>]*|author|initials|date(?:Utc)?)\s*=")
 
 
 def names_ascii(source: bytes) -> bool:
-    """Whether every element and attribute name in this XML is written as its ASCII bytes."""
+    """Whether the XML's markup (its delimiters and the ASCII letters of its names) stands in it
+    as ASCII bytes, so that a byte pattern can find a name: UTF-8 or an ASCII-compatible encoding.
+    Names may still hold non-ASCII letters; the patterns allow them."""
     text = source.removeprefix(b"\xef\xbb\xbf")
-    if not text.lstrip().startswith(b"<"):
-        return False  # UTF-16 or -32, EBCDIC, ...
+    if not text.lstrip().startswith(b"<") or b"\x00" in text:
+        return False  # UTF-16 or -32 (with or without a byte order mark), EBCDIC, ...
     if not text.startswith(b"<?xml"):
         return True  # no declaration: UTF-8
     declaration = text[: text.find(b"?>") + 2]
@@ -109,8 +112,8 @@ def names_ascii(source: bytes) -> bool:
 def word_part_may_change(source: bytes) -> bool:
     """Whether `scrub_word` could change this part: False only where its bytes prove it cannot
     (a cleaned part, a style or font table without revision ids), so it need not be parsed."""
-    if not names_ascii(source):
-        return True
+    if not names_ascii(source) or b"<!DOCTYPE" in source:
+        return True  # parsed: and a DTD refused
     # A literal test first: Python's regular expressions walk alternatives slowly.
     has_elements = (b"rsid" in source or b"docId" in source) and _WORD_ELEMENT_NAMES.search(source) is not None
     return has_elements or _WORD_ATTRIBUTE_NAMES.search(source) is not None

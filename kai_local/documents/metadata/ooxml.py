@@ -295,7 +295,9 @@ def _plan_xml(plan: _Plan, parts: dict[str, bytes], kept: set[str]) -> None:
             continue
         _check_part_size(name, parts[name])  # refused as it would be when parsed
         if rule is office_xml.scrub_word and not ids and not office_xml.word_part_may_change(parts[name]):
-            continue  # most parts of a cleaned document: not parsed at all
+            # most parts of a cleaned document: not parsed at all (so a part that is not
+            # well-formed but holds nothing to remove is kept as it is, not refused)
+            continue
         root = _parse(name, parts[name])
         changed = rule(root, parts[name]) if rule else set()
         # r:ids of removed relationships: labelled already, by the relationship's type

@@ -225,8 +225,8 @@ _WALKED_ELEMENTS = (
     | set(_ATTRIBUTES)
     | {"v", "pt", "author", "text", "s", "sheet", "worksheetSource", "hyperlink"}
 )
-_WALKED_ELEMENT_NAMES = re.compile(
-    rb"<(?:[\w.-]+:)?(?:" + b"|".join(re.escape(n.encode()) for n in sorted(_WALKED_ELEMENTS)) + rb")[\s/>]"
+_WALKED_ELEMENT_NAMES = re.compile(  # a prefix may hold non-ASCII letters ("é:p")
+    rb"<(?:[^\s<>/:=!?\"']+:)?(?:" + b"|".join(re.escape(n.encode()) for n in sorted(_WALKED_ELEMENTS)) + rb")[\s/>]"
 )
 _PERSON_ATTRIBUTE_NAMES = re.compile(rb"[\s:](?:" + b"|".join(n.encode() for n in _PERSON_ATTRIBUTES) + rb")\s*=")
 _PROPERTY_NAMESPACES = tuple(ns.encode() for ns, family in _FAMILIES.items() if family in {"props", "vt"})
