@@ -268,6 +268,19 @@ POSITIVES = [
     ("name", "Prof. Dr. Eva van der Linden. Later van der Linden wrote.", "van der Linden"),
     ("company", "Mitteilung an die Staatsanwaltschaft Passau", "Staatsanwaltschaft Passau"),
     ("company", "nach Rücksprache mit Kardiologie", "Kardiologie"),
+    # blind9's misses (round 15)
+    ("name", "Pflegeeltern: Josef „Sepp“ Reisinger und Ulrike Reisinger", "Josef „Sepp“ Reisinger"),
+    ("name", "Kind:       Haddad, Jamal           geb. 19.04.2019", "Haddad, Jamal"),
+    ("name", "Versicherte Person: dos Santos Teixeira, Rui", "dos Santos Teixeira, Rui"),
+    ("name", "NFS: Wuketich Christoph (NKV)", "Wuketich Christoph"),
+    ("name", "befragt von RevInsp Kienzl", "Kienzl"),
+    ("name", "von der Grossmutter Uorschla Gadient betreut", "Uorschla Gadient"),
+    ("healthcare_number", "Fall TIS-2025-061394: Paracetamol", "TIS-2025-061394"),
+    ("healthcare_number", "Polizei vor Ort, Vorgang BY8204-002311-25/7.", "BY8204-002311-25/7"),
+    ("vehicle", "der Personenwagen BL 128 463 (Halter: Herr Sutter)", "BL 128 463"),
+    ("address", "KOPPSTRASSE 94/STG 2/TOP 17, 1160 WIEN", "KOPPSTRASSE 94/STG 2/TOP 17, 1160 WIEN"),
+    ("company", "Verlegung auf ICU 2, dann Station B", "ICU 2"),
+    ("insurance", "Kostenträger: BARMER", "BARMER"),
 ]
 
 LAB_TABLE = (
@@ -336,6 +349,7 @@ NEGATIVES = [
     ("E N T L A S S U N G S B R I E F", "E N T L A S S U N G S B R I E F"),  # spaced, nothing personal
     ("Der Benutzer wurde angelegt, Login erfolgreich.", "angelegt"),
     ("Eier vom Bauernhof, 12 Stück", "Bauernhof"),
+    ("ICU 2,5 mg", "ICU 2,5"),
 ]
 
 

@@ -60,7 +60,7 @@ STREET_SUFFIXES = (
     "rain",
 )
 NUMBER = r"\d{1,4}\s?[a-zA-Z]?(?:\s?[-/]\s?\d{1,4}[a-zA-Z]?){0,3}"
-UNIT = r"(?:(?:,?\s|/)(?:\d{1,2}\.\s?)?(?:Stiege|Stg\.?|Top|Tür|Whg\.?|Wohnung|Stock|Etage|Haus|Block|Bauteil|Apt\.?|Apartment|Suite|Unit|Flat)\s?\d{1,4}[a-zA-Z]?)*"
+UNIT = r"(?:(?:,?\s|/)(?:\d{1,2}\.\s?)?(?i:Stiege|Stg\.?|Top|Tür|Whg\.?|Wohnung|Stock|Etage|Haus|Block|Bauteil|Apt\.?|Apartment|Suite|Unit|Flat)\s?\d{1,4}[a-zA-Z]?)*"
 STREET_WORD = re.compile(
     # "Hauptstraße 5", "10.-Oktober-Straße 5"; OCR'd text may have two spaces before the number
     r"(?<![\w-])(?P<word>(?=[A-ZÄÖÜ]|\d{1,2}\.-[A-ZÄÖÜ])[\w.'’-]{0,60}?(?i:"

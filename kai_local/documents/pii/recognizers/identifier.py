@@ -30,7 +30,7 @@ LABEL = re.compile(
     r"(?:Nr|nr|NR|Nummer|nummer|NUMMER|Zahl|zahl|ZAHL|Zl|ZL|ID|Id|Zeichen|zeichen|ZEICHEN|No|Number|number|Ref|ref|REF"
     r"|fall|befund)\b\.?"
     r"|Az\.?|AZ|GZ|Gz\.?|PID|FID|BSNR|LANR|GLN|ZSR|Chiffre|Fall|FALL|Probe|Einsendung|Auftrag|Eingang|Journal"
-    r"|Befund|Referenz|Reference|[A-Za-z]{2,20}[ .-]no\."  # "Befund MR-260210-0447", "Personnel no.", "GHIC no.:"
+    r"|Befund|Referenz|Reference|Vorgang|[A-Za-z]{2,20}[ .-]no\."  # "Befund MR-260210-0447", "Personnel no.", "GHIC no.:"
     r"|(?:[A-ZÄÖÜ]{2,6}-)?Akt"  # an Austrian file: "KJH-Akt R10-2389/24"
     r"|Zimmer|ZIMMER|Zi\.|ZI\.|Bett|BETT|Room|Bed|Ward bed"
     r")(?![\w-])"
@@ -48,7 +48,8 @@ DATED_INITIALS = re.compile(
 )
 # Words between a label and its colon: "Auftragsnummer MD: ...", "Az. der Pflegekasse: ...".
 LABEL_QUALIFIER = re.compile(
-    r"[ \t]+(?:(?:(?:der|des|vom|beim)[ \t]+)?[A-ZÄÖÜ][\w.-]{0,15}|\([^()\n]{1,30}\))[ \t]*:"  # "Schaden-Nr. (sofern bekannt):"
+    # letters only: "Fall TIS-2025-061394:" is a value before a colon, not a qualifier
+    r"[ \t]+(?:(?:(?:der|des|vom|beim)[ \t]+)?[A-ZÄÖÜ][A-Za-zÄÖÜäöüß.-]{0,15}|\([^()\n]{1,30}\))[ \t]*:"  # "Schaden-Nr. (sofern bekannt):"
 )
 # Labels that belong to other types: phone and fax, tax, VAT, company register, bank, plates,
 # insurance policies (insurance.py), counts ("Anzahl", "Zellzahl"), pages and house numbers.

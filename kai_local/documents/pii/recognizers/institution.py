@@ -86,7 +86,7 @@ HEAD_WORDS = frozenset(
     Reisebüro Kindergruppe Hort Tagesheim Internat Werkstätte Käserei Molkerei Sägewerk
     Department Departement Unit Ward Surgery Trust Centre Center College School University WG Stat.
     Staatsanwaltschaft Polizeiinspektion Polizeidirektion AG LG OLG BG Modehaus Kaufhaus Möbelhaus Warenhaus
-    Alterswohnen""".split()
+    Alterswohnen Referat Regionalbereich Fachbereich Alpinpolizei""".split()
 )
 WORD = r"[A-ZÄÖÜ][\w.'’]*(?:-[A-ZÄÖÜa-zäöü][\w'’]*)*"
 HEAD = re.compile(r"(?<![\w-])(?P<head>" + WORD + r")(?![\w-])")
@@ -174,6 +174,7 @@ QUALIFICATION_BEFORE = re.compile(r"(?:(?:Fach)?(?:arzt|ärztin)|\bF[AÄ]|FMH|FA
 UNIT_NAMES = (
     r"(?:(?:Zentrale|Interdisziplinäre)[ \t])?Notaufnahme|ZNA|ZAE|INA|Notfallambulanz|Notfallzentrum"
     r"|Intensivstation|Schockraum|Aufwachraum|Tagesklinik|Kreißsaal|[1-9]\.[ \t]?Med\.?(?![\w])"
+    r"|(?:Kinder-?|Neurologische[ \t]|Zentrale[ \t])?Not(?:fall)?aufnahme|Kinderschutzgruppe"
     r"|(?:Klinische[ \t])?Sozialarbeit|Krankenhaushygiene|Bettenmanagement|Patientenaufnahme"
 )
 DEPARTMENT = re.compile(
@@ -198,6 +199,8 @@ DEPARTMENT = re.compile(
     + UNIT_NAMES
     + r")(?=[ \t]*(?:\n|\)|,|\(| / |$))"
 )
+# Intensive and intermediate care units by their number: "ICU 2", "ITS 1", "IMC 3", "IPS 2".
+NUMBERED_UNIT = re.compile(r"(?<![\w-])(?:ICU|ITS|IMC|IMCU|IPS|ICU/IMCU|Stroke Unit)[ \t]?\d{1,2}(?![\w]|[.,]\d)")
 QUOTED_TAIL = re.compile(r"[ \t][„\"»‚'“][A-ZÄÖÜ][^„“\"»«\n]{1,40}[“\"«‘']")
 # A specialty and the practice's name: "Pathologie Länggasse", "Gastroenterologie Zytglogge".
 SPECIALTY_NAMED = re.compile(r"(?<![\w-])" + SPECIALTY + r"[ \t](?P<name>[A-ZÄÖÜ][\w'’-]{2,})(?![\w-])")
@@ -244,6 +247,8 @@ class InstitutionRule(RuleRecognizer):
             if m.group("alone") and QUALIFICATION_BEFORE.search(text, max(0, m.start() - 80), m.start()):
                 continue  # "Facharzt für Mikrobiologie, Virologie und Infektionsepidemiologie": a doctor's title
             yield Span(m.start(), m.end(), 0.6)
+        for m in NUMBERED_UNIT.finditer(text):
+            yield Span(m.start(), m.end(), 0.7)
         for m in SPECIALTY_NAMED.finditer(text):
             if self._proper(m.group("name")):
                 yield Span(m.start(), m.end(), 0.6)

@@ -60,6 +60,7 @@ LABEL = re.compile(
     r"|Lebensgefährt(?:e|in)|Diktiert von|Geschrieben von|Unterschrift|Kind|Mitarbeiter(?:in)?"
     r"|Patient name|Name of patient|Full name|Attending(?: physician)?|Physician|Referring (?:physician|doctor)"
     r"|GP|From|To|Signed|Contact|Next of kin|Dictated by|Author|Doctor|Consultant|Nurse|Emergency contact"
+    r"|Versicherte Person|Betroffene Person|NFS|Notfallsanitäter(?:in)?|Rettungssanitäter(?:in)?|Sanitäter(?:in)?"
     r"|Account holder|Insured|Member|Spouse)(?:[ \t]*:[ \t]*(?:\n[ \t]*)?|[ \t]{3,})",  # "Klientin        Signer-Fässler Ida"
     re.IGNORECASE,
 )
@@ -76,7 +77,7 @@ SIGN_OFF = re.compile(
 # Relatives and roles before a name, with an optional adjective: "Tochter Erika", "ihr
 # verstorbener Mann Alois", "Dolmetscher Dari: Hamid Noori", "their son Linus".
 RELATIVE = re.compile(
-    r"(?<![\w-])(?:(?:Ehe|Lebens|Stief|Halb|Schwieger|Groß|Ur)?(?:mann|frau|gatte|gattin|gefährte|gefährtin|partner|partnerin"
+    r"(?<![\w-])(?:(?:Ehe|Lebens|Stief|Halb|Schwieger|Groß|Gross|Ur)?(?:mann|frau|gatte|gattin|gefährte|gefährtin|partner|partnerin"
     r"|vater|mutter|sohn|tochter|bruder|schwester|kind|enkel|enkelin|eltern)|Mann|Gatte|Gattin|Sohn|Tochter|Bruder|Schwester|Mutter|Vater"
     r"|Oma|Opa|Onkel|Tante|Nichte|Neffe|Cousin|Cousine|Schwager|Schwägerin|Freund|Freundin|Nachbar|Nachbarin"
     r"|Enkel|Enkelin|Enkelinnen|Enkelkinder|Töchter|Söhne|Brüder|Schwestern|Geschwister"
@@ -108,6 +109,10 @@ EPONYM_WORDS = frozenset(
     " Regeln Kriterien Operation Methode".split()
 )
 SURNAME_AFTER = re.compile(r"[ \t]+([A-ZÄÖÜ][\w'’]+(?:-[A-ZÄÖÜ][\w'’]+)*)(?![\w'’-])")
+# A given name, a nickname in quotes, a family name: 'Josef „Sepp" Reisinger', 'Maximilian „Maxl“ Gietl'.
+NICKNAMED = re.compile(
+    r"(?<![\w-])(?P<given>[A-ZÄÖÜ][\w'’-]+)[ \t]+[„\"»«‚'“][A-ZÄÖÜ][\w'’-]+[“\"«»‘'][ \t]+(?P<family>[A-ZÄÖÜ][\w'’-]+)"
+)
 AND_GIVEN = re.compile(r"[ \t](?:und|u\.|&|and)[ \t]([A-ZÄÖÜ][\w'’-]+)(?![\w'’-])")
 MONTH_SURNAMES = frozenset("Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split())
 # A given name followed by an age: "Luka, 19,", "Anika (6)", "Matej, 15 J.)".
@@ -244,6 +249,9 @@ class NameRule(RuleRecognizer):
                 yield Span(w.start, w.end, 0.6)  # not an abbreviation ("Vit. D")
             elif w.text in first and AGE_AFTER.match(text, w.end) and not self._is_common(w.text):
                 yield Span(w.start, w.end, 0.7)  # "zwei Söhne (Luka, 19; Matej, 15)": a child and its age
+        for m in NICKNAMED.finditer(text):
+            if m.group("given") in self.lexicon.first_names and self._is_name_part(m.group("family"), True):
+                yield Span(m.start(), m.end(), 0.8)
         for m in NICKNAME.finditer(text):
             group = next(g for g in ("after", "before", "quoted") if m.group(g))
             name = m.group(group)
@@ -455,14 +463,18 @@ class NameRule(RuleRecognizer):
                 if (
                     gap in (", ", " , ")
                     and not comma_used
-                    and sum(p.text.lower() not in PARTICLES for p in parts) == 1  # "DE VRIES, Hinrika"
+                    # "Huber, Anna", "DE VRIES, Hinrika"; a family name of two after a particle:
+                    # "dos Santos Teixeira, Rui Manuel" (not "Urs Bachmann, Sekundarlehrer")
+                    and 1
+                    <= sum(p.text.lower() not in PARTICLES for p in parts)
+                    <= (2 if parts[0].text.lower() in PARTICLES else 1)
                     and (
                         given in self.lexicon.first_names
-                        or (
+                        or (  # an unlisted given name: no German word ("Jamal" is frequent in English)
                             after_trigger
                             and self._is_name_part(w.text, True)
                             and given.lower() not in self.lexicon.german_words
-                            and given.lower() not in self.lexicon.english_words
+                            and given.lower() not in self.lexicon.stop_words
                         )
                     )
                 ):

@@ -17,7 +17,8 @@ PLATE = re.compile(
 )
 # A Swiss plate, canton and number, only after its label: "Kontrollschild TI 218447".
 CH_PLATE = re.compile(
-    r"(?<![\w-])(?:ZH|BE|LU|UR|SZ|OW|NW|GL|ZG|FR|SO|BS|BL|SH|AR|AI|SG|GR|AG|TG|TI|VD|VS|NE|GE|JU)[ ]?\d{1,6}(?![\w-])"
+    r"(?<![\w-])(?:ZH|BE|LU|UR|SZ|OW|NW|GL|ZG|FR|SO|BS|BL|SH|AR|AI|SG|GR|AG|TG|TI|VD|VS|NE|GE|JU)[ ]?"
+    r"(?:\d{1,3}[ ']\d{3}|\d{1,6})(?![\w-])"  # "BL 128 463", "SO 71904"
 )
 VIN = re.compile(r"(?<!\w)[A-HJ-NPR-Z0-9]{17}(?!\w)")
 LABEL = words(
@@ -34,6 +35,10 @@ LABEL = words(
     "LKW",
     "Fahrzeug",
     "Firmenwagen",
+    "Personenwagen",
+    "Kleintransporter",
+    "Transporter",
+    "Lieferwagen",
     "Dienstwagen",
     "Auto",
     "Motorrad",
