@@ -44,7 +44,20 @@ from kai_local.documents.pii import PII_TYPES
 from kai_local.documents.pii.anonymizer import Anonymizer
 
 DATA_FILES = [Path(__file__).resolve().parent / "data" / name for name in ("pii_eval.jsonl", "pii_blind.jsonl")]
-SPLITS = ("dev", "heldout", "fresh", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9")
+SPLITS = (
+    "dev",
+    "heldout",
+    "fresh",
+    "blind",
+    "blind2",
+    "blind3",
+    "blind4",
+    "blind5",
+    "blind6",
+    "blind7",
+    "blind8",
+    "blind9",
+)
 # The groups of the issue's table (issue 11), for a line that compares with it.
 GROUPS = {
     "person names": ("name",),
