@@ -68,6 +68,10 @@ def context_before(text: str, start: int, chars: int = 40, *, same_line: bool = 
     return window
 
 
+# The cantons' two-letter codes: after a place ("Trub BE") and on a plate ("TI 218447").
+SWISS_CANTONS = r"(?:ZH|BE|LU|UR|SZ|OW|NW|GL|ZG|FR|SO|BS|BL|SH|AR|AI|SG|GR|AG|TG|TI|VD|VS|NE|GE|JU)"
+
+
 def has_context(pattern: re.Pattern[str], text: str, start: int, chars: int = 40, *, same_line: bool = True) -> bool:
     return pattern.search(context_before(text, start, chars, same_line=same_line)) is not None
 

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 
 from kai_local.documents.pii.lexicon import LARGE_CITY, data_lines
-from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, words_of
+from kai_local.documents.pii.recognizers.base import SWISS_CANTONS, RuleRecognizer, Span, words_of
 
 PARTICLES = frozenset(
     "am an der die den dem des im in bei ob unter vor auf zum zur und von sur sul la le de del di da".split()
@@ -41,7 +41,7 @@ QUALIFIER = re.compile(
     r"|Sonntag|Wochenende|Morgen|Abend|Vormittag|Nachmittag)\b)[A-ZÄÖÜ][\w'’-]+|[ \t]?\([A-ZÄÖÜ][\w.'’ -]{1,24}\)"
 )
 DATE_AFTER = re.compile(r",\s*(?:am\s+|den\s+)?\d{1,2}\.\s?(?:\d{1,2}\.|[A-ZÄÖÜ][a-zä]+)")
-CANTON = re.compile(r" (?:ZH|BE|LU|UR|SZ|OW|NW|GL|ZG|FR|SO|BS|BL|SH|AR|AI|SG|GR|AG|TG|TI|VD|VS|NE|GE|JU)(?![\w])")
+CANTON = re.compile(r" " + SWISS_CANTONS + r"(?![\w])")
 EPONYM_BEFORE = re.compile(r"(?:Morbus|Mb\.|M\.|Typ)\s$")
 MEDICAL_AFTER = re.compile(
     r"-(?:Syndrom|Krankheit|Erkrankung|Test|Zeichen|Score|Skala|Klassifikation|Reflex|Struma|Trias)", re.I

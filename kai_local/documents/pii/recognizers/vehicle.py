@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, has_context, words
+from kai_local.documents.pii.recognizers.base import SWISS_CANTONS, RuleRecognizer, Span, has_context, words
 
 PLATE = re.compile(
     r"(?<![\w-])(?P<code>[A-ZÄÖÜ]{1,3})(?P<sep>[- ]|\s?·\s?)"
@@ -17,7 +17,7 @@ PLATE = re.compile(
 )
 # A Swiss plate, canton and number, only after its label: "Kontrollschild TI 218447".
 CH_PLATE = re.compile(
-    r"(?<![\w-])(?:ZH|BE|LU|UR|SZ|OW|NW|GL|ZG|FR|SO|BS|BL|SH|AR|AI|SG|GR|AG|TG|TI|VD|VS|NE|GE|JU)[ ]?"
+    r"(?<![\w-])" + SWISS_CANTONS + r"[ ]?"
     r"(?:\d{1,3}[ ']\d{3}|\d{1,6})(?![\w-])"  # "BL 128 463", "SO 71904"
 )
 VIN = re.compile(r"(?<!\w)[A-HJ-NPR-Z0-9]{17}(?!\w)")
