@@ -41,11 +41,10 @@ SEPARATOR = re.compile(r"[ \t]*(?:[:#=]|\.(?!\d))?[ \t]*")
 TOKEN = r"[A-Za-z0-9ÄÖÜäöü][\w./\-]*"
 VALUE = re.compile(TOKEN + r"(?:(?: | / | - )" + TOKEN + r")*")
 # Dictation marks: "Unser Zeichen: FE/hr", "Hi/kr", "JZ/bal/cb" (writer / typist / ...).
-INITIALS_REF = re.compile(r"[A-ZÄÖÜ][A-Za-zÄÖÜäöü]{0,3}(?:/[A-Za-zäöü]{1,4}){1,2}(?![\w/])")
+_INITIALS = r"[A-ZÄÖÜ][A-Za-zÄÖÜäöü]{0,3}(?:/[A-Za-zäöü]{1,4}){1,2}"
+INITIALS_REF = re.compile(_INITIALS + r"(?![\w/])")
 # ... also at the end of the place-and-date line: "Wald, 28. April 2025 / JZ/bal/cb".
-DATED_INITIALS = re.compile(
-    r"(?<=\d{4})[ \t]*/[ \t]*(?P<v>[A-ZÄÖÜ][A-Za-zÄÖÜäöü]{0,3}(?:/[A-Za-zäöü]{1,4}){1,2})[ \t]*$", re.MULTILINE
-)
+DATED_INITIALS = re.compile(r"(?<=\d{4})[ \t]*/[ \t]*(?P<v>" + _INITIALS + r")[ \t]*$", re.MULTILINE)
 # Words between a label and its colon: "Auftragsnummer MD: ...", "Az. der Pflegekasse: ...".
 LABEL_QUALIFIER = re.compile(
     # letters only: "Fall TIS-2025-061394:" is a value before a colon, not a qualifier
@@ -72,13 +71,11 @@ class IdentifierRule(RuleRecognizer):
             if FOREIGN_LABEL.search(label):
                 continue
             qualifier = LABEL_QUALIFIER.match(text, m.end())
-            if qualifier:
-                start = SEPARATOR.match(text, qualifier.end()).end()  # type: ignore[union-attr]  # it matches ""
-            else:
-                sep = SEPARATOR.match(text, m.end())
-                start = sep.end() if sep else m.end()
-                if start == m.end() and not text[m.end() : m.end() + 1].isspace():
-                    continue
+            label_end = qualifier.end() if qualifier else m.end()
+            sep = SEPARATOR.match(text, label_end)
+            start = sep.end() if sep else label_end
+            if not qualifier and start == m.end() and not text[m.end() : m.end() + 1].isspace():
+                continue
             span = self._value(text, start, label)
             if span is not None:
                 yield span
