@@ -95,7 +95,7 @@ _WORD_ELEMENT_NAMES = re.compile(rb"[<:](?:rsids?|docId)[\s/>]")
 _WORD_ATTRIBUTE_NAMES = re.compile(rb":(?:rsid[^\s=/>]*|author|initials|date(?:Utc)?)\s*=")
 
 
-def names_ascii(source: bytes) -> bool:
+def _names_ascii(source: bytes) -> bool:
     """Whether the XML's markup (its delimiters and the ASCII letters of its names) stands in it
     as ASCII bytes, so that a byte pattern can find a name: UTF-8 or an ASCII-compatible encoding.
     Names may still hold non-ASCII letters; the patterns allow them."""
@@ -109,11 +109,17 @@ def names_ascii(source: bytes) -> bool:
     return encoding is None or encoding.group(1).decode().lower() in _ASCII_NAMED_ENCODINGS
 
 
+def bytes_unreadable(source: bytes) -> bool:
+    """Whether a byte test cannot decide anything about this part: its names do not stand in it
+    as ASCII markup, or it declares a DTD (which the parse must see, to refuse it)."""
+    return not _names_ascii(source) or b"<!DOCTYPE" in source
+
+
 def word_part_may_change(source: bytes) -> bool:
     """Whether `scrub_word` could change this part: False only where its bytes prove it cannot
     (a cleaned part, a style or font table without revision ids), so it need not be parsed."""
-    if not names_ascii(source) or b"<!DOCTYPE" in source:
-        return True  # parsed: and a DTD refused
+    if bytes_unreadable(source):
+        return True
     # A literal test first: Python's regular expressions walk alternatives slowly.
     has_elements = (b"rsid" in source or b"docId" in source) and _WORD_ELEMENT_NAMES.search(source) is not None
     return has_elements or _WORD_ATTRIBUTE_NAMES.search(source) is not None
@@ -121,7 +127,7 @@ def word_part_may_change(source: bytes) -> bool:
 
 def _word_candidates(root: etree._Element, source: bytes | None) -> list[etree._Element]:
     found: list[etree._Element] = _WORD_ELEMENT_CANDIDATES(root)
-    if source is None or not names_ascii(source) or _WORD_ATTRIBUTE_NAMES.search(source):
+    if source is None or not _names_ascii(source) or _WORD_ATTRIBUTE_NAMES.search(source):
         found += _WORD_ATTRIBUTE_CANDIDATES(root, w=W, cex=W16CEX)
     return found
 

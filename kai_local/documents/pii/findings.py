@@ -138,7 +138,7 @@ def repeatable_values(text: str, findings: Iterable[Finding], lexicon: Lexicon) 
             # ("8706 Meilen" ... "Spitex, Stützpunkt Meilen"), also when it is a word too.
             for town in POSTAL_TOWN.findall(value):
                 # "Titisee-Neustadt": each part of a hyphenated town names the place too
-                for name in [town, *town.split("-")] if "-" in town else [town]:
+                for name in (town, *town.split("-")):
                     if len(name) >= 4:
                         wanted.setdefault(name, "address")
             if value.lower() in lexicon.german_frequent:

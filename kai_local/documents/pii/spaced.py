@@ -30,5 +30,4 @@ class SpacedRun(NamedTuple):
 def spaced_runs(text: str) -> Iterator[SpacedRun]:
     for m in SPACED_RUN.finditer(text):
         words = [word.replace(" ", "") for word in WORD_GAP.split(m.group())]
-        if sum(len(word) for word in words) >= 6:
-            yield SpacedRun(m.start(), m.end(), " ".join(words))
+        yield SpacedRun(m.start(), m.end(), " ".join(words))

@@ -35,7 +35,7 @@ from lxml import etree
 
 from kai_local.documents import filetypes
 from kai_local.documents.extract.base import corrupt
-from kai_local.documents.metadata.office_xml import names_ascii
+from kai_local.documents.metadata.office_xml import bytes_unreadable
 from kai_local.documents.metadata.ooxml import (
     CONTENT_TYPES,
     RELS_NS,
@@ -188,10 +188,10 @@ def _redact_parts(parts: dict[str, bytes], replacer: Replacer, depth: int) -> tu
             workbooks[name] = (root, found)
             sheets.update(renamed)
     for name, body in parts.items():
-        if _is_text_part(name) and name not in workbooks and not _may_hold_text(body):
-            _check_part_size(name, body)  # refused as it would be when parsed
-            continue  # styles, fonts, numbering, themes: no element the walk changes
         if _is_text_part(name):
+            if name not in workbooks and not _may_hold_text(body):
+                _check_part_size(name, body)  # refused as it would be when parsed
+                continue  # styles, fonts, numbering, themes: no element the walk changes
             root, found = workbooks[name] if name in workbooks else (_parse(name, body), 0)
             found += _redact_tree(root, replacer, sheets)
             if found:
@@ -216,7 +216,7 @@ def _redact_parts(parts: dict[str, bytes], replacer: Replacer, depth: int) -> tu
 # (and none of the person attributes, and no property vocabulary) is not parsed. Word's
 # styles, fonts and numbering of a python-docx document are 800 KB of XML; parsing and walking
 # them cost more than the rest of the redaction. Names are read in the bytes only where they are
-# written in ASCII (`names_ascii`); a character reference could hide a namespace, so a part with
+# written in ASCII (`bytes_unreadable`); a character reference could hide a namespace, so a part with
 # one is parsed. A skipped part is kept byte for byte, as one without a value is.
 _WALKED_ELEMENTS = (
     {local for _, local in _PARAGRAPHS | _FORMULAS}
@@ -234,9 +234,8 @@ _PROPERTY_NAMESPACES = tuple(ns.encode() for ns, family in _FAMILIES.items() if 
 
 def _may_hold_text(body: bytes) -> bool:
     return (
-        not names_ascii(body)
+        bytes_unreadable(body)
         or b"&#" in body
-        or b"<!DOCTYPE" in body  # refused when parsed
         or _WALKED_ELEMENT_NAMES.search(body) is not None
         or (
             any(name.encode() in body for name in _PERSON_ATTRIBUTES)
