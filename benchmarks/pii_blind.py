@@ -65,6 +65,9 @@ SPLIT_OF_PART = {
     "y": "blind9",
     "z": "blind9",
     "aa": "blind9",
+    "ab": "blind10",
+    "ac": "blind10",
+    "ad": "blind10",
 }
 HEADER = re.compile(r"^=== LETTER (\S+) \| (AT|DE|CH) \| (.+?) ===\s*$", re.M)
 TAG = re.compile(r"\{\{([a-z_]+)\|([^{}\n]+?)\}\}")

@@ -57,6 +57,7 @@ SPLITS = (
     "blind7",
     "blind8",
     "blind9",
+    "blind10",
 )
 # The groups of the issue's table (issue 11), for a line that compares with it.
 GROUPS = {
