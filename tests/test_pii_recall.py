@@ -281,6 +281,41 @@ POSITIVES = [
     ("address", "KOPPSTRASSE 94/STG 2/TOP 17, 1160 WIEN", "KOPPSTRASSE 94/STG 2/TOP 17, 1160 WIEN"),
     ("company", "Verlegung auf ICU 2, dann Station B", "ICU 2"),
     ("insurance", "Kostenträger: BARMER", "BARMER"),
+    # blind10's misses (round 16): codes, labels in capitals and with dot leaders, court files,
+    # a first name with a surname's initial, partners and parents, a name before who they are,
+    # compound diagnoses, villages by their ending, a short postal town repeated
+    ("healthcare_number", "Vergleich mit Voruntersuchung RAD-7021188 vom 02.09.2024.", "RAD-7021188"),
+    ("healthcare_number", "  E25-14873-1A bis E25-14873-1F   Tumor mit Rändern", "E25-14873-1A"),
+    ("healthcare_number", "6 | WD-1124-0871", "WD-1124-0871"),
+    ("healthcare_number", "VORBEFUND VGL. AUFTRAG 25-0211-0129.", "25-0211-0129"),
+    ("healthcare_number", "DPD-Genotypisierung (Labor-Auftrag L-2505-88812): kein", "L-2505-88812"),
+    ("healthcare_number", "  Screening number .......... SCR-CH04-0452", "SCR-CH04-0452"),
+    ("healthcare_number", "allocated from the site stock (kit numbers K-88315 and", "K-88315"),
+    ("healthcare_number", "Az.: 2 KLs 412 Js 18834/25     Halle (Saale), den 27.02.2026", "2 KLs 412 Js 18834/25"),
+    ("healthcare_number", "Unser Zeichen: H2/rei-pa  ·  Fall-Nr. 62 0518 4471", "H2/rei-pa"),
+    ("healthcare_number", "Datum: 27.01.2026   Befundnummer: 2601-27-1093", "2601-27-1093"),
+    ("name", "Anwesend (7): Kevin R., Mandy Schuster, Jens", "Kevin R."),
+    ("name", "12.03. 07:10  Andrea J.     BZ nü 212 mg/dl", "Andrea J."),
+    ("name", "lebt mit seiner Partnerin Jacqueline und dem Sohn", "Jacqueline"),
+    ("name", "Die Ex-Freundin Nicole lasse ihn den Sohn sehen.", "Nicole"),
+    ("name", "Übersiedlung mit den Eltern Viktor und Lidia Schäfer nach Bernburg.", "Viktor"),
+    ("name", "Anlass: Sami, ein Freund, sah am Nachmittag das Foto.", "Sami"),
+    ("medical", "Nebenbefundlich Cholezystolithiasis, Sigmadivertikulose.", "Sigmadivertikulose"),
+    ("medical", "Nicht resektabel (Pfortaderhypertension, Thrombozyten 92 G/l).", "Pfortaderhypertension"),
+    ("medical", "Pleuramesotheliom epitheloid re.", "Pleuramesotheliom"),
+    ("medical", "Kleinzelliges Bronchialkarzinom, Hirnmetastasen (3)", "Hirnmetastasen"),
+    ("medical", "Degenerativ, Morbus Baastrup L4/5.", "Morbus Baastrup"),
+    ("medical", "Invasives Karzinom, ICD-O M-8500/3, G2", "M-8500/3"),
+    ("address", "Angehörige: Mutter Hermine Ramharter, Allersdorf, Tel. 0664 / 281 44 07", "Allersdorf"),
+    ("address", "(Billa-Filiale Großjedlersdorf) wegen Fehlzeiten", "Großjedlersdorf"),
+    ("address", "Baarerstrasse 88, 6300 Zug\nZug, 4 March 2025", "Zug"),
+    (
+        "company",
+        "Übergabe an das Mobile Palliativteam Industrieviertel Süd.",
+        "Mobile Palliativteam Industrieviertel Süd",
+    ),
+    ("company", "Zuweisung: Ambulatorium für junge Erwachsene", "Ambulatorium für junge Erwachsene"),
+    ("address", "Wohnhaft in A-8010 Graz", "A-8010 Graz"),  # a country's postcode: an address, not a code
 ]
 
 LAB_TABLE = (
@@ -350,6 +385,17 @@ NEGATIVES = [
     ("Der Benutzer wurde angelegt, Login erfolgreich.", "angelegt"),
     ("Eier vom Bauernhof, 12 Stück", "Bauernhof"),
     ("ICU 2,5 mg", "ICU 2,5"),
+    # round 16: a standard is no record code; a date and time after a
+    # label in capitals; a sugar in -ulose; "Partner" in a firm's name; a preposition is no
+    # adjective before a name; compounds of everyday nouns in -dorf; "Team" and an article
+    ("zertifiziert nach ISO-9001", "ISO-9001"),
+    ("ABNAHME: 22.04.2025 07:45     EINGANG: 22.04.2025 10:12", "22.04.2025"),
+    ("Die Enzephalopathie besserte sich unter Lactulose.", "Lactulose"),
+    ("Röntgeninstitut Dr. Steinwender & Partner, Befund-Nr. 12345", "Befund-Nr"),
+    ("Eingehende Information der Eltern über Fieberkrämpfe (Merkblatt).", "Fieberkrämpfe"),
+    ("Im Nachbardorf und im Feriendorf", "Nachbardorf"),
+    ("Herzlichen Dank an Ihr Team für die Linzer Torte", "Team für die Linzer Torte"),
+    ("in Abhängigkeit von der Dosis", "Abhängigkeit"),
 ]
 
 

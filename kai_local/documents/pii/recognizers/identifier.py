@@ -9,7 +9,8 @@ score of values that need no label. Labels that other recognizers own (phone, fa
 company register, bank, licence plate, insurance policy) are left to them.
 
 Unlabelled: a run of 7+ digits that is not part of a date, time, decimal or phone number
-("Befund 20251112003874"); phone and date recognizers score higher where they apply.
+("Befund 20251112003874"), and a code of capitals, a hyphen and 4+ digits ("RAD-7021188");
+phone, date and address recognizers score higher where they apply.
 """
 
 from __future__ import annotations
@@ -27,15 +28,18 @@ LABEL = re.compile(
     # Label words are bounded ({1,30}): unbounded, the two optional words backtrack
     # quadratically over one long run of letters (100,000 letters took 70 s).
     r"(?:[A-Za-zÄÖÜäöüß]{1,30}\.?-?\s?)?(?:[A-Za-zÄÖÜäöüß]{1,30}\.?-)?"
-    r"(?:Nr|nr|NR|Nummer|nummer|NUMMER|Zahl|zahl|ZAHL|Zl|ZL|ID|Id|Zeichen|zeichen|ZEICHEN|No|Number|number|Ref|ref|REF"
-    r"|fall|befund)\b\.?"
-    r"|Az\.?|AZ|GZ|Gz\.?|PID|FID|BSNR|LANR|GLN|ZSR|Chiffre|Fall|FALL|Probe|Einsendung|Auftrag|Eingang|Journal"
-    r"|Befund|Referenz|Reference|Vorgang|[A-Za-z]{2,20}[ .-]no\."  # "Befund MR-260210-0447", "Personnel no.", "GHIC no.:"
+    r"(?:Nr|nr|NR|Nummer|nummer|NUMMER|Nummern|nummern|Zahl|zahl|ZAHL|Zl|ZL|ID|Id|Zeichen|zeichen|ZEICHEN|No"
+    r"|Numbers?|numbers?|Ref|ref|REF|fall|befund|auftrag|Auftrag)\b\.?"  # "kit numbers", "Labor-Auftrag"
+    r"|Az\.?|AZ|GZ|Gz\.?|PID|FID|BSNR|LANR|GLN|ZSR|Chiffre|Fall|FALL|Journal|Eingang|Befund"
+    # in any case: "VGL. AUFTRAG 25-0211-0129" (a scanned page in capitals; not "BEFUND:", a heading)
+    r"|(?i:Probe|Einsendung|Auftrag|Referenz|Reference|Vorgang)"
+    r"|[A-Za-z]{2,20}[ .-]no\."  # "Befund MR-260210-0447", "Personnel no.", "GHIC no.:"
     r"|(?:[A-ZÄÖÜ]{2,6}-)?Akt"  # an Austrian file: "KJH-Akt R10-2389/24"
     r"|Zimmer|ZIMMER|Zi\.|ZI\.|Bett|BETT|Room|Bed|Ward bed"
     r")(?![\w-])"
 )
-SEPARATOR = re.compile(r"[ \t]*(?:[:#=]|\.(?!\d))?[ \t]*")
+# ":", "#", "=", a full stop, or a form's dot leader ("Screening number .......... SCR-0452")
+SEPARATOR = re.compile(r"[ \t]*(?:[:#=]|\.+(?!\d)|…+)?[ \t]*")
 # A value: tokens with a digit, or short capitals/codes between them ("12 150762 E 512",
 # "ADM 2026 / 01 844", "KA2/LB-1127"), one space or " / " apart, on one line.
 TOKEN = r"[A-Za-z0-9ÄÖÜäöü][\w./\-]*"
@@ -57,9 +61,19 @@ FOREIGN_LABEL = re.compile(
     r"|blz|bic|firmenbuch|(?<![a-zäöü])fn\b|hrb|haus|seite|page|polizze|police|policy|vertrag|mitglied|member|kunden?nr",
     re.IGNORECASE,
 )
+REGISTER = re.compile(r"[A-ZÄÖÜ][a-zäöüA-Z]{0,3}")  # a court register's letters: "KLs", "Js", "Ob", "C"
 ROOM_LABELS = frozenset({"zimmer", "zi.", "bett", "room", "bed", "ward bed"})
 DATE = re.compile(r"\d{1,2}\.\s?\d{1,2}\.(?:\d{2}|\d{4})?|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}")
+DATE_HOUR = re.compile(r"(?:" + DATE.pattern + r") \d{1,2}")
 UNLABELLED_RUN = re.compile(r"(?<![\w.,:/+-])\d{7,}(?![\w]|[.,:/-]\d)")
+# A record code without a label: capitals (with a few digits), a hyphen and four or more digits,
+# more groups after it: "RAD-7021188", "E25-14873-1A" (a tissue block), "SCR-CH04-0452",
+# "WD-1124-0871" (a wound photo). Not a country's postcode ("A-8010 Graz", "CH-8001").
+UNLABELLED_CODE = re.compile(
+    r"(?<![\w./-])(?P<letters>[A-Z]{1,4})\d{0,3}(?:-[A-Z]{1,4}\d{0,3})?-\d{4,}(?:-[0-9A-Z]{1,6})*(?![\w/]|-\w|[.,]\d)"
+)
+STANDARDS = frozenset({"ISO", "DIN", "EN", "IEC"})  # "ISO-9001"
+POSTCODE_COUNTRIES = frozenset("A D CH FL I F L B NL CZ SK SLO SI H HU PL HR DK S N E P GB UK IRL".split())
 
 
 class IdentifierRule(RuleRecognizer):
@@ -81,6 +95,10 @@ class IdentifierRule(RuleRecognizer):
                 yield span
         for m in UNLABELLED_RUN.finditer(text):
             yield Span(m.start(), m.end(), 0.6)
+        for m in UNLABELLED_CODE.finditer(text):
+            postcode = m.group("letters") in POSTCODE_COUNTRIES and re.fullmatch(r"[A-Z]+-\d{4,5}", m.group())
+            if not postcode and m.group("letters") not in STANDARDS:
+                yield Span(m.start(), m.end(), 0.6)
         for m in DATED_INITIALS.finditer(text):
             yield Span(m.start("v"), m.end("v"), 0.7)
 
@@ -96,23 +114,39 @@ class IdentifierRule(RuleRecognizer):
         value = m.group()
         # Stop before a word that is no part of a code ("Zimmer 214 links", "Nr. 5 der Liste").
         kept = []
-        for token in re.split(r"( / | - | )", value):
+        pieces = re.split(r"( / | - | )", value)
+        for n, token in enumerate(pieces):
             if token.strip() in ("/", "-", ""):
                 kept.append(token)
                 continue
-            # a digit, a slash, or a short code in capitals ("HNO-A", "BU-LF", "E")
+            # a digit, a slash, or a short code in capitals ("HNO-A", "BU-LF", "E"); a court's
+            # register between numbers ("Az.: 2 KLs 412 Js 18834/25", "4 Ob 17/24")
             code = token.replace("-", "")
-            if not (any(c.isdigit() for c in token) or (code.isupper() and len(code) <= 5) or "/" in token):
+            register = REGISTER.fullmatch(token) is not None and _has_digit(pieces[n + 2 : n + 3])
+            if not (_has_digit([token]) or (code.isupper() and len(code) <= 5) or "/" in token or register):
                 break
             kept.append(token)
         value = "".join(kept).rstrip(" /-.")
-        if DATE.fullmatch(value):
-            return None  # "Eingang: 14.03.2025"
+        if DATE.fullmatch(value) or (
+            DATE_HOUR.fullmatch(value) and text[start + len(value) : start + len(value) + 1] == ":"
+        ):
+            return None  # "Eingang: 14.03.2025", "EINGANG: 22.04.2025 10:12" (the value stops at the colon)
         if re.match(r"[.,]\d", text[start + len(value) : start + len(value) + 2]):
             return None  # a decimal: "Leukozytenzahl 12,3"
         digits = sum(c.isdigit() for c in value)
         # Rooms and beds are short; a count-like label ("...zahl") needs a number of some length.
-        needed = 1 if label.lower() in ROOM_LABELS else 4 if label.lower().endswith("zahl") else 2
+        # A reference ("Unser Zeichen: H2/rei-pa") is whatever follows its label.
+        needed = (
+            1
+            if label.lower() in ROOM_LABELS or "zeichen" in label.lower()
+            else 4
+            if label.lower().endswith("zahl")
+            else 2
+        )
         if digits < needed:
             return None
         return Span(start, start + len(value), 0.85)
+
+
+def _has_digit(tokens: list[str]) -> bool:
+    return any(c.isdigit() for token in tokens for c in token)

@@ -75,6 +75,9 @@ HEAD_ENDINGS = (
     "sozialverband",
     "berufsverband",
     "register",  # "Bayerisches Krebsregister"
+    "palliativteam",  # "Mobiles Palliativteam Industrieviertel Süd" (not any "Team")
+    "hospizteam",  # "Hospizteam Schwarzatal"
+    "direktion",  # "Bildungsdirektion", "Finanzdirektion"
 )
 # Head nouns that are whole words: services, authorities, businesses, schools, English heads.
 HEAD_WORDS = frozenset(
@@ -92,7 +95,9 @@ WORD = r"[A-ZÄÖÜ][\w.'’]*(?:-[A-ZÄÖÜa-zäöü][\w'’]*)*"
 HEAD = re.compile(r"(?<![\w-])(?P<head>" + WORD + r")(?![\w-])")
 # After "für": specialties, joined by "und", commas, hyphens ("Allgemein- und Viszeralchirurgie").
 FOR_TAIL = re.compile(
-    r"[ \t](?i:für|f\.|of)[ \t](?:"
+    # an adjective in small letters first: "Klinik für psychische Gesundheit", "für junge Erwachsene"
+    r"[ \t](?i:für|f\.|of)[ \t](?:(?!(?:die|der|das|den|dem|des|eine[mnrs]?|diese[mnrs]?|alle[mnrs]?)[ \t])"
+    r"[a-zäöü]{3,}(?:e|er|es|en)[ \t])?(?:"
     + WORD
     + r"-?|und|and|u\.|,)(?:[ \t]?(?:"
     + WORD

@@ -14,6 +14,10 @@ from kai_local.documents.pii.phrases import PhraseMatcher
 from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, has_context, words, words_of
 
 ICD_WITH_SUB = re.compile(r"(?<![\w.])[A-TV-Z]\d{2}\.\d[0-9A-Z]{0,3}(?![\w]|\.\d)")  # E11.9, S72.001A
+# A tumour's morphology (ICD-O): "M-8500/3", "M8140/3".
+ICD_O = re.compile(r"(?<![\w-])M-?\d{4}/\d(?![\w/])")
+# A disease named by its eponym, listed or not: "Morbus Baastrup".
+MORBUS = re.compile(r"(?<![\w-])Morbus[ \t]+[A-ZÄÖÜ][\w'’-]+")
 ICD_BARE = re.compile(r"(?<![\w.])[A-TV-Z]\d{2}(?![\w.]|\.\d)")
 ICD_LABEL = words("ICD", "ICD-10", "ICD-10-GM", "ICD10", "\\w*[Dd]iagnosen?", "Dg\\.?", "Dx", "Diagnos[ie]s", "Code")
 # The word right before the code: "Vitamin B12", "Zimmer A12", "Top B21" are no diagnoses.
@@ -175,14 +179,41 @@ DISEASE_ENDINGS = (
     "pneumonie",
     "eruption",
     "trauma",
+    # seen unmasked in the tenth blind split: compounds of a disease word ("Pfortaderhypertension",
+    # "Hirnmetastasen", "Pleuramesotheliom", "Sehbehinderung", "Opioidabhängigkeit")
+    "hypertension",
+    "metastase",
+    "mesotheliom",
+    "gliom",
+    "blastom",
+    "myelom",
+    "angiom",
+    "meningeom",
+    "seminom",
+    "thymom",
+    "fibrom",
+    "lipom",
+    "behinderung",
+    "abhängigkeit",
 )
 WORD = re.compile(r"(?<![\w-])[^\W\d_][\w-]{4,}(?![\w-])")
 # Latin second words that belong to the diagnosis: "Otitis media", "Polymyalgia rheumatica".
 LATIN_TAIL = re.compile(r"\s(?:media|externa|interna|rheumatica|nervosa|bronchiale|mellitus|chronica|acuta)(?!\w)")
 # German adjectives in -los ("arbeitslose", "problemloser") end like diseases in -ose.
-ADJECTIVE_LOS = re.compile(r"los(?:e|er|en|em|es)$")
+ADJECTIVE_LOS = re.compile(r"(?<!u)los(?:e|er|en|em|es)$")  # not "Divertikulose", "Tuberkulose"
 # Compounds of document words: "Zuweisungsdiagnose", "Entlassungsprognose".
-NOT_DISEASE_ENDINGS = ("diagnose", "diagnosen", "prognose", "narkose", "anamnese", "dosis", "glukose", "glucose")
+NOT_DISEASE_ENDINGS = (
+    "diagnose",
+    "diagnosen",
+    "prognose",
+    "narkose",
+    "anamnese",
+    "dosis",
+    "glukose",
+    "glucose",
+    "tulose",  # sugars: "Lactulose", "Cellulose" (not "Divertikulose")
+    "llulose",
+)
 NOT_DISEASE = frozenset(
     w.lower()
     for w in (
@@ -441,6 +472,9 @@ class MedicalRule(RuleRecognizer):
             yield Span(start, end, 0.72)  # the whole item wins over the words in it, one placeholder
         for m in STATUS_AFTER.finditer(text):
             yield Span(m.start("v"), m.end("v"), 0.7)
+        for pattern in (ICD_O, MORBUS):
+            for m in pattern.finditer(text):
+                yield Span(m.start(), m.end(), 0.8)
         for m in ICD_WITH_SUB.finditer(text):
             if not has_context(NOT_ICD, text, m.start(), 12):
                 yield Span(m.start(), m.end(), 0.85)
@@ -466,7 +500,7 @@ def _long_enough(word: str) -> bool:
 # Endings that alone name only a kind of finding ("Allergien: keine", "Fraktur ausgeschlossen").
 GENERIC_HEADS = frozenset(
     "allergie fraktur läsion zyste infekt hämatom exanthem dysplasie atrophie verletzung ruptur blutung wunde "
-    "störung schwäche trophie plasie infektion krampf erguss tumor fracture injury".split()
+    "störung schwäche trophie plasie infektion krampf erguss tumor fracture injury behinderung abhängigkeit metastase".split()
 )
 
 

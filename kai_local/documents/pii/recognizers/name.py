@@ -77,8 +77,10 @@ SIGN_OFF = re.compile(
 # Relatives and roles before a name, with an optional adjective: "Tochter Erika", "ihr
 # verstorbener Mann Alois", "Dolmetscher Dari: Hamid Noori", "their son Linus".
 RELATIVE = re.compile(
-    r"(?<![\w-])(?:(?:Ehe|Lebens|Stief|Halb|Schwieger|Groß|Gross|Ur)?(?:mann|frau|gatte|gattin|gefährte|gefährtin|partner|partnerin"
+    r"(?<![\w-])(?<!&[ \t])(?<!und[ \t])(?:Ex-|ex-)?"  # "Ex-Freundin Nicole"; not "Huber & Partner"
+    r"(?:(?:Ehe|Lebens|Stief|Halb|Schwieger|Groß|Gross|Ur)?(?:mann|frau|gatte|gattin|gefährte|gefährtin|partner|partnerin"
     r"|vater|mutter|sohn|tochter|bruder|schwester|kind|enkel|enkelin|eltern)|Mann|Gatte|Gattin|Sohn|Tochter|Bruder|Schwester|Mutter|Vater"
+    r"|Partner|Partnerin|Eltern|Verlobte|Verlobter"
     r"|Oma|Opa|Onkel|Tante|Nichte|Neffe|Cousin|Cousine|Schwager|Schwägerin|Freund|Freundin|Nachbar|Nachbarin"
     r"|Enkel|Enkelin|Enkelinnen|Enkelkinder|Töchter|Söhne|Brüder|Schwestern|Geschwister"
     r"|Sister|Brother|Son|Daughter|Wife|Husband|Mother|Father"
@@ -91,7 +93,7 @@ RELATIVE = re.compile(
     r"(?:s|es)?"  # the genitive: "nach dem Tod des Ehemanns Horst"
     # the capitalised word before a colon is a language ("Dolmetscher Dari: Hamid Noori")
     # an adjective, not an article ("Sohn eines Holzknechts" names no son)
-    r"(?:[ \t]+(?!(?:eine[mnrs]?|de[mnrs]|die|ihre[mnrs]?|seine[mnrs]?)[ \t])[a-zäöüß]+(?:e|er|en|es))?"
+    r"(?:[ \t]+(?!(?:eine[mnrs]?|de[mnrs]|die|ihre[mnrs]?|seine[mnrs]?)[ \t])(?P<adjective>[a-zäöüß]+(?:e|er|en|es)))?"
     r"(?:[ \t]+[A-Z][a-z]+(?=[ \t]*:))?[ \t]*[:,]?[ \t]+(?=[A-ZÄÖÜ])",
 )
 # Hand signs: initials after a sign label ("Hdz.: sk", "Visum: NB / LP") or at the end of a note line ("... /SH").
@@ -113,6 +115,15 @@ SURNAME_AFTER = re.compile(r"[ \t]+([A-ZÄÖÜ][\w'’]+(?:-[A-ZÄÖÜ][\w'’]+
 NICKNAMED = re.compile(
     r"(?<![\w-])(?P<given>[A-ZÄÖÜ][\w'’-]+)[ \t]+[„\"»«‚'“][A-ZÄÖÜ][\w'’-]+[“\"«»‘'][ \t]+(?P<family>[A-ZÄÖÜ][\w'’-]+)"
 )
+# A name and who the person is, after it: "Sami, ein Freund,", "Ilse, seine Schwester".
+RELATIVE_AFTER = re.compile(
+    r"(?<![\w-])(?P<name>[A-ZÄÖÜ][\w'’-]+),[ \t]+(?:ein|eine|sein|seine|ihr|ihre|unser|unsere)[ \t]+"
+    r"(?:(?:beste|gute|alte)r?[ \t]+)?(?:Freund|Freundin|Bekannter|Bekannte|Kollege|Kollegin|Nachbar|Nachbarin|Cousin"
+    r"|Cousine|Bruder|Schwester|Sohn|Tochter|Onkel|Tante|Neffe|Nichte|Mitbewohner|Mitbewohnerin|Partner|Partnerin"
+    r"|Lebensgefährte|Lebensgefährtin|Verlobter|Verlobte)(?![\w-])"
+)
+# A surname's initial after a first name: "Kevin R.," "Sandra K. (Konsil", "Andrea J.   BZ".
+GIVEN_INITIAL = re.compile(r"[ \t][A-ZÄÖÜ]\.(?![\w.-])")
 AND_GIVEN = re.compile(r"[ \t](?:und|u\.|&|and)[ \t]([A-ZÄÖÜ][\w'’-]+)(?![\w'’-])")
 MONTH_SURNAMES = frozenset("Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split())
 # A given name followed by an age: "Luka, 19,", "Anika (6)", "Matej, 15 J.)".
@@ -198,6 +209,7 @@ class NameRule(RuleRecognizer):
             if (
                 at is not None
                 and words[at].start == m.end()
+                and (m.group("adjective") or "") not in self.lexicon.stop_words  # not "Eltern über Fieberkrämpfe"
                 # "Sohn Islam Magomedov", "Sohn Urs Bachmann": a given name that is also a word,
                 # with a surname that is none after it
                 and (self._relative_name_ok(words[at].text) or self._word_then_surname(text, words, at))
@@ -235,6 +247,10 @@ class NameRule(RuleRecognizer):
         for i, w in enumerate(words):
             given = w.text.title() if w.text.isupper() and len(w.text) > 2 else w.text  # "AMRA HADŽIĆ"
             double = self._double_given(given)
+            initial = GIVEN_INITIAL.match(text, w.end)
+            if initial and w.text in first:  # "Kevin R.", "Andrea J." (a first name and a surname's initial)
+                yield Span(w.start, initial.end(), 0.75)
+                continue
             if (given in first or double) and self._next_on_line(text, words, i):
                 span = self._name_from(text, words, i, after_trigger=False)
                 if span is not None and span[1] > w.end:
@@ -249,6 +265,9 @@ class NameRule(RuleRecognizer):
                 yield Span(w.start, w.end, 0.6)  # not an abbreviation ("Vit. D")
             elif w.text in first and AGE_AFTER.match(text, w.end) and not self._is_common(w.text):
                 yield Span(w.start, w.end, 0.7)  # "zwei Söhne (Luka, 19; Matej, 15)": a child and its age
+        for m in RELATIVE_AFTER.finditer(text):
+            if self._relative_name_ok(m.group("name")):
+                yield Span(m.start("name"), m.end("name"), 0.75)
         for m in NICKNAMED.finditer(text):
             if m.group("given") in self.lexicon.first_names and self._is_name_part(m.group("family"), True):
                 yield Span(m.start(), m.end(), 0.8)

@@ -107,6 +107,11 @@ NOT_PLACE_ENDINGS = (
     "es",
     "e",
 )
+# Endings that make a capitalised word a village's name (few words and no first names end so):
+# "Allersdorf", "Großjedlersdorf", "Unterkirchen", "Mühlhausen", "Hohenstetten", "Kaltenbrunn".
+TOPONYM = re.compile(
+    r"(?<![\w-])(?P<stem>[A-ZÄÖÜ][a-zäöüß]{2,})(?:dorf|hausen|kirchen|stetten|brunn|weiler|hofen)(?![\w-])"
+)
 HYPHENATED = re.compile(r"(?:-[A-ZÄÖÜ][\w]*)+")
 # Parts after a hyphen that keep a place a place ("Leipzig-Süd", "Wien-Strebersdorf").
 DISTRICT_WORDS = frozenset("Nord Süd Ost West Mitte Land Stadt Zentrum Altstadt Innenstadt".split())
@@ -121,6 +126,15 @@ class PlaceRule(RuleRecognizer):
 
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
         yield from self._unlisted_after_cue(text)
+        for m in TOPONYM.finditer(text):
+            word, stem = m.group(), m.group("stem").lower()
+            # not a compound of an everyday noun: "Nachbardorf", "Heimatdorf", "Kinderdorf"
+            if (
+                stem not in self.lexicon.german_words
+                and not self.lexicon.is_everyday_word(word)
+                and word not in self.lexicon.listed_names
+            ):
+                yield Span(m.start(), m.end(), 0.6)
         for start, end in self.matcher.finditer(text, words_of(nlp_artifacts)):
             name = text[start:end]
             if not self._as_written(name) or (start and text[start - 1] in "-/@.") or text[end : end + 1].isalnum():
