@@ -316,6 +316,14 @@ POSITIVES = [
     ),
     ("company", "Zuweisung: Ambulatorium für junge Erwachsene", "Ambulatorium für junge Erwachsene"),
     ("address", "Wohnhaft in A-8010 Graz", "A-8010 Graz"),  # a country's postcode: an address, not a code
+    ("nationality", "Staatsbürg.:  Afghanistan (subsidiär schutzberechtigt)", "Afghanistan"),
+    ("nationality", "Luca, schweizerisch-italienischer Doppelbürger, Lernender", "schweizerisch-italienischer"),
+    ("nationality", "und einer slowakischen Betreuerin, die im Haushalt lebt", "slowakischen"),
+    ("username", "sah auf Instagram (farid_kbl.06) ein Foto", "farid_kbl.06"),
+    ("age", "Fr. Yıldırım ( 66a ) war bis zur Pension", "66a"),
+    ("dob", "Patientin :  YILDIRIM  Emine        geb . :  09 . 05 . 1958", "09 . 05 . 1958"),
+    ("medical", "F13.2 Abhängigkeit von Benzodiazepinen", "Abhängigkeit von Benzodiazepinen"),
+    ("company", "Sie wohnt im Wohnprojekt Leopoldau.", "Wohnprojekt Leopoldau"),
 ]
 
 LAB_TABLE = (
@@ -396,6 +404,8 @@ NEGATIVES = [
     ("Im Nachbardorf und im Feriendorf", "Nachbardorf"),
     ("Herzlichen Dank an Ihr Team für die Linzer Torte", "Team für die Linzer Torte"),
     ("in Abhängigkeit von der Dosis", "Abhängigkeit"),
+    ("Datei befund_2024.pdf angehängt", "befund_2024.pdf"),  # a file's name, not an account
+    ("Sie spricht Slowakisch und Deutsch.", "Slowakisch"),
 ]
 
 

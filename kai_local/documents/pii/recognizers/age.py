@@ -21,7 +21,8 @@ PATTERNS = (
     re.compile(r"(?<![\w.,])" + _N + r"[- ](?:year|yr)s?[- ]old(?!\w)", re.IGNORECASE),
     re.compile(r"(?<!\w)(?:aged|age:?|Age:?)\s(?P<v>" + _N + r"(?:\syears)?)(?!\w)"),
     # On an identification line: "KRENN, Hermenegild, 82 Jahre", "* 03.11.1968, 57 a", "(84a)".
-    re.compile(r"(?:(?<=, )|(?<=\())(?P<v>" + _N + r"\s?(?:a|J|Jahre))(?=[,;)]|\s*$|\s*\n)", re.MULTILINE),
+    # "( 66a )": a scanned page's space inside the brackets
+    re.compile(r"(?:(?<=, )|(?<=\()|(?<=\( ))(?P<v>" + _N + r"\s?(?:a|J|Jahre))(?=[ ]?[,;)]|\s*$|\s*\n)", re.MULTILINE),
     # ... or the last column of the line: "geb. 19.7.1949      76a".
     re.compile(r"(?<=[ \t]{3})(?P<v>" + _N + r"(?:a|\s?J\.?|\s?Jahre))(?=[ \t]*$)", re.MULTILINE),
 )

@@ -56,6 +56,7 @@ DATE = re.compile(
     r"|(?P<a4>\d{1,2})/(?P<b4>\d{1,2})/(?P<y4>\d{4})"  # 03/12/1965 (either order)
     r"|(?P<m5>" + _MONTH + r")\.?\s(?P<d5>\d{1,2})(?:st|nd|rd|th)?,?\s(?P<y5>\d{4})"  # March 12, 1965
     r"|(?P<d6>\d{1,2})(?:st|nd|rd|th)?\s(?:of\s)?(?P<m6>" + _MONTH + r")\.?,?\s(?P<y6>\d{4})"  # 12th March 1965
+    r"|(?P<d7>\d{1,2}) \. (?P<m7>\d{1,2}) \. (?P<y7>\d{4})"  # 09 . 05 . 1958 (a scanned page's spaced dots)
     r")(?!\w)",
     re.IGNORECASE,
 )
@@ -98,6 +99,8 @@ def find_dates(text: str) -> Iterator[FoundDate]:
             date = _make(int(g["y5"]), MONTHS[g["m5"].lower()], int(g["d5"]))
         elif g["d6"]:
             date = _make(int(g["y6"]), MONTHS[g["m6"].lower()], int(g["d6"]))
+        elif g["d7"]:
+            date = _make(int(g["y7"]), int(g["m7"]), int(g["d7"]))
         if date is not None:
             yield FoundDate(m.start(), m.end(), date)
 

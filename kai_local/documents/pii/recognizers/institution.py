@@ -77,6 +77,8 @@ HEAD_ENDINGS = (
     "register",  # "Bayerisches Krebsregister"
     "palliativteam",  # "Mobiles Palliativteam Industrieviertel Süd" (not any "Team")
     "hospizteam",  # "Hospizteam Schwarzatal"
+    "wohnprojekt",  # "Wohnprojekt Leopoldau"
+    "gesellschaft",  # "Gemeinnützige Wohnungsgesellschaft Obersteiermark"
     "direktion",  # "Bildungsdirektion", "Finanzdirektion"
 )
 # Head nouns that are whole words: services, authorities, businesses, schools, English heads.
@@ -247,7 +249,8 @@ class InstitutionRule(RuleRecognizer):
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
         for start, end in self.organisations.finditer(text, words_of(nlp_artifacts)):
             yield Span(start, self._organisation_end(text, end), 0.75)
-        yield from self._by_head(text)
+        for span in self._by_head(text):
+            yield _without_full_stop(text, span)
         for m in DEPARTMENT.finditer(text):
             if m.group("alone") and QUALIFICATION_BEFORE.search(text, max(0, m.start() - 80), m.start()):
                 continue  # "Facharzt für Mikrobiologie, Virologie und Infektionsepidemiologie": a doctor's title
@@ -422,3 +425,17 @@ class InstitutionRule(RuleRecognizer):
         if folded in lexicon.german_frequent or folded in lexicon.stop_words or last in lexicon.not_names:
             return None
         return m
+
+
+# Abbreviations that end an institution's name with their own full stop ("Univ.-Klinik f. Chir.").
+NAME_ABBREVIATIONS = frozenset("Univ Klin Stat Abt Chir Med Allg Inn Str Co".split())
+
+
+def _without_full_stop(text: str, span: Span) -> Span:
+    """ "im Wohnprojekt Leopoldau." : the full stop ends the sentence, not the name."""
+    if text[span.end - 1 : span.end] != "." or span.end - span.start < 2:
+        return span
+    last = re.split(r"[\s-]", text[span.start : span.end - 1])[-1]
+    if len(last) >= 4 and last not in NAME_ABBREVIATIONS and any(c.islower() for c in last):
+        return Span(span.start, span.end - 1, span.score)
+    return span

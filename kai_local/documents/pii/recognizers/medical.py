@@ -16,6 +16,12 @@ from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, has_c
 ICD_WITH_SUB = re.compile(r"(?<![\w.])[A-TV-Z]\d{2}\.\d[0-9A-Z]{0,3}(?![\w]|\.\d)")  # E11.9, S72.001A
 # A tumour's morphology (ICD-O): "M-8500/3", "M8140/3".
 ICD_O = re.compile(r"(?<![\w-])M-?\d{4}/\d(?![\w/])")
+# A dependence or an allergy and its substance: "Abhängigkeit von Benzodiazepinen", "Allergie gegen
+# Penicillin"; not "in Abhängigkeit von der Dosis".
+DEPENDENCE = re.compile(
+    r"(?<![\w-])(?<!in )(?:Abhängigkeit|Missbrauch|Allergie|Unverträglichkeit)[ \t]+(?:von|gegen|auf)[ \t]+"
+    r"(?!(?:der|die|das|den|dem|des|eine[mnrs]?|Alter|Dosis|Zeit)\b)[A-ZÄÖÜ][\w-]+"
+)
 # A disease named by its eponym, listed or not: "Morbus Baastrup".
 MORBUS = re.compile(r"(?<![\w-])Morbus[ \t]+[A-ZÄÖÜ][\w'’-]+")
 ICD_BARE = re.compile(r"(?<![\w.])[A-TV-Z]\d{2}(?![\w.]|\.\d)")
@@ -472,7 +478,7 @@ class MedicalRule(RuleRecognizer):
             yield Span(start, end, 0.72)  # the whole item wins over the words in it, one placeholder
         for m in STATUS_AFTER.finditer(text):
             yield Span(m.start("v"), m.end("v"), 0.7)
-        for pattern in (ICD_O, MORBUS):
+        for pattern in (ICD_O, MORBUS, DEPENDENCE):
             for m in pattern.finditer(text):
                 yield Span(m.start(), m.end(), 0.8)
         for m in ICD_WITH_SUB.finditer(text):

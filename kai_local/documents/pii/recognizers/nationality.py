@@ -20,6 +20,7 @@ LABEL = words(
     "Staatsbürger(?:in)?",
     "Staatsbürgersch\\.",
     "Staatsang\\.",
+    "Staatsbürg\\.",
     "Nationality",
     "Citizenship",
     "Citizen of",
@@ -43,6 +44,9 @@ LANGUAGE_CONTEXT = words(
 )
 PERSON_AFTER = re.compile(
     r"\s+(?:Staatsbürger(?:in)?|Staatsangehörige[rn]?|Patient(?:in)?|Mann|Frau|Pensionist(?:in)?|Familie"
+    # "einer slowakischen Betreuerin", "schweizerisch-italienischer Doppelbürger"
+    r"|Betreuer(?:in)?|Pfleger(?:in)?|Pflegekraft|(?:Doppel)?[Bb]ürger(?:in)?|Ehefrau|Ehemann|Mutter|Vater"
+    r"|Arbeiter(?:in)?|Asylwerber(?:in)?|Flüchtling|Wurzeln"
     r"|Abstammung|Herkunft|citizen|national|patient|man|woman|male|female|descent|origin)\b",
     re.IGNORECASE,
 )
@@ -71,7 +75,9 @@ class NationalityRule(RuleRecognizer):
         for m in WORD.finditer(text):
             word = m.group()
             lower = word.lower()
-            if lower not in vocabulary and word not in self.lexicon.countries:
+            # "schweizerisch-italienischer": every part a nationality word
+            hyphenated = "-" in lower and all(part in vocabulary for part in lower.split("-"))
+            if lower not in vocabulary and word not in self.lexicon.countries and not hyphenated:
                 continue
             labelled = has_context(LABEL, text, m.start(), 35)
             if word in self.lexicon.countries:

@@ -1,4 +1,5 @@
-"""User names: after a label (Benutzername:, Login:, User:), and @handles outside e-mail addresses."""
+"""User names: after a label (Benutzername:, Login:, User:), @handles outside e-mail addresses, and
+account-shaped words with an underscore."""
 
 from __future__ import annotations
 
@@ -22,6 +23,10 @@ LOGIN_SHAPED = re.compile(
     r"(?<!\w)(?:Benutzer|Nutzer|Nutzerkennung|Benutzerkennung|Kennung|Login|Anmeldung|Sitzung|Session)"
     r"(?:[ \t]*:)?[ \t]+(?P<v>[a-z][a-z0-9]*(?:[._][a-z0-9]+)+|[a-z]{2,}\d{1,4}|[a-z]{6,}(?=[ \t]+an[ \t]))(?![\w@-]|\.\w)"
 )
+# An account name without a label: small letters and digits around an underscore ("Instagram
+# (farid_kbl.06)", "slehmann_ch04"); not a file's name ("befund_2024.pdf").
+UNDERSCORED = re.compile(r"(?<![\w@./-])[a-z][a-z0-9]+_[a-z0-9_.]*[a-z0-9](?![\w@]|\.\w)")
+FILE_ENDING = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|jpe?g|png|tiff?|txt|csv|json|xml|dcm|zip|html?)$")
 HANDLE = re.compile(r"(?<![\w@.])@(?P<v>[A-Za-z0-9_](?:[A-Za-z0-9_.]{1,28}[A-Za-z0-9_]))(?![\w@]|\.\w)")
 
 
@@ -35,5 +40,8 @@ class UsernameRule(RuleRecognizer):
             yield Span(m.start("v"), m.end("v"), 0.8)
         for m in SHORT_NAME.finditer(text):
             yield Span(m.start("v"), m.end("v"), 0.8)
+        for m in UNDERSCORED.finditer(text):
+            if not FILE_ENDING.search(m.group()):
+                yield Span(m.start(), m.end(), 0.6)
         for m in HANDLE.finditer(text):
             yield Span(m.start(), m.end(), 0.75)
