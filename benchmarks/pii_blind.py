@@ -68,6 +68,9 @@ SPLIT_OF_PART = {
     "ab": "blind10",
     "ac": "blind10",
     "ad": "blind10",
+    "ae": "blind11",
+    "af": "blind11",
+    "ag": "blind11",
 }
 HEADER = re.compile(r"^=== LETTER (\S+) \| (AT|DE|CH) \| (.+?) ===\s*$", re.M)
 TAG = re.compile(r"\{\{([a-z_]+)\|([^{}\n]+?)\}\}")

@@ -58,6 +58,7 @@ SPLITS = (
     "blind8",
     "blind9",
     "blind10",
+    "blind11",
 )
 # The groups of the issue's table (issue 11), for a line that compares with it.
 GROUPS = {
