@@ -324,6 +324,16 @@ POSITIVES = [
     ("dob", "Patientin :  YILDIRIM  Emine        geb . :  09 . 05 . 1958", "09 . 05 . 1958"),
     ("medical", "F13.2 Abhängigkeit von Benzodiazepinen", "Abhängigkeit von Benzodiazepinen"),
     ("company", "Sie wohnt im Wohnprojekt Leopoldau.", "Wohnprojekt Leopoldau"),
+    # blind11's misses (round 17): implant lots and serials, a plate after "Kennz.", a policy with
+    # an umlaut, a dentist's contract number, heart-rhythm and gout words
+    ("healthcare_number", "  Keramikkopf 32 mm, Hals M       LOT CK3214-882", "CK3214-882"),
+    ("healthcare_number", "Inlay XLPE 36/58 +4      XP3658-4       MP2406B-0917", "MP2406B-0917"),
+    ("healthcare_number", "Patientengerät CardioMessenger Smart       SN 9H03817", "9H03817"),
+    ("healthcare_number", "Vertragszahnarzt-Nr.: 30-41871       HKP-Nr.: 2025-0317", "30-41871"),
+    ("vehicle", "im Firmenfahrzeug (amtl. Kennz. WSF-HS 214) in die", "WSF-HS 214"),
+    ("insurance", "Sportversicherung: Generali, Vereins-Polizze NÖ-SP-44018273", "NÖ-SP-44018273"),
+    ("medical", "Monitor: ventrikuläre Tachykardie, 12 Schläge", "Tachykardie"),
+    ("medical", "Akuter Gichtanfall (Podagra) rechts", "Gichtanfall"),
 ]
 
 LAB_TABLE = (
@@ -406,6 +416,7 @@ NEGATIVES = [
     ("in Abhängigkeit von der Dosis", "Abhängigkeit"),
     ("Datei befund_2024.pdf angehängt", "befund_2024.pdf"),  # a file's name, not an account
     ("Sie spricht Slowakisch und Deutsch.", "Slowakisch"),
+    ("Anfall am Morgen, danach müde", "Anfall"),  # the ending alone names nothing
 ]
 
 

@@ -31,6 +31,7 @@ LABEL = re.compile(
     r"(?:Nr|nr|NR|Nummer|nummer|NUMMER|Nummern|nummern|Zahl|zahl|ZAHL|Zl|ZL|ID|Id|Zeichen|zeichen|ZEICHEN|No"
     r"|Numbers?|numbers?|Ref|ref|REF|fall|befund|auftrag|Auftrag)\b\.?"  # "kit numbers", "Labor-Auftrag"
     r"|Az\.?|AZ|GZ|Gz\.?|PID|FID|BSNR|LANR|GLN|ZSR|Chiffre|Fall|FALL|Journal|Eingang|Befund"
+    r"|LOT|Lot|SN|S/N|Charge|Ch\.-B\."  # an implant's or a device's lot and serial number
     # in any case: "VGL. AUFTRAG 25-0211-0129" (a scanned page in capitals; not "BEFUND:", a heading)
     r"|(?i:Probe|Einsendung|Auftrag|Referenz|Reference|Vorgang)"
     r"|[A-Za-z]{2,20}[ .-]no\."  # "Befund MR-260210-0447", "Personnel no.", "GHIC no.:"
@@ -58,7 +59,8 @@ LABEL_QUALIFIER = re.compile(
 # insurance policies (insurance.py), counts ("Anzahl", "Zellzahl"), pages and house numbers.
 FOREIGN_LABEL = re.compile(
     r"tel|fax|handy|mobil|phone|ruf|kennzeichen|anzahl|zellzahl|keimzahl|frequenz|steuer|tax|uid|ust|mwst|iban|konto"
-    r"|blz|bic|firmenbuch|(?<![a-zäöü])fn\b|hrb|haus|seite|page|polizze|police|policy|vertrag|mitglied|member|kunden?nr",
+    r"|blz|bic|firmenbuch|(?<![a-zäöü])fn\b|hrb|haus|seite|page|polizze|police|policy|vertrag(?!s?(?:zahn)?arzt)|mitglied"
+    r"|member|kunden?nr",  # not "Vertragszahnarzt-Nr." (the dentist's own number)
     re.IGNORECASE,
 )
 REGISTER = re.compile(r"[A-ZÄÖÜ][a-zäöüA-Z]{0,3}")  # a court register's letters: "KLs", "Js", "Ob", "C"
@@ -67,10 +69,10 @@ DATE = re.compile(r"\d{1,2}\.\s?\d{1,2}\.(?:\d{2}|\d{4})?|\d{4}-\d{2}-\d{2}|\d{1
 DATE_HOUR = re.compile(r"(?:" + DATE.pattern + r") \d{1,2}")
 UNLABELLED_RUN = re.compile(r"(?<![\w.,:/+-])\d{7,}(?![\w]|[.,:/-]\d)")
 # A record code without a label: capitals (with a few digits), a hyphen and four or more digits,
-# more groups after it: "RAD-7021188", "E25-14873-1A" (a tissue block), "SCR-CH04-0452",
+# more groups after it: "RAD-7021188", "E25-14873-1A" (a tissue block), "SCR-CH04-0452", "MP2406B-0917",
 # "WD-1124-0871" (a wound photo). Not a country's postcode ("A-8010 Graz", "CH-8001").
 UNLABELLED_CODE = re.compile(
-    r"(?<![\w./-])(?P<letters>[A-Z]{1,4})\d{0,3}(?:-[A-Z]{1,4}\d{0,3})?-\d{4,}(?:-[0-9A-Z]{1,6})*(?![\w/]|-\w|[.,]\d)"
+    r"(?<![\w./-])(?P<letters>[A-Z]{1,4})\d{0,6}[A-Z]?(?:-[A-Z]{1,4}\d{0,3})?-\d{4,}(?:-[0-9A-Z]{1,6})*(?![\w/]|-\w|[.,]\d)"
 )
 STANDARDS = frozenset({"ISO", "DIN", "EN", "IEC"})  # "ISO-9001"
 POSTCODE_COUNTRIES = frozenset("A D CH FL I F L B NL CZ SK SLO SI H HU PL HR DK S N E P GB UK IRL".split())

@@ -43,7 +43,7 @@ POLICY = re.compile(
     r"(?<!\w)(?:Polizzen?(?:nummer|-?Nr\.?)?|Polizze|Police(?:nnummer|-?Nr\.?)?|Versicherungsschein(?:nummer|-?Nr\.?)?"
     r"|Vertragsnummer|Vertrags-?Nr\.?|Mitgliedsnummer|Mitglieds-?Nr\.?|Versicherungsnummer|Vers\.-?Nr\.?"
     r"|Versichertennummer|Policy(?: number| No\.?| ID)?|Member(?:ship)? (?:ID|number|No\.?)|Insurance (?:ID|number|No\.?))"
-    r"\s*[:#]?\s*(?P<v>[A-Z0-9](?:[A-Z0-9./ -]{3,22}[A-Z0-9])?)(?![\w-])",
+    r"\s*[:#]?\s*(?P<v>[A-ZÄÖÜ0-9](?:[A-ZÄÖÜ0-9./ -]{3,22}[A-ZÄÖÜ0-9])?)(?![\w-])",  # "NÖ-SP-44018273"
     re.IGNORECASE,
 )
 

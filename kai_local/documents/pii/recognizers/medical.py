@@ -201,6 +201,12 @@ DISEASE_ENDINGS = (
     "lipom",
     "behinderung",
     "abhängigkeit",
+    # and in the eleventh: "Tachykardie", "Gichtanfall", "Myopie", "Podagra"
+    "kardie",
+    "anfall",
+    "myopie",
+    "hyperopie",
+    "podagra",
 )
 WORD = re.compile(r"(?<![\w-])[^\W\d_][\w-]{4,}(?![\w-])")
 # Latin second words that belong to the diagnosis: "Otitis media", "Polymyalgia rheumatica".
@@ -506,7 +512,7 @@ def _long_enough(word: str) -> bool:
 # Endings that alone name only a kind of finding ("Allergien: keine", "Fraktur ausgeschlossen").
 GENERIC_HEADS = frozenset(
     "allergie fraktur läsion zyste infekt hämatom exanthem dysplasie atrophie verletzung ruptur blutung wunde "
-    "störung schwäche trophie plasie infektion krampf erguss tumor fracture injury behinderung abhängigkeit metastase".split()
+    "störung schwäche trophie plasie infektion krampf erguss tumor fracture injury behinderung abhängigkeit metastase anfall".split()
 )
 
 

@@ -27,6 +27,7 @@ LABEL = words(
     "Autonummer",
     "amtl\\. Kennzeichen",
     "amtliches Kennzeichen",
+    "Kennz\\.",  # "amtl. Kennz. WSF-HS 214"
     "Kfz",
     "Kfz-Kennzeichen",
     "KFZ",
