@@ -139,7 +139,7 @@ def repeatable_values(text: str, findings: Iterable[Finding], lexicon: Lexicon) 
             for town in POSTAL_TOWN.findall(value):
                 # "Titisee-Neustadt": each part of a hyphenated town names the place too
                 for name in (town, *town.split("-")):
-                    if len(name) >= 3:  # "6300 Zug": "Zug, 4 March 2025"
+                    if len(name) >= MIN_REPEAT_LENGTH:  # "6300 Zug": "Zug, 4 March 2025"
                         wanted.setdefault(name, "address")
             if value.lower() in lexicon.german_frequent:
                 continue  # "wohnhaft in Baden" does not make every "Baden" (bathing) a place

@@ -138,13 +138,13 @@ class IdentifierRule(RuleRecognizer):
         digits = sum(c.isdigit() for c in value)
         # Rooms and beds are short; a count-like label ("...zahl") needs a number of some length.
         # A reference ("Unser Zeichen: H2/rei-pa") is whatever follows its label.
-        needed = (
-            1
-            if label.lower() in ROOM_LABELS or "zeichen" in label.lower()
-            else 4
-            if label.lower().endswith("zahl")
-            else 2
-        )
+        folded = label.lower()
+        if folded in ROOM_LABELS or "zeichen" in folded:
+            needed = 1
+        elif folded.endswith("zahl"):
+            needed = 4
+        else:
+            needed = 2
         if digits < needed:
             return None
         return Span(start, start + len(value), 0.85)

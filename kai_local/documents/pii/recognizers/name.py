@@ -247,8 +247,8 @@ class NameRule(RuleRecognizer):
         for i, w in enumerate(words):
             given = w.text.title() if w.text.isupper() and len(w.text) > 2 else w.text  # "AMRA HADŽIĆ"
             double = self._double_given(given)
-            initial = GIVEN_INITIAL.match(text, w.end)
-            if initial and w.text in first:  # "Kevin R.", "Andrea J." (a first name and a surname's initial)
+            initial = GIVEN_INITIAL.match(text, w.end) if w.text in first else None
+            if initial:  # "Kevin R.", "Andrea J." (a first name and a surname's initial)
                 yield Span(w.start, initial.end(), 0.75)
                 continue
             if (given in first or double) and self._next_on_line(text, words, i):
