@@ -71,6 +71,9 @@ SPLIT_OF_PART = {
     "ae": "blind11",
     "af": "blind11",
     "ag": "blind11",
+    "ah": "blind12",
+    "ai": "blind12",
+    "aj": "blind12",
 }
 HEADER = re.compile(r"^=== LETTER (\S+) \| (AT|DE|CH) \| (.+?) ===\s*$", re.M)
 TAG = re.compile(r"\{\{([a-z_]+)\|([^{}\n]+?)\}\}")

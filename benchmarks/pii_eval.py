@@ -59,6 +59,7 @@ SPLITS = (
     "blind9",
     "blind10",
     "blind11",
+    "blind12",
 )
 # The groups of the issue's table (issue 11), for a line that compares with it.
 GROUPS = {
