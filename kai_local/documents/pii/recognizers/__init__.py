@@ -11,6 +11,7 @@ from kai_local.documents.pii.recognizers.birth_year import BirthYearRule
 from kai_local.documents.pii.recognizers.company import CompanyRule
 from kai_local.documents.pii.recognizers.company_register import CompanyRegisterRule
 from kai_local.documents.pii.recognizers.credit_card import CreditCardRule
+from kai_local.documents.pii.recognizers.dictation import DictationRule
 from kai_local.documents.pii.recognizers.dob import DobRule
 from kai_local.documents.pii.recognizers.email import EmailRule
 from kai_local.documents.pii.recognizers.employer import EmployerRule
@@ -30,6 +31,7 @@ from kai_local.documents.pii.recognizers.passport import PassportRule
 from kai_local.documents.pii.recognizers.phone import PhoneRule
 from kai_local.documents.pii.recognizers.place import PlaceRule
 from kai_local.documents.pii.recognizers.religion import ReligionRule
+from kai_local.documents.pii.recognizers.table import TableColumnRule
 from kai_local.documents.pii.recognizers.tax_id import TaxIdRule
 from kai_local.documents.pii.recognizers.url import UrlRule
 from kai_local.documents.pii.recognizers.username import UsernameRule
@@ -67,4 +69,6 @@ RECOGNIZERS: tuple[type[RuleRecognizer], ...] = (
     PlaceRule,
     InstitutionRule,
     EmployerRule,
+    TableColumnRule,
+    DictationRule,
 )

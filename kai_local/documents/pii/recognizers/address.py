@@ -11,7 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, has_context, words
+from kai_local.documents.pii.lexicon import data_lines
+from kai_local.documents.pii.recognizers.base import (
+    SWISS_CANTONS,
+    RuleRecognizer,
+    Span,
+    has_context,
+    second_name_end,
+    words,
+)
 
 STREET_SUFFIXES = (
     "straße",
@@ -92,9 +100,13 @@ POSTCODE_TOWN = re.compile(
     r"[A-ZÄÖÜ][\w'’.-]*(?:/[A-ZÄÖÜ][\w'’-]*)?(?:\s(?i:am|an der|an|im|in der|in|ob der|bei|unter)\s[A-ZÄÖÜ][\w'’-]*)?)"
 )
 # Where in the building: floor, flat, staircase, door.
+FLOOR = r"(?:OG|UG|DG|EG|Stock|Etage|Obergeschoss|Stockwerk)(?:[ \t](?:links|rechts|Mitte|li\.|re\.))?"
 DWELLING = re.compile(
-    r",?[ \t](?:\d{1,2}\.[ \t]?(?:OG|UG|DG|EG|Stock|Etage|Obergeschoss|Stockwerk)(?:[ \t](?:links|rechts|Mitte|li\.|re\.))?"
-    r"|(?:Top|Tür|Stiege|Stg\.|Whg\.?|Wohnung|App\.?|Apt\.?)[ \t]?[\d.]+[a-z]?)(?![\w])"
+    r",?[ \t](?:\d{1,2}\.[ \t]?"
+    + FLOOR
+    + r"|(?:Top|Tür|Stiege|Stg\.|Whg\.?|Wohnung|App\.?|Apt\.?)[ \t]?[\d.]+[a-z]?)(?![\w])"
+    # the floor as the last part of the house number: "Schmiedgasse 21/1. Stock", "Landstraße 47/2. OG"
+    r"|(?<=/\d)\.[ \t]?" + FLOOR + r"(?![\w])"
 )
 # A farm, alp or hut named before the street or postcode of its address: "Oberer Hahnhof,
 # Schwarzau 14, 3920 Groß Gerungs", "Untere Gaißbachalpe, 87541 Bad Hindelang".
@@ -106,14 +118,16 @@ FARM = re.compile(
 TOWN_WORD_AFTER = re.compile(r"[ \t]([A-ZÄÖÜ][\w'’]+(?:-[A-ZÄÖÜ][\w'’]+)*)(?![\w.-])")
 # "Frankenberg (Eder)", "Weißenburg i. Bay.", "Freiburg i. Br.", "Frankfurt a. M."
 TOWN_QUALIFIER = re.compile(
-    r"[ \t]?\([A-ZÄÖÜ][\w.'’ -]{1,24}\)|[ \t](?:i\.|a\.|b\.|i\.[ \t]?d\.)[ \t]?[A-ZÄÖÜ][\w]{0,9}\.?"
+    r"[ \t]?\([A-ZÄÖÜ][\w.'’ -]{1,24}\)|[ \t](?:i\.|a\.|b\.|i\.[ \t]?d\.|a\.[ \t]?d\.)[ \t]?[A-ZÄÖÜ][\w]{0,11}\.?"
+    r"|[ \t]" + SWISS_CANTONS + r"(?![\w])"
 )
 POSTFACH = re.compile(
     r"(?<!\w)(?:Postfach|Postfach-Nr\.?|Postf\.|PF|P\.\s?O\.\s?Box|PO Box|Post Office Box)\s?\d{1,6}(?!\w)"
     r"|(?<!\w)Postfach(?=,?[ \t]\d{4,5}[ \t])"  # "Postfach, 8081 Zürich"
 )
 EN_STREET = re.compile(
-    r"(?<![\w-])(?P<num>\d{1,5}[A-Za-z]?)\s(?P<name>(?:[A-Z][\w'’-]*\s){1,3})(?P<suffix>[A-Z][a-z]+)\.?"
+    r"(?<![\w-])(?:(?:Flat|Apt\.?|Apartment|Unit|Suite)[ \t]\w{1,5},?[ \t])?"
+    r"(?P<num>\d{1,5}[A-Za-z]?)[ \t](?P<name>(?:[A-Z][\w'’-]*[ \t]){1,3})(?P<suffix>[A-Z][a-z]+)\.?"
     r"(?P<unit>(?:,?\s(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Floor|Fl\.?|#)\s?[\w-]{1,6})?)(?![\w])"
 )
 EN_ABBREVIATIONS = frozenset("St Ave Rd Ln Dr Blvd Ct Pl Sq Ter Hwy Pkwy Cres Cl Gdns Gr".split())
@@ -125,7 +139,20 @@ US_STATES = frozenset(
     OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP FM MH PW AA AE AP""".split()
 )
 UK_POSTCODE = re.compile(
-    r"(?<![\w-])(?:(?P<town>[A-Z][\w'’-]*(?:\s[A-Z][\w'’-]*){0,2}),?\s)?(?P<pc>[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2})(?!\w)"
+    r"(?<![\w-])(?:(?P<town>[A-Z][\w'’-]*(?:[ \t](?:upon[ \t]|on[ \t])?[A-Z][\w'’-]*){0,2}),?[ \t])?"
+    r"(?P<pc>[A-Z]{1,2}\d[A-Z\d]?[ \t]\d[A-Z]{2})(?!\w)"
+)
+# Ireland: an Eircode ("D12 K8X4", "T45 K2W8"), a Dublin postal district ("Dublin 8") and a county
+# ("Co. Kildare", "County Kerry").
+IRISH_PLACE = re.compile(
+    r"(?<![\w-])(?:[A-Z][\w'’-]*[ \t])?(?:[AC-FHKNPRTV-Y]\d{2}|D6W)[ \t]?(?=\d{0,3}[AC-FHKNPRTV-Y])[0-9AC-FHKNPRTV-Y]{4}(?!\w)"
+    r"|(?<![\w-])Dublin[ \t]\d{1,2}W?(?!\w)|(?<![\w-])(?:Co\.|County)[ \t][A-Z][a-z]+(?![\w-])"
+)
+# The parts of a British or Irish address before its town, on the same line and separated by
+# commas: "Flat 3, 22 Pennsylvania Road", "Churchill Drive, Headington", "James's Walk".
+EN_ADDRESS_PART = re.compile(
+    r"(?:(?:Flat|Apt\.?|Apartment|Unit|Suite|Block)[ \t]\w{1,5}|\d{1,5}[A-Za-z]?[ \t][A-Z][\w'’-]*(?:[ \t][A-Z][\w'’-]*){0,3}"
+    r"|[A-Z][\w'’.-]*(?:[ \t](?:[A-Z][\w'’.-]*|upon|on|\d{1,3}))*)"
 )
 # A street line that no street word marks ("Eppendorfer Baum 27", "Hofmark 3", "Hlboká 22",
 # "IM ERGEL 1", "14 Birchfield Road") is still a street right before a postcode and town: at the end
@@ -139,6 +166,7 @@ STREET_BEFORE = re.compile(
 NOT_STREET_LINE = re.compile(
     r"(?i:zimmer|zi\.|station|bett|raum|tel|fax|fall|pat|nr|seite|page|ihr|unser|datum|vom|geb)"
 )
+SALUTATIONS = frozenset(data_lines("name_salutations.txt"))  # "Mr John Smith, 14 Easter Road" names a person
 ADDRESS_CONTEXT = words(
     "wohnhaft",
     "wohnt",
@@ -221,7 +249,7 @@ class AddressRule(RuleRecognizer):
         street_ends = {s.end for s in streets}
         found = []
         for m in POSTCODE_TOWN.finditer(text):
-            town = m.group("town")
+            town = _as_gazetteer_writes(m.group("town"))
             first = town.split()[0].split("/")[0]
             if first in self.lexicon.not_names and town not in self.lexicon.towns:
                 continue
@@ -242,9 +270,13 @@ class AddressRule(RuleRecognizer):
             elif has_context(ADDRESS_CONTEXT, text, m.start(), 40, same_line=False):
                 score = 0.75
             else:
+                score = 0.0
+            street = self._street_before(text, m.start())
+            if street is not None and not score and text[street[1] : m.start()].strip(" ,") == "":
+                score = 0.7  # "Dorf 32, 9411 Reute": a street and house number, then postcode and town
+            if not score:
                 continue
             found.append(Span(m.start(), self._whole_town(text, m.start("town"), m.end()), score))
-            street = self._street_before(text, m.start())
             if street is not None:
                 found.append(Span(street[0], street[1], 0.75))
         return found
@@ -273,9 +305,10 @@ class AddressRule(RuleRecognizer):
         best = end
         for k in range(1, len(pieces) + 1):
             candidate = " ".join(pieces[:k]).rstrip(",;.")
-            if candidate in self.lexicon.places or candidate.title() in self.lexicon.places:
+            if _as_gazetteer_writes(candidate) in self.lexicon.places or candidate.title() in self.lexicon.places:
                 best = max(best, start + line.find(candidate) + len(candidate))
         best = self._town_words_after(text, best)  # "6356 Rigi Kaltbad", "59556 Lippstadt-Bad Waldliesborn"
+        best = second_name_end(text, best, self.lexicon)
         qualifier = TOWN_QUALIFIER.match(text, best)  # "35066 Frankenberg (Eder)", "Taufkirchen (Vils)"
         if qualifier:
             best = qualifier.end()
@@ -314,8 +347,38 @@ class AddressRule(RuleRecognizer):
             start = (
                 m.start("town") if m.group("town") and m.group("town") not in self.lexicon.not_names else m.start("pc")
             )
-            found.append(Span(start, m.end(), 0.85))
+            found.append(Span(self._english_parts_before(text, start), m.end(), 0.85))
+        for m in IRISH_PLACE.finditer(text):
+            found.append(Span(self._english_parts_before(text, m.start()), m.end(), 0.8))
         return found
+
+    def _english_parts_before(self, text: str, start: int) -> int:
+        """Where a British or Irish address begins on its line: the street, flat and district
+        parts before its town or postcode, each after a comma ("Flat 3, 22 Pennsylvania Road,
+        Exeter EX4 6BH", "Churchill Drive, Headington, Oxford OX3 7LE"); not a person or a label."""
+        line_start = text.rfind("\n", 0, start) + 1
+        for _ in range(4):
+            before = text[line_start:start]
+            if not before.endswith(", "):
+                break
+            comma, colon = before.rfind(", ", 0, len(before) - 2), before.rfind(": ", 0, len(before) - 2)
+            part_start = max(comma + 2 if comma >= 0 else 0, colon + 2 if colon >= 0 else 0)
+            part = before[part_start:-2].strip()
+            m = EN_ADDRESS_PART.fullmatch(part)
+            words = part.replace(".", " ").split()
+            if (
+                m is None
+                or not words
+                or words[0] in SALUTATIONS
+                or words[0] + "." in SALUTATIONS
+                or all(w in self.lexicon.first_names for w in words)
+                or (
+                    len(words) > 1 and all(w in self.lexicon.first_names or w in self.lexicon.last_names for w in words)
+                )
+            ):
+                break
+            start = line_start + part_start + (len(before[part_start:-2]) - len(before[part_start:-2].lstrip()))
+        return start
 
     @staticmethod
     def _merge(text: str, pieces: list[Span]) -> Iterable[Span]:
@@ -334,3 +397,11 @@ class AddressRule(RuleRecognizer):
                 piece = Span(last.start, max(last.end, piece.end), max(last.score, piece.score))
             merged.append(piece)
         return merged
+
+
+def _as_gazetteer_writes(town: str) -> str:
+    """A town written in capitals or without the space after "St." as the gazetteer writes it:
+    "BADEN" -> "Baden", "ST.GALLEN" -> "St. Gallen", "St . Gallen" -> "St. Gallen"."""
+    if town.isupper():
+        town = town.title()
+    return re.sub(r"^(St|Sankt)\s?\.\s?(?=\w)", r"\1. ", town) if town.startswith(("St", "ST")) else town

@@ -54,6 +54,43 @@ class RuleRecognizer(EntityRecognizer):
     def find(self, text: str, nlp_artifacts: NlpArtifacts | None) -> Iterable[Span]: ...
 
 
+class TypedSpan(NamedTuple):
+    entity: str
+    start: int
+    end: int
+    score: float
+
+
+class TypedRuleRecognizer(RuleRecognizer):
+    """A recognizer whose spans are of several types (a table's columns, a dictation's values)."""
+
+    ENTITIES: ClassVar[tuple[str, ...]]
+
+    def __init__(self, lexicon: Lexicon, language: str) -> None:
+        self.lexicon = lexicon
+        EntityRecognizer.__init__(self, supported_entities=list(self.ENTITIES), supported_language=language)
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        metadata = {
+            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,  # type: ignore[has-type]  # set in Presidio, unannotated
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+        }
+        return [
+            RecognizerResult(span.entity, span.start, span.end, span.score, recognition_metadata=dict(metadata))
+            for span in self.find_typed(text, nlp_artifacts)
+            if span.entity in entities and span.end > span.start
+        ]
+
+    def find(self, text: str, nlp_artifacts: NlpArtifacts | None) -> Iterable[Span]:
+        """The spans of the first type (`analyze` reports every type)."""
+        return (Span(s.start, s.end, s.score) for s in self.find_typed(text, nlp_artifacts) if s.entity == self.ENTITY)
+
+    @abstractmethod
+    def find_typed(self, text: str, nlp_artifacts: NlpArtifacts | None) -> Iterable[TypedSpan]: ...
+
+
 def words_of(nlp_artifacts: object) -> list[Token] | None:
     """Our word tokens when the analyzer computed them (see nlp.TextArtifacts), else None."""
     return getattr(nlp_artifacts, "words", None)
@@ -70,6 +107,24 @@ def context_before(text: str, start: int, chars: int = 40, *, same_line: bool = 
 
 # The cantons' two-letter codes: after a place ("Trub BE") and on a plate ("TI 218447").
 SWISS_CANTONS = r"(?:ZH|BE|LU|UR|SZ|OW|NW|GL|ZG|FR|SO|BS|BL|SH|AR|AI|SG|GR|AG|TG|TI|VD|VS|NE|GE|JU)"
+
+
+# A place's name in its second language after a slash: "Disentis/Mustér", "Biel/Bienne",
+# "Bad Eisenkappel/Železna Kapla".
+SECOND_NAME = re.compile(r"/(?=[^\W\d_])([\w'’-]+)(?:[ \t](?=[^\W\d_])([\w'’-]+))?")
+
+
+def second_name_end(text: str, end: int, lexicon: Lexicon) -> int:
+    """The end of a place's second-language name after `end`, where its words are capitalised
+    and no everyday words ("Graz/Umgebung" stays as it is), else `end`."""
+    m = SECOND_NAME.match(text, end)
+    if m is None:
+        return end
+    for group in (1, 2):
+        word = m.group(group)
+        if word is None or not word[0].isupper() or lexicon.is_everyday_word(word):
+            return m.end(group - 1) if group == 2 else end
+    return m.end()
 
 
 def has_context(pattern: re.Pattern[str], text: str, start: int, chars: int = 40, *, same_line: bool = True) -> bool:

@@ -12,7 +12,11 @@ WORDS = re.compile(
     r"|male|female|non-binary|nonbinary|intersex)(?:e|er|en|em|es)?(?!\w)",
     re.IGNORECASE,
 )
-CODE = re.compile(r"(?<!\w)(?:Geschlecht|Geschl\.|Sex|Gender)\s*:?\s*(?P<v>m|w|d|f|x|M|W|D|F|X|männl\.|weibl\.)(?!\w)")
+CODE = re.compile(
+    r"(?<!\w)(?:Geschlecht|Geschl\.|Sex|Gender)[ \t]*(?::|\.{2,})?[ \t]*(?P<v>m|w|d|f|x|M|W|D|F|X|männl\.|weibl\.)(?!\w)"
+    # a form's ticked box: "[ ] männl.  [X] weibl.", "☒ weiblich"
+    r"|(?:\[[xX✓✔]\]|☒|☑|✔|✓)[ \t]*(?P<t>männl\.|weibl\.|m|w|d|männlich|weiblich|divers|male|female)(?![\w])"
+)
 
 
 class GenderRule(RuleRecognizer):
@@ -22,4 +26,5 @@ class GenderRule(RuleRecognizer):
         for m in WORDS.finditer(text):
             yield Span(m.start(), m.end(), 0.85)
         for m in CODE.finditer(text):
-            yield Span(m.start("v"), m.end("v"), 0.85)
+            group = "v" if m.group("v") else "t"
+            yield Span(m.start(group), m.end(group), 0.85)

@@ -61,7 +61,8 @@ LABEL = re.compile(
     r"|Patient name|Name of patient|Full name|Attending(?: physician)?|Physician|Referring (?:physician|doctor)"
     r"|GP|From|To|Signed|Contact|Next of kin|Dictated by|Author|Doctor|Consultant|Nurse|Emergency contact"
     r"|Versicherte Person|Betroffene Person|NFS|Notfallsanitäter(?:in)?|Rettungssanitäter(?:in)?|Sanitäter(?:in)?"
-    r"|Account holder|Insured|Member|Spouse)(?:[ \t]*:[ \t]*(?:\n[ \t]*)?|[ \t]{3,})",  # "Klientin        Signer-Fässler Ida"
+    r"|Account holder|Insured|Member|Spouse)(?:[ \t]*:[ \t]*(?:\n[ \t]*)?|[ \t]{3,}|[ \t]*(?:\.{2,}|…+)[ \t]*)",
+    # "Klientin        Signer-Fässler Ida", a form's dot leader: "Familienname ......... HUBER"
     re.IGNORECASE,
 )
 INLINE_TRIGGER = re.compile(

@@ -22,18 +22,21 @@ LABEL_VALUE = re.compile(
     re.IGNORECASE,
 )
 PHRASE_VALUE = re.compile(
-    r"(?<!\w)(?:arbeitet(?:e)? (?:derzeit |seit \w+ Jahren |zuletzt )?als|tätig als|beschäftigt als|angestellt als|"
-    r"ist von Beruf|von Beruf|war (?:bis \w+ )?als|works as(?: an?)?|worked as(?: an?)?|employed as(?: an?)?|"
-    r"by profession,?(?: an?)?|retired)\s*:?\s+(?:ein(?:e|er)? |eine )?(?P<v>[\w-]+(?: [\w-]+){0,2})",  # also "Beschäftigt als: Paketzusteller"
+    # "arbeitet seit 2014 als", "arbeitete bis zur Rente als", "Tätigkeit als", "den Beruf des Schlossers"
+    r"(?<!\w)(?:arbeitet(?:e)? (?:[\w.]+ ){0,3}als|tätig als|beschäftigt als|angestellt als|Tätigkeit als|Beruf (?:des|der)|"
+    r"ist von Beruf|von Beruf|war (?:bis \w+ )?als|bis zur (?:Rente|Pension|Pensionierung)|works as(?: an?)?|worked as(?: an?)?|employed as(?: an?)?|"
+    r"by profession,?(?: an?)?|retired)\s*:?\s+(?:ein(?:e|er)? |eine |dipl\. |diplomierte[rn]? )?(?P<v>[\w-]+(?: [\w-]+){0,2})",  # also "Beschäftigt als: Paketzusteller"
     re.IGNORECASE,
 )
 # "Der Patient (Lokführer)", "Patientin, Lehrerin,"
 PATIENT_JOB = re.compile(r"(?<!\w)(?:Patient(?:in)?|Pat\.)\s?[(,–-]\s?(?P<v>[A-ZÄÖÜ][\w-]+(?: [\w-]+){0,2})")
 # Endings of German and English job nouns, for jobs missing from the lists.
 JOB_WORD = re.compile(
-    r"[A-ZÄÖÜ][\w-]*(?:er|erin|eur|eurin|ist|istin|ant|antin|ent|entin|kraft|frau|mann|helfer|helferin|pädagoge"
-    r"|pädagogin|techniker|technikerin|meister|meisterin|or|orin|ee|ian|ician)(?![\w-])"
+    r"[A-ZÄÖÜ][\w-]*(?:er|erin|eur|eurin|euse|wirt|wirtin|koch|ist|istin|ant|antin|ent|entin|kraft|frau|mann|helfer|helferin|pädagoge"
+    r"|pädagogin|techniker|technikerin|meister|meisterin|or|orin|ee|ian|ician)s?(?![\w-])"  # the genitive too: "den Beruf des Schlossers"
 )
+# After "arbeitet als": "Gesundheits- und Krankenpflegerin", a coordinated compound, is one job.
+COORDINATED_JOB = re.compile(r"(?:[A-ZÄÖÜ][\w]*- (?:und|u\.|oder) )?" + JOB_WORD.pattern)
 BEFORE_JOB = re.compile(
     r"(?:-?jährige[rn]?|jährig|[- ]year[- ]old|ehemalige[rn]?|pensionierte[rn]?|arbeitslose[rn]?|"
     r"gelernte[rn]?|selbständige[rn]?|selbstständige[rn]?|retired|former|unemployed|als|a|an"
@@ -46,7 +49,7 @@ BEFORE_JOB = re.compile(
 # The person's job, listed or not, right after these: "pens. Glasschleifer", "ehem. Holzknecht",
 # "Herr Karakaya ist Taxifahrer", "Ausbildung zum Maurer", "Pat. (46 J., Sägewerker)".
 BEFORE_ANY_JOB = re.compile(
-    r"(?:pens\.|ehem\.|früher|(?i:ehemals|vormals|zuletzt|zuvor)|(?<!\w)ist|Lehrling|Ausbildung (?:zum|zur|als)|Lehre als|Abschluss als|"
+    r"(?:pens\.|ehem\.|früher|(?i:ehemals|vormals|zuletzt|zuvor|pensionierte[nr]?|ehemalige[nr]?)|(?<!\w)ist|Lehrling|Ausbildung (?:zum|zur|als)|Lehre als|Abschluss als|"
     r"\d+ J\.?,|\d+ Jahre(?: alt)?,|-jährige[rn]?(?: Patient(?:in)?,)?)\s*$"
 )
 # Endings that name a trade or job wherever the word stands ("Gerüstbauer", "Küchenhilfe",
@@ -58,7 +61,8 @@ TRADE_WORD = re.compile(
     r"|fachfrau|fachmann|chauffeur|ingenieur|ingenieurin|installateur|gärtner|gärtnerin|landwirt|landwirtin"
     r"|logistiker|logistikerin|informatiker|informatikerin|direktor|direktorin|führer|führerin|bauer|bäuerin"
     r"|bauerin|tischler|tischlerin|schreiner|schreinerin|maurer|maurerin|köchin|kellner|kellnerin"
-    r"|fahrer|fahrerin|pädagoge|pädagogin|erzieher|erzieherin|helfer|helferin|laborant|laborantin)"
+    r"|fahrer|fahrerin|pädagoge|pädagogin|erzieher|erzieherin|helfer|helferin|laborant|laborantin|koch|wirt|wirtin"
+    r"|decker|deckerin|bauern|beamten)"
     r"(?:s|es)?(?![\w-])"  # the genitive too: "Sohn eines Holzknechts", "den Beruf des Kfz-Mechanikers"
 )
 # Compounds with those endings that are no job: roles in an accident, the letter's staff, kin.
@@ -67,7 +71,8 @@ NOT_JOBS = frozenset(
     "fahrradfahrer fahrradfahrerin pkw-fahrer unfallfahrer geisterfahrer skifahrer skifahrerin sachbearbeiter "
     "sachbearbeiterin bürgermeister raucher nichtraucher raucherin nichtraucherin patient patientin mitpatient "
     "mitpatientin tochter mutter vater bruder schwester rechtshänder linkshänder rentner rentnerin pensionist "
-    "pensionistin diabetiker diabetikerin allergiker allergikerin lehrling witwer träger trägerin".split()
+    "pensionistin diabetiker diabetikerin allergiker allergikerin lehrling witwer träger trägerin rechtshänderin "
+    "linkshänderin".split()
 )
 
 
@@ -75,13 +80,33 @@ NOT_JOBS = frozenset(
 # "Vater Peter Kneisl, Pistenraupenfahrer", "ihr Ehemann Stefan Sinkovich (Maurerpolier)".
 KIN_JOB = re.compile(
     r"(?<![\w-])(?:Tochter|Sohn|Vater|Mutter|Ehemann|Ehefrau|Ehegatt\w*|Gatte|Gattin|Bruder|Schwester|Enkel(?:in)?"
-    r"|Schwieger\w+|Lebensgefährt\w*|Partner(?:in)?|Nichte|Neffe|Onkel|Tante|Nachbar(?:in)?|Freund(?:in)?|Frau|Herr)"
+    r"|Schwieger\w+|Lebensgefährt\w*|Partner(?:in)?|Nichte|Neffe|Onkel|Tante|Nachbar(?:in)?|Freund(?:in)?|Frau|Herrn?)"
     # "Tochter Gisela Brunner, Lehrerin", "Die Tochter, Seraina Caduff (Pflegefachfrau HF ...)",
-    # "Gatte Rudolf war Tierarzt", "(diplomierte Krankenpflegerin im ...)"
-    r",?\s+(?:[A-ZÄÖÜ][\w'’.-]*\s+){0,3}[A-ZÄÖÜ][\w'’-]+(?:\s+aus\s+[A-ZÄÖÜ][\w-]+)?(?:\s?[,(]\s?|\s+(?:war|ist)\s+)"
+    # "Gatte Rudolf war Tierarzt", "(diplomierte Krankenpflegerin im ...)", "Herr von Bredow (Notar)"
+    r",?\s+(?:(?:[A-ZÄÖÜ][\w'’.-]*|von|van|de|di|da|dos|zu)\s+){0,3}[A-ZÄÖÜ][\w'’-]+(?:\s+aus\s+[A-ZÄÖÜ][\w-]+)?(?:\s?[,(]\s?|\s+(?:war|ist)\s+)"
     r"(?:(?:in der \w+|derzeit|zuletzt|pens\.|ehem\.|diplomierte[rn]?|dipl\.|gelernte[rn]?|pensionierte[rn]?)\s)?"
     r"(?P<v>[A-ZÄÖÜ][\w-]{3,})(?=[\s,;.)]|$)"
 )
+# English jobs by their head noun after an age, "retired", "as a" or in brackets after a name:
+# "a 44-year-old Irish portfolio manager", "retired civil engineer", "mother Priya Mehta (software
+# engineer)". The head nouns say it is a job; the words before it (up to three) belong to it.
+EN_JOB_HEAD = (
+    r"(?:engineer|manager|analyst|tester|technician|developer|programmer|accountant|teacher|lecturer|lawyer|solicitor"
+    r"|barrister|consultant|officer|worker|labourer|laborer|driver|nurse|student|clerk|assistant|designer|architect"
+    r"|scientist|researcher|physiotherapist|electrician|plumber|carpenter|joiner|mechanic|farmer|chef|cook|cleaner"
+    r"|secretary|journalist|pilot|salesman|saleswoman|builder|postman|firefighter|soldier|banker|economist"
+    r"|pharmacist|dentist|veterinarian|translator|interpreter|librarian|photographer|artist|musician|writer|editor"
+    r"|hairdresser|waiter|waitress|bartender|receptionist|administrator|executive|director|broker|surveyor|operator"
+    r"|inspector|instructor|coach|carer|caregiver|physician|doctor|surgeon|midwife|paramedic|pensioner|housewife)"
+)
+EN_JOB = re.compile(
+    r"(?:(?:year-old|years old,|retired|former|works as an?|worked as an?|as an?)[ \t]+|(?:mother|father|wife|husband"
+    r"|partner|son|daughter|brother|sister) [A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?(?:, | \())"
+    r"(?:[A-Z][a-z]+,?[ \t]+)?(?P<v>(?:(?!and\b|or\b|with\b|of\b|the\b|who\b)[a-z]+[ -]){0,3}"
+    + EN_JOB_HEAD
+    + r")(?![\w-])"
+)
+
 # Health and care professions and roles: the letter's own staff, not the patient's job.
 STAFF = re.compile(
     r"arzt|ärzt|pflege|therapeut|schwester|hebamme|sanitäter|psycholog|logopäd|sozialarbeit|dolmetsch|assistent"
@@ -114,8 +139,10 @@ class OccupationRule(RuleRecognizer):
                 best = max(self.jobs.finditer(value), key=lambda s: s[1] - s[0], default=None)
                 if best is not None and best[0] == 0:
                     yield Span(m.start("v"), m.start("v") + best[1], 0.85)
-                elif (job := JOB_WORD.match(value)) is not None:
+                elif (job := COORDINATED_JOB.match(value)) is not None:
                     yield Span(m.start("v"), m.start("v") + job.end(), 0.75)
+        for m in EN_JOB.finditer(text):
+            yield Span(m.start("v"), m.end("v"), 0.75)
         for m in TRADE_WORD.finditer(text):
             word = m.group().lower()
             after_cue = BEFORE_ANY_JOB.search(context_before(text, m.start(), 25)) is not None

@@ -14,14 +14,18 @@ import phonenumbers
 
 from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, has_context, words
 
-CANDIDATE = re.compile(r"(?<![\w+/.,-])(?:\+|00|\(0|0|\(?[1-9])[\d \t()/.–-]{5,22}\d(?![\w]|[.,]\d)")
+CANDIDATE = re.compile(
+    r"(?<![\w+/,-])(?:(?<=Tel\.)|(?<=Fax\.)|(?<!\.))(?:\+|00|\(0|0|\(?[1-9])[\d \t()/.–-]{5,22}\d(?![\w]|[.,]\d)"
+)
 EXTENSION = re.compile(r"\s*(?:x|ext\.?|Durchwahl|DW|Klappe|Kl\.)\s*\d{1,6}", re.IGNORECASE)
 # An extension alone after its label: "Fax DW -20", "DW 64628", "Fax -39" (the number before it
 # on the letterhead; the extension still reaches a person).
 EXTENSION_ALONE = re.compile(
-    r"(?<![\w])(?:(?:Fax|Tel\.?)[ \t]+DW|DW|Durchwahl|Klappe|Kl\.|DECT|Dect|Piepser|Pieper|Sucher|Funk|Nebenstelle)"
-    r"[ \t.:]*(?P<v>-?\d{2,6})(?![\d\w])"
+    r"(?<![\w])(?:(?:Fax|Tel\.?)[ \t]+DW|DW|Durchwahl|Klappe|Kl\.|DECT|Dect|Piepser|Pieper|Piep|Sucher|Funk|Nebenstelle"
+    r"|intern|Bleep|Pager)[ \t.:]*(?P<v>-?\d{2,6})(?![\d\w])"
     r"|(?<![\w])(?:Fax|Tel\.?)[ \t:]*(?P<w>-\d{1,5})(?![\d\w])"
+    # an in-house number after "Tel.": "Tel. 2354", "(Tel. 3120)"
+    r"|(?<![\w])(?:Tel\.?|Telefon|Fax)[ \t:]*(?P<x>\d{3,5})(?![\d\w]|[ \t./-]\d)"
 )
 DATE_INSIDE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}")
 # North American numbers in their usual shapes, "(312) 471-9553" and "312-692-9633".
@@ -84,7 +88,8 @@ class PhoneRule(RuleRecognizer):
             nanp = self.supported_language == "en" and NANP_SHAPE.match(raw) is not None
             if not (international or trunk or nanp or (labelled and self.supported_language == "en")):
                 continue
-            if not self._valid(raw, regions, international):
+            # a label says it is a number to call: an invalid one (a typo, a reserved range) still is
+            if not self._valid(raw, regions, international) and not (labelled and len(digits) >= 7):
                 continue
             end = start + len(raw)
             ext = EXTENSION.match(text, end)
@@ -92,7 +97,7 @@ class PhoneRule(RuleRecognizer):
                 end = ext.end()
             yield Span(start, end, 0.95 if labelled else 0.85 if international or nanp else 0.75)
         for m in EXTENSION_ALONE.finditer(text):
-            group = "v" if m.group("v") else "w"
+            group = next(g for g in ("v", "w", "x") if m.group(g))
             yield Span(m.start(group), m.end(group), 0.7)
 
     @staticmethod

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 
 from kai_local.documents.pii.lexicon import LARGE_CITY, data_lines
-from kai_local.documents.pii.recognizers.base import SWISS_CANTONS, RuleRecognizer, Span, words_of
+from kai_local.documents.pii.recognizers.base import SWISS_CANTONS, RuleRecognizer, Span, second_name_end, words_of
 
 PARTICLES = frozenset(
     "am an der die den dem des im in bei ob unter vor auf zum zur und von sur sul la le de del di da".split()
@@ -40,7 +40,7 @@ QUALIFIER = re.compile(
     r"[ \t](?:am|an der|im|in der|ob der|bei|unter)[ \t](?!(?:Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag"
     r"|Sonntag|Wochenende|Morgen|Abend|Vormittag|Nachmittag)\b)[A-ZÄÖÜ][\w'’-]+|[ \t]?\([A-ZÄÖÜ][\w.'’ -]{1,24}\)"
 )
-DATE_AFTER = re.compile(r",\s*(?:am\s+|den\s+)?\d{1,2}\.\s?(?:\d{1,2}\.|[A-ZÄÖÜ][a-zä]+)")
+DATE_AFTER = re.compile(r"[ \t]?,\s*(?:am\s+|den\s+)?\d{1,2}\.\s?(?:\d{1,2}\.|[A-ZÄÖÜ][a-zä]+)")
 CANTON = re.compile(r" " + SWISS_CANTONS + r"(?![\w])")
 EPONYM_BEFORE = re.compile(r"(?:Morbus|Mb\.|M\.|Typ)\s$")
 MEDICAL_AFTER = re.compile(
@@ -151,6 +151,7 @@ class PlaceRule(RuleRecognizer):
                 ):
                     continue  # a compound noun: "Ottawa-Regeln", "Basedow-Syndrom"
                 end = hyphen.end()  # "Wien-Strebersdorf", "Leipzig-Süd"
+            end = second_name_end(text, end, self.lexicon)  # "Disentis/Mustér"
             canton = CANTON.match(text, end)
             if canton:
                 end = canton.end()  # "Trub BE", "Wila ZH"

@@ -1,0 +1,180 @@
+"""Plain-text tables: a column's header says what its cells hold.
+
+Handover lists, OP plans, contact-tracing lists and lab call logs put a patient's surname, birth
+date, room and bed in cells with no label of their own ("01  | Schuster, Erwin | 81 | ..."); the
+header row above ("Bett | Pat. | Alter | Dx") is the label; in a form of label | value lines
+("| Geb.-Datum | 08.12.1944 |") the first cell is. A table here is a run of two or more
+lines with at least two "|" each; its first line is the header, and a header cell that names a
+personal value ("Name", "Geb.", "Zi.", "Tel.", "Alter", "Patient / Geb.") makes each cell below it
+that value. Cells that cannot hold it (no digit in a room column, digits in a name column) are
+left to the other recognizers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from kai_local.documents.pii.recognizers.base import TypedRuleRecognizer, TypedSpan
+
+
+def _header(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+# What a header cell (lower-cased, trimmed) says its column holds, as Presidio entity names.
+COLUMN_TYPES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        _header(
+            r"(?:nach|vor|familien|geburts)?name(?:,? vorname)?|vorname|patient(?:/in|in)?|pat\.?|kontakt ?person"
+            r"|angehörige[r]?|bewohner(?:/in|in)?|kind|op/ass\.?|operateur(?:/in|in)?|patient name|surname"
+        ),
+        "NAME",
+    ),
+    (_header(r"geb\.?|geboren|geb\.?-?datum|geburtsdatum|dob|date of birth|jg\.?|jahrgang|geburtsjahr"), "DOB"),
+    (
+        _header(
+            r"zi\.?|zimmer|zi\.?-?nr\.?|bett|bett-?nr\.?|room|bed|pid|pat\.?-?(?:nr|id)\.?|patienten-?(?:nr|id)\.?"
+            r"|fall(?:-?nr\.?|zahl)?|aufnahme-?(?:nr\.?|zahl)|auftrag(?:s-?nr\.?)?|befund-?nr\.?|sv-?nr\.?|svnr"
+            r"|versicherungs-?nr\.?|ahv(?:-?nr\.?)?|kvnr|mrn|hospital no\.?"
+        ),
+        "HEALTHCARE_NUMBER",
+    ),
+    (
+        _header(r"tel\.?|telefon(?:nummer)?|tel\.?-?nr\.?|mobil|handy|phone|kontakt|erreichbarkeit|rückruf|piep|funk"),
+        "PHONE",
+    ),
+    (_header(r"alter|age"), "AGE"),
+    (_header(r"adresse|anschrift|wohnort|wohnadresse|address"), "ADDRESS"),
+    (_header(r"beruf|tätigkeit|occupation"), "OCCUPATION"),
+)
+ENTITIES = tuple(dict.fromkeys(entity for _, entity in COLUMN_TYPES)) + ("BIRTH_YEAR",)
+LINE = re.compile(r"^.*$", re.MULTILINE)
+SEPARATOR_LINE = re.compile(r"^[\s|:+=-]*$")
+RULE_LINE = re.compile(r"^\s*[|:+=-]*[-=][|:+=-]*\s*$")
+DATE = re.compile(r"(?<!\d)\d{1,2}\.\s?\d{1,2}\.\s?(?:\d{4}|\d{2})(?![\d.])")
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+PHONE = re.compile(r"\+?\d[\d ()/.-]{1,22}\d")
+AGE = re.compile(r"(?<![\d.])\d{1,3}(?:\s?(?:J\.?|a|Jahre|Mon\.?|Mo\.?|M\.))?(?![\d.,])")
+WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+class TableColumnRule(TypedRuleRecognizer):
+    ENTITY = "NAME"
+    ENTITIES = ENTITIES
+
+    def find_typed(self, text: str, nlp_artifacts: NlpArtifacts | None) -> Iterable[TypedSpan]:
+        return table_cells(text)
+
+
+def table_cells(text: str) -> Iterator[TypedSpan]:
+    last_header: list[list[str]] = []
+    for rows in _tables(text):
+        labels = [_column_types(text[row[0][0] : row[0][1]]) for row in rows if len(row) >= 2]
+        if sum(1 for types in labels if types) >= 2:
+            # a form, label then value on each line: "| Name | WUTTE-OGRIS Notburga |"
+            for row in rows:
+                types = _column_types(text[row[0][0] : row[0][1]]) if len(row) >= 2 else []
+                if len(types) == 1:
+                    yield from _cell_values(types[0], text, *row[1])
+            continue
+        columns = [_column_types(text[start:end]) for start, end in rows[0]]
+        if any(columns) and not any(DATE.search(text[start:end]) for start, end in rows[0]):
+            body = rows[1:]
+            last_header = columns
+        elif len(last_header) == len(rows[0]):
+            # the same table again after a heading ("Saal 2"): its header is the one above
+            body, columns = rows, last_header
+        else:
+            continue  # no header we know
+        for row in body:
+            for (start, end), types in zip(row, columns, strict=False):
+                if not types:
+                    continue
+                parts = _parts(text, start, end, len(types))
+                for entity, (part_start, part_end) in zip(types, parts, strict=True):
+                    yield from _cell_values(entity, text, part_start, part_end)
+
+
+def _tables(text: str) -> Iterator[list[list[tuple[int, int]]]]:
+    """Runs of table lines (2+ cells each), each line as its cells' (start, end); a rule line
+    ("----+-----", "|---|---|") belongs to the table and is left out."""
+    run: list[list[tuple[int, int]]] = []
+    for m in LINE.finditer(text):
+        line = m.group()
+        if line.count("|") >= 2 and not SEPARATOR_LINE.match(line):
+            cells, start = [], m.start()
+            for bar in re.finditer(r"\|", line):
+                cells.append((start, m.start() + bar.start()))
+                start = m.start() + bar.end()
+            cells.append((start, m.end()))
+            if line.lstrip().startswith("|"):
+                cells = cells[1:]  # "| Nr | Name |": the empty cell before the first bar
+            run.append(cells)
+        elif run and RULE_LINE.match(line):
+            continue
+        else:
+            if len(run) >= 2:
+                yield run
+            run = []
+    if len(run) >= 2:
+        yield run
+
+
+def _column_types(header: str) -> list[str]:
+    """The entity (or entities, for "Patient / Geb.") a header cell names, else []."""
+    label = header.strip().rstrip(":").strip().lower()
+    whole = _entity_of(label)
+    if whole:
+        return [whole]
+    pieces = [p.strip() for p in label.split("/")]
+    if len(pieces) > 1 and all(pieces):
+        types = [_entity_of(p) for p in pieces]
+        if all(types):
+            return [t for t in types if t]
+    return []
+
+
+def _entity_of(label: str) -> str | None:
+    return next((entity for pattern, entity in COLUMN_TYPES if pattern.fullmatch(label)), None)
+
+
+def _parts(text: str, start: int, end: int, count: int) -> list[tuple[int, int]]:
+    """The cell, or its `count` parts split at " / " ("Haddad, Samir / 03.03.1977")."""
+    if count == 1:
+        return [(start, end)]
+    bounds, begin = [], start
+    for m in re.finditer(r"\s/\s", text[start:end]):
+        bounds.append((begin, start + m.start()))
+        begin = start + m.end()
+    bounds.append((begin, end))
+    return bounds if len(bounds) == count else [(start, start)] * count
+
+
+def _cell_values(entity: str, text: str, start: int, end: int) -> Iterator[TypedSpan]:
+    cell = text[start:end]
+    stripped = cell.strip()
+    if not stripped:
+        return
+    begin = start + cell.index(stripped)
+    if entity in ("NAME", "ADDRESS", "OCCUPATION"):
+        # a short cell of words: "Schuster, Erwin", "da Silva Moutinho, Beatriz", "Imhof/Kälin"
+        if not any(c.isdigit() for c in stripped) and WORD.search(stripped) and len(stripped.split()) <= 6:
+            yield TypedSpan(entity, begin, begin + len(stripped), 0.75)
+    elif entity == "DOB":
+        for m in DATE.finditer(cell):
+            yield TypedSpan(entity, start + m.start(), start + m.end(), 0.85)
+        if not DATE.search(cell) and (year := YEAR.fullmatch(stripped)):
+            yield TypedSpan("BIRTH_YEAR", begin, begin + len(year.group()), 0.8)
+    elif entity == "HEALTHCARE_NUMBER":
+        if any(c.isdigit() for c in stripped) and len(stripped) <= 24:
+            yield TypedSpan(entity, begin, begin + len(stripped), 0.75)
+    elif entity == "PHONE":
+        for m in PHONE.finditer(cell):
+            if sum(c.isdigit() for c in m.group()) >= 3:
+                yield TypedSpan(entity, start + m.start(), start + m.end(), 0.75)
+    elif entity == "AGE":
+        for m in AGE.finditer(cell):
+            yield TypedSpan(entity, start + m.start(), start + m.end(), 0.7)
