@@ -427,6 +427,21 @@ POSITIVES = [
     ("phone", "his wife Mrs Fiona McAllister (mobile +44 7700 918 442), is travelling", "+44 7700 918 442"),
     ("name", "Familienname ......... EBERHARTlNGER\nGeburtsname .......... KERSCHBAUMER", "EBERHARTlNGER"),
     ("gender", "Geschlecht ........... [ ] männl.  [X] weibl.", "weibl."),
+    # round 19: diagnoses, English conditions by their head noun, hospitals by acronym, therapy practices
+    ("medical", "Diagnosen: Koronare 2-Gefäßerkrankung, AV-Block III°", "Koronare 2-Gefäßerkrankung"),
+    ("medical", "Befund: MORBUS BAASTRUP L4/5", "MORBUS BAASTRUP"),
+    ("medical", "Diagnosis: L1 burst fracture after a fall.", "L1 burst fracture"),
+    (
+        "medical",
+        "He sustained a trimalleolar fracture of the left ankle and was",
+        "trimalleolar fracture of the left ankle",
+    ),
+    ("medical", "He has end-stage kidney disease on haemodialysis.", "end-stage kidney disease"),
+    ("company", "Verlegung auf die AG/R am 12.03., Befund vom KSW.", "AG/R"),
+    ("company", "Verlegung auf die AG/R am 12.03., Befund vom KSW.", "KSW"),
+    ("company", "Weiter Physiotherapie Schauenburg 2x/Woche", "Physiotherapie Schauenburg"),
+    ("company", "Sie lebt im Haus am Schloßpark in Pöchlarn.", "Haus am Schloßpark"),
+    ("name", "Empfehlung: Für Emilia Physiotherapie bei Physiotherapie Kinderwelt Mariatrost", "Emilia"),
     # a dictation transcribed without capitals or digits
     ("name", DICTATION, "theresia eberhartinger"),
     ("dob", DICTATION, "siebzehnten dritten neunzehnhundertneununddreißig"),
@@ -611,3 +626,14 @@ def test_a_label_inside_a_word_is_no_label(anonymizer: Anonymizer) -> None:
 def test_an_eircode_needs_a_letter_in_its_last_four(anonymizer: Anonymizer) -> None:
     assert ("address", "Dublin, D12 K8X4") in found(anonymizer, "Dublin, D12 K8X4")
     assert not [value for kind, value in found(anonymizer, "Befund H45 2345 vom 12.03.") if kind == "address"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "X-ray: no displaced fracture. CT ruled out a pelvic fracture.",  # negated
+        "Impfstatus: Masern/Mumps/Röteln 2x, Varizellen 2x",  # vaccines, not diseases
+    ],
+)
+def test_no_diagnosis_is_read_into(anonymizer: Anonymizer, text: str) -> None:
+    assert not [value for kind, value in found(anonymizer, text) if kind == "medical"]

@@ -91,8 +91,15 @@ HEAD_WORDS = frozenset(
     Reisebüro Kindergruppe Hort Tagesheim Internat Werkstätte Käserei Molkerei Sägewerk
     Department Departement Unit Ward Surgery Trust Centre Center College School University WG Stat.
     Staatsanwaltschaft Polizeiinspektion Polizeidirektion AG LG OLG BG Modehaus Kaufhaus Möbelhaus Warenhaus
-    Alterswohnen Referat Regionalbereich Fachbereich Alpinpolizei""".split()
+    Alterswohnen Referat Regionalbereich Fachbereich Alpinpolizei Hörakustik Praxisgemeinschaft Papeterie
+    Buchhandlung Drogerie Optik Sekundarschule Primarschule Realschule Oberstufe""".split()
 )
+# Heads whose name only follows them ("Physiotherapie Schauenburg", "Haus am Schloßpark"): a
+# name before them is the patient's ("Für Emilia Physiotherapie").
+TAIL_ONLY_HEADS = frozenset(
+    "Physiotherapie Physio PHYSIO Ergotherapie ERGOTHERAPIE Logopädie Psychotherapie Haus".split()
+)
+HEAD_WORDS |= TAIL_ONLY_HEADS
 WORD = r"[A-ZÄÖÜ][\w.'’]*(?:-[A-ZÄÖÜa-zäöü][\w'’]*)*"
 HEAD = re.compile(r"(?<![\w-])(?P<head>" + WORD + r")(?![\w-])")
 # After "für": specialties, joined by "und", commas, hyphens ("Allgemein- und Viszeralchirurgie").
@@ -112,7 +119,7 @@ NAME_TAIL = re.compile(
     + WORD
     + r")(?:[ \t](?:Nord|Süd|Sued|Ost|West|Mitte|NORD|SÜD|SUED|OST|WEST|"
     + WORD
-    + r"|[A-Z]?\d{1,3}[A-Z]?(?![\d.,:/])))*"
+    + r"|[A-Z]?\d{1,3}[A-Z]?(?![\w.,:/])))*"
 )
 # A ward's code: "Station 4 Nord", "Station C3", "Pavillon 2, Station B", "ward C 4".
 CODE_TAIL = re.compile(
@@ -323,7 +330,7 @@ class InstitutionRule(RuleRecognizer):
             adjective = ADJECTIVE.search(before)
             if adjective and self._is_adjective(adjective.group().split()[-1]):
                 start = start - len(before) + adjective.start()  # "Phoniatrische Ambulanz"
-            else:
+            elif head not in TAIL_ONLY_HEADS:
                 start -= self._name_before(before)  # "Luzerner Kantonsspital", "Albert Schweitzer Klinik"
             code = CODE_TAIL.match(text, end) if head.lower().endswith(WARD_HEADS) else None
             tail = (

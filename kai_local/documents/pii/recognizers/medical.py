@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 
 from kai_local.documents.pii.phrases import PhraseMatcher
-from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, has_context, words, words_of
+from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, context_before, has_context, words, words_of
 
 ICD_WITH_SUB = re.compile(r"(?<![\w.])[A-TV-Z]\d{2}\.\d[0-9A-Z]{0,3}(?![\w]|\.\d)")  # E11.9, S72.001A
 # A tumour's morphology (ICD-O): "M-8500/3", "M8140/3".
@@ -23,7 +23,19 @@ DEPENDENCE = re.compile(
     r"(?!(?:der|die|das|den|dem|des|eine[mnrs]?|Alter|Dosis|Zeit)\b)[A-ZÄÖÜ][\w-]+"
 )
 # A disease named by its eponym, listed or not: "Morbus Baastrup".
-MORBUS = re.compile(r"(?<![\w-])Morbus[ \t]+[A-ZÄÖÜ][\w'’-]+")
+MORBUS = re.compile(r"(?<![\w-])(?:Morbus|MORBUS)[ \t]+[A-ZÄÖÜ][\w'’-]+")
+# English conditions by their head noun and the words that qualify it: "L1 burst fracture",
+# "bilateral calcaneal fractures", "trimalleolar fracture of the left ankle", "end-stage kidney
+# disease", "bucket-handle tear of the medial meniscus".
+EN_CONDITION = re.compile(
+    r"(?P<mods>(?:(?:[A-Z]\d{1,2}|[A-Za-z][\w'’-]*)[ \t]){1,4})"
+    r"(?P<head>fractures?|tears?|disease|regurgitation|stenosis|syndrome|insufficiency|failure|infarction|embolism"
+    r"|impairment|disorder|carcinoma|cancer|lymphoma|leuka?emia|injury|injuries|rupture|dislocation|extrusion"
+    r"|herniation|ulcer|thrombosis|pneumonia|sepsis|trait)"
+    r"(?P<site>[ \t]of[ \t]the[ \t](?:(?:left|right)[ \t])?[a-z]+(?:[ \t][a-z]+)?)?(?![\w-])"
+)
+# Words before such a head that make it no diagnosis of this patient: "no fracture", "rule out".
+EN_NEGATION = frozenset("no not without exclude excluded excluding rule ruled rules free negative".split())
 ICD_BARE = re.compile(r"(?<![\w.])[A-TV-Z]\d{2}(?![\w.]|\.\d)")
 ICD_LABEL = words("ICD", "ICD-10", "ICD-10-GM", "ICD10", "\\w*[Dd]iagnosen?", "Dg\\.?", "Dx", "Diagnos[ie]s", "Code")
 # The word right before the code: "Vitamin B12", "Zimmer A12", "Top B21" are no diagnoses.
@@ -484,6 +496,8 @@ class MedicalRule(RuleRecognizer):
             yield Span(start, end, 0.72)  # the whole item wins over the words in it, one placeholder
         for m in STATUS_AFTER.finditer(text):
             yield Span(m.start("v"), m.end("v"), 0.7)
+        if self.supported_language == "en":
+            yield from self._english_conditions(text)
         for pattern in (ICD_O, MORBUS, DEPENDENCE):
             for m in pattern.finditer(text):
                 yield Span(m.start(), m.end(), 0.8)
@@ -495,6 +509,25 @@ class MedicalRule(RuleRecognizer):
             labelled = in_brackets or has_context(ICD_LABEL, text, m.start(), 150, same_line=False)
             if labelled and not has_context(NOT_ICD, text, m.start(), 12):
                 yield Span(m.start(), m.end(), 0.8)
+
+    def _english_conditions(self, text: str) -> Iterable[Span]:
+        stop_words = self.lexicon.stop_words
+        for m in EN_CONDITION.finditer(text):
+            mods = m.group("mods").split()
+            kept = 0  # qualifying words from the head leftwards, up to a function word
+            for word in reversed(mods):
+                if word.lower() in stop_words or word.lower() in EN_NEGATION:
+                    break
+                kept += 1
+            before = mods[: len(mods) - kept]
+            context = before[-3:] + context_before(text, m.start(), 30).split()[-3:]  # "no evidence of ..."
+            if kept == 0 or any(word.lower() in EN_NEGATION for word in context):
+                continue
+            start = m.start("head") - len(" ".join(mods[-kept:])) - 1
+            end = m.end()
+            if m.group("site") and m.group("site").split()[-1] in stop_words:  # "... of the left ankle and"
+                end = m.end() - len(m.group("site").split()[-1]) - 1
+            yield Span(start, end, 0.7)
 
 
 def _ending_length(word: str) -> int:
