@@ -442,6 +442,22 @@ POSITIVES = [
     ("company", "Weiter Physiotherapie Schauenburg 2x/Woche", "Physiotherapie Schauenburg"),
     ("company", "Sie lebt im Haus am Schloßpark in Pöchlarn.", "Haus am Schloßpark"),
     ("name", "Empfehlung: Für Emilia Physiotherapie bei Physiotherapie Kinderwelt Mariatrost", "Emilia"),
+    # round 20: a two-part header of one kind ("Zi/Bett"), a gender column, a label's owner, extensions
+    (
+        "healthcare_number",
+        "Zi/Bett | Name, Vorname | Alter | G | Diagnose\n--------+------+---+---+----\n"
+        "501/1 | MEIER-VOGT Ruedi | 79 | m | NSTEMI\n504 Iso | OSMANI Arben | 52 | m | Influenza A",
+        "501/1",
+    ),
+    (
+        "gender",
+        "Zi/Bett | Name, Vorname | Alter | G | Diagnose\n--------+------+---+---+----\n"
+        "501/1 | MEIER-VOGT Ruedi | 79 | m | NSTEMI\n504 Iso | OSMANI Arben | 52 | m | Influenza A",
+        "m",
+    ),
+    ("healthcare_number", "Pat.-Nr. in der Ordination: 11-40297", "11-40297"),
+    ("phone", "Telefon 0341-49 02 6-0 / Befundauskunft -200 / Telefax 0341 4902 6 199", "-200"),
+    ("phone", ">> Tel. 08761 / 55-4123 (Sekretariat -4100)", "-4100"),
     # a dictation transcribed without capitals or digits
     ("name", DICTATION, "theresia eberhartinger"),
     ("dob", DICTATION, "siebzehnten dritten neunzehnhundertneununddreißig"),
@@ -538,6 +554,7 @@ NEGATIVES = [
     ("The 70-year-old patient was admitted as an emergency.", "patient"),
     ("Parameter | Wert | Einheit | Referenz\nHb        | 12,1 | g/dl    | 12,0-16,0\nCRP | 45 | mg/l | < 5", "12,1"),
     ("Nr | Zeit | Parameter | Wert\n1 | 21:48 | Kalium | 6,9\n2 | 22:30 | Natrium | 131", "21:48"),
+    ("Hb 12,1 g/dl, Differenz -20 zum Vorwert (Tel. Rücksprache erfolgt)", "-20"),  # no phone before it
     # a dictation's everyday words after "frau"/"tochter" stay: only names are taken
     (DICTATION, "zweimal"),
     (DICTATION, "kontrolle"),

@@ -23,10 +23,15 @@ EXTENSION = re.compile(r"\s*(?:x|ext\.?|Durchwahl|DW|Klappe|Kl\.)\s*\d{1,6}", re
 EXTENSION_ALONE = re.compile(
     r"(?<![\w])(?:(?:Fax|Tel\.?)[ \t]+DW|DW|Durchwahl|Klappe|Kl\.|DECT|Dect|Piepser|Pieper|Piep|Sucher|Funk|Nebenstelle"
     r"|intern|Bleep|Pager)[ \t.:]*(?P<v>-?\d{2,6})(?![\d\w])"
-    r"|(?<![\w])(?:Fax|Tel\.?)[ \t:]*(?P<w>-\d{1,5})(?![\d\w])"
+    r"|(?<![\w])(?:Fax|Telefax|Tel\.?|Telefon)[ \t:]*(?P<w>-[ ]?\d{1,5})(?![\d\w])"
     # an in-house number after "Tel.": "Tel. 2354", "(Tel. 3120)"
     r"|(?<![\w])(?:Tel\.?|Telefon|Fax)[ \t:]*(?P<x>\d{3,5})(?![\d\w]|[ \t./-]\d)"
 )
+# On a line with a telephone label and number, an extension after a word: "Befundauskunft -200",
+# "(Sekretariat -4100)".
+LINE_EXTENSION = re.compile(r"(?<=[^\W\d_][ \t])-\d{2,5}(?![\d\w.,])")
+PHONE_LINE = re.compile(r"(?i:\bTel\b|Telefon|Fax\b)")
+NUMBER_BEFORE = re.compile(r"\d[\d /()-]{4,}\d")
 DATE_INSIDE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}")
 # North American numbers in their usual shapes, "(312) 471-9553" and "312-692-9633".
 NANP_SHAPE = re.compile(r"^(?:\+?1[ .-]?)?(?:\(\d{3}\) ?|\d{3}[-.])\d{3}[-.]\d{4}$")
@@ -96,6 +101,10 @@ class PhoneRule(RuleRecognizer):
             if ext:
                 end = ext.end()
             yield Span(start, end, 0.95 if labelled else 0.85 if international or nanp else 0.75)
+        for m in LINE_EXTENSION.finditer(text):
+            before = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
+            if PHONE_LINE.search(before) and NUMBER_BEFORE.search(before):  # a number to call comes first
+                yield Span(m.start(), m.end(), 0.65)
         for m in EXTENSION_ALONE.finditer(text):
             group = next(g for g in ("v", "w", "x") if m.group(g))
             yield Span(m.start(group), m.end(group), 0.7)

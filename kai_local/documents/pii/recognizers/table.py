@@ -47,6 +47,7 @@ COLUMN_TYPES: tuple[tuple[re.Pattern[str], str], ...] = (
         "PHONE",
     ),
     (_header(r"alter|age"), "AGE"),
+    (_header(r"g|geschl\.?|geschlecht|sex|gender|m/w|w/m"), "GENDER"),
     (_header(r"adresse|anschrift|wohnort|wohnadresse|address"), "ADDRESS"),
     (_header(r"beruf|tätigkeit|occupation"), "OCCUPATION"),
 )
@@ -59,6 +60,7 @@ YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 PHONE = re.compile(r"\+?\d[\d ()/.-]{1,22}\d")
 AGE = re.compile(r"(?<![\d.])\d{1,3}(?:\s?(?:J\.?|a|Jahre|Mon\.?|Mo\.?|M\.))?(?![\d.,])")
 WORD = re.compile(r"[^\W\d_]{2,}")
+GENDER = re.compile(r"[mwdfMWDF]|männl\.?|weibl\.?|männlich|weiblich|divers|male|female", re.IGNORECASE)
 
 
 class TableColumnRule(TypedRuleRecognizer):
@@ -133,7 +135,8 @@ def _column_types(header: str) -> list[str]:
     if len(pieces) > 1 and all(pieces):
         types = [_entity_of(p) for p in pieces]
         if all(types):
-            return [t for t in types if t]
+            kinds = [t for t in types if t]
+            return kinds[:1] if len(set(kinds)) == 1 else kinds  # "Zi/Bett": one number
     return []
 
 
@@ -175,6 +178,9 @@ def _cell_values(entity: str, text: str, start: int, end: int) -> Iterator[Typed
         for m in PHONE.finditer(cell):
             if sum(c.isdigit() for c in m.group()) >= 3:
                 yield TypedSpan(entity, start + m.start(), start + m.end(), 0.75)
+    elif entity == "GENDER":
+        if GENDER.fullmatch(stripped):
+            yield TypedSpan(entity, begin, begin + len(stripped), 0.75)
     elif entity == "AGE":
         for m in AGE.finditer(cell):
             yield TypedSpan(entity, start + m.start(), start + m.end(), 0.7)
