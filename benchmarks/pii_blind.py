@@ -74,6 +74,9 @@ SPLIT_OF_PART = {
     "ah": "blind12",
     "ai": "blind12",
     "aj": "blind12",
+    "ak": "blind13",
+    "al": "blind13",
+    "am": "blind13",
 }
 HEADER = re.compile(r"^=== LETTER (\S+) \| (AT|DE|CH) \| (.+?) ===\s*$", re.M)
 TAG = re.compile(r"\{\{([a-z_]+)\|([^{}\n]+?)\}\}")

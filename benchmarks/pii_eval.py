@@ -60,6 +60,7 @@ SPLITS = (
     "blind10",
     "blind11",
     "blind12",
+    "blind13",
 )
 # The groups of the issue's table (issue 11), for a line that compares with it.
 GROUPS = {
