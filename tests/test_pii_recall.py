@@ -654,3 +654,61 @@ def test_an_eircode_needs_a_letter_in_its_last_four(anonymizer: Anonymizer) -> N
 )
 def test_no_diagnosis_is_read_into(anonymizer: Anonymizer, text: str) -> None:
     assert not [value for kind, value in found(anonymizer, text) if kind == "medical"]
+
+
+CSV_EXPORT = (
+    "# Filter: OE=MED4N; Status=stationär\n"
+    '"Zi";"Bett";"Nachname";"Vorname";"Geb.-Datum";"G";"Aufn.-Zahl";"Hauptdiagnose";"Kostenträger";"SVNR"\n'
+    '"401";"1";"Brandstätter";"Hermenegild";"03.05.1941";"m";"2026004471";"NSTEMI";"ÖGK";"1234 030541"\n'
+    '"402";"2";"Szabó";"Erzsébet";"27.11.1952";"w";"2026004502";"Vorhofflimmern";"BVAEB";"4471 271152"\n'
+)
+TSV_EXPORT = (
+    "Pseudonym\tNachname\tVorname\tGeb.-Dat.\tGeschl.\tPLZ\tWohnort\tTelefon\n"
+    "HA03-011\tReuter\tGisbert\t1952-04-09\tm\t67105\tSchifferstadt\t06235 918802\n"
+    "HA03-012\tÇelik\tAynur\t1961-12-01\tw\t67063\tLudwigshafen am Rhein\t0621 5293377\n"
+)
+ANALYSER_EXPORT = (
+    "# Sysmex XN-1000 | IPU Export | Zentrallabor | Klinikum Ostalpen\n"
+    "Nickname,Date,Sample No.,Patient ID,Patient Name,Birth,Sex,Doctor Name,WBC(10^3/uL)\n"
+    "XN-1000,2026/02/07,2602070341,0020417781,KOLLER BRIGITTE,1948/04/12,Female,LACKNER,6.42\n"
+    "XN-1000,2026/02/07,2602070342,0020418802,RAMADANI VALBONA,1991/10/22,Female,SCHOENAUER,14.80\n"
+)
+HL7_MESSAGE = (
+    "MSH|^~\\&|ORBIS|UKNEUHOFEN|CLOVERLEAF|KOMSERV|20260211143205||ADT^A01^ADT_A01|0000482133|P|2.5\n"
+    "PID|1||0004127765^^^^PI||Schäfer-Oltmanns^Hannelore^Irmgard^^^^L||19490722|F|||Am Kirchgraben 7^^Halle (Saale)"
+    "^^06108^DE^H||0345 6829914^PRN^PH\n"
+    "NK1|1|Schäfer^Torsten^^^^^L|SON^Sohn|Lindenweg 3^^Merseburg^^06217^DE|03461 208817^PRN^PH\n"
+    "PV1|1|I|KARD2^214^1|E|||^Lindqvist^Henrik^^^Dr. med.\n"
+    "IN1|1|GKV||AOK Sachsen-Anhalt\n"
+    "OBX|1|NM|3141-9^Körpergewicht^LN||81|kg|||||F\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (CSV_EXPORT, [("name", "Brandstätter"), ("name", "Erzsébet"), ("dob", "27.11.1952"), ("gender", "w")]),
+        (CSV_EXPORT, [("healthcare_number", "2026004471"), ("insurance", "BVAEB"), ("healthcare_number", "401")]),
+        (TSV_EXPORT, [("name", "Reuter"), ("dob", "1961-12-01"), ("address", "Ludwigshafen am Rhein")]),
+        (TSV_EXPORT, [("healthcare_number", "HA03-012"), ("phone", "0621 5293377")]),
+        (ANALYSER_EXPORT, [("name", "KOLLER BRIGITTE"), ("dob", "1948/04/12"), ("name", "SCHOENAUER")]),
+        (ANALYSER_EXPORT, [("healthcare_number", "0020418802"), ("gender", "Female")]),
+        (HL7_MESSAGE, [("name", "Schäfer-Oltmanns^Hannelore^Irmgard^^^^L"), ("dob", "19490722"), ("gender", "F")]),
+        (HL7_MESSAGE, [("name", "Schäfer^Torsten^^^^^L"), ("insurance", "AOK Sachsen-Anhalt")]),
+        (HL7_MESSAGE, [("name", "^Lindqvist^Henrik^^^Dr. med.")]),
+    ],
+)
+def test_an_export_names_its_values_by_column_or_field(
+    anonymizer: Anonymizer, text: str, expected: list[tuple[str, str]]
+) -> None:
+    """A CSV/TSV export's header and an HL7 message's field positions say what a value is."""
+    hits = found(anonymizer, text)
+    for kind, value in expected:
+        assert any(k == kind and value in hit for k, hit in hits), (kind, value, hits)
+
+
+def test_an_export_leaves_measurements_and_sentences_alone(anonymizer: Anonymizer) -> None:
+    hits = found(anonymizer, ANALYSER_EXPORT + HL7_MESSAGE)
+    assert not [hit for _, hit in hits if hit in ("6.42", "14.80", "81", "kg")]
+    prose = "Bitte Name, Vorname, Geb. und Tel. der Patientin angeben, danke.\nDie Werte waren 12, 14, 15 und 18 mg/dl."
+    assert found(anonymizer, prose) == []

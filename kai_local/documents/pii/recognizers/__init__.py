@@ -17,6 +17,7 @@ from kai_local.documents.pii.recognizers.email import EmailRule
 from kai_local.documents.pii.recognizers.employer import EmployerRule
 from kai_local.documents.pii.recognizers.gender import GenderRule
 from kai_local.documents.pii.recognizers.healthcare_number import HealthcareNumberRule
+from kai_local.documents.pii.recognizers.hl7 import Hl7Rule
 from kai_local.documents.pii.recognizers.iban import IbanRule
 from kai_local.documents.pii.recognizers.identifier import IdentifierRule
 from kai_local.documents.pii.recognizers.institution import InstitutionRule
@@ -71,4 +72,5 @@ RECOGNIZERS: tuple[type[RuleRecognizer], ...] = (
     EmployerRule,
     TableColumnRule,
     DictationRule,
+    Hl7Rule,
 )

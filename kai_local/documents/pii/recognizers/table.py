@@ -1,10 +1,12 @@
-"""Plain-text tables: a column's header says what its cells hold.
+"""Plain-text tables and exports: a column's header says what its cells hold.
 
 Handover lists, OP plans, contact-tracing lists and lab call logs put a patient's surname, birth
 date, room and bed in cells with no label of their own ("01  | Schuster, Erwin | 81 | ..."); the
 header row above ("Bett | Pat. | Alter | Dx") is the label; in a form of label | value lines
 ("| Geb.-Datum | 08.12.1944 |") the first cell is. A table here is a run of two or more
-lines with at least two "|" each; its first line is the header, and a header cell that names a
+lines with at least two "|" each, or an export's lines of values separated by ";", tabs or ","
+(quoted or not: a CSV list of a ward, a practice's appointments, an analyser's results); its first
+line is the header, and a header cell that names a
 personal value ("Name", "Geb.", "Zi.", "Tel.", "Alter", "Patient / Geb.") makes each cell below it
 that value. Cells that cannot hold it (no digit in a room column, digits in a name column) are
 left to the other recognizers.
@@ -30,25 +32,38 @@ COLUMN_TYPES: tuple[tuple[re.Pattern[str], str], ...] = (
         _header(
             r"(?:nach|vor|familien|geburts)?name(?:,? vorname)?|vorname|patient(?:/in|in)?|pat\.?|kontakt ?person"
             r"|angehörige[r]?|bewohner(?:/in|in)?|kind|op/ass\.?|operateur(?:/in|in)?|patient name|surname"
+            r"|given name|first name|last name|family name|doctor(?: name)?|physician|arzt|ärztin|beh\.? arzt"
+            r"|behandelnde[r]? (?:arzt|ärztin)|zuweiser(?:/in|in)?|anrufer(?:/in|in)?"
         ),
         "NAME",
     ),
-    (_header(r"geb\.?|geboren|geb\.?-?datum|geburtsdatum|dob|date of birth|jg\.?|jahrgang|geburtsjahr"), "DOB"),
+    (
+        _header(
+            r"geb\.?|geboren|geb\.?-?dat(?:um|\.)?|geburtsdatum|dob|date of birth|birth(?: ?date)?|jg\.?|jahrgang"
+            r"|geburtsjahr"
+        ),
+        "DOB",
+    ),
     (
         _header(
             r"zi\.?|zimmer|zi\.?-?nr\.?|bett|bett-?nr\.?|room|bed|pid|pat\.?-?(?:nr|id)\.?|patienten-?(?:nr|id)\.?"
             r"|fall(?:-?nr\.?|zahl)?|aufnahme-?(?:nr\.?|zahl)|auftrag(?:s-?nr\.?)?|befund-?nr\.?|sv-?nr\.?|svnr"
-            r"|versicherungs-?nr\.?|ahv(?:-?nr\.?)?|kvnr|mrn|hospital no\.?"
+            r"|versicherungs-?nr\.?|ahv(?:-?nr\.?)?|kvnr|mrn|hospital no\.?|pat-?nr\.?|aufn\.?-?(?:zahl|nr\.?)"
+            r"|patient ?id|sample no\.?|versicherten-?nr\.?|vers\.?-?nr\.?|pseudonym|rg\.?-?nr\.?|rechnungs-?nr\.?"
         ),
         "HEALTHCARE_NUMBER",
     ),
     (
-        _header(r"tel\.?|telefon(?:nummer)?|tel\.?-?nr\.?|mobil|handy|phone|kontakt|erreichbarkeit|rückruf|piep|funk"),
+        _header(
+            r"tel\.?|telefon(?:nummer)?|tel\.?-?nr\.?|mobil|handy|phone|kontakt|erreichbarkeit|rückruf|piep|funk"
+            r"|rufnr\.?(?: extern)?|rufnummer|nst|nebenstelle|durchwahl"
+        ),
         "PHONE",
     ),
     (_header(r"alter|age"), "AGE"),
     (_header(r"g|geschl\.?|geschlecht|sex|gender|m/w|w/m"), "GENDER"),
-    (_header(r"adresse|anschrift|wohnort|wohnadresse|address"), "ADDRESS"),
+    (_header(r"adresse|anschrift|wohnort|wohnadresse|address|plz|ort|strasse|straße|city|zip|postcode"), "ADDRESS"),
+    (_header(r"kasse|krankenkasse|kostenträger|versicherer|versicherung|insurer|insurance"), "INSURANCE"),
     (_header(r"beruf|tätigkeit|occupation"), "OCCUPATION"),
 )
 ENTITIES = tuple(dict.fromkeys(entity for _, entity in COLUMN_TYPES)) + ("BIRTH_YEAR",)
@@ -57,6 +72,9 @@ SEPARATOR_LINE = re.compile(r"^[\s|:+=-]*$")
 RULE_LINE = re.compile(r"^\s*[|:+=-]*[-=][|:+=-]*\s*$")
 DATE = re.compile(r"(?<!\d)\d{1,2}\.\s?\d{1,2}\.\s?(?:\d{4}|\d{2})(?![\d.])")
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+# A date as exports write it: "1948/04/12", "1952-04-09", "19480412".
+EXPORT_DATE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?:[-/]?)(?:0[1-9]|1[0-2])(?:[-/]?)(?:0[1-9]|[12]\d|3[01])(?!\d)")
+DELIMITERS = (";", "\t", ",")
 PHONE = re.compile(r"\+?\d[\d ()/.-]{1,22}\d")
 AGE = re.compile(r"(?<![\d.])\d{1,3}(?:\s?(?:J\.?|a|Jahre|Mon\.?|Mo\.?|M\.))?(?![\d.,])")
 WORD = re.compile(r"[^\W\d_]{2,}")
@@ -102,32 +120,78 @@ def table_cells(text: str) -> Iterator[TypedSpan]:
 
 def _tables(text: str) -> Iterator[list[list[tuple[int, int]]]]:
     """Runs of table lines (2+ cells each), each line as its cells' (start, end); a rule line
-    ("----+-----", "|---|---|") belongs to the table and is left out."""
+    ("----+-----", "|---|---|") belongs to the table and is left out. An export runs from its
+    header line while its lines have its delimiter."""
     run: list[list[tuple[int, int]]] = []
+    delimiter = ""
     for m in LINE.finditer(text):
         line = m.group()
-        if line.count("|") >= 2 and not SEPARATOR_LINE.match(line):
-            cells, start = [], m.start()
-            for bar in re.finditer(r"\|", line):
-                cells.append((start, m.start() + bar.start()))
-                start = m.start() + bar.end()
-            cells.append((start, m.end()))
-            if line.lstrip().startswith("|"):
-                cells = cells[1:]  # "| Nr | Name |": the empty cell before the first bar
-            run.append(cells)
+        if delimiter:
+            cells = _split(line, delimiter, m.start())
+            if cells is not None:
+                run.append(cells)
+                continue
+        elif line.count("|") >= 2 and not SEPARATOR_LINE.match(line):
+            run.append(_bar_cells(line, m.start()))
+            continue
         elif run and RULE_LINE.match(line):
             continue
-        else:
-            if len(run) >= 2:
-                yield run
-            run = []
+        # this line ends the table before it, and may be an export's header
+        if len(run) >= 2:
+            yield run
+        run, delimiter = [], ""
+        found = _export_line(line, m.start())
+        if found is not None:
+            delimiter, first = found
+            run = [first]
     if len(run) >= 2:
         yield run
 
 
+def _bar_cells(line: str, offset: int) -> list[tuple[int, int]]:
+    cells, start = [], offset
+    for bar in re.finditer(r"\|", line):
+        cells.append((start, offset + bar.start()))
+        start = offset + bar.end()
+    cells.append((start, offset + len(line)))
+    if line.lstrip().startswith("|"):
+        cells = cells[1:]  # "| Nr | Name |": the empty cell before the first bar
+    return cells
+
+
+def _export_line(line: str, offset: int) -> tuple[str, list[tuple[int, int]]] | None:
+    """An export's header line: 3+ short cells by ";", a tab or ",", two or more of them a known header."""
+    for delimiter in DELIMITERS:
+        cells = _split(line, delimiter, offset)
+        if cells is None or len(cells) < 3:
+            continue
+        labels = [line[start - offset : end - offset] for start, end in cells]
+        if any(len(label.split()) > 4 for label in labels):
+            continue  # a sentence with commas, not a header
+        if sum(1 for label in labels if _column_types(label)) >= 2:
+            return delimiter, cells
+    return None
+
+
+def _split(line: str, delimiter: str, offset: int) -> list[tuple[int, int]] | None:
+    """The cells of a delimited line (quotes keep a delimiter inside a cell), or None if the
+    line has fewer than two delimiters."""
+    if line.count(delimiter) < 2:
+        return None
+    cells, start, quoted = [], 0, False
+    for i, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == delimiter and not quoted:
+            cells.append((offset + start, offset + i))
+            start = i + 1
+    cells.append((offset + start, offset + len(line)))
+    return cells
+
+
 def _column_types(header: str) -> list[str]:
     """The entity (or entities, for "Patient / Geb.") a header cell names, else []."""
-    label = header.strip().rstrip(":").strip().lower()
+    label = re.sub(r"\s*\([^()]*\)$", "", header.strip().strip('"').strip().rstrip(":").strip()).lower()
     whole = _entity_of(label)
     if whole:
         return [whole]
@@ -158,18 +222,23 @@ def _parts(text: str, start: int, end: int, count: int) -> list[tuple[int, int]]
 
 def _cell_values(entity: str, text: str, start: int, end: int) -> Iterator[TypedSpan]:
     cell = text[start:end]
-    stripped = cell.strip()
-    if not stripped:
+    stripped = cell.strip().strip('"').strip()
+    if not stripped or stripped in ("-", "–"):
         return
     begin = start + cell.index(stripped)
-    if entity in ("NAME", "ADDRESS", "OCCUPATION"):
+    if entity in ("ADDRESS", "INSURANCE"):
+        if len(stripped.split()) <= 8:  # "Mellingerstrasse 44, 5400 Baden", "67105", "AOK Bayern"
+            yield TypedSpan(entity, begin, begin + len(stripped), 0.75)
+    elif entity in ("NAME", "OCCUPATION"):
         # a short cell of words: "Schuster, Erwin", "da Silva Moutinho, Beatriz", "Imhof/Kälin"
         if not any(c.isdigit() for c in stripped) and WORD.search(stripped) and len(stripped.split()) <= 6:
             yield TypedSpan(entity, begin, begin + len(stripped), 0.75)
     elif entity == "DOB":
         for m in DATE.finditer(cell):
             yield TypedSpan(entity, start + m.start(), start + m.end(), 0.85)
-        if not DATE.search(cell) and (year := YEAR.fullmatch(stripped)):
+        for m in EXPORT_DATE.finditer(cell):
+            yield TypedSpan(entity, start + m.start(), start + m.end(), 0.85)
+        if not DATE.search(cell) and not EXPORT_DATE.search(cell) and (year := YEAR.fullmatch(stripped)):
             yield TypedSpan("BIRTH_YEAR", begin, begin + len(year.group()), 0.8)
     elif entity == "HEALTHCARE_NUMBER":
         if any(c.isdigit() for c in stripped) and len(stripped) <= 24:
