@@ -458,6 +458,16 @@ POSITIVES = [
     ("healthcare_number", "Pat.-Nr. in der Ordination: 11-40297", "11-40297"),
     ("phone", "Telefon 0341-49 02 6-0 / Befundauskunft -200 / Telefax 0341 4902 6 199", "-200"),
     ("phone", ">> Tel. 08761 / 55-4123 (Sekretariat -4100)", "-4100"),
+    # round 22: foreign postcodes, a country's letters before them, prisons and districts
+    ("address", "Adresse: Palackého 1127/9, 350 02 Cheb", "Palackého 1127/9, 350 02 Cheb"),
+    (
+        "address",
+        "Bolnišnica: Gosposvetska cesta 3, SI-2380 Slovenj Gradec",
+        "Gosposvetska cesta 3, SI-2380 Slovenj Gradec",
+    ),
+    ("address", "Dantestraße 51, I-39042 Brixen/Bressanone (BZ)", "Dantestraße 51, I-39042 Brixen/Bressanone (BZ)"),
+    ("company", "Verlegung aus der Justizvollzugsanstalt Weidenbach am 3.2.", "Justizvollzugsanstalt Weidenbach"),
+    ("company", "Meldung an das Jugendamt Kreis Lippe", "Jugendamt Kreis Lippe"),
     # a dictation transcribed without capitals or digits
     ("name", DICTATION, "theresia eberhartinger"),
     ("dob", DICTATION, "siebzehnten dritten neunzehnhundertneununddreißig"),
@@ -555,6 +565,7 @@ NEGATIVES = [
     ("Parameter | Wert | Einheit | Referenz\nHb        | 12,1 | g/dl    | 12,0-16,0\nCRP | 45 | mg/l | < 5", "12,1"),
     ("Nr | Zeit | Parameter | Wert\n1 | 21:48 | Kalium | 6,9\n2 | 22:30 | Natrium | 131", "21:48"),
     ("Hb 12,1 g/dl, Differenz -20 zum Vorwert (Tel. Rücksprache erfolgt)", "-20"),  # no phone before it
+    ("RR 120 80 Puls 72, Hb 12 14 Leukos", "120 80 Puls"),  # no Czech postcode without a street
     # a dictation's everyday words after "frau"/"tochter" stay: only names are taken
     (DICTATION, "zweimal"),
     (DICTATION, "kontrolle"),

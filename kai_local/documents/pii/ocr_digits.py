@@ -17,6 +17,8 @@ _CONFUSABLE = str.maketrans("OoIl", "0011")
 _OTHER_LETTERS = re.compile(r"[A-HJ-KM-NP-Za-hj-km-np-z]")  # every letter but O, o, I, l
 # An ICD-10 code is a letter and two digits ("I10", "O80.0"): its letter is meant.
 _ICD = re.compile(r"[A-Z]\d{2}(?:\.\d{1,2})?")
+# Italy's letter before a postcode ("I-39042 Brixen") is meant too.
+_COUNTRY_POSTCODE = re.compile(r"I-\d{4,5}")
 
 
 def ocr_digits(text: str) -> str:
@@ -26,6 +28,11 @@ def ocr_digits(text: str) -> str:
 
 def _digits(match: re.Match[str]) -> str:
     token = match.group()
-    if sum(c.isdigit() for c in token) < 2 or _OTHER_LETTERS.search(token) or _ICD.fullmatch(token):
+    if (
+        sum(c.isdigit() for c in token) < 2
+        or _OTHER_LETTERS.search(token)
+        or _ICD.fullmatch(token)
+        or _COUNTRY_POSTCODE.fullmatch(token)
+    ):
         return token
     return token.translate(_CONFUSABLE)

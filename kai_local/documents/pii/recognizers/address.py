@@ -96,7 +96,9 @@ LEFT_WORD = re.compile(
     r"|Äußere|St\.|Sankt|Dr\.|Prof\.|Am|An|Auf|Im|In|Zum|Zur|Unter|der|den|dem)$"
 )
 POSTCODE_TOWN = re.compile(
-    r"(?<![\w-])(?:(?P<cc>A|AT|D|DE|CH|FL)-\s?)?(?P<pc>\d{4,5})\s(?P<town>(?i:St\.\s|Sankt\s|Bad\s|Markt\s|Maria\s)?"
+    # a country's letters before the postcode: "A-1010", "I-39042", "SI-2380", "CZ-350 02"
+    r"(?<![\w-])(?:(?P<cc>A|AT|D|DE|CH|FL|LI|I|IT|SI|SLO|CZ|SK|H|HU|PL|F|FR|NL|B|L|LU|DK|S|N|HR)-\s?)?"
+    r"(?P<pc>\d{4,5}|\d{3}[ \t]\d{2})\s(?P<town>(?i:St\.\s|Sankt\s|Bad\s|Markt\s|Maria\s)?"
     r"[A-ZÄÖÜ][\w'’.-]*(?:/[A-ZÄÖÜ][\w'’-]*)?(?:\s(?i:am|an der|an|im|in der|in|ob der|bei|unter)\s[A-ZÄÖÜ][\w'’-]*)?)"
 )
 # Where in the building: floor, flat, staircase, door.
@@ -263,7 +265,7 @@ class AddressRule(RuleRecognizer):
             austrian = pc in self.lexicon.at_postcodes
             if m.group("cc") or after_street:
                 score = 0.9
-            elif known_town and (austrian or len(pc) == 5 or len(pc) == 4):
+            elif known_town:
                 score = 0.85
             elif austrian and self._matches_post_office(self.lexicon.at_postcodes[pc], town):
                 score = 0.85

@@ -75,6 +75,8 @@ HEAD_ENDINGS = (
     "sozialverband",
     "berufsverband",
     "register",  # "Bayerisches Krebsregister"
+    "anstalt",  # "Justizvollzugsanstalt Weidenbach", "Justizanstalt Graz-Karlau"
+    "einrichtung",  # "Bundesbetreuungseinrichtung Ost"
     "palliativteam",  # "Mobiles Palliativteam Industrieviertel Süd" (not any "Team")
     "hospizteam",  # "Hospizteam Schwarzatal"
     "wohnprojekt",  # "Wohnprojekt Leopoldau"
@@ -92,7 +94,7 @@ HEAD_WORDS = frozenset(
     Department Departement Unit Ward Surgery Trust Centre Center College School University WG Stat.
     Staatsanwaltschaft Polizeiinspektion Polizeidirektion AG LG OLG BG Modehaus Kaufhaus Möbelhaus Warenhaus
     Alterswohnen Referat Regionalbereich Fachbereich Alpinpolizei Hörakustik Praxisgemeinschaft Papeterie
-    Buchhandlung Drogerie Optik Sekundarschule Primarschule Realschule Oberstufe""".split()
+    Buchhandlung Drogerie Optik Sekundarschule Primarschule Realschule Oberstufe JVA Kreis Landkreis""".split()
 )
 # Heads whose name only follows them ("Physiotherapie Schauenburg", "Haus am Schloßpark"): a
 # name before them is the patient's ("Für Emilia Physiotherapie").
