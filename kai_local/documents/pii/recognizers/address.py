@@ -365,11 +365,11 @@ class AddressRule(RuleRecognizer):
                 break
             comma, colon = before.rfind(", ", 0, len(before) - 2), before.rfind(": ", 0, len(before) - 2)
             part_start = max(comma + 2 if comma >= 0 else 0, colon + 2 if colon >= 0 else 0)
-            part = before[part_start:-2].strip()
-            m = EN_ADDRESS_PART.fullmatch(part)
+            raw = before[part_start:-2]
+            part = raw.strip()
             words = part.replace(".", " ").split()
             if (
-                m is None
+                EN_ADDRESS_PART.fullmatch(part) is None
                 or not words
                 or words[0] in SALUTATIONS
                 or words[0] + "." in SALUTATIONS
@@ -379,7 +379,7 @@ class AddressRule(RuleRecognizer):
                 )
             ):
                 break
-            start = line_start + part_start + (len(before[part_start:-2]) - len(before[part_start:-2].lstrip()))
+            start = line_start + part_start + len(raw) - len(raw.lstrip())
         return start
 
     @staticmethod
@@ -406,4 +406,4 @@ def _as_gazetteer_writes(town: str) -> str:
     "BADEN" -> "Baden", "ST.GALLEN" -> "St. Gallen", "St . Gallen" -> "St. Gallen"."""
     if town.isupper():
         town = town.title()
-    return re.sub(r"^(St|Sankt)\s?\.\s?(?=\w)", r"\1. ", town) if town.startswith(("St", "ST")) else town
+    return re.sub(r"^(St|Sankt)\s?\.\s?(?=\w)", r"\1. ", town)

@@ -25,6 +25,13 @@ class Span(NamedTuple):
     score: float
 
 
+class TypedSpan(NamedTuple):
+    entity: str
+    start: int
+    end: int
+    score: float
+
+
 class RuleRecognizer(EntityRecognizer):
     ENTITY: ClassVar[str]
 
@@ -38,31 +45,29 @@ class RuleRecognizer(EntityRecognizer):
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
-        if self.ENTITY not in entities:
+        if not any(entity in entities for entity in self.supported_entities):
             return []
         metadata = {
             RecognizerResult.RECOGNIZER_NAME_KEY: self.name,  # type: ignore[has-type]  # set in Presidio, unannotated
             RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
         }
         return [
-            RecognizerResult(self.ENTITY, span.start, span.end, span.score, recognition_metadata=dict(metadata))
-            for span in self.find(text, nlp_artifacts)
-            if span.end > span.start
+            RecognizerResult(span.entity, span.start, span.end, span.score, recognition_metadata=dict(metadata))
+            for span in self.typed_spans(text, nlp_artifacts)
+            if span.entity in entities and span.end > span.start
         ]
+
+    def typed_spans(self, text: str, nlp_artifacts: NlpArtifacts | None) -> Iterable[TypedSpan]:
+        """Every span with its type: here each of `find`'s, as this recognizer's one type."""
+        return (TypedSpan(self.ENTITY, s.start, s.end, s.score) for s in self.find(text, nlp_artifacts))
 
     @abstractmethod
     def find(self, text: str, nlp_artifacts: NlpArtifacts | None) -> Iterable[Span]: ...
 
 
-class TypedSpan(NamedTuple):
-    entity: str
-    start: int
-    end: int
-    score: float
-
-
 class TypedRuleRecognizer(RuleRecognizer):
-    """A recognizer whose spans are of several types (a table's columns, a dictation's values)."""
+    """A recognizer whose spans are of several types (a table's columns, a dictation's values):
+    it yields them from `typed_spans`."""
 
     ENTITIES: ClassVar[tuple[str, ...]]
 
@@ -70,25 +75,12 @@ class TypedRuleRecognizer(RuleRecognizer):
         self.lexicon = lexicon
         EntityRecognizer.__init__(self, supported_entities=list(self.ENTITIES), supported_language=language)
 
-    def analyze(
-        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
-    ) -> list[RecognizerResult]:
-        metadata = {
-            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,  # type: ignore[has-type]  # set in Presidio, unannotated
-            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-        }
-        return [
-            RecognizerResult(span.entity, span.start, span.end, span.score, recognition_metadata=dict(metadata))
-            for span in self.find_typed(text, nlp_artifacts)
-            if span.entity in entities and span.end > span.start
-        ]
-
     def find(self, text: str, nlp_artifacts: NlpArtifacts | None) -> Iterable[Span]:
         """The spans of the first type (`analyze` reports every type)."""
-        return (Span(s.start, s.end, s.score) for s in self.find_typed(text, nlp_artifacts) if s.entity == self.ENTITY)
+        return (Span(s.start, s.end, s.score) for s in self.typed_spans(text, nlp_artifacts) if s.entity == self.ENTITY)
 
     @abstractmethod
-    def find_typed(self, text: str, nlp_artifacts: NlpArtifacts | None) -> Iterable[TypedSpan]: ...
+    def typed_spans(self, text: str, nlp_artifacts: NlpArtifacts | None) -> Iterable[TypedSpan]: ...
 
 
 def words_of(nlp_artifacts: object) -> list[Token] | None:
@@ -118,13 +110,15 @@ def second_name_end(text: str, end: int, lexicon: Lexicon) -> int:
     """The end of a place's second-language name after `end`, where its words are capitalised
     and no everyday words ("Graz/Umgebung" stays as it is), else `end`."""
     m = SECOND_NAME.match(text, end)
-    if m is None:
+    if m is None or not _names_a_place(m.group(1), lexicon):
         return end
-    for group in (1, 2):
-        word = m.group(group)
-        if word is None or not word[0].isupper() or lexicon.is_everyday_word(word):
-            return m.end(group - 1) if group == 2 else end
+    if m.group(2) is None or not _names_a_place(m.group(2), lexicon):
+        return m.end(1)
     return m.end()
+
+
+def _names_a_place(word: str, lexicon: Lexicon) -> bool:
+    return word[0].isupper() and not lexicon.is_everyday_word(word)
 
 
 def has_context(pattern: re.Pattern[str], text: str, start: int, chars: int = 40, *, same_line: bool = True) -> bool:

@@ -78,7 +78,7 @@ class DictationRule(TypedRuleRecognizer):
     ENTITY = "NAME"
     ENTITIES = ("NAME", "ADDRESS", "PHONE", "HEALTHCARE_NUMBER", "DOB", "AGE")
 
-    def find_typed(self, text: str, nlp_artifacts: NlpArtifacts | None) -> Iterable[TypedSpan]:
+    def typed_spans(self, text: str, nlp_artifacts: NlpArtifacts | None) -> Iterable[TypedSpan]:
         for m in SPOKEN_DIGITS.finditer(text):
             phone = PHONE_CUE.search(text[max(0, m.start() - 40) : m.start()]) is not None
             yield TypedSpan("PHONE" if phone else "HEALTHCARE_NUMBER", m.start(), m.end(), 0.8)

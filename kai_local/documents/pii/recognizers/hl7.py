@@ -56,7 +56,7 @@ class Hl7Rule(TypedRuleRecognizer):
     ENTITY = "NAME"
     ENTITIES = ENTITIES
 
-    def find_typed(self, text: str, nlp_artifacts: NlpArtifacts | None) -> Iterable[TypedSpan]:
+    def typed_spans(self, text: str, nlp_artifacts: NlpArtifacts | None) -> Iterable[TypedSpan]:
         if MESSAGE_HEADER.search(text) is None:
             return  # segments only count inside a message
         for m in SEGMENT.finditer(text):

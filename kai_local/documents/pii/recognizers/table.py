@@ -85,18 +85,17 @@ class TableColumnRule(TypedRuleRecognizer):
     ENTITY = "NAME"
     ENTITIES = ENTITIES
 
-    def find_typed(self, text: str, nlp_artifacts: NlpArtifacts | None) -> Iterable[TypedSpan]:
+    def typed_spans(self, text: str, nlp_artifacts: NlpArtifacts | None) -> Iterable[TypedSpan]:
         return table_cells(text)
 
 
 def table_cells(text: str) -> Iterator[TypedSpan]:
     last_header: list[list[str]] = []
     for rows in _tables(text):
-        labels = [_column_types(text[row[0][0] : row[0][1]]) for row in rows if len(row) >= 2]
+        labels = [_column_types(text[row[0][0] : row[0][1]]) if len(row) >= 2 else [] for row in rows]
         if sum(1 for types in labels if types) >= 2:
             # a form, label then value on each line: "| Name | WUTTE-OGRIS Notburga |"
-            for row in rows:
-                types = _column_types(text[row[0][0] : row[0][1]]) if len(row) >= 2 else []
+            for row, types in zip(rows, labels, strict=True):
                 if len(types) == 1:
                     yield from _cell_values(types[0], text, *row[1])
             continue
@@ -234,11 +233,10 @@ def _cell_values(entity: str, text: str, start: int, end: int) -> Iterator[Typed
         if not any(c.isdigit() for c in stripped) and WORD.search(stripped) and len(stripped.split()) <= 6:
             yield TypedSpan(entity, begin, begin + len(stripped), 0.75)
     elif entity == "DOB":
-        for m in DATE.finditer(cell):
+        dates = [*DATE.finditer(cell), *EXPORT_DATE.finditer(cell)]
+        for m in dates:
             yield TypedSpan(entity, start + m.start(), start + m.end(), 0.85)
-        for m in EXPORT_DATE.finditer(cell):
-            yield TypedSpan(entity, start + m.start(), start + m.end(), 0.85)
-        if not DATE.search(cell) and not EXPORT_DATE.search(cell) and (year := YEAR.fullmatch(stripped)):
+        if not dates and (year := YEAR.fullmatch(stripped)):
             yield TypedSpan("BIRTH_YEAR", begin, begin + len(year.group()), 0.8)
     elif entity == "HEALTHCARE_NUMBER":
         if any(c.isdigit() for c in stripped) and len(stripped) <= 24:
