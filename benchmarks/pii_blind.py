@@ -77,6 +77,9 @@ SPLIT_OF_PART = {
     "ak": "blind13",
     "al": "blind13",
     "am": "blind13",
+    "an": "blind14",
+    "ao": "blind14",
+    "ap": "blind14",
 }
 HEADER = re.compile(r"^=== LETTER (\S+) \| (AT|DE|CH) \| (.+?) ===\s*$", re.M)
 TAG = re.compile(r"\{\{([a-z_]+)\|([^{}\n]+?)\}\}")

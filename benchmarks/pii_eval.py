@@ -61,6 +61,7 @@ SPLITS = (
     "blind11",
     "blind12",
     "blind13",
+    "blind14",
 )
 # The groups of the issue's table (issue 11), for a line that compares with it.
 GROUPS = {
