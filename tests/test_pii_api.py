@@ -8,6 +8,7 @@ the usage store.
 from __future__ import annotations
 
 import io
+import json
 import logging
 import re
 from collections.abc import AsyncGenerator, AsyncIterator
@@ -217,6 +218,25 @@ async def test_docx_with_a_pasted_scan_is_anonymized_in_the_scan_too(gw: Gateway
     assert data["metadata"]["extraction_method"] == "docx_parser+ocr" and data["metadata"]["used_ocr"] is True
     assert_no_secrets(data["sanitized_text"], ["Anna Huber", "Huber", "12.03.1965"])
     assert {"[[NAME_1]]", "[[DOB_1]]"} <= set(data["placeholders"])
+
+
+async def test_an_uploaded_fhir_resource_is_anonymized_by_its_keys(gw: Gateway, key: str) -> None:
+    patient = {
+        "resourceType": "Patient",
+        "identifier": [{"system": "urn:oid:1.2.40.0.10.1.4.3.1", "value": "3318 220858"}],
+        "name": [{"use": "official", "family": "Wohlgemuth", "given": ["Irmtraud"]}],
+        "telecom": [{"system": "phone", "value": "+43 676 5512093"}],
+        "gender": "female",
+        "birthDate": "1958-08-22",
+        "address": [{"line": ["Grazer Straße 17/3"], "city": "Bruck an der Mur", "postalCode": "8600"}],
+    }
+    data = await anonymize(gw, key, "patient.json", json.dumps(patient).encode())
+    text = data["sanitized_text"]
+    secrets = ["3318 220858", "Wohlgemuth", "Irmtraud", "+43 676 5512093", "1958-08-22", "Grazer Straße 17/3"]
+    assert_no_secrets(text, [*secrets, "Bruck an der Mur", "8600", "female"])
+    assert set(secrets) <= set(data["placeholders"].values())
+    assert "resourceType: Patient" in text and "system: phone" in text  # the record's structure stays
+    assert data["metadata"]["extraction_method"] == "json_parser"
 
 
 async def test_same_value_same_placeholder_and_overlaps(gw: Gateway, key: str) -> None:

@@ -8,9 +8,11 @@ from kai_local.documents.pii.recognizers.address import AddressRule
 from kai_local.documents.pii.recognizers.age import AgeRule
 from kai_local.documents.pii.recognizers.base import RuleRecognizer
 from kai_local.documents.pii.recognizers.birth_year import BirthYearRule
+from kai_local.documents.pii.recognizers.calendar import CalendarPropertyRule
 from kai_local.documents.pii.recognizers.company import CompanyRule
 from kai_local.documents.pii.recognizers.company_register import CompanyRegisterRule
 from kai_local.documents.pii.recognizers.credit_card import CreditCardRule
+from kai_local.documents.pii.recognizers.dicom import DicomTagRule
 from kai_local.documents.pii.recognizers.dictation import DictationRule
 from kai_local.documents.pii.recognizers.dob import DobRule
 from kai_local.documents.pii.recognizers.email import EmailRule
@@ -31,6 +33,7 @@ from kai_local.documents.pii.recognizers.occupation import OccupationRule
 from kai_local.documents.pii.recognizers.passport import PassportRule
 from kai_local.documents.pii.recognizers.phone import PhoneRule
 from kai_local.documents.pii.recognizers.place import PlaceRule
+from kai_local.documents.pii.recognizers.records import RecordFieldRule
 from kai_local.documents.pii.recognizers.religion import ReligionRule
 from kai_local.documents.pii.recognizers.table import TableColumnRule
 from kai_local.documents.pii.recognizers.tax_id import TaxIdRule
@@ -73,4 +76,7 @@ RECOGNIZERS: tuple[type[RuleRecognizer], ...] = (
     TableColumnRule,
     DictationRule,
     Hl7Rule,
+    DicomTagRule,
+    CalendarPropertyRule,
+    RecordFieldRule,
 )
