@@ -476,6 +476,21 @@ POSITIVES = [
     ("age", DICTATION, "siebenundachtzigjährige"),
     ("name", DICTATION, "gertraud hofer"),
     ("phone", DICTATION, "null sechs sechs vier drei eins zwei vier vier fünf null"),
+    # round 24: a bracketed trunk 0 is not counted, a name before its birth date, a note's speaker
+    ("phone", "Tel.: +43 (0)2622 9004-21100 | Fax: +43 (0)2622 9004-21199", "+43 (0)2622 9004-21100"),
+    ("name", "KOVALENKO Sofiia, geb. 21.05.2017, ukrainische Staatsangehörige", "KOVALENKO Sofiia"),
+    ("name", "Sofiia Kovalenko * 21.05.2017", "Sofiia Kovalenko"),
+    ("name", "11:45-12:05  Deborah: Patientin wach, Humalog nach Schema", "Deborah"),
+    ("age", "75-jähr. Pat., koloskopisch stenosierender Tumor", "75-jähr."),
+    ("passport", "AHV-Nr. 756.1234.5678.97 · Pass FX482917", "FX482917"),
+    ("healthcare_number", "Krankenversicherer: Helsana, Versichertenkarte 80756 0004 2271 39", "80756 0004 2271 39"),
+    ("healthcare_number", "Vertragspartner-Nr. 442107", "442107"),
+    ("healthcare_number", "Diagnose: Adenokarzinom; Histologie E-26-14402: G2, pMMR", "E-26-14402"),
+    ("healthcare_number", "(Vorhistologie H 2026/06102: Adenokarzinom)", "H 2026/06102"),
+    ("insurance", "Pflegetagegeld Allianz, Vertrag PZT 44-0918273", "PZT 44-0918273"),
+    ("address", "Dr. med. Mirjam Ambühl, GP, Promenade 122, 7270 Davos Platz", "Promenade 122, 7270 Davos Platz"),
+    ("company", "3. Arbeitsinspektorat Steiermark Nord (Formblatt)", "Arbeitsinspektorat Steiermark Nord"),
+    ("company", "Pflegegeldantrag; Konto bei der BAWAG", "BAWAG"),
 ]
 
 LAB_TABLE = (
@@ -569,6 +584,11 @@ NEGATIVES = [
     # a dictation's everyday words after "frau"/"tochter" stay: only names are taken
     (DICTATION, "zweimal"),
     (DICTATION, "kontrolle"),
+    ("Entlassung Kind, geb. 21.05.2017", "Entlassung Kind"),  # no name before the birth date
+    ("08:00  Visite: ohne Befund", "Visite"),  # a note's heading, not its author
+    ("Histologie: tubuläres Adenom, Histologie vom 12.03.2026 ausstehend.", "12.03.2026"),
+    ("Vertrag mit 2 Ärzten der Praxis", "2 Ärzten"),
+    ("Talstrasse 4, 8010 Graz Telefon", "Telefon"),  # a label ends the town's line
 ]
 
 

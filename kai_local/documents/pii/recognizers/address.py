@@ -118,6 +118,8 @@ FARM = re.compile(
     r"(?=,[ \t]*(?:[A-ZÄÖÜ][\w.'’-]*(?:[ \t][\w.'’-]+){0,2}[ \t]\d|\d{4,5}[ \t]))"
 )
 TOWN_WORD_AFTER = re.compile(r"[ \t]([A-ZÄÖÜ][\w'’]+(?:-[A-ZÄÖÜ][\w'’]+)*)(?![\w.-])")
+LINE_END = re.compile(r"[ \t]*(?:\r?\n|$)")
+CONTACT_LABELS = frozenset({"Tel", "Telefon", "Fax", "Telefax", "Mobil", "Handy", "Mail", "Email", "E-Mail", "Web"})
 # "Frankenberg (Eder)", "Weißenburg i. Bay.", "Freiburg i. Br.", "Frankfurt a. M."
 TOWN_QUALIFIER = re.compile(
     r"[ \t]?\([A-ZÄÖÜ][\w.'’ -]{1,24}\)|[ \t](?:i\.|a\.|b\.|i\.[ \t]?d\.|a\.[ \t]?d\.)[ \t]?[A-ZÄÖÜ][\w]{0,11}\.?"
@@ -327,7 +329,9 @@ class AddressRule(RuleRecognizer):
             if m is None:
                 break
             word = m.group(1)
-            if lexicon.is_everyday_word(word) or word in lexicon.countries or word.isupper():
+            # An everyday word ends the town's name unless it ends its line: "7270 Davos Platz"
+            last_on_line = LINE_END.match(text, m.end()) is not None and word not in CONTACT_LABELS
+            if (lexicon.is_everyday_word(word) and not last_on_line) or word in lexicon.countries or word.isupper():
                 break
             end = m.end()
         return end

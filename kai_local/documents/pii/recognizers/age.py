@@ -11,6 +11,7 @@ _N = r"(?:1[01]\d|120|\d{1,2})"
 PATTERNS = (
     # Also as OCR and ASCII write it: "66-JAHRIGE" (the umlaut lost), "45-jaehrig".
     re.compile(r"(?<![\w.,])" + _N + r"\s?-?\s?(?:j(?:ä|ae|a)hrig)(?:e|er|en|em|es)?(?!\w)", re.IGNORECASE),
+    re.compile(r"(?<![\w.,])" + _N + r"-j(?:ä|ae)hr\.", re.IGNORECASE),  # "75-jähr. Pat."
     re.compile(
         r"(?<![\w.,])" + _N + r"\s?(?:J\.|Jahre alt|Jahren alt)(?!\w)|(?<![\w.,])" + _N + r"\.?\s(?:LJ|Lj\.)(?!\w)"
     ),

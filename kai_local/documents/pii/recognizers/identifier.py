@@ -34,6 +34,9 @@ LABEL = re.compile(
     r"|LOT|Lot|SN|S/N|Charge|Ch\.-B\."  # an implant's or a device's lot and serial number
     # in any case: "VGL. AUFTRAG 25-0211-0129" (a scanned page in capitals; not "BEFUND:", a heading)
     r"|(?i:Probe|Einsendung|Auftrag|Referenz|Reference|Vorgang)"
+    # a specimen's report before its number: "Histologie E-26-14402", "Vorhistologie H 2026/06102";
+    # the Swiss insurance card: "Versichertenkarte 80756 0004 2271 39"
+    r"|(?:Vor)?[Hh]istologie|Zytologie|Versichertenkarte"
     r"|[A-Za-z]{2,20}[ .-]no\."  # "Befund MR-260210-0447", "Personnel no.", "GHIC no.:"
     r"|(?:[A-ZÄÖÜ]{2,6}-)?Akt"  # an Austrian file: "KJH-Akt R10-2389/24"
     r"|Zimmer|ZIMMER|Zi\.|ZI\.|Bett|BETT|Room|Bed|Ward bed"
@@ -61,8 +64,8 @@ LABEL_QUALIFIER = re.compile(
 # insurance policies (insurance.py), counts ("Anzahl", "Zellzahl"), pages and house numbers.
 FOREIGN_LABEL = re.compile(
     r"tel|fax|handy|mobil|phone|ruf|kennzeichen|anzahl|zellzahl|keimzahl|frequenz|steuer|tax|uid|ust|mwst|iban|konto"
-    r"|blz|bic|firmenbuch|(?<![a-zäöü])fn\b|hrb|haus|seite|page|polizze|police|policy|vertrag(?!s?(?:zahn)?arzt)|mitglied"
-    r"|member|kunden?nr",  # not "Vertragszahnarzt-Nr." (the dentist's own number)
+    r"|blz|bic|firmenbuch|(?<![a-zäöü])fn\b|hrb|haus|seite|page|polizze|police|policy|vertrag(?!s?(?:zahn)?arzt|s?partner)|mitglied"
+    r"|member|kunden?nr",  # not "Vertragszahnarzt-Nr.", "Vertragspartner-Nr." (a doctor's own number)
     re.IGNORECASE,
 )
 REGISTER = re.compile(r"[A-ZÄÖÜ][a-zäöüA-Z]{0,3}")  # a court register's letters: "KLs", "Js", "Ob", "C"

@@ -82,6 +82,8 @@ HEAD_ENDINGS = (
     "wohnprojekt",  # "Wohnprojekt Leopoldau"
     "gesellschaft",  # "Gemeinnützige Wohnungsgesellschaft Obersteiermark"
     "direktion",  # "Bildungsdirektion", "Finanzdirektion"
+    "inspektorat",  # "Arbeitsinspektorat Steiermark Nord"
+    "genossenschaft",  # "Gemeinnützige Siedlungsgenossenschaft Triestingtal"
 )
 # Head nouns that are whole words: services, authorities, businesses, schools, English heads.
 HEAD_WORDS = frozenset(

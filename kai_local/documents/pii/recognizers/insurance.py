@@ -41,7 +41,7 @@ INSURANCE_WORDS = words(
 )
 POLICY = re.compile(
     r"(?<!\w)(?:Polizzen?(?:nummer|-?Nr\.?)?|Polizze|Police(?:nnummer|-?Nr\.?)?|Versicherungsschein(?:nummer|-?Nr\.?)?"
-    r"|Vertragsnummer|Vertrags-?Nr\.?|Mitgliedsnummer|Mitglieds-?Nr\.?|Versicherungsnummer|Vers\.-?Nr\.?"
+    r"|Vertragsnummer|Vertrags-?Nr\.?|Vertrag(?=[ \t]*[:#]?[ \t]*(?-i:[A-Z]{0,5})[ -]?\d)|Mitgliedsnummer|Mitglieds-?Nr\.?|Versicherungsnummer|Vers\.-?Nr\.?"
     r"|Versichertennummer|Policy(?: number| No\.?| ID)?|Member(?:ship)? (?:ID|number|No\.?)|Insurance (?:ID|number|No\.?))"
     r"\s*[:#]?\s*(?P<v>[A-ZÄÖÜ0-9](?:[A-ZÄÖÜ0-9./ -]{3,22}[A-ZÄÖÜ0-9])?)(?![\w-])",  # "NÖ-SP-44018273"
     re.IGNORECASE,

@@ -138,6 +138,14 @@ NICKNAME = re.compile(
 INITIAL = re.compile(r"[A-ZÄÖÜ][a-zäöü]?(?:\.?-[A-ZÄÖÜ][a-zäöü]?)*$")
 # A recipient block: a line of two to four capitalised words right above a street line.
 NAME_LINE = re.compile(r"(?m)^[ \t]*(?P<name>[^\W\d_][\w'’.-]*(?:[ \t]+[^\W\d_][\w'’.-]*){1,3})[ \t]*\n")
+# A line that starts with a name and its birth date: "KOVALENKO Sofiia, geb. 21.05.2017".
+NAME_BEFORE_BIRTH = re.compile(
+    r"(?m)^[ \t]*(?P<name>[^\W\d_][\w'’-]*(?:[ \t]+[^\W\d_][\w'’-]*){1,3}),?[ \t]+(?:geb\.|\*)[ \t]*\d"
+)
+# A note's author or speaker after its time: "11:45-12:05  Deborah: Patientin wach".
+SPEAKER = re.compile(
+    r"(?m)^[ \t]*\d{1,2}[:.]\d{2}(?:[ \t]*[-–][ \t]*\d{1,2}[:.]\d{2})?[ \t]+(?P<name>[A-ZÄÖÜ][\w'’-]+):[ \t]"
+)
 STREET_LINE = re.compile(r"[ \t]*(?:" + STREET_WORD.pattern + r"|(?:Postfach|PO Box|P\.O\. Box)\s\d)")
 
 
@@ -227,6 +235,11 @@ class NameRule(RuleRecognizer):
             gap = text[m.end() : words[at].start] if at is not None else "x"
             if at is not None and not gap.strip() and gap.count("\n") <= 2:
                 starts.append((at, 0.8))
+        for m in NAME_BEFORE_BIRTH.finditer(text):
+            if all(self._unknown_name_word(w) for w in m.group("name").split()):
+                at = self._word_at_or_after(words, index, m.start("name"))
+                if at is not None:
+                    starts.append((at, 0.8))
         for m in NAME_LINE.finditer(text):
             if STREET_LINE.match(text, m.end()) and self._is_name_line(m.group("name")):
                 at = self._word_at_or_after(words, index, m.start("name"))
@@ -266,6 +279,9 @@ class NameRule(RuleRecognizer):
                 yield Span(w.start, w.end, 0.6)  # not an abbreviation ("Vit. D")
             elif w.text in first and AGE_AFTER.match(text, w.end) and not self._is_common(w.text):
                 yield Span(w.start, w.end, 0.7)  # "zwei Söhne (Luka, 19; Matej, 15)": a child and its age
+        for m in SPEAKER.finditer(text):
+            if m.group("name") in first and not self._is_common(m.group("name")):
+                yield Span(m.start("name"), m.end("name"), 0.7)
         for m in RELATIVE_AFTER.finditer(text):
             if self._relative_name_ok(m.group("name")):
                 yield Span(m.start("name"), m.end("name"), 0.75)
@@ -584,6 +600,14 @@ class NameRule(RuleRecognizer):
         if lenient and token in self.lexicon.listed_names:  # "Hi Darin": listed, also a German word
             return True
         return lenient and not self._is_common(token) and not token.lower().endswith(CLINICAL_ENDINGS)
+
+    def _unknown_name_word(self, token: str) -> bool:
+        """A word that may be part of a name nobody listed: a listed name, or a capitalised word
+        that is no everyday or clinical word ("KOVALENKO", "Sofiia"; not "Entlassung")."""
+        word = token.title() if token.isupper() else token
+        if word in self.lexicon.listed_names:
+            return True
+        return self._is_name_part(token, lenient=True) and word.lower() not in self.lexicon.german_words
 
     def _is_name_line(self, line: str) -> bool:
         """Every word a plausible name part (titles allowed), none an institution-like noun."""

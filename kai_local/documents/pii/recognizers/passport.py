@@ -12,7 +12,8 @@ LABEL = re.compile(
     r"(?<!\w)(?:Reisepass(?:nummer|-?Nr\.?)?|Pass(?:nummer|-?Nr\.?|-?Nummer)|Passport(?: No\.?| number| #| ID)?"
     r"|Personalausweis(?:nummer|-?Nr\.?)?|Ausweis(?:nummer|-?Nr\.?)?|Identitätsausweis(?:-?Nr\.?)?"
     r"|Identitätskarte(?:-?Nr\.?)?|ID[- ]card(?: No\.?| number)?|Aufenthaltstitel(?:-?Nr\.?)?"
-    r"|Dokumentennummer|Document (?:No\.?|number))(?!\w)",
+    r"|Dokumentennummer|Document (?:No\.?|number)"
+    r"|Pass(?=[ \t:]+[A-Z]{1,2}\d{6,8}(?!\w)))(?!\w)",  # "Pass FX482917": the bare word before a passport's shape
     re.IGNORECASE,
 )
 # Up to a few label-ish words between label and number ("Reisepass Nr.:", "Passport No. is").

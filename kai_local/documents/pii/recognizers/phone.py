@@ -84,7 +84,8 @@ class PhoneRule(RuleRecognizer):
             start = m.start()
             if "\n" in raw or DATE_LIKE.match(raw) or DATE_INSIDE.search(raw):
                 continue
-            digits = re.sub(r"\D", "", raw)
+            # "+43 (0)2622 9004-21100": the bracketed trunk 0 is not dialled, nor counted
+            digits = re.sub(r"\D", "", raw.replace("(0)", ""))
             if not 6 <= len(digits) <= 15:
                 continue
             labelled = has_context(LABEL, text, start, 25)
