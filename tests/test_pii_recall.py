@@ -491,6 +491,16 @@ POSITIVES = [
     ("address", "Dr. med. Mirjam Ambühl, GP, Promenade 122, 7270 Davos Platz", "Promenade 122, 7270 Davos Platz"),
     ("company", "3. Arbeitsinspektorat Steiermark Nord (Formblatt)", "Arbeitsinspektorat Steiermark Nord"),
     ("company", "Pflegegeldantrag; Konto bei der BAWAG", "BAWAG"),
+    # hand signs: after what was done, after a signature label, defined after a name; a salutation's initial
+    ("name", "- Bett 4: Perfusor defekt, MT informiert (JB), Ersatz steht im Lager", "JB"),
+    ("name", "TAGESLISTE  Mo 09.03.2026   (erstellt BR, 06.03.)", "BR"),
+    ("name", "Unterschrift TF: DP      Unterschrift NA: IWK", "IWK"),
+    ("name", "Schreibkraft: EP    Eingang: 22.04.2026 07:48", "EP"),
+    ("name", "Hz. SK / vid. NA", "NA"),
+    ("name", "ND Ärzte: OA Bernhard Vogt (BV), AÄ Sabine Koller (SK)\nExtubiert 02:10 (SK), gez. BV", "BV"),
+    ("name", "Pflege: Martina Schmid (MaS)\nMobilisation mit MaS um 10 Uhr", "MaS"),
+    ("name", "wir würden Hrn. Ö. gerne heute noch übernehmen", "Ö."),
+    ("name", "- Fr. K. (Laborbefund TSH/TPO-AK) -> Rückruf", "K."),
 ]
 
 LAB_TABLE = (
@@ -589,6 +599,9 @@ NEGATIVES = [
     ("Histologie: tubuläres Adenom, Histologie vom 12.03.2026 ausstehend.", "12.03.2026"),
     ("Vertrag mit 2 Ärzten der Praxis", "2 Ärzten"),
     ("Talstrasse 4, 8010 Graz Telefon", "Telefon"),  # a label ends the town's line
+    ("Ordination: Katrin Braunsdorf (MFA)\nBlutabnahme durch die MFA um 8 Uhr", "MFA"),  # a role, no hand sign
+    ("Unterschrift des Patienten: fehlt", "des"),
+    ("Befund erstellt am 3.4., Hausarzt informiert (per Fax).", "per"),
 ]
 
 

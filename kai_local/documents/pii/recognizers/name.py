@@ -100,11 +100,21 @@ RELATIVE = re.compile(
 # Hand signs: initials after a sign label ("Hdz.: sk", "Visum: NB / LP") or at the end of a note line ("... /SH").
 SIGN_LABEL = re.compile(
     # the label ends at a full stop, a colon or a space: not "Sign" in "Signer-Fässler"
-    r"(?<![\w-])(?:Hdz|HDZ|Hz|Handzeichen|Kürzel|Kurzzeichen|Visum|VISUM|Visa|Sign)(?:\.[ \t]*:?|[ \t]*:|[ \t])[ \t]*"
+    r"(?<![\w-])(?:Hdz|HDZ|Hz|Handzeichen|Kürzel|Kurzzeichen|Visum|VISUM|Visa|Sign|[Vv]id(?=\.)|gesehen"
+    r"|(?:Schreibkraft|Unterschrift(?:[ \t]+[A-ZÄÖÜ]{1,4})?)(?=[ \t]*:))(?:\.[ \t]*:?|[ \t]*:|[ \t])[ \t]*"
     r"(?P<v>[A-Za-zÄÖÜäöü]{2,3}(?:[ \t]*/[ \t]*[A-Za-zÄÖÜäöü]{2,3})*)(?![\w.])"
 )
 # A key of hand signs: "Kürzel: bk = DGKP Bernhard Kainz; SH = DGKS Sabine Hölzl".
 SIGN_KEY = re.compile(r"(?:(?<=Kürzel: )|(?<=Kürzel:  )|(?<=; ))(?P<v>[A-Za-zÄÖÜäöü]{2,3}) = (?=[A-ZÄÖÜ])")
+# Initials after what someone did: "MT informiert (JB)", "(erstellt BR, 06.03.)", "Blutbank informiert (mh)".
+SIGN_AFTER_DEED = re.compile(
+    r"(?<![\w-])(?:informiert|verständigt|erstellt|geprüft|kontrolliert|erledigt|dokumentiert|übergeben)[ \t]*"
+    r"(?:\((?P<p>[A-ZÄÖÜ]{2,3}|[a-zäöü]{2})\)|(?P<v>[A-ZÄÖÜ]{2,3})(?=,))"
+)
+# A hand sign defined right after a name: "OA Bernhard Vogt (BV)", "Martina Schmid (MaS)".
+SIGN_AFTER_NAME = re.compile(r"[ \t]*\((?P<v>[A-ZÄÖÜ][A-Za-zÄÖÜäöü]{1,3}|[a-zäöü]{2,4})\)")
+# A salutation and a surname's initial: "Hr. Ö.", "Fr. K.", "Frau M." (a pseudonym, still a person).
+SALUTATION_INITIAL = re.compile(r"(?<![\w.])(?:Hr|Hrn|Fr|Frau|Herr|Herrn)\.?[ \t](?P<v>[A-ZÄÖÜ]\.)(?![\w.-])")
 SIGN_AT_END = re.compile(r"(?<=\s)/(?:[a-z]{2}-)?(?P<v>[A-ZÄÖÜ]{2,3}|[a-zäöü]{2})[ \t]*$", re.MULTILINE)
 # What follows an eponym's hyphen: "Hakim-Trias", "Down-Syndrom", "Lasègue-Zeichen".
 EPONYM_WORDS = frozenset(
@@ -179,6 +189,19 @@ def _is_caps_title(token: str) -> bool:
     )
 
 
+def _initials_of(name: str, sign: str) -> bool:
+    """Whether a hand sign is made of the name's initials, in order ("BV" of "Bernhard Vogt",
+    "MaS" of "Martina Schmid"): not a role after a name ("Katrin Braunsdorf (MFA)")."""
+    initials = [word[0].upper() for word in re.findall(r"[^\W\d_]+", name)]
+    letters = [c for c in sign if c.isupper()] or [sign[0].upper()]
+    position = 0
+    for letter in letters:
+        if letter not in initials[position:]:
+            return False
+        position = initials.index(letter, position) + 1
+    return True
+
+
 class Word(NamedTuple):
     text: str  # without a trailing full stop
     start: int
@@ -197,8 +220,9 @@ class NameRule(RuleRecognizer):
             Word(m.group().rstrip("."), m.start(), m.start() + len(m.group().rstrip("."))) for m in TOKEN.finditer(text)
         ]
         index = {w.start: i for i, w in enumerate(words)}
-        yield from self._after_triggers(text, words, index)
-        yield from self._listed_names(text, words)
+        names = [*self._after_triggers(text, words, index), *self._listed_names(text, words)]
+        yield from names
+        yield from self._defined_signs(text, names)
         yield from self._hand_signs(text)
         yield from self._initial_names(text, words)
         # Evidence 4 (English NER) runs after all rules, from Anonymizer: see ner_windows.
@@ -378,6 +402,19 @@ class NameRule(RuleRecognizer):
     # --- evidence 5: hand signs -------------------------------------------------------------------
 
     @staticmethod
+    def _defined_signs(text: str, names: list[Span]) -> Iterable[Span]:
+        """Initials a name defines as its hand sign ("OA Bernhard Vogt (BV)"), there and wherever
+        else they stand in the text ("gez. BV / SK")."""
+        signs = set()
+        for name in names:
+            m = SIGN_AFTER_NAME.match(text, name.end)
+            if m is not None and _initials_of(text[name.start : name.end], m.group("v")):
+                signs.add(m.group("v"))
+        for sign in signs:
+            for m in re.finditer(r"(?<![\w-])" + re.escape(sign) + r"(?![\w-])", text):
+                yield Span(m.start(), m.end(), 0.65)
+
+    @staticmethod
     def _hand_signs(text: str) -> Iterable[Span]:
         for m in SIGN_LABEL.finditer(text):
             for initials in re.finditer(r"[A-Za-zÄÖÜäöü]{2,3}", m.group("v")):
@@ -385,6 +422,11 @@ class NameRule(RuleRecognizer):
         for m in SIGN_KEY.finditer(text):
             yield Span(m.start("v"), m.end("v"), 0.7)
         for m in SIGN_AT_END.finditer(text):
+            yield Span(m.start("v"), m.end("v"), 0.7)
+        for m in SIGN_AFTER_DEED.finditer(text):
+            group = "p" if m.group("p") else "v"
+            yield Span(m.start(group), m.end(group), 0.65)
+        for m in SALUTATION_INITIAL.finditer(text):
             yield Span(m.start("v"), m.end("v"), 0.7)
 
     # --- evidence 4: spaCy (English) --------------------------------------------------------------
