@@ -501,6 +501,19 @@ POSITIVES = [
     ("name", "Pflege: Martina Schmid (MaS)\nMobilisation mit MaS um 10 Uhr", "MaS"),
     ("name", "wir würden Hrn. Ö. gerne heute noch übernehmen", "Ö."),
     ("name", "- Fr. K. (Laborbefund TSH/TPO-AK) -> Rückruf", "K."),
+    # round 26: exports' operators, cards printed in groups, birthplaces, foreign dates and tax codes
+    ("username", "# erstellt 14.03.2026 06:12:41 durch Benutzer jpichler @ GRZ-PC02", "jpichler"),
+    ("username", "Exportiert 04.03.2026 10:07 von admin-tk02; Zeitraum 04.03.2026", "admin-tk02"),
+    ("username", "# Export 07.02.2026 06:05 | Operator: bgruber | Datei", "bgruber"),
+    ("username", "Abteilung: Intensiv   Bediener: dgks.leitner", "dgks.leitner"),
+    ("passport", "Verfahrenskarte:      VK 2026 0031 887", "VK 2026 0031 887"),
+    ("passport", "Reisepass/Personalausw.:     HU 704 13 82 AB", "HU 704 13 82 AB"),
+    ("passport", "Reisepass:            46 221 837", "46 221 837"),
+    ("address", "Geb.-Ort:                    Kapuvár", "Kapuvár"),
+    ("address", "Geburtsdatum: 12.03.1970   Geburtsort: Ústí nad Labem", "Ústí nad Labem"),
+    ("address", "Herkunftsort: Kandahar, Distrikt Injil", "Injil"),
+    ("dob", "Geb.-Datum / Szül. dátum:    1974.08.19", "1974.08.19"),
+    ("tax_id", "Steuernummer / Codice fiscale: BRHMTH68C14M067X", "BRHMTH68C14M067X"),
 ]
 
 LAB_TABLE = (
@@ -602,6 +615,10 @@ NEGATIVES = [
     ("Ordination: Katrin Braunsdorf (MFA)\nBlutabnahme durch die MFA um 8 Uhr", "MFA"),  # a role, no hand sign
     ("Unterschrift des Patienten: fehlt", "des"),
     ("Befund erstellt am 3.4., Hausarzt informiert (per Fax).", "per"),
+    ("Der Befund wurde erstellt von der Ambulanz.", "der"),
+    ("Reisepass liegt vor, Pass gültig bis 2030, Personalausweis in der Tasche.", "2030"),
+    ("Software-Version 2024.01.15 installiert", "2024.01.15"),
+    ("Er ist in Narkose.", "Narkose"),
 ]
 
 

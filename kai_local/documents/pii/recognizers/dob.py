@@ -51,6 +51,7 @@ OTHER_DATE = words(
 OLD_DATE_YEARS = 12
 FULL_DATE = re.compile(
     r"\d{1,2}\.\s?(?:\d{1,2}\.|[A-ZÄÖÜ][a-zäöü]+)\s?\d{4}|\d{1,2}\s[A-Z][a-z]+\s\d{4}|\d{4}-\d{2}-\d{2}"
+    r"|\d{4}\.\d{2}\.\d{2}"  # Hungarian order: "1974.08.19"
 )
 SVNR = re.compile(r"(?<!\d)\d{4}[ ]?\d{2}[ .]?\d{2}[ .]?\d{2}(?!\d)")
 

@@ -48,9 +48,12 @@ MEDICAL_AFTER = re.compile(
 )
 UNLISTED_PLACE = re.compile(
     r"(?:wohnhaft in|wohnt in|lebt in|leben in|wohnen in|stammt aus|stammen aus|geboren in|aufgewachsen in"
-    r"|Wohnort:?|Heimatort:?|Geburtsort:?|Standort:?|Ortsteil|OT|Stadtteil|Gemeinde|Zweigstelle|lives in|born in"
-    r"|(?<![\w.])(?:in|nach|aus))"
-    r"[ \t]+(?P<place>[A-ZÄÖÜ][\w'’]+(?:-[A-ZÄÖÜ][\w'’]+)*(?: (?:am|an der|im|bei|ob der) [A-ZÄÖÜ][\w'’]+)?)"
+    r"|Wohnort:?|Heimatort:?|Geburtsort:?|Geb\.-?Ort:?|Herkunftsort:?|Standort:?|Ortsteil|OT|Stadtteil|Gemeinde"
+    r"|Distrikt|Zweigstelle|lives in|born in|(?<![\w.])(?:in|nach|aus))"
+    # "Ústí nad Labem", "Frankfurt an der Oder": a qualifier in the place's own language too
+    # a capital of any Latin script: "Ústí", "Łódź", "Šibenik"
+    r"[ \t]+(?P<place>[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’]+(?:-[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’]+)*"
+    r"(?: (?:am|an der|im|bei|ob der|nad|pod|na|sul|sur|del) [A-ZÀ-ÖØ-ÞĀ-ſ][\w'’]+)?)"
 )
 # Endings of German nouns and clinical words that follow "in/nach/aus" but name no place
 # ("in Narkose", "nach Cholezystektomie", "in Rückenlage", "aus Vorsicht").

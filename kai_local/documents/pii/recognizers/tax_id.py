@@ -1,6 +1,7 @@
 """Tax identification numbers: German Steuer-ID (de.idnr) and Steuernummer (de.stnr), Austrian
-Abgabenkontonummer/Steuernummer (at.tin), UK UTR (gb.utr), US EIN; all but the check-digit-safe
-Steuer-ID need their label."""
+Abgabenkontonummer/Steuernummer (at.tin), UK UTR (gb.utr), US EIN, Italian codice fiscale
+(it.codicefiscale, whose shape alone is telling); all but the check-digit-safe Steuer-ID and the
+codice fiscale need their label."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Iterable
 from stdnum.at import tin as at_tin
 from stdnum.de import idnr, stnr
 from stdnum.gb import utr
+from stdnum.it import codicefiscale
 
 from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, has_context, words
 
@@ -19,6 +21,8 @@ STNR = re.compile(r"(?<![\d/])\d{2,3}/\d{3,4}/\d{4,5}(?![\d/])|(?<![\d/])\d{5}/\
 AT_TIN = re.compile(r"(?<![\d/-])\d{2}[- ]?\d{3}/?\d{4}(?![\d/])")
 UTR = re.compile(r"(?<!\d)(?:\d{5} ?\d{5})(?!\d)")
 EIN = re.compile(r"(?<![\d-])\d{2}-\d{7}(?![\d-])")
+# Surname and given-name letters, birth year, month letter, day (+40 for women), town, check letter.
+CODICE_FISCALE = re.compile(r"(?<![\w])[A-Z]{6}\d{2}[ABCDEHLMPRST]\d{2}[A-Z]\d{3}[A-Z](?![\w])")
 LABEL = words(
     "Steuernummer",
     "Steuer-Nr\\.?",
@@ -52,6 +56,9 @@ class TaxIdRule(RuleRecognizer):
         for m in IDNR.finditer(text):
             if idnr.is_valid(m.group()):
                 yield Span(m.start(), m.end(), 1.0 if has_context(LABEL, text, m.start()) else 0.6)
+        for m in CODICE_FISCALE.finditer(text):
+            # a typed one may miss its check letter: the shape is an Italian tax code's all the same
+            yield Span(m.start(), m.end(), 0.95 if codicefiscale.is_valid(m.group()) else 0.8)
         checks = ((STNR, stnr.is_valid), (AT_TIN, at_tin.is_valid), (UTR, utr.is_valid), (EIN, lambda v: True))
         for pattern, valid in checks:
             for m in pattern.finditer(text):

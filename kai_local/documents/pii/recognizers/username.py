@@ -10,7 +10,8 @@ from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span
 
 LABELLED = re.compile(
     r"(?<!\w)(?:Benutzername|Benutzerkennung|Benutzer-?ID|Benutzer|Username|User-?name|User ID|User|Login|"
-    r"Login-?Name|Anmeldename|Kennung|Account|Handle|Nickname|Skype|Twitter|Instagram|Telegram|GitHub|Mastodon)"
+    r"Login-?Name|Anmeldename|Kennung|Account|Handle|Nickname|Skype|Twitter|Instagram|Telegram|GitHub|Mastodon"
+    r"|Operator|Bediener|Anwender|Sachbearbeiter|Exportiert von)"  # an export's or a device's operator
     r"(?:\s*[:=]\s*|\s+(?:is|ist|lautet|lautend auf)\s+)(?P<v>@?[A-Za-z0-9][\w.-]{1,30}[A-Za-z0-9_])(?![\w@.-]|\.\w)",
     re.IGNORECASE,
 )
@@ -20,8 +21,10 @@ SHORT_NAME = re.compile(r"(?<!\w)(?:Kürzel|Kurzzeichen)\s*:?\s*(?P<v>[A-Za-z]{2
 # A login without a colon, when it looks like one (a digit, a dot or an underscore in it):
 # "(Benutzer dzenan.m96)", "Nutzerkennung gkienzler_jockele", "PACS-Sitzung: kgottschalk an ...".
 LOGIN_SHAPED = re.compile(
-    r"(?<!\w)(?:Benutzer|Nutzer|Nutzerkennung|Benutzerkennung|Kennung|Login|Anmeldung|Sitzung|Session)"
-    r"(?:[ \t]*:)?[ \t]+(?P<v>[a-z][a-z0-9]*(?:[._][a-z0-9]+)+|[a-z]{2,}\d{1,4}|[a-z]{6,}(?=[ \t]+an[ \t]))(?![\w@-]|\.\w)"
+    r"(?<!\w)(?:Benutzer|Nutzer|Nutzerkennung|Benutzerkennung|Kennung|Login|Anmeldung|Sitzung|Session"
+    r"|(?i:exportiert|erstellt|gedruckt|geändert|angelegt)[ \t]+(?:\S+[ \t]+){0,3}?(?:von|durch)(?:[ \t]+Benutzer)?)"
+    r"(?:[ \t]*:)?[ \t]+(?P<v>[a-z][a-z0-9]*(?:[._-][a-z0-9]+)+|[a-z]{2,}\d{1,4}|[a-z]{6,}(?=[ \t]+(?:an|@)[ \t]))"
+    r"(?![\w@-]|\.\w)"
 )
 # An account name without a label: small letters and digits around an underscore ("Instagram
 # (farid_kbl.06)", "slehmann_ch04"); not a file's name ("befund_2024.pdf").
