@@ -514,6 +514,15 @@ POSITIVES = [
     ("address", "Herkunftsort: Kandahar, Distrikt Injil", "Injil"),
     ("dob", "Geb.-Datum / Szül. dátum:    1974.08.19", "1974.08.19"),
     ("tax_id", "Steuernummer / Codice fiscale: BRHMTH68C14M067X", "BRHMTH68C14M067X"),
+    # round 27: chambers, leagues and police headquarters; streets without a number; a town in brackets
+    ("company", "Kopie an die Bundesnotarkammer", "Bundesnotarkammer"),
+    ("company", "Beratung durch die Lungenliga", "Lungenliga"),
+    ("company", "Anzeige: POLIZEIPRÄSIDIUM MITTELFRANKEN", "POLIZEIPRÄSIDIUM MITTELFRANKEN"),
+    ("address", "vor einer Gaststätte in der Königstraße von zwei Personen angegriffen", "Königstraße"),
+    ("address", "wohnt in der Mozartgasse im 3. Stock", "Mozartgasse"),
+    ("address", "Ihre Hausärztin Dr. med. Anna Huber (Landsberg), die Kasse", "Landsberg"),
+    ("address", "KiA:     Dr. med. Jan Bruns, Aurich (U2 in der Klinik erfolgt)", "Aurich"),
+    ("company", "Gefährdungsmeldung an die MA 11 erfolgte am 10.06.2025", "MA 11"),
 ]
 
 LAB_TABLE = (
@@ -619,6 +628,10 @@ NEGATIVES = [
     ("Reisepass liegt vor, Pass gültig bis 2030, Personalausweis in der Tasche.", "2030"),
     ("Software-Version 2024.01.15 installiert", "2024.01.15"),
     ("Er ist in Narkose.", "Narkose"),
+    ("Die Herzkammer ist erweitert, die linke Vorkammer dilatiert.", "Herzkammer"),
+    ("Die Herzkammer ist erweitert, die linke Vorkammer dilatiert.", "Vorkammer"),
+    ("Unfall auf der Bundesstraße, die Sackgasse war gesperrt.", "Bundesstraße"),
+    ("Unfall auf der Bundesstraße, die Sackgasse war gesperrt.", "Sackgasse"),
 ]
 
 

@@ -90,6 +90,14 @@ PREPOSITION_STREET = re.compile(
     r"(?<![\w-])(?:Am|An der|Auf der|Auf dem|Im|In der|Zum|Zur|Unter den|Hinter der|Bei der|Beim|Obere[rs]?|Untere[rs]?)"
     r"\s(?P<word>[A-ZÄÖÜ][\w'’-]+)\s(?P<num>" + NUMBER + r")(?P<unit>" + UNIT + r")(?![\w]|[.,]\d)"
 )
+# A street named without its number: a compound of its own name and straße/gasse/allee.
+NAMED_STREET = re.compile(r"(?<![\w-])[A-ZÄÖÜ][\w'’-]{2,40}?(?:straße|strasse|gasse|allee)(?![\w-])")
+# ... but not a kind of road.
+ROAD_WORDS = frozenset(
+    """bundesstraße bundesstrasse landstraße landstrasse landesstraße landesstrasse seitenstraße seitenstrasse
+    nebenstraße nebenstrasse einbahnstraße einbahnstrasse sackgasse waschstraße waschstrasse hauptverkehrsstraße
+    durchgangsstraße kreisstraße gemeindestraße ortsstraße zufahrtsstraße privatstraße wohnstraße baumallee""".split()
+)
 # Words that may stand before the suffix word: "Wiener Straße", "Obere Donaustraße", "St.-Peter-Gürtel".
 LEFT_WORD = re.compile(
     r"(?:[A-ZÄÖÜ][\w'’-]*er|Obere|Untere|Alte|Neue|Große|Kleine|Lange|Hohe|Hintere|Vordere|Innere"
@@ -217,6 +225,9 @@ class AddressRule(RuleRecognizer):
             found.append(Span(start, floor.end() if floor else m.end(), 0.85))
         for m in ROMANCE_STREET.finditer(text):
             found.append(Span(m.start(), m.end(), 0.8))
+        for m in NAMED_STREET.finditer(text):
+            if m.group().lower() not in ROAD_WORDS:
+                found.append(Span(m.start(), m.end(), 0.6))  # "in der Königstraße", "Raufhandel Annenstraße"
         for m in PREPOSITION_STREET.finditer(text):
             word = m.group("word")
             if word not in self.lexicon.not_names and word.lower() not in self.lexicon.common_words:

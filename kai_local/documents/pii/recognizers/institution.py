@@ -84,6 +84,10 @@ HEAD_ENDINGS = (
     "direktion",  # "Bildungsdirektion", "Finanzdirektion"
     "inspektorat",  # "Arbeitsinspektorat Steiermark Nord"
     "genossenschaft",  # "Gemeinnützige Siedlungsgenossenschaft Triestingtal"
+    "kammer",  # "Bundesnotarkammer", "Ärztekammer für Tirol"
+    "liga",  # "Lungenliga Zürich", "Krebsliga"
+    "präsidium",  # "Polizeipräsidium Mittelfranken"
+    "ombudsschaft",  # "PatientInnen- und Pflegeombudsschaft des Landes Steiermark"
 )
 # Head nouns that are whole words: services, authorities, businesses, schools, English heads.
 HEAD_WORDS = frozenset(
@@ -144,6 +148,8 @@ UNIT_ENDINGS = (
     "heim",
     "kreißsaal",
     "sprechstunde",
+    "liga",  # a compound alone names one: "Lungenliga", "Polizeipräsidium" (not "-kammer": "Herzkammer")
+    "präsidium",
 )
 # A head joined to the name it bears: "Reinhold-Schneider-Grundschule", "Paracelsus-Klinik".
 NAMED_COMPOUND = re.compile(r"(?:[A-ZÄÖÜ][\w'’]+-)+[A-ZÄÖÜ]?[\w]+")
@@ -218,7 +224,10 @@ DEPARTMENT = re.compile(
     + r")(?=[ \t]*(?:\n|\)|,|\(| / |$))"
 )
 # Intensive and intermediate care units by their number: "ICU 2", "ITS 1", "IMC 3", "IPS 2".
-NUMBERED_UNIT = re.compile(r"(?<![\w-])(?:ICU|ITS|IMC|IMCU|IPS|ICU/IMCU|Stroke Unit)[ \t]?\d{1,2}(?![\w]|[.,]\d)")
+NUMBERED_UNIT = re.compile(
+    # a numbered ward, and Vienna's municipal departments ("MA 11", the youth welfare office)
+    r"(?<![\w-])(?:ICU|ITS|IMC|IMCU|IPS|ICU/IMCU|Stroke Unit|MA)[ \t]?\d{1,2}(?![\w]|[.,]\d)"
+)
 QUOTED_TAIL = re.compile(r"[ \t][„\"»‚'“][A-ZÄÖÜ][^„“\"»«\n]{1,40}[“\"«‘']")
 # A specialty and the practice's name: "Pathologie Länggasse", "Gastroenterologie Zytglogge".
 SPECIALTY_NAMED = re.compile(r"(?<![\w-])" + SPECIALTY + r"[ \t](?P<name>[A-ZÄÖÜ][\w'’-]{2,})(?![\w-])")

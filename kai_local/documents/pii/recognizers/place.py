@@ -34,11 +34,12 @@ STRONG_BEFORE = re.compile(
 # The last item of a comma list at the end of a line: "Hausarzt Dr. Heinz Ofner, Kindberg",
 # "Martina Schomaker, Windisch, 079 ...": the place of the person or practice before it.
 LIST_END_BEFORE = re.compile(r"\w,\s$")
-LIST_END_AFTER = re.compile(r"[ \t]*(?:$|\n|;|\)|,[ \t]*(?:\+?\d|Tel|Fax))")
+LIST_END_AFTER = re.compile(r"[ \t]*(?:$|\n|;|\)|\(|,[ \t]*(?:\+?\d|Tel|Fax))")
 # What belongs to a place's name after it: "Oberhofen am Thunersee", "Frankenberg (Eder)".
 QUALIFIER = re.compile(
     r"[ \t](?:am|an der|im|in der|ob der|bei|unter)[ \t](?!(?:Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag"
-    r"|Sonntag|Wochenende|Morgen|Abend|Vormittag|Nachmittag)\b)[A-ZÄÖÜ][\w'’-]+|[ \t]?\([A-ZÄÖÜ][\w.'’ -]{1,24}\)"
+    r"|Sonntag|Wochenende|Morgen|Abend|Vormittag|Nachmittag)\b)[A-ZÄÖÜ][\w'’-]+"
+    r"|[ \t]?\([A-ZÄÖÜ][\w.'’-]{1,20}(?: [A-ZÄÖÜ][\w.'’-]{1,20})?\)"  # "(Saale)", not "(U2 in der Klinik)"
 )
 DATE_AFTER = re.compile(r"[ \t]?,\s*(?:am\s+|den\s+)?\d{1,2}\.\s?(?:\d{1,2}\.|[A-ZÄÖÜ][a-zä]+)")
 CANTON = re.compile(r" " + SWISS_CANTONS + r"(?![\w])")
@@ -162,8 +163,10 @@ class PlaceRule(RuleRecognizer):
             if qualifier:
                 end = qualifier.end()
             strong = STRONG_BEFORE.search(before) is not None or DATE_AFTER.match(text, end) is not None
-            weak = WEAK_BEFORE.search(before) is not None or (
-                LIST_END_BEFORE.search(before) is not None and LIST_END_AFTER.match(text, end) is not None
+            weak = (
+                WEAK_BEFORE.search(before) is not None
+                or (LIST_END_BEFORE.search(before) is not None and LIST_END_AFTER.match(text, end) is not None)
+                or (before.endswith("(") and text[end : end + 1] == ")")  # "Dr. Anna Huber (Landsberg)"
             )
             level = self._ambiguity(name)
             if level == 0 or (level == 1 and (weak or strong)) or (level == 2 and strong):
