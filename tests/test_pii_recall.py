@@ -523,6 +523,11 @@ POSITIVES = [
     ("address", "Ihre Hausärztin Dr. med. Anna Huber (Landsberg), die Kasse", "Landsberg"),
     ("address", "KiA:     Dr. med. Jan Bruns, Aurich (U2 in der Klinik erfolgt)", "Aurich"),
     ("company", "Gefährdungsmeldung an die MA 11 erfolgte am 10.06.2025", "MA 11"),
+    # round 28: OCR's O in a number written in groups; "Surname, Given" before a birth date
+    ("phone", "(H.-R. STEINER , 079 615 3O 72) .", "079 615 3O 72"),
+    ("phone", "Tel. 034 421 2O 2O", "034 421 2O 2O"),
+    ("name", "Caminada, Giusep, 17.01.1946, Via Sogn Pieder 3, 7013 Domat/Ems", "Caminada, Giusep"),
+    ("name", "Fall 1 – Lang, Heinz-Dieter, *12.01.1958, Pat.-ID 7700 21843", "Lang, Heinz-Dieter"),
 ]
 
 LAB_TABLE = (
@@ -632,6 +637,8 @@ NEGATIVES = [
     ("Die Herzkammer ist erweitert, die linke Vorkammer dilatiert.", "Vorkammer"),
     ("Unfall auf der Bundesstraße, die Sackgasse war gesperrt.", "Bundesstraße"),
     ("Unfall auf der Bundesstraße, die Sackgasse war gesperrt.", "Sackgasse"),
+    ("Kontrolle, Labor, 12.01.2026", "Kontrolle, Labor"),
+    ("Stadium I O l 1 2 3 nach Typ 2", "I O l 1 2 3"),  # too few digits for a number in groups
 ]
 
 

@@ -21,9 +21,22 @@ _ICD = re.compile(r"[A-Z]\d{2}(?:\.\d{1,2})?")
 _COUNTRY_POSTCODE = re.compile(r"I-\d{4,5}")
 
 
+# A number written in groups ("079 615 3O 72", "034 421 2O 2O"): a group with a single digit
+# and an O beside it is the number's too, where every group has a digit and 6 or more are digits.
+_GROUPS = re.compile(r"(?<![\w.,])[0-9OolI]{1,5}(?:[ /-][0-9OolI]{1,5}){2,6}(?![\w]|[.,]\d)")
+
+
 def ocr_digits(text: str) -> str:
     """The text with OCR's letter-for-digit confusions undone inside number-like tokens."""
-    return _TOKEN.sub(_digits, text)
+    return _GROUPS.sub(_grouped_digits, _TOKEN.sub(_digits, text))
+
+
+def _grouped_digits(match: re.Match[str]) -> str:
+    run = match.group()
+    groups = re.split(r"[ /-]", run)
+    if not all(any(c.isdigit() for c in group) for group in groups) or sum(c.isdigit() for c in run) < 6:
+        return run
+    return run.translate(_CONFUSABLE)
 
 
 def _digits(match: re.Match[str]) -> str:

@@ -152,6 +152,13 @@ NAME_LINE = re.compile(r"(?m)^[ \t]*(?P<name>[^\W\d_][\w'’.-]*(?:[ \t]+[^\W\d_
 NAME_BEFORE_BIRTH = re.compile(
     r"(?m)^[ \t]*(?P<name>[^\W\d_][\w'’-]*(?:[ \t]+[^\W\d_][\w'’-]*){1,3}),?[ \t]+(?:geb\.|\*)[ \t]*\d"
 )
+# "Surname, Given" and the birth date after it, at a line's start or after a dash or colon:
+# "Caminada, Giusep, 17.01.1946", "Fall 1 – Lang, Heinz-Dieter, *12.01.1958".
+NAME_PAIR_BEFORE_BIRTH = re.compile(
+    r"(?m)(?:^|[–:][ \t]+)[ \t]*(?P<name>[^\W\d_][\w'’-]*(?:[ -][^\W\d_][\w'’-]*)?,[ \t]+"
+    r"[^\W\d_][\w'’-]*(?:[ \t][^\W\d_][\w'’-]*){0,2})(?:,[ \t]*|[ \t]+)(?:geb\.[ \t]*|\*[ \t]*)?"
+    r"\d{1,2}\.\d{1,2}\.\d{2,4}"
+)
 # A note's author or speaker after its time: "11:45-12:05  Deborah: Patientin wach".
 SPEAKER = re.compile(
     r"(?m)^[ \t]*\d{1,2}[:.]\d{2}(?:[ \t]*[-–][ \t]*\d{1,2}[:.]\d{2})?[ \t]+(?P<name>[A-ZÄÖÜ][\w'’-]+):[ \t]"
@@ -303,6 +310,9 @@ class NameRule(RuleRecognizer):
                 yield Span(w.start, w.end, 0.6)  # not an abbreviation ("Vit. D")
             elif w.text in first and AGE_AFTER.match(text, w.end) and not self._is_common(w.text):
                 yield Span(w.start, w.end, 0.7)  # "zwei Söhne (Luka, 19; Matej, 15)": a child and its age
+        for m in NAME_PAIR_BEFORE_BIRTH.finditer(text):
+            if all(self._unknown_name_word(w) for w in m.group("name").replace(",", " ").split()):
+                yield Span(m.start("name"), m.end("name"), 0.8)
         for m in SPEAKER.finditer(text):
             if m.group("name") in first and not self._is_common(m.group("name")):
                 yield Span(m.start("name"), m.end("name"), 0.7)
