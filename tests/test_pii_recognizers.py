@@ -171,6 +171,10 @@ def test_does_not_find(anonymizer: Anonymizer, pii_type: str, text: str, value: 
         pytest.param(("a" * 50 + "@") * 1000, id="at-signs"),
         pytest.param("0 " * 50_000, id="digits", marks=pytest.mark.slow),
         pytest.param("Q" + "x" * 100_000, id="one-long-word"),
+        # records nested without end: the JSON, XML and YAML readers stay linear
+        pytest.param("[" * 20_000 + '"a":', id="json-brackets"),
+        pytest.param("</x>" + "<a>" * 20_000, id="xml-tags"),
+        pytest.param("a:\n" + "".join(" " * i + "k:\n" for i in range(1, 440)), id="yaml-indents"),  # 97 KB
     ],
 )
 def test_hostile_text_finishes_without_findings(anonymizer: Anonymizer, text: str) -> None:

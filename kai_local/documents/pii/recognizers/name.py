@@ -49,7 +49,7 @@ DOSE_UNITS = frozenset(data_lines("dose_units.txt"))
 # A word, with hyphenated parts; "Ass.-Prof." and "Dipl.-Ing." are one token.
 TOKEN = re.compile(r"[^\W\d_][\w'’]*(?:\.?-[^\W\d_][\w'’]*)*\.?")
 LABEL = re.compile(
-    r"(?:(?<=\n)|^|(?<=[\t;|])|(?<=  ))[ \t]*(?:(?:Ihr|Ihre|Unser|Unsere|Your|Our)\s)?(?:Patient(?:in|/in|/IN)?|PatientIn|Pat\.|Name|Vorname|Nachname|Familienname|Geburtsname|Geb\.-?Name"
+    r"(?:(?<=\n)[ \t]*|^[ \t]*|(?<=[;|])[ \t]*|(?<=\t)|(?<=  ))(?:(?:Ihr|Ihre|Unser|Unsere|Your|Our)\s)?(?:Patient(?:in|/in|/IN)?|PatientIn|Pat\.|Name|Vorname|Nachname|Familienname|Geburtsname|Geb\.-?Name"
     r"|Versicherte[r]?|Kontoinhaber(?:in)?|Ansprechpartner(?:in)?|Ansprechperson|Haus(?:arzt|ärztin)|Zuweiser(?:in)?"
     r"|Zuweisende[r]? (?:Arzt|Ärztin)|Überweisende[r]? (?:Arzt|Ärztin)|Behandelnde[r]? (?:Arzt|Ärztin)|Arzt|Ärztin"
     r"|Untersucher(?:in)?|Befundet von|Befundende[r]?|Vidiert(?: von)?|Sachbearbeiter(?:in)?|Empfänger(?:in)?"
@@ -62,7 +62,9 @@ LABEL = re.compile(
     r"|GP|From|To|Signed|Contact|Next of kin|Dictated by|Author|Doctor|Consultant|Nurse|Emergency contact"
     r"|Versicherte Person|Betroffene Person|NFS|Notfallsanitäter(?:in)?|Rettungssanitäter(?:in)?|Sanitäter(?:in)?"
     r"|Account holder|Insured|Member|Spouse)(?:[ \t]*:[ \t]*(?:\n[ \t]*)?|[ \t]{3,}|[ \t]*(?:\.{2,}|…+)[ \t]*)",
-    # "Klientin        Signer-Fässler Ida", a form's dot leader: "Familienname ......... HUBER"
+    # "Klientin        Signer-Fässler Ida", a form's dot leader: "Familienname ......... HUBER". Blanks
+    # before a label are read only after a line's start, ";" or "|" (after a run of blanks the label
+    # starts where the run ends: reading the run from each of its blanks was quadratic).
     re.IGNORECASE,
 )
 INLINE_TRIGGER = re.compile(
@@ -155,7 +157,7 @@ NAME_BEFORE_BIRTH = re.compile(
 # "Surname, Given" and the birth date after it, at a line's start or after a dash or colon:
 # "Caminada, Giusep, 17.01.1946", "Fall 1 – Lang, Heinz-Dieter, *12.01.1958".
 NAME_PAIR_BEFORE_BIRTH = re.compile(
-    r"(?m)(?:^|[–:][ \t]+)[ \t]*(?P<name>[^\W\d_][\w'’-]*(?:[ -][^\W\d_][\w'’-]*)?,[ \t]+"
+    r"(?m)(?:^|[–:][ \t]+)[ \t]*(?P<name>[^\W\d_][\w'’-]*(?:[ ][^\W\d_][\w'’-]*)?,[ \t]+"
     r"[^\W\d_][\w'’-]*(?:[ \t][^\W\d_][\w'’-]*){0,2})(?:,[ \t]*|[ \t]+)(?:geb\.[ \t]*|\*[ \t]*)?"
     r"\d{1,2}\.\d{1,2}\.\d{2,4}"
 )

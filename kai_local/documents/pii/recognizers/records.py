@@ -292,6 +292,10 @@ def _by_place(
     return None
 
 
+# Records nest a few levels (a FHIR bundle about ten); the paths kept are as deep as this, which
+# also keeps the parsers linear on a hostile upload's thousands of open brackets or tags.
+MAX_DEPTH = 32
+
 # -- raw JSON ----------------------------------------------------------------------------------
 
 JSON_START = re.compile(r"(?m)^[ \t]*[\[{]")
@@ -320,6 +324,8 @@ def _json_document(text: str, position: int) -> Generator[_Record, None, int]:
         if token[0].isspace():
             continue
         if token in "{[":
+            if len(stack) >= MAX_DEPTH:
+                break  # no record nests this deep; a hostile upload's "[[[[..." stops here
             owner = pending if pending is not None else (stack[-1][1] if stack else "")
             path = tuple(key for _, key in stack[1:]) + ((owner,) if stack else ())
             stack.append((_Record(path) if token == "{" else None, owner))
@@ -427,7 +433,7 @@ def _yaml_line(stack: list[_Frame], line: str, offset: int) -> Iterator[_Record]
     while len(stack) > 1 and stack[-1].column > column:
         yield stack.pop().record
     top = stack[-1]
-    if top.column < column:  # a deeper mapping: it sits under the open key above it
+    if top.column < column and len(stack) < MAX_DEPTH:  # a deeper mapping: under the open key above it
         path = (*top.record.path, top.open_key) if top.open_key else top.record.path
         top = _Frame(column, _Record(path))
         stack.append(top)
@@ -470,7 +476,7 @@ def _xml_records(text: str) -> Iterator[_Record]:
             last_open_end = -1
             continue
         yield from _xml_attributes(text, m, tag, stack)
-        if not m.group("empty"):
+        if not m.group("empty") and len(stack) < MAX_DEPTH:
             stack.append(tag)
             last_open_end = m.end()
         else:
