@@ -639,6 +639,12 @@ NEGATIVES = [
     ("Unfall auf der Bundesstraße, die Sackgasse war gesperrt.", "Sackgasse"),
     ("Kontrolle, Labor, 12.01.2026", "Kontrolle, Labor"),
     ("Stadium I O l 1 2 3 nach Typ 2", "I O l 1 2 3"),  # too few digits for a number in groups
+    # what the review of rounds 23-28 found masked
+    ("Patient gesehen und untersucht, danach Visite.", "und"),
+    ("BZ kontrolliert (BZ), EKG dokumentiert (EKG).", "BZ"),
+    ("Frau Anna Huber (am 3.4. aufgenommen) kam am Montag.", "am"),
+    ("Bildung einer Rettungsgasse, danach Impfstraße im Foyer.", "Rettungsgasse"),
+    ("Der Vertrag 2025 läuft aus.", "2025"),
 ]
 
 

@@ -190,6 +190,27 @@ def test_calendar_and_contact_exports_name_their_values_by_property(anonymizer: 
     assert_readable(hits, ["REQ-PARTICIPANT", "CONFIRMED", "Europe/Zurich", "Österreich"])
 
 
+def test_calendar_parameters_and_contacts(anonymizer: Anonymizer) -> None:
+    """A quoted parameter may hold a colon before the CN; CONTACT's value is the person itself."""
+    text = (
+        "BEGIN:VCALENDAR\nBEGIN:VEVENT\n"
+        'ORGANIZER;SENT-BY="mailto:praxis@example.ch";CN=Anna Gschwend:mailto:a.gschwend@example.ch\n'
+        "CONTACT:Ruth Zürcher\\, 079 334 18 52\nEND:VEVENT\nEND:VCALENDAR\n"
+    )
+    assert_found(found(anonymizer, text), [("name", "Anna Gschwend"), ("name", "Ruth Zürcher")])
+
+
+def test_fhir_references_and_written_out_names(anonymizer: Anonymizer) -> None:
+    record = {
+        "resourceType": "Observation",
+        "subject": {"reference": "Patient/pat-5531904/_history/3"},
+        "performer": [{"reference": "Practitioner/prac-77"}],
+        "contained": [{"resourceType": "RelatedPerson", "name": [{"text": "Reinhard Wohlgemuth"}]}],
+    }
+    hits = found(anonymizer, json.dumps(record, indent=2))
+    assert_found(hits, [("healthcare_number", "pat-5531904"), ("name", "Reinhard Wohlgemuth")])
+
+
 def test_a_cda_document_names_its_values_by_element(anonymizer: Anonymizer) -> None:
     hits = found(anonymizer, CDA_FRAGMENT)
     assert_found(

@@ -21,8 +21,9 @@ _ICD = re.compile(r"[A-Z]\d{2}(?:\.\d{1,2})?")
 _COUNTRY_POSTCODE = re.compile(r"I-\d{4,5}")
 
 
-# A number written in groups ("079 615 3O 72", "034 421 2O 2O"): a group with a single digit
-# and an O beside it is the number's too, where every group has a digit and 6 or more are digits.
+# A number written in groups ("079 615 3O 72", "034 421 2O 2O"): where every group has a digit and
+# the run has 6 or more, the letters of its groups are read as digits too (not in ICD codes:
+# "I10/I50/I25").
 _GROUPS = re.compile(r"(?<![\w.,])[0-9OolI]{1,5}(?:[ /-][0-9OolI]{1,5}){2,6}(?![\w]|[.,]\d)")
 
 
@@ -34,7 +35,11 @@ def ocr_digits(text: str) -> str:
 def _grouped_digits(match: re.Match[str]) -> str:
     run = match.group()
     groups = re.split(r"[ /-]", run)
-    if not all(any(c.isdigit() for c in group) for group in groups) or sum(c.isdigit() for c in run) < 6:
+    if (
+        not all(any(c.isdigit() for c in group) for group in groups)
+        or sum(c.isdigit() for c in run) < 6
+        or any(_ICD.fullmatch(group) for group in groups)
+    ):
         return run
     return run.translate(_CONFUSABLE)
 

@@ -92,11 +92,12 @@ PREPOSITION_STREET = re.compile(
 )
 # A street named without its number: a compound of its own name and straße/gasse/allee.
 NAMED_STREET = re.compile(r"(?<![\w-])[A-ZÄÖÜ][\w'’-]{2,40}?(?:straße|strasse|gasse|allee)(?![\w-])")
-# ... but not a kind of road.
+# ... but not a kind of road or lane (compared with "ß" as "ss").
 ROAD_WORDS = frozenset(
-    """bundesstraße bundesstrasse landstraße landstrasse landesstraße landesstrasse seitenstraße seitenstrasse
-    nebenstraße nebenstrasse einbahnstraße einbahnstrasse sackgasse waschstraße waschstrasse hauptverkehrsstraße
-    durchgangsstraße kreisstraße gemeindestraße ortsstraße zufahrtsstraße privatstraße wohnstraße baumallee""".split()
+    """bundesstrasse landstrasse landesstrasse seitenstrasse nebenstrasse einbahnstrasse sackgasse
+    waschstrasse hauptverkehrsstrasse durchgangsstrasse kreisstrasse gemeindestrasse ortsstrasse
+    zufahrtsstrasse privatstrasse wohnstrasse baumallee rettungsgasse teststrasse impfstrasse
+    umgehungsstrasse schnellstrasse autostrasse passstrasse""".split()
 )
 # Words that may stand before the suffix word: "Wiener Straße", "Obere Donaustraße", "St.-Peter-Gürtel".
 LEFT_WORD = re.compile(
@@ -226,7 +227,7 @@ class AddressRule(RuleRecognizer):
         for m in ROMANCE_STREET.finditer(text):
             found.append(Span(m.start(), m.end(), 0.8))
         for m in NAMED_STREET.finditer(text):
-            if m.group().lower() not in ROAD_WORDS:
+            if m.group().lower().replace("ß", "ss") not in ROAD_WORDS:
                 found.append(Span(m.start(), m.end(), 0.6))  # "in der Königstraße", "Raufhandel Annenstraße"
         for m in PREPOSITION_STREET.finditer(text):
             word = m.group("word")

@@ -30,15 +30,19 @@ PROPERTIES: dict[str, str] = {
     "TITLE": "OCCUPATION",
     "ROLE": "OCCUPATION",
     "GENDER": "GENDER",
+    "CONTACT": "NAME",  # RFC 5545: the contact's name (and number) is the value itself
 }
 # Properties whose CN parameter is a person's common name (the value is their address).
-PEOPLE = ("ATTENDEE", "ORGANIZER", "CONTACT")
+PEOPLE = ("ATTENDEE", "ORGANIZER")
 ENTITIES = tuple(dict.fromkeys(PROPERTIES.values()))
 
 BLOCK = re.compile(r"(?ms)^BEGIN:(?:VCALENDAR|VCARD)\r?$.*?(?:^END:(?:VCALENDAR|VCARD)\r?$|\Z)")
 # A content line (continuation lines start with a space and are not matched again):
 # NAME *(;PARAM=VALUE) : VALUE
-LINE = re.compile(r"(?m)^(?:[A-Za-z0-9-]+\.)?(?P<name>[A-Za-z-]+)(?P<params>(?:;[^:\n]*)?):(?P<value>[^\r\n]*)")
+# A quoted parameter may hold a colon: 'ORGANIZER;SENT-BY="mailto:a@b.ch";CN=Dr. Huber:mailto:...'.
+LINE = re.compile(
+    r"(?m)^(?:[A-Za-z0-9-]+\.)?(?P<name>[A-Za-z-]+)(?P<params>(?:;(?:\"[^\"\n]*\"|[^;:\"\n])*)*):(?P<value>[^\r\n]*)"
+)
 COMMON_NAME = re.compile(r"(?i);CN=(?:\"(?P<quoted>[^\"\n]*)\"|(?P<plain>[^;:\n]*))")
 
 

@@ -50,7 +50,7 @@ TAGS: dict[str, str] = {
 }
 ENTITIES = ("NAME", *dict.fromkeys(TAGS.values()))
 
-# "(0010,0010) PN [value]" (dcmdump, gdcmdump; "=value" for a UID's name) or pydicom's
+# "(0010,0010) PN [value]" (dcmdump, gdcmdump) or pydicom's
 # "(0010, 0010) Patient's Name   PN: 'value'".
 ELEMENT = re.compile(
     r"(?m)^[ \t>]*\((?P<tag>[0-9A-Fa-f]{4}, ?[0-9A-Fa-f]{4})\)[ \t]+"
@@ -87,7 +87,7 @@ class DicomTagRule(TypedRuleRecognizer):
 def _name_components_length(value: str) -> int:
     """How much of a PN value its family, given and middle names take ("Wallner^Petra" of
     "Wallner^Petra^^Dr.med.univ."); all of it for one that lists several names ("A^B\\C^D")."""
-    if "\\" in value:
+    if "\\" in value or "=" in value:  # several names, or one in other scripts ("Yamada^Tarou=山田^太郎")
         return len(value.rstrip())
     parts = value.split("^")
     kept = "^".join(parts[:3]).rstrip("^ ")

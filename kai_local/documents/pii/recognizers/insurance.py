@@ -41,9 +41,11 @@ INSURANCE_WORDS = words(
 )
 POLICY = re.compile(
     r"(?<!\w)(?:Polizzen?(?:nummer|-?Nr\.?)?|Polizze|Police(?:nnummer|-?Nr\.?)?|Versicherungsschein(?:nummer|-?Nr\.?)?"
-    r"|Vertragsnummer|Vertrags-?Nr\.?|Vertrag(?=[ \t]*[:#]?[ \t]*(?-i:[A-Z]{0,5})[ -]?\d)|Mitgliedsnummer|Mitglieds-?Nr\.?|Versicherungsnummer|Vers\.-?Nr\.?"
+    r"|Vertragsnummer|Vertrags-?Nr\.?|(?-i:Vertrag)(?=[ \t]{1,4}(?:[:#][ \t]{0,4})?(?-i:[A-Z]{1,5})[ -]?\d)|Mitgliedsnummer|Mitglieds-?Nr\.?|Versicherungsnummer|Vers\.-?Nr\.?"
     r"|Versichertennummer|Policy(?: number| No\.?| ID)?|Member(?:ship)? (?:ID|number|No\.?)|Insurance (?:ID|number|No\.?))"
-    r"\s*[:#]?\s*(?P<v>[A-ZÄÖÜ0-9](?:[A-ZÄÖÜ0-9./ -]{3,22}[A-ZÄÖÜ0-9])?)(?![\w-])",  # "NÖ-SP-44018273"
+    # "NÖ-SP-44018273"; a full stop and a space end the value ("PZT 44-0918273. Der ..."), so a
+    # "Nr." after the label is read as the label's ("Polizze Nr. 417-534100-2")
+    r"(?:[ \t]?(?:Nr|No)\.)?\s*[:#]?\s*(?P<v>[A-ZÄÖÜ0-9](?:(?:[A-ZÄÖÜ0-9/ -]|\.(?! )){3,22}[A-ZÄÖÜ0-9])?)(?![\w-])",
     re.IGNORECASE,
 )
 

@@ -102,15 +102,16 @@ RELATIVE = re.compile(
 # Hand signs: initials after a sign label ("Hdz.: sk", "Visum: NB / LP") or at the end of a note line ("... /SH").
 SIGN_LABEL = re.compile(
     # the label ends at a full stop, a colon or a space: not "Sign" in "Signer-Fässler"
-    r"(?<![\w-])(?:Hdz|HDZ|Hz|Handzeichen|Kürzel|Kurzzeichen|Visum|VISUM|Visa|Sign|[Vv]id(?=\.)|gesehen"
-    r"|(?:Schreibkraft|Unterschrift(?:[ \t]+[A-ZÄÖÜ]{1,4})?)(?=[ \t]*:))(?:\.[ \t]*:?|[ \t]*:|[ \t])[ \t]*"
+    r"(?<![\w-])(?:Hdz|HDZ|Hz|Handzeichen|Kürzel|Kurzzeichen|Visum|VISUM|Visa|Sign|[Vv]id(?=\.)"
+    r"|(?:gesehen|Schreibkraft|Unterschrift(?:[ \t]+[A-ZÄÖÜ]{1,4})?)(?=[ \t]*:))(?:\.[ \t]*:?|[ \t]*:|[ \t])[ \t]*"
     r"(?P<v>[A-Za-zÄÖÜäöü]{2,3}(?:[ \t]*/[ \t]*[A-Za-zÄÖÜäöü]{2,3})*)(?![\w.])"
 )
 # A key of hand signs: "Kürzel: bk = DGKP Bernhard Kainz; SH = DGKS Sabine Hölzl".
 SIGN_KEY = re.compile(r"(?:(?<=Kürzel: )|(?<=Kürzel:  )|(?<=; ))(?P<v>[A-Za-zÄÖÜäöü]{2,3}) = (?=[A-ZÄÖÜ])")
 # Initials after what someone did: "MT informiert (JB)", "(erstellt BR, 06.03.)", "Blutbank informiert (mh)".
 SIGN_AFTER_DEED = re.compile(
-    r"(?<![\w-])(?:informiert|verständigt|erstellt|geprüft|kontrolliert|erledigt|dokumentiert|übergeben)[ \t]*"
+    # not "kontrolliert (BZ)", "dokumentiert (EKG)": what is checked or written down may be a value
+    r"(?<![\w-])(?:informiert|verständigt|erstellt|übergeben)[ \t]*"
     r"(?:\((?P<p>[A-ZÄÖÜ]{2,3}|[a-zäöü]{2})\)|(?P<v>[A-ZÄÖÜ]{2,3})(?=,))"
 )
 # A hand sign defined right after a name: "OA Bernhard Vogt (BV)", "Martina Schmid (MaS)".
@@ -157,7 +158,7 @@ NAME_BEFORE_BIRTH = re.compile(
 # "Surname, Given" and the birth date after it, at a line's start or after a dash or colon:
 # "Caminada, Giusep, 17.01.1946", "Fall 1 – Lang, Heinz-Dieter, *12.01.1958".
 NAME_PAIR_BEFORE_BIRTH = re.compile(
-    r"(?m)(?:^|[–:][ \t]+)[ \t]*(?P<name>[^\W\d_][\w'’-]*(?:[ ][^\W\d_][\w'’-]*)?,[ \t]+"
+    r"(?m)(?:^[ \t]*|[–:][ \t]+)(?P<name>[^\W\d_][\w'’-]*(?:[ ][^\W\d_][\w'’-]*)?,[ \t]+"
     r"[^\W\d_][\w'’-]*(?:[ \t][^\W\d_][\w'’-]*){0,2})(?:,[ \t]*|[ \t]+)(?:geb\.[ \t]*|\*[ \t]*)?"
     r"\d{1,2}\.\d{1,2}\.\d{2,4}"
 )
@@ -202,6 +203,7 @@ def _initials_of(name: str, sign: str) -> bool:
     """Whether a hand sign is made of the name's initials, in order ("BV" of "Bernhard Vogt",
     "MaS" of "Martina Schmid"): not a role after a name ("Katrin Braunsdorf (MFA)")."""
     initials = [word[0].upper() for word in re.findall(r"[^\W\d_]+", name)]
+    # a sign in capitals is read by its capitals ("MaS"), one in small letters by its first ("schk")
     letters = [c for c in sign if c.isupper()] or [sign[0].upper()]
     position = 0
     for letter in letters:
@@ -413,15 +415,15 @@ class NameRule(RuleRecognizer):
 
     # --- evidence 5: hand signs -------------------------------------------------------------------
 
-    @staticmethod
-    def _defined_signs(text: str, names: list[Span]) -> Iterable[Span]:
+    def _defined_signs(self, text: str, names: list[Span]) -> Iterable[Span]:
         """Initials a name defines as its hand sign ("OA Bernhard Vogt (BV)"), there and wherever
         else they stand in the text ("gez. BV / SK")."""
         signs = set()
         for name in names:
             m = SIGN_AFTER_NAME.match(text, name.end)
-            if m is not None and _initials_of(text[name.start : name.end], m.group("v")):
-                signs.add(m.group("v"))
+            sign = m.group("v") if m is not None else ""
+            if sign and _initials_of(text[name.start : name.end], sign) and sign.lower() not in self.lexicon.stop_words:
+                signs.add(sign)  # not "Anna Huber (am ...)": "am" is a word
         for sign in signs:
             for m in re.finditer(r"(?<![\w-])" + re.escape(sign) + r"(?![\w-])", text):
                 yield Span(m.start(), m.end(), 0.65)

@@ -52,7 +52,8 @@ UNLISTED_PLACE = re.compile(
     r"|Wohnort:?|Heimatort:?|Geburtsort:?|Geb\.-?Ort:?|Herkunftsort:?|Standort:?|Ortsteil|OT|Stadtteil|Gemeinde"
     r"|Distrikt|Zweigstelle|lives in|born in|(?<![\w.])(?:in|nach|aus))"
     # "Ústí nad Labem", "Frankfurt an der Oder": a qualifier in the place's own language too
-    # a capital of any Latin script: "Ústí", "Łódź", "Šibenik"
+    # a capital of Latin-1 or a letter of Latin Extended-A, where capitals and small letters
+    # alternate: "Ústí", "Łódź", "Šibenik"
     r"[ \t]+(?P<place>[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’]+(?:-[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’]+)*"
     r"(?: (?:am|an der|im|bei|ob der|nad|pod|na|sul|sur|del) [A-ZÀ-ÖØ-ÞĀ-ſ][\w'’]+)?)"
 )

@@ -172,7 +172,6 @@ PERSON_PLACES = _keys(
     "associatedperson",
     "informationrecipient",
     "guardianperson",
-    "relatedperson",
     "patientrole",
 )
 ORGANISATION_PLACES = _keys(
@@ -256,7 +255,10 @@ def _classified(record: _Record, text: str) -> Iterator[TypedSpan]:
         if entity is None:
             entity = _by_place(key, value, places, inner, keys, fhir, system)
         if entity == "HEALTHCARE_NUMBER" and key == "reference":
-            start += value.rfind("/") + 1  # "Patient/pat-2210478": the id
+            # "Patient/pat-2210478" and "Patient/pat-2210478/_history/3": the id after the type
+            identifier = value.split("/")[1]
+            start += value.index("/") + 1
+            end = start + len(identifier)
         if entity is not None and start < end:
             yield TypedSpan(entity, start, end, 0.85)
 
@@ -276,6 +278,8 @@ def _by_place(
             owner = next((p for p in reversed(places[:-1]) if p in OWNER_PLACES), inner)
         if key == "text" and "address" in places:
             return "ADDRESS"
+        if key == "text" and inner == "name" and not set(places) & ORGANISATION_PLACES:
+            return "NAME"  # a FHIR HumanName written out: "name": [{"text": "Anna Huber"}]
         if owner in INSURER_PLACES:
             return "INSURANCE"
         if owner in ORGANISATION_PLACES:
@@ -370,7 +374,9 @@ def _json_document(text: str, position: int) -> Generator[_Record, None, int]:
 
 YAML_LINE = re.compile(r"(?m)^[ \t]*(?:- )?[A-Za-z_][\w.-]*:(?: |$)")
 LINE = re.compile(
-    r"^(?P<indent>[ \t]*)(?P<dash>-(?: +|$))?(?:(?P<key>[A-Za-z_][\w.\-]*):(?: +(?P<value>.*?))?|(?(dash)(?P<item>.+?)|(?!)))?[ \t]*$"
+    # a value or item starts and ends with a non-blank: blanks after it are no part to try first
+    r"^(?P<indent>[ \t]*)(?P<dash>-(?: +|$))?(?:(?P<key>[A-Za-z_][\w.\-]*+):(?: +(?P<value>\S(?:.*\S)?))?"
+    r"|(?(dash)(?P<item>\S(?:.*\S)?)|(?!)))?[ \t]*$"
 )
 
 
@@ -446,8 +452,11 @@ def _yaml_line(stack: list[_Frame], line: str, offset: int) -> Iterator[_Record]
 
 # -- XML -------------------------------------------------------------------------------------
 
-XML_TAG = re.compile(r"<(?P<close>/?)(?P<tag>[A-Za-z_][\w.:-]*)(?P<attributes>[^<>]*?)(?P<empty>/?)>")
-XML_ATTRIBUTE = re.compile(r"(?P<name>[A-Za-z_][\w.:-]*)\s*=\s*(?:\"(?P<double>[^\"<]*)\"|'(?P<single>[^'<]*)')")
+# Possessive names and attributes that start with a blank: no way to split a long run two ways.
+XML_TAG = re.compile(r"<(?P<close>/?)(?P<tag>[A-Za-z_][\w.:-]*+)(?P<attributes>(?:\s[^<>]*?)?)(?P<empty>/?)>")
+XML_ATTRIBUTE = re.compile(
+    r"(?<![\w.:-])(?P<name>[A-Za-z_][\w.:-]*+)\s*=\s*(?:\"(?P<double>[^\"<]*)\"|'(?P<single>[^'<]*)')"
+)
 # (element, attribute) -> entity; the element without its namespace prefix, lower case.
 XML_ATTRIBUTES: dict[tuple[str, str], str] = {
     ("id", "extension"): "HEALTHCARE_NUMBER",
@@ -456,6 +465,8 @@ XML_ATTRIBUTES: dict[tuple[str, str], str] = {
     ("administrativegendercode", "displayname"): "GENDER",
     ("religiousaffiliationcode", "displayname"): "RELIGION",
 }
+# A key of each entity, for fields an attribute gives (classified by KEY_TYPES like any other).
+ENTITY_KEYS = {"HEALTHCARE_NUMBER": "mrn", "DOB": "birthdate", "GENDER": "gender", "RELIGION": "religion"}
 
 
 def _xml_records(text: str) -> Iterator[_Record]:
@@ -496,7 +507,3 @@ def _xml_attributes(text: str, m: re.Match[str], tag: str, stack: list[str]) -> 
         entity = XML_ATTRIBUTES.get((tag, name))
         if entity is not None and (entity != "HEALTHCARE_NUMBER" or any(c.isdigit() for c in value)):
             yield _Record((*stack, tag), [(ENTITY_KEYS[entity], start, end)])
-
-
-# A key of each entity, for fields an attribute gives (classified by KEY_TYPES like any other).
-ENTITY_KEYS = {"HEALTHCARE_NUMBER": "mrn", "DOB": "birthdate", "GENDER": "gender", "RELIGION": "religion"}
