@@ -17,6 +17,7 @@ import pytest
 from kai_local.documents.extract.plain import render_json
 from kai_local.documents.pii.anonymizer import Anonymizer
 from kai_local.documents.pii.recognizers.records import RecordFieldRule
+from tests.test_pii_recall import found
 
 FHIR_PATIENT = {
     "resourceType": "Patient",
@@ -106,10 +107,6 @@ CDA_FRAGMENT = """<ClinicalDocument xmlns="urn:hl7-org:v3">
  <title>Entlassungsbrief Ärztlich</title>
 </ClinicalDocument>
 """
-
-
-def found(anonymizer: Anonymizer, text: str) -> list[tuple[str, str]]:
-    return [(f.pii_type, text[f.start : f.end]) for f in anonymizer.detect(text)]
 
 
 def assert_found(hits: list[tuple[str, str]], expected: list[tuple[str, str]]) -> None:
