@@ -252,8 +252,31 @@ POSITIVES = [
     ("name", "Eltern: Petra und Markus Huber-Frei", "Petra"),
     ("company", "Befund an: Pathologie Breitenrain, Bern", "Pathologie Breitenrain"),
     ("company", "Wohnverbund Haus Sonnenweg", "Wohnverbund Haus Sonnenweg"),
+    # organisational units between an institution (or "An die") and its street, and joined to it
+    (
+        "company",
+        "Landeskrankenhaus Rottenmann\nPatientenverwaltung / Archiv\nSpitalgasse 4\n8786 Rottenmann",
+        "Patientenverwaltung / Archiv",
+    ),
+    (
+        "company",
+        "An das\nAmtsgericht Kufstein\nPflegschaftssachen / Kanzlei 3\nZellerstraße 2\n6330 Kufstein",
+        "Pflegschaftssachen / Kanzlei 3",
+    ),
+    (
+        "company",
+        "An die\nSozialversicherungsanstalt\nReferat Pflegegeld\nPostgasse 12, 9020 Klagenfurt",
+        "Referat Pflegegeld",
+    ),
+    (
+        "company",
+        "Bezirksspital Lenzburg, Notfallpforte/Handchirurgie\nTel. 062 123 45 67",
+        "Notfallpforte/Handchirurgie",
+    ),
+    ("company", "Pflegedienst Talblick GmbH – Wundambulanz\nMühlweg 40, 06667 Weißenfels", "Wundambulanz"),
     ("company", "Rezept an Apotheke „Zum Goldenen Hirschen“", "Apotheke „Zum Goldenen Hirschen“"),
     ("company", "Gynäkologie, Stat. G4", "Stat. G4"),
+    ("company", "Verlegung in die Station Nord.", "Station Nord"),
     # blind8's misses (round 14)
     ("company", "K L I N I K U M   W E L S\nE N T L A S S U N G S B R I E F", "K L I N I K U M   W E L S"),
     ("name", "Betreuung: Sozialarbeiterin Mag.a Lindinger", "Lindinger"),
@@ -541,6 +564,18 @@ LAB_TABLE = (
 # (text, value that must not be found as a name, address, institution or identifier; eponyms
 # may be found as `medical`)
 NEGATIVES = [
+    # a doctor's specialty under the name, a document title before an institution, a date
+    (
+        "Ordination Dr. Lea Pfanner\nÄrztin für Allgemeinmedizin\nHauptstraße 3, 6850 Dornbirn",
+        "Ärztin für Allgemeinmedizin",
+    ),
+    (
+        "Praxis Dr. Ried\nDr. med. dent. Ulf Ried\nZahnersatz und Prophylaxe\nLindenweg 2, 79104 Freiburg",
+        "Prophylaxe",
+    ),
+    ("Befundbericht Labor – Laborpraxis Kern KG\nPat.: Eva Mohr", "Befundbericht Labor"),
+    ("Klinikum Nordstadt\nÜbergabe Nachtdienst - Mittwoch\nBahnweg 2, 30161 Hannover", "Mittwoch"),
+    ("Spital Uster, Verlegung wurde besprochen.", "Verlegung wurde besprochen"),
     ("Dr. med.", "Dr. med."),
     ("Termin in der Praxis am Montag um 9 Uhr.", "Praxis am Montag"),
     ("Die Endoskopie ergab keinen Befund.", "Endoskopie"),  # the examination, not the unit

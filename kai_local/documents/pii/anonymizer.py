@@ -24,6 +24,7 @@ from kai_local.documents.pii.findings import (
     repeatable_values,
     resolve_overlaps,
 )
+from kai_local.documents.pii.letterhead import add_units
 from kai_local.documents.pii.lexicon import Lexicon
 from kai_local.documents.pii.nlp import (
     LANGUAGES,
@@ -91,6 +92,8 @@ class Anonymizer:
         findings = self._analyze(view, pii_types, deadline)
         findings += self._spaced_headings(view, pii_types, deadline)
         found = resolve_overlaps(findings, view)
+        if "company" in pii_types:
+            found = add_units(view, found, self.lexicon)
         return add_repetitions(view, found, self.lexicon)
 
     def merge(self, text: str, rules: list[Finding], extra: Iterable[Finding]) -> list[Finding]:

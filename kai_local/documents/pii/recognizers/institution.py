@@ -129,9 +129,10 @@ NAME_TAIL = re.compile(
     + WORD
     + r"|[A-Z]?\d{1,3}[A-Z]?(?![\w.,:/])))*"
 )
-# A ward's code: "Station 4 Nord", "Station C3", "Pavillon 2, Station B", "ward C 4".
+# A ward's code: "Station 4 Nord", "Station C3", "Pavillon 2, Station B", "ward C 4", "Station
+# Kinder 2" (a letter alone, not the first letter of a word: "Station Nord").
 CODE_TAIL = re.compile(
-    r"[ \t](?:[A-Z]{0,2}[ ]?\d{1,3}(?:\.\d{1,2})?[A-Z]?|[A-Z])(?![\d.:/]|,\d)(?:[ \t](?:Nord|Süd|Sued|Ost|West|NORD|SÜD|SUED|OST|WEST|offen|geschlossen))?"
+    r"[ \t](?:(?:[A-ZÄÖÜ][a-zäöü]+[ ])?[A-Z]{0,2}[ ]?\d{1,3}(?:\.\d{1,2})?[A-Z]?|[A-Z](?![^\W\d_]))(?![\d.:/]|,\d)(?:[ \t](?:Nord|Süd|Sued|Ost|West|NORD|SÜD|SUED|OST|WEST|offen|geschlossen))?"
 )
 UNIT_ENDINGS = (
     "ambulanz",
