@@ -62,6 +62,7 @@ SPLITS = (
     "blind12",
     "blind13",
     "blind14",
+    "blind15",
 )
 # The groups of the issue's table (issue 11), for a line that compares with it.
 GROUPS = {
