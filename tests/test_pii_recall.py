@@ -277,6 +277,12 @@ POSITIVES = [
     ("company", "Rezept an Apotheke „Zum Goldenen Hirschen“", "Apotheke „Zum Goldenen Hirschen“"),
     ("company", "Gynäkologie, Stat. G4", "Stat. G4"),
     ("company", "Verlegung in die Station Nord.", "Station Nord"),
+    # ward lists: room (and bed), SURNAME Given, age (invented rows)
+    ("name", "301  2  BRANDNER Theresia         81   w  09.03.  Sturz", "BRANDNER Theresia"),
+    ("healthcare_number", "301  2  BRANDNER Theresia         81   w  09.03.  Sturz", "301"),
+    ("name", "418/2 DE LUCA Matteo 66j. Pneumonie re", "DE LUCA Matteo"),
+    ("name", "419 (Iso VRE) OKONJO Adaeze, 59 J., Cholangitis", "OKONJO Adaeze"),
+    ("medical", "pT2 pN0 L0 V0 R0, ICD-O 8500/3", "8500/3"),
     # blind8's misses (round 14)
     ("company", "K L I N I K U M   W E L S\nE N T L A S S U N G S B R I E F", "K L I N I K U M   W E L S"),
     ("name", "Betreuung: Sozialarbeiterin Mag.a Lindinger", "Lindinger"),
@@ -564,6 +570,9 @@ LAB_TABLE = (
 # (text, value that must not be found as a name, address, institution or identifier; eponyms
 # may be found as `medical`)
 NEGATIVES = [
+    ("100 MG Aspirin täglich", "Aspirin"),
+    ("2026 ICD Kodierung abgeschlossen", "ICD Kodierung"),
+    ("Rechnung 8500/3 vom Mai", "8500/3"),
     # a doctor's specialty under the name, a document title before an institution, a date
     (
         "Ordination Dr. Lea Pfanner\nÄrztin für Allgemeinmedizin\nHauptstraße 3, 6850 Dornbirn",

@@ -41,6 +41,7 @@ from kai_local.documents.pii.recognizers.url import UrlRule
 from kai_local.documents.pii.recognizers.username import UsernameRule
 from kai_local.documents.pii.recognizers.vat_number import VatNumberRule
 from kai_local.documents.pii.recognizers.vehicle import VehicleRule
+from kai_local.documents.pii.recognizers.ward_list import WardListRule
 
 RECOGNIZERS: tuple[type[RuleRecognizer], ...] = (
     NameRule,
@@ -79,4 +80,5 @@ RECOGNIZERS: tuple[type[RuleRecognizer], ...] = (
     DicomTagRule,
     CalendarPropertyRule,
     RecordFieldRule,
+    WardListRule,
 )

@@ -16,6 +16,9 @@ from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, conte
 ICD_WITH_SUB = re.compile(r"(?<![\w.])[A-TV-Z]\d{2}\.\d[0-9A-Z]{0,3}(?![\w]|\.\d)")  # E11.9, S72.001A
 # A tumour's morphology (ICD-O): "M-8500/3", "M8140/3".
 ICD_O = re.compile(r"(?<![\w-])M-?\d{4}/\d(?![\w/])")
+# The same without its "M", after an ICD-O label: "ICD-O 8500/3", "ICD-O-3: C18.7 / 8140/3".
+ICD_O_LABELLED = re.compile(r"(?<![\w-])[89]\d{3}/[0-39](?![\w/])")
+ICD_O_LABEL = words("ICD-O(?:-3)?", "Morphologie", "Morphology")
 # A dependence or an allergy and its substance: "Abhängigkeit von Benzodiazepinen", "Allergie gegen
 # Penicillin"; not "in Abhängigkeit von der Dosis".
 DEPENDENCE = re.compile(
@@ -501,6 +504,9 @@ class MedicalRule(RuleRecognizer):
             yield from self._english_conditions(text)
         for pattern in (ICD_O, MORBUS, DEPENDENCE):
             for m in pattern.finditer(text):
+                yield Span(m.start(), m.end(), 0.8)
+        for m in ICD_O_LABELLED.finditer(text):
+            if has_context(ICD_O_LABEL, text, m.start(), 30):
                 yield Span(m.start(), m.end(), 0.8)
         for m in ICD_WITH_SUB.finditer(text):
             if not has_context(NOT_ICD, text, m.start(), 12):
