@@ -283,6 +283,13 @@ POSITIVES = [
     ("name", "418/2 DE LUCA Matteo 66j. Pneumonie re", "DE LUCA Matteo"),
     ("name", "419 (Iso VRE) OKONJO Adaeze, 59 J., Cholangitis", "OKONJO Adaeze"),
     ("medical", "pT2 pN0 L0 V0 R0, ICD-O 8500/3", "8500/3"),
+    ("address", "Adresse: Mühlboden 7/Top 2, 5600 St. Johann", "Mühlboden 7/Top 2, 5600 St. Johann"),
+    ("address", "gefunden vom Neffen, wh. Leiten 4, 2640 Gloggnitz", "Leiten 4, 2640 Gloggnitz"),
+    ("credit_card", "Anzahlung per Visa 4111 1111 1111 1112 erhalten", "4111 1111 1111 1112"),
+    ("passport", "Aufenthaltstitel no. X4KP9T2M1", "X4KP9T2M1"),
+    ("username", "Benutzername mhuber77 (Passwort per SMS)", "mhuber77"),
+    ("religion", "Die Patientin ist Zeugin Jehovas.", "Zeugin Jehovas"),
+    ("age", "612/1 BRUNNER Ida 91j. Sturz", "91j."),
     # blind8's misses (round 14)
     ("company", "K L I N I K U M   W E L S\nE N T L A S S U N G S B R I E F", "K L I N I K U M   W E L S"),
     ("name", "Betreuung: Sozialarbeiterin Mag.a Lindinger", "Lindinger"),
@@ -570,6 +577,7 @@ LAB_TABLE = (
 # (text, value that must not be found as a name, address, institution or identifier; eponyms
 # may be found as `medical`)
 NEGATIVES = [
+    ("Zahlung 4111 1111 1111 1112 gebucht", "4111 1111 1111 1112"),  # no card's label, no valid check digit
     ("100 MG Aspirin täglich", "Aspirin"),
     ("2026 ICD Kodierung abgeschlossen", "ICD Kodierung"),
     ("Rechnung 8500/3 vom Mai", "8500/3"),

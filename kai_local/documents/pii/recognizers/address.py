@@ -68,7 +68,7 @@ STREET_SUFFIXES = (
     "rain",
 )
 NUMBER = r"\d{1,4}\s?[a-zA-Z]?(?:\s?[-/]\s?\d{1,4}[a-zA-Z]?){0,3}"
-UNIT = r"(?:(?:,?\s|/)(?:\d{1,2}\.\s?)?(?i:Stiege|Stg\.?|Top|Tür|Whg\.?|Wohnung|Stock|Etage|Haus|Block|Bauteil|Apt\.?|Apartment|Suite|Unit|Flat)\s?\d{1,4}[a-zA-Z]?)*"
+UNIT = r"(?:(?:,?\s|\s?/\s?)(?:\d{1,2}\.\s?)?(?i:Stiege|Stg\.?|Top|Tür|Whg\.?|Wohnung|Stock|Etage|Haus|Block|Bauteil|Apt\.?|Apartment|Suite|Unit|Flat)\s?\d{1,4}[a-zA-Z]?)*"
 STREET_WORD = re.compile(
     # "Hauptstraße 5", "10.-Oktober-Straße 5"; OCR'd text may have two spaces before the number
     r"(?<![\w-])(?P<word>(?=[A-ZÄÖÜ]|\d{1,2}\.-[A-ZÄÖÜ])[\w.'’-]{0,60}?(?i:"
@@ -172,8 +172,9 @@ EN_ADDRESS_PART = re.compile(
 # of the text before it on the same line, or as the whole line above it.
 STREET_BEFORE = re.compile(
     r"(?:^|(?<=[,:|·]\s)|(?<=\s[.·]\s)|(?<=\s{3})|(?<=wohnhaft )|(?<=wohnhaft in )|(?<=wohnt )|(?<=wohnt in )"
-    r"|(?<=lebt in )|(?<=Adresse )|(?<=Anschrift ))(?P<s>[A-ZÄÖÜÀ-Ý][\w.'’-]*(?:\s[\w.'’-]+){0,3}\s"
+    r"|(?<=lebt in )|(?<=Adresse )|(?<=Anschrift )|(?<=wh\. ))(?P<s>[A-ZÄÖÜÀ-Ý][\w.'’-]*(?:\s[\w.'’-]+){0,3}\s"
     + NUMBER
+    + UNIT
     + r"|\d{1,4}[a-zA-Z]?\s[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2})\s?[,.]?\s*$"
 )
 NOT_STREET_LINE = re.compile(

@@ -14,6 +14,7 @@ PATTERNS = (
     re.compile(r"(?<![\w.,])" + _N + r"-j(?:ä|ae)hr\.", re.IGNORECASE),  # "75-jähr. Pat."
     re.compile(
         r"(?<![\w.,])" + _N + r"\s?(?:J\.|Jahre alt|Jahren alt)(?!\w)|(?<![\w.,])" + _N + r"\.?\s(?:LJ|Lj\.)(?!\w)"
+        r"|(?<![\w.,])" + _N + r"j\.(?!\w)"  # "KÄLIN Ueli 74j." on a handover sheet
     ),
     re.compile(
         r"(?<!\w)(?:im Alter von|mit|Alter:?|Lebensalter:?)\s(?P<v>" + _N + r"(?:\sJahr(?:e|en)?)?)(?=\s|[,.;)]|$)"

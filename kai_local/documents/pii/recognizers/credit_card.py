@@ -31,12 +31,35 @@ CONTEXT = words(
 )
 
 
+# Words that name a card right before its number (not "Zahlung", not "card" alone).
+CARD_LABEL = words(
+    "Kreditkarte",
+    "Kreditkartennummer",
+    "Kartennummer",
+    "Karten-Nr\\.",
+    "Visa",
+    "Mastercard",
+    "Maestro",
+    "Amex",
+    "American Express",
+    "Diners",
+    "credit card",
+    "card number",
+    "Debitkarte",
+)
+
+
 class CreditCardRule(RuleRecognizer):
     ENTITY = "CREDIT_CARD"
 
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
         for m in CANDIDATE.finditer(text):
             digits = re.sub(r"\D", "", m.group())
-            if not 13 <= len(digits) <= 19 or not ISSUER.match(digits) or not luhn.is_valid(digits):
+            if not 13 <= len(digits) <= 19 or not ISSUER.match(digits):
                 continue
-            yield Span(m.start(), m.end(), 1.0 if has_context(CONTEXT, text, m.start(), 40) else 0.85)
+            labelled = has_context(CONTEXT, text, m.start(), 40)
+            if luhn.is_valid(digits):
+                yield Span(m.start(), m.end(), 1.0 if labelled else 0.85)
+            elif labelled and has_context(CARD_LABEL, text, m.start(), 25):
+                # A card's number with a typo is still the card's number: the label says what it is.
+                yield Span(m.start(), m.end(), 0.7)

@@ -21,7 +21,7 @@ LABEL = re.compile(
 # fillers are bounded, and so is each lookahead: unbounded, a long run of blanks after a label
 # was split every way and rescanned (16,000 blanks after "Ausweis": 14 s).
 VALUE = re.compile(
-    r"[^\n\w]{0,24}(?:(?:Nr|No|Nummer|number|is|ist|lautet|lautend auf|Personalausw)\.?[^\n\w]{0,24}){0,2}"
+    r"[^\n\w]{0,24}(?:(?:Nr|No|nr|no|Nummer|number|is|ist|lautet|lautend auf|Personalausw)\.?[^\n\w]{0,24}){0,2}"
     r"(?P<v>(?=(?:[A-Z]{0,10}\d){4})[A-Z0-9]{7,10}"
     # or in groups, as a card prints it: "HU 704 13 82 AB", "VK 2026 0031 887", "46 221 837"
     r"|(?=(?:[A-Z ]{0,10}\d){6})[A-Z0-9]{2,4}(?: [A-Z0-9]{2,4}){2,4})(?![\w])"
