@@ -290,6 +290,12 @@ POSITIVES = [
     ("username", "Benutzername mhuber77 (Passwort per SMS)", "mhuber77"),
     ("religion", "Die Patientin ist Zeugin Jehovas.", "Zeugin Jehovas"),
     ("age", "612/1 BRUNNER Ida 91j. Sturz", "91j."),
+    ("name", "Familienname / Priezvisko:   KOVÁČ-LENGYEL\nVorname / Meno:   Ondrej", "KOVÁČ-LENGYEL"),
+    ("name", "  Name / Nom:             BERSET-ROTH\n", "BERSET-ROTH"),
+    ("nationality", "Staatsangehörigkeit:    österreichisch, slowenisch", "slowenisch"),
+    ("nationality", "Staatsangehörigkeit Österreich/Serbien", "Serbien"),
+    ("insurance", "cost guarantee Sanitas, policy no. 4.221.907-02", "Sanitas"),
+    ("insurance", "Die Kostenzusage der AOK Sachsen-Anhalt liegt vor.", "AOK Sachsen-Anhalt"),
     # blind8's misses (round 14)
     ("company", "K L I N I K U M   W E L S\nE N T L A S S U N G S B R I E F", "K L I N I K U M   W E L S"),
     ("name", "Betreuung: Sozialarbeiterin Mag.a Lindinger", "Lindinger"),

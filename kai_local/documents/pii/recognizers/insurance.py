@@ -38,6 +38,12 @@ INSURANCE_WORDS = words(
     "Kostengutsprache",
     "EHIC",
     "Krankenversicherungskarte",
+    "Kostenzusage",
+    "Kostenübernahme",
+    "cost guarantee",
+    "policy",
+    "Polizze",
+    "Police",
 )
 POLICY = re.compile(
     r"(?<!\w)(?:Polizzen?(?:nummer|-?Nr\.?)?|Polizze|Police(?:nnummer|-?Nr\.?)?|Versicherungsschein(?:nummer|-?Nr\.?)?"

@@ -51,6 +51,7 @@ PERSON_AFTER = re.compile(
     re.IGNORECASE,
 )
 LABEL_RIGHT_BEFORE = re.compile(r"(?:" + LABEL.pattern + r")[ \t]*:?[ \t]*$", re.IGNORECASE)
+LIST_JOIN = re.compile(r"[ \t]*(?:,|/|und|oder|u\.|and|or)[ \t]*")
 COORDINATED = re.compile(r"\s+(?:und|oder|u\.|and|or)\s+([^\W\d_][\w-]*)")
 WORD = re.compile(r"(?<![\w-])[^\W\d_][\w-]*[^\W\d_](?![\w-])")
 AMBIGUOUS_NOUNS = {
@@ -72,6 +73,7 @@ class NationalityRule(RuleRecognizer):
 
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
         vocabulary = self.lexicon.nationality_words
+        labelled_end = -1  # where the last labelled value ended: a second one may follow it
         for m in WORD.finditer(text):
             word = m.group()
             lower = word.lower()
@@ -83,7 +85,12 @@ class NationalityRule(RuleRecognizer):
             if word in self.lexicon.countries:
                 # a country only as the label's value: "Staatsbürgerschaft: Syrien", not "seit 2015 in Österreich"
                 labelled = LABEL_RIGHT_BEFORE.search(text[max(0, m.start() - 40) : m.start()]) is not None
+            # "Staatsangehörigkeit: schweizerisch, französisch", "Schweiz/Kosovo": the label's second value
+            labelled = labelled or (
+                labelled_end >= 0 and LIST_JOIN.fullmatch(text, labelled_end, m.start()) is not None
+            )
             if labelled:
+                labelled_end = m.end()
                 yield Span(m.start(), m.end(), 0.9)
                 continue
             if word in self.lexicon.countries:
