@@ -296,6 +296,10 @@ POSITIVES = [
     ("nationality", "Staatsangehörigkeit Österreich/Serbien", "Serbien"),
     ("insurance", "cost guarantee Sanitas, policy no. 4.221.907-02", "Sanitas"),
     ("insurance", "Die Kostenzusage der AOK Sachsen-Anhalt liegt vor.", "AOK Sachsen-Anhalt"),
+    ("phone", "Next of kin: son Tom Barker, +44 7700 918 342, informed", "+44 7700 918 342"),
+    ("address", "Home address: Rose Cottage, Mill Lane, Bourton GL54 2AB", "Rose Cottage, Mill Lane, Bourton GL54 2AB"),
+    ("vehicle", "auf das Fahrzeug unseres Klienten (AG 418227) auffuhr", "AG 418227"),
+    ("age", "Kind: BERISHA Ardit, geb. 14.02.2025 (9 Monate), m", "9 Monate"),
     # blind8's misses (round 14)
     ("company", "K L I N I K U M   W E L S\nE N T L A S S U N G S B R I E F", "K L I N I K U M   W E L S"),
     ("name", "Betreuung: Sozialarbeiterin Mag.a Lindinger", "Lindinger"),
@@ -583,6 +587,8 @@ LAB_TABLE = (
 # (text, value that must not be found as a name, address, institution or identifier; eponyms
 # may be found as `medical`)
 NEGATIVES = [
+    ("Therapie seit 2023 (3 Monate) stabil", "3 Monate"),
+    ("Adresse: siehe oben", "siehe oben"),
     ("Zahlung 4111 1111 1111 1112 gebucht", "4111 1111 1111 1112"),  # no card's label, no valid check digit
     ("100 MG Aspirin täglich", "Aspirin"),
     ("2026 ICD Kodierung abgeschlossen", "ICD Kodierung"),

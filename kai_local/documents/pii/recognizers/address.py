@@ -201,6 +201,15 @@ ADDRESS_CONTEXT = words(
 )
 
 
+# A whole line after an address label: what the other patterns cut ("Home address: The Old
+# Forge, Church Lane, Chipping Campden GL55 6JD") is still the address. With a digit in it (a
+# house number or a postcode): "Adresse: siehe oben" is no address.
+LABELLED_LINE = re.compile(
+    r"(?im)^[ \t]*(?:Home address|Address|Adresse|Anschrift|Wohnadresse|Wohnanschrift|Meldeadresse"
+    r"|Postanschrift|Hauptwohnsitz|Wohnsitz)[ \t]*:[ \t]*(?P<v>[^\n]{4,120}?)[ \t]*$"
+)
+
+
 class AddressRule(RuleRecognizer):
     ENTITY = "ADDRESS"
 
@@ -212,6 +221,9 @@ class AddressRule(RuleRecognizer):
         pieces += [Span(m.start(), m.end(), 0.85) for m in POSTFACH.finditer(text)]
         pieces += self._english(text)
         yield from self._merge(text, pieces)
+        for m in LABELLED_LINE.finditer(text):
+            if any(c.isdigit() for c in m.group("v")):
+                yield Span(m.start("v"), m.end("v"), 0.7)
 
     def _streets(self, text: str) -> list[Span]:
         found = []

@@ -25,6 +25,8 @@ PATTERNS = (
     # On an identification line: "KRENN, Hermenegild, 82 Jahre", "* 03.11.1968, 57 a", "(84a)".
     # "( 66a )": a scanned page's space inside the brackets
     re.compile(r"(?:(?<=, )|(?<=\()|(?<=\( ))(?P<v>" + _N + r"\s?(?:a|J|Jahre))(?=[ ]?[,;)]|\s*$|\s*\n)", re.MULTILINE),
+    # An infant's age after the birth date: "geb. 03.11.2023 (19 Monate)".
+    re.compile(r"(?<=\.\d{4} \()(?P<v>\d{1,2} (?:Monate|Monaten|Mon\.|months|Wochen|weeks|Tage|days))(?=\))"),
     # ... or the last column of the line: "geb. 19.7.1949      76a".
     re.compile(r"(?<=[ \t]{3})(?P<v>" + _N + r"(?:a|\s?J\.?|\s?Jahre))(?=[ \t]*$)", re.MULTILINE),
 )

@@ -121,4 +121,8 @@ class PhoneRule(RuleRecognizer):
                 continue
             if phonenumbers.is_valid_number(parsed):
                 return True
+            # "+44 7700 914 226": a plus and a country code say "phone" even where the number
+            # is not assigned (typos, test ranges); its length must still fit the country.
+            if raw.startswith("+") and phonenumbers.is_possible_number(parsed):
+                return True
         return False

@@ -72,7 +72,7 @@ class VehicleRule(RuleRecognizer):
             elif m.group("sep") == "-" and (m.group("at") or m.group("de")):
                 yield Span(m.start(), m.end(), 0.6)
         for m in CH_PLATE.finditer(text):
-            if has_context(LABEL, text, m.start(), 25):
+            if has_context(LABEL, text, m.start(), 40):  # "Fahrzeug unserer Klientin (SO 71904)"
                 yield Span(m.start(), m.end(), 0.85)
         for m in VIN.finditer(text):
             if (
