@@ -300,6 +300,11 @@ POSITIVES = [
     ("address", "Home address: Rose Cottage, Mill Lane, Bourton GL54 2AB", "Rose Cottage, Mill Lane, Bourton GL54 2AB"),
     ("vehicle", "auf das Fahrzeug unseres Klienten (AG 418227) auffuhr", "AG 418227"),
     ("age", "Kind: BERISHA Ardit, geb. 14.02.2025 (9 Monate), m", "9 Monate"),
+    ("company", "Der Patient wurde über die Notaufnahme aufgenommen.", "Notaufnahme"),
+    ("company", "Vorstellung in der Kindernotaufnahme am 09.06.", "Kindernotaufnahme"),
+    ("company", "Termin am 20.10. im HKL, nüchtern", "HKL"),
+    ("company", "Postoperativ 24 h auf der IPS", "IPS"),
+    ("company", "Die Verlegung in die Akutgeriatrie erfolgte am 9.4.", "Akutgeriatrie"),
     # blind8's misses (round 14)
     ("company", "K L I N I K U M   W E L S\nE N T L A S S U N G S B R I E F", "K L I N I K U M   W E L S"),
     ("name", "Betreuung: Sozialarbeiterin Mag.a Lindinger", "Lindinger"),
@@ -587,6 +592,8 @@ LAB_TABLE = (
 # (text, value that must not be found as a name, address, institution or identifier; eponyms
 # may be found as `medical`)
 NEGATIVES = [
+    ("Im Notfall bitte die Rettung rufen.", "Notfall"),
+    ("Kontrolle laut ITS-Protokoll", "ITS"),
     ("Therapie seit 2023 (3 Monate) stabil", "3 Monate"),
     ("Adresse: siehe oben", "siehe oben"),
     ("Zahlung 4111 1111 1111 1112 gebucht", "4111 1111 1111 1112"),  # no card's label, no valid check digit

@@ -199,13 +199,16 @@ QUALIFICATION_BEFORE = re.compile(r"(?:(?:Fach)?(?:arzt|ärztin)|\bF[AÄ]|FMH|FA
 UNIT_NAMES = (
     r"(?:(?:Zentrale|Interdisziplinäre)[ \t])?Notaufnahme|ZNA|ZAE|INA|Notfallambulanz|Notfallzentrum"
     r"|Intensivstation|Schockraum|Aufwachraum|Tagesklinik|Kreißsaal|[1-9]\.[ \t]?Med\.?(?![\w])"
-    r"|(?:Kinder-?|Neurologische[ \t]|Zentrale[ \t])?Not(?:fall)?aufnahme|Kinderschutzgruppe"
+    r"|(?:Kinder-?|Neurologische[ \t]|Zentrale[ \t]|Zentralen[ \t])?[Nn]ot(?:fall)?aufnahme|Kinderschutzgruppe"
+    # intensive care and the heart catheter lab by their short names: "auf der IPS", "im HKL"
+    r"|IPS|ITS|ICU|IMCU|IMC|HKL|Herzkatheterlabor|Neo-Intensiv|Neo-IPS|Intensivüberwachung|Interne"
     r"|(?:Klinische[ \t])?Sozialarbeit|Krankenhaushygiene|Bettenmanagement|Patientenaufnahme"
 )
 DEPARTMENT = re.compile(
     # a practice or unit named by its specialty and its place: "Radiologie am Wasserturm", "NEUROLOGIE AM STADTPARK"
     r"(?<![\w-])(?P<placed>(?i:" + SPECIALTY + r")[ \t](?i:am|im|an der|in der)[ \t][A-ZÄÖÜ][\w-]+)"
     r"|(?:(?<=in der )|(?<=von der )|(?<=auf der )|(?<=auf die )|(?<=an die )|(?<=an der )|(?<=zur )|(?<=durch die )"
+    r"|(?<=in die )|(?<=über die )|(?<=aus der )|(?<=mit der )|(?<=im )|(?<=ins )|(?<=vom )|(?<=Rücksprache mit )"
     r"|(?<=unserer )|(?<=unsere )|(?<=seitens der )|(?<=Konsil )|(?<=Konsiliar )|(?<=Leiter )|(?<=Leiterin )"
     r"|(?<=Rücksprache mit )|(?<=Rücksprache mit der )|(?<=Absprache mit )|(?<=Absprache mit der )"
     r"|(?<=Leitung )|(?<=Assistenzarzt )|(?<=Assistenzärztin )|(?<=Oberarzt )|(?<=Oberärztin ))"
