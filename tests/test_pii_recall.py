@@ -305,6 +305,11 @@ POSITIVES = [
     ("company", "Termin am 20.10. im HKL, nüchtern", "HKL"),
     ("company", "Postoperativ 24 h auf der IPS", "IPS"),
     ("company", "Die Verlegung in die Akutgeriatrie erfolgte am 9.4.", "Akutgeriatrie"),
+    ("healthcare_number", "Ihr Zeichen: 4 Ob 17/26   Unser Zeichen: mkr/st", "mkr/st"),
+    ("gender", "Pat.:  Berger, Lukas, *12.05.1988 (37 J.), männl.", "männl."),
+    ("religion", "Religion:         Islam\nSprache: Dari", "Islam"),
+    ("religion", "Staatsangehörigkeit: irakisch, Religion: jesidisch", "jesidisch"),
+    ("religion", "Religion: sunnitischer Islam\nSprache: Paschtu", "sunnitischer Islam"),
     # blind8's misses (round 14)
     ("company", "K L I N I K U M   W E L S\nE N T L A S S U N G S B R I E F", "K L I N I K U M   W E L S"),
     ("name", "Betreuung: Sozialarbeiterin Mag.a Lindinger", "Lindinger"),
@@ -592,6 +597,7 @@ LAB_TABLE = (
 # (text, value that must not be found as a name, address, institution or identifier; eponyms
 # may be found as `medical`)
 NEGATIVES = [
+    ("Religion: keine\nSprache: Deutsch", "keine"),
     ("Im Notfall bitte die Rettung rufen.", "Notfall"),
     ("Kontrolle laut ITS-Protokoll", "ITS"),
     ("Therapie seit 2023 (3 Monate) stabil", "3 Monate"),

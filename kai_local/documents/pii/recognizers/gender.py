@@ -16,6 +16,8 @@ CODE = re.compile(
     r"(?<!\w)(?:Geschlecht|Geschl\.|Sex|Gender)[ \t]*(?::|\.{2,})?[ \t]*(?P<v>m|w|d|f|x|M|W|D|F|X|männl\.|weibl\.)(?!\w)"
     # a form's ticked box: "[ ] männl.  [X] weibl.", "☒ weiblich"
     r"|(?:\[[xX✓✔]\]|☒|☑|✔|✓)[ \t]*(?P<t>männl\.|weibl\.|m|w|d|männlich|weiblich|divers|male|female)(?![\w])"
+    # the abbreviation as a field of an identification line: "*30.07.1990 (34 J.), männl."
+    r"|(?<=, )(?P<u>männl\.|weibl\.)(?=[ \t]*(?:$|\n|,|;))"
 )
 
 
@@ -26,5 +28,5 @@ class GenderRule(RuleRecognizer):
         for m in WORDS.finditer(text):
             yield Span(m.start(), m.end(), 0.85)
         for m in CODE.finditer(text):
-            group = "v" if m.group("v") else "t"
+            group = next(g for g in ("v", "t", "u") if m.group(g))
             yield Span(m.start(group), m.end(group), 0.85)

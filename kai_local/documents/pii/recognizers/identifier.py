@@ -50,7 +50,8 @@ TOKEN = r"[A-Za-z0-9ÄÖÜäöü][\w./\-]*"
 VALUE = re.compile(TOKEN + r"(?:(?: | / | - )" + TOKEN + r")*")
 # Dictation marks: "Unser Zeichen: FE/hr", "Hi/kr", "JZ/bal/cb" (writer / typist / ...).
 _INITIALS = r"[A-ZÄÖÜ][A-Za-zÄÖÜäöü]{0,3}(?:/[A-Za-zäöü]{1,4}){1,2}"
-INITIALS_REF = re.compile(_INITIALS + r"(?![\w/])")
+# After a "Zeichen" label the writer's marks may be in small letters too: "Unser Zeichen: acb/kv".
+INITIALS_REF = re.compile(r"[A-Za-zÄÖÜäöü]{1,4}(?:/[A-Za-zÄÖÜäöü]{1,4}){1,2}(?![\w/])")
 # ... also at the end of the place-and-date line: "Wald, 28. April 2025 / JZ/bal/cb".
 DATED_INITIALS = re.compile(r"(?<=\d{4})[ \t]*/[ \t]*(?P<v>" + _INITIALS + r")[ \t]*$", re.MULTILINE)
 # Words between a label and its colon: "Auftragsnummer MD: ...", "Az. der Pflegekasse: ...".
