@@ -310,6 +310,11 @@ POSITIVES = [
     ("religion", "Religion:         Islam\nSprache: Dari", "Islam"),
     ("religion", "Staatsangehörigkeit: irakisch, Religion: jesidisch", "jesidisch"),
     ("religion", "Religion: sunnitischer Islam\nSprache: Paschtu", "sunnitischer Islam"),
+    (
+        "company",
+        "Datum;Zeit;NSt;Teilnehmer intern;Rufnr. extern\n04.03.2026;07:09;9;Pforte;089 5412033\n",
+        "Pforte",
+    ),
     # blind8's misses (round 14)
     ("company", "K L I N I K U M   W E L S\nE N T L A S S U N G S B R I E F", "K L I N I K U M   W E L S"),
     ("name", "Betreuung: Sozialarbeiterin Mag.a Lindinger", "Lindinger"),

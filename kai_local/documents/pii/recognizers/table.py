@@ -65,6 +65,14 @@ COLUMN_TYPES: tuple[tuple[re.Pattern[str], str], ...] = (
     (_header(r"adresse|anschrift|wohnort|wohnadresse|address|plz|ort|strasse|straße|city|zip|postcode"), "ADDRESS"),
     (_header(r"kasse|krankenkasse|kostenträger|versicherer|versicherung|insurer|insurance"), "INSURANCE"),
     (_header(r"beruf|tätigkeit|occupation"), "OCCUPATION"),
+    # a unit or a party: "Station", "Abteilung", "Einsender", "Teilnehmer intern" (a phone log)
+    (
+        _header(
+            r"station|abteilung|abt\.?|fachabteilung|einsender|zuweisende stelle|klinik|ward|unit|department|oe"
+            r"|organisationseinheit|teilnehmer(?: intern)?|arbeitgeber|employer|dienstgeber"
+        ),
+        "COMPANY",
+    ),
 )
 ENTITIES = tuple(dict.fromkeys(entity for _, entity in COLUMN_TYPES)) + ("BIRTH_YEAR",)
 LINE = re.compile(r"^.*$", re.MULTILINE)
@@ -225,7 +233,7 @@ def _cell_values(entity: str, text: str, start: int, end: int) -> Iterator[Typed
     if not stripped or stripped in ("-", "–"):
         return
     begin = start + cell.index(stripped)
-    if entity in ("ADDRESS", "INSURANCE"):
+    if entity in ("ADDRESS", "INSURANCE", "COMPANY"):
         if len(stripped.split()) <= 8:  # "Mellingerstrasse 44, 5400 Baden", "67105", "AOK Bayern"
             yield TypedSpan(entity, begin, begin + len(stripped), 0.75)
     elif entity in ("NAME", "OCCUPATION"):
