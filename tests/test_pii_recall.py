@@ -865,6 +865,7 @@ HL7_MESSAGE = (
         (HL7_MESSAGE, [("name", "Schäfer-Oltmanns^Hannelore^Irmgard^^^^L"), ("dob", "19490722"), ("gender", "F")]),
         (HL7_MESSAGE, [("name", "Schäfer^Torsten^^^^^L"), ("insurance", "AOK Sachsen-Anhalt")]),
         (HL7_MESSAGE, [("name", "^Lindqvist^Henrik^^^Dr. med.")]),
+        (HL7_MESSAGE, [("company", "UKNEUHOFEN"), ("company", "KOMSERV"), ("company", "KARD2^214^1")]),
     ],
 )
 def test_an_export_names_its_values_by_column_or_field(

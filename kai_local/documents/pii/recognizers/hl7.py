@@ -19,6 +19,9 @@ from kai_local.documents.pii.recognizers.base import TypedRuleRecognizer, TypedS
 # segment -> {field number: entity}; field numbers as HL7 counts them (MSH aside, the segment's
 # name is field 0).
 FIELDS: dict[str, dict[int, str]] = {
+    # MSH is counted from its encoding characters (MSH-2) as 1: MSH-4 and MSH-6, the sending and
+    # receiving facilities, are 3 and 5 here (MSH-3 and MSH-5 name software: "ORBIS", "LIS-LMZ").
+    "MSH": {3: "COMPANY", 5: "COMPANY"},
     "PID": {
         2: "HEALTHCARE_NUMBER",
         3: "HEALTHCARE_NUMBER",
@@ -35,11 +38,24 @@ FIELDS: dict[str, dict[int, str]] = {
         18: "HEALTHCARE_NUMBER",
         19: "HEALTHCARE_NUMBER",
         20: "HEALTHCARE_NUMBER",
+        26: "NATIONALITY",  # citizenship
         28: "NATIONALITY",
     },
     "PD1": {3: "COMPANY", 4: "NAME"},
     "NK1": {2: "NAME", 4: "ADDRESS", 5: "PHONE", 6: "PHONE", 13: "COMPANY", 30: "NAME", 31: "PHONE", 32: "ADDRESS"},
-    "PV1": {7: "NAME", 8: "NAME", 9: "NAME", 17: "NAME", 19: "HEALTHCARE_NUMBER", 50: "HEALTHCARE_NUMBER"},
+    # PV1-3/6/11: the ward^room^bed where the patient lies, was, is for now; PV1-39: the facility
+    "PV1": {
+        3: "COMPANY",
+        6: "COMPANY",
+        7: "NAME",
+        8: "NAME",
+        9: "NAME",
+        11: "COMPANY",
+        17: "NAME",
+        19: "HEALTHCARE_NUMBER",
+        39: "COMPANY",
+        50: "HEALTHCARE_NUMBER",
+    },
     "IN1": {3: "INSURANCE", 4: "INSURANCE", 5: "ADDRESS", 16: "NAME", 18: "DOB", 19: "ADDRESS", 36: "INSURANCE"},
     "GT1": {3: "NAME", 5: "ADDRESS", 6: "PHONE", 7: "PHONE", 8: "DOB"},
     "ORC": {10: "NAME", 11: "NAME", 12: "NAME"},
