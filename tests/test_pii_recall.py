@@ -300,6 +300,9 @@ POSITIVES = [
     ("address", "Home address: Rose Cottage, Mill Lane, Bourton GL54 2AB", "Rose Cottage, Mill Lane, Bourton GL54 2AB"),
     ("vehicle", "auf das Fahrzeug unseres Klienten (AG 418227) auffuhr", "AG 418227"),
     ("age", "Kind: BERISHA Ardit, geb. 14.02.2025 (9 Monate), m", "9 Monate"),
+    ("company", "IBAN DE12 3456 7890 1234 5678 90 · Kreissparkasse", "Kreissparkasse"),
+    ("company", "Die Mutter arbeitet als Kassiererin bei Interspar.", "Interspar"),
+    ("company", "Busfahrer bei den Wiener Linien", "Wiener Linien"),
     ("company", "Der Patient wurde über die Notaufnahme aufgenommen.", "Notaufnahme"),
     ("company", "Vorstellung in der Kindernotaufnahme am 09.06.", "Kindernotaufnahme"),
     ("company", "Termin am 20.10. im HKL, nüchtern", "HKL"),
@@ -602,6 +605,8 @@ LAB_TABLE = (
 # (text, value that must not be found as a name, address, institution or identifier; eponyms
 # may be found as `medical`)
 NEGATIVES = [
+    ("Bankverbindung: Volksbank, IBAN folgt", "IBAN"),
+    ("Die Daten liegen in der Datenbank.", "Datenbank"),
     ("Religion: keine\nSprache: Deutsch", "keine"),
     ("Im Notfall bitte die Rettung rufen.", "Notfall"),
     ("Kontrolle laut ITS-Protokoll", "ITS"),

@@ -26,7 +26,8 @@ DELIVERY = re.compile(r"^\s*(?:z\.\s*H(?:d)?\.|zu\s+Händen|Attn\b|c/o\b)", re.I
 NOT_A_UNIT = re.compile(
     r"^\s*(?:z\.\s*H(?:d)?\.?|zu\s+Händen|zH\b|Herrn?\b|Frau\b|Familie\b|Attn\b|c/o\b|per\s|via\s|"
     r"Einschreiben|Vertraulich|Persönlich|Eilt|Dringend|Betreff|Betrifft|Sehr\s|Liebe|Dear\b|"
-    r"Tel\b|Telefon|Fax\b|Telefax|Mobil|Handy|E-?Mail|Web|www\.|Internet|Postfach|Seite|Page\b)",
+    r"Tel\b|Telefon|Fax\b|Telefax|Mobil|Handy|E-?Mail|Web|www\.|Internet|Postfach|Seite|Page\b|"
+    r"IBAN|BIC|SWIFT|UID|DVR|GLN|ZSR|BSNR|LANR|HRB|HRA|FN\b|St\.-?Nr|Steuer)",
     re.I,
 )
 # Separators that join an institution and its unit on one line.

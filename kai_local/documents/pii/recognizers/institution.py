@@ -78,6 +78,10 @@ HEAD_ENDINGS = (
     "anstalt",  # "Justizvollzugsanstalt Weidenbach", "Justizanstalt Graz-Karlau"
     "einrichtung",  # "Bundesbetreuungseinrichtung Ost"
     "palliativteam",  # "Mobiles Palliativteam Industrieviertel Süd" (not any "Team")
+    "sparkasse",
+    "kantonalbank",
+    "raiffeisenbank",
+    "volksbank",
     "hospizteam",  # "Hospizteam Schwarzatal"
     "wohnprojekt",  # "Wohnprojekt Leopoldau"
     "gesellschaft",  # "Gemeinnützige Wohnungsgesellschaft Obersteiermark"
@@ -151,6 +155,10 @@ UNIT_ENDINGS = (
     "sprechstunde",
     "liga",  # a compound alone names one: "Lungenliga", "Polizeipräsidium" (not "-kammer": "Herzkammer")
     "präsidium",
+    "sparkasse",  # a bank: "Saalesparkasse", "Kreissparkasse" (a patient's bank says where they live)
+    "kantonalbank",
+    "raiffeisenbank",
+    "volksbank",
 )
 # A head joined to the name it bears: "Reinhold-Schneider-Grundschule", "Paracelsus-Klinik".
 NAMED_COMPOUND = re.compile(r"(?:[A-ZÄÖÜ][\w'’]+-)+[A-ZÄÖÜ]?[\w]+")
