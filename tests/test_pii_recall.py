@@ -303,6 +303,9 @@ POSITIVES = [
     ("company", "IBAN DE12 3456 7890 1234 5678 90 · Kreissparkasse", "Kreissparkasse"),
     ("company", "Die Mutter arbeitet als Kassiererin bei Interspar.", "Interspar"),
     ("company", "Busfahrer bei den Wiener Linien", "Wiener Linien"),
+    ("address", "Kontrolle bei Dr. med. Urs Vonlanthen, Burgdorf, in 3 Monaten", "Burgdorf"),
+    ("address", "Bevollmächtigte: Renate Schomaker, Lage, 0171 5 22 30 11", "Lage"),
+    ("address", "nachrichtlich: Dr. Helga Zipfel, Kinder- und Jugendärztin, Herford", "Herford"),
     ("company", "Der Patient wurde über die Notaufnahme aufgenommen.", "Notaufnahme"),
     ("company", "Vorstellung in der Kindernotaufnahme am 09.06.", "Kindernotaufnahme"),
     ("company", "Termin am 20.10. im HKL, nüchtern", "HKL"),
@@ -605,6 +608,7 @@ LAB_TABLE = (
 # (text, value that must not be found as a name, address, institution or identifier; eponyms
 # may be found as `medical`)
 NEGATIVES = [
+    ("Rücksprache mit Dr. Huber, Kardiologie.", "Kardiologie"),
     ("Bankverbindung: Volksbank, IBAN folgt", "IBAN"),
     ("Die Daten liegen in der Datenbank.", "Datenbank"),
     ("Religion: keine\nSprache: Deutsch", "keine"),

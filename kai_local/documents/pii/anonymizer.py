@@ -36,6 +36,7 @@ from kai_local.documents.pii.nlp import (
     text_artifacts,
 )
 from kai_local.documents.pii.ocr_digits import ocr_digits
+from kai_local.documents.pii.person_town import add_towns
 from kai_local.documents.pii.placeholders import PlaceholderMap, apply_placeholders
 from kai_local.documents.pii.recognizers import RECOGNIZERS
 from kai_local.documents.pii.recognizers.name import NameRule
@@ -94,6 +95,8 @@ class Anonymizer:
         found = resolve_overlaps(findings, view)
         if "company" in pii_types:
             found = add_units(view, found, self.lexicon)
+        if "address" in pii_types:
+            found = add_towns(view, found, self.lexicon)
         return add_repetitions(view, found, self.lexicon)
 
     def merge(self, text: str, rules: list[Finding], extra: Iterable[Finding]) -> list[Finding]:
