@@ -305,6 +305,8 @@ POSITIVES = [
     ("company", "Busfahrer bei den Wiener Linien", "Wiener Linien"),
     ("address", "Kontrolle bei Dr. med. Urs Vonlanthen, Burgdorf, in 3 Monaten", "Burgdorf"),
     ("address", "Bevollmächtigte: Renate Schomaker, Lage, 0171 5 22 30 11", "Lage"),
+    ("occupation", "Beruf .................... Dachdecker (Krankenstand seit 3.2.)", "Dachdecker"),
+    ("occupation", "Beruf (zuletzt):      Kürschnerin, Pensionistin", "Kürschnerin"),
     ("address", "nachrichtlich: Dr. Helga Zipfel, Kinder- und Jugendärztin, Herford", "Herford"),
     ("company", "Der Patient wurde über die Notaufnahme aufgenommen.", "Notaufnahme"),
     ("company", "Vorstellung in der Kindernotaufnahme am 09.06.", "Kindernotaufnahme"),
