@@ -303,6 +303,8 @@ POSITIVES = [
     ("company", "IBAN DE12 3456 7890 1234 5678 90 · Kreissparkasse", "Kreissparkasse"),
     ("company", "Die Mutter arbeitet als Kassiererin bei Interspar.", "Interspar"),
     ("company", "Busfahrer bei den Wiener Linien", "Wiener Linien"),
+    ("company", "Zielklinik: LK Neunkirchen, Übergabe 04:19", "LK Neunkirchen"),
+    ("company", "Zuweisung: Rettungsdienst (RD Thurgau), Hausarzt", "RD Thurgau"),
     ("address", "Kontrolle bei Dr. med. Urs Vonlanthen, Burgdorf, in 3 Monaten", "Burgdorf"),
     ("address", "Bevollmächtigte: Renate Schomaker, Lage, 0171 5 22 30 11", "Lage"),
     ("occupation", "Beruf .................... Dachdecker (Krankenstand seit 3.2.)", "Dachdecker"),
@@ -610,6 +612,7 @@ LAB_TABLE = (
 # (text, value that must not be found as a name, address, institution or identifier; eponyms
 # may be found as `medical`)
 NEGATIVES = [
+    ("CT Thorax und MRT Schädel ohne Befund", "CT Thorax"),
     ("Rücksprache mit Dr. Huber, Kardiologie.", "Kardiologie"),
     ("Bankverbindung: Volksbank, IBAN folgt", "IBAN"),
     ("Die Daten liegen in der Datenbank.", "Datenbank"),

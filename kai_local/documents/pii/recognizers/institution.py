@@ -235,6 +235,23 @@ DEPARTMENT = re.compile(
     + UNIT_NAMES
     + r")(?=[ \t]*(?:\n|\)|,|\(| / |$))"
 )
+# A service's acronym and its place or region: "LK Neunkirchen", "NEF Neunkirchen", "KJPD Baden",
+# "SVA Aargau", "RD Thurgau" (a hospital, an ambulance base, a service: where the patient was).
+ACRONYM_PLACE = re.compile(
+    r"(?<![\w.-])(?P<acronym>[A-ZÄÖÜ]{2,5})[ \t](?P<place>[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?)(?![\w-])"
+)
+# Acronyms before a place that name no service: titles, roles, countries, form labels.
+NOT_ORGANISATION_ACRONYMS = frozenset(
+    """OA OÄ FA FÄ AA DR PD MD DI CH AT DE IT FR EU USA UK GB PLZ TEL FAX GEB NR STR ORT WOHNORT AN
+    VON BIS UND MIT DER DIE DAS HR FR RE LI BDS""".split()
+)
+# Swiss cantons and Austrian and German states, which a service's acronym may carry.
+REGIONS = frozenset(
+    """Aargau Thurgau Zürich Bern Luzern Uri Schwyz Obwalden Nidwalden Glarus Zug Freiburg Solothurn
+    Basel-Stadt Basel-Landschaft Schaffhausen Appenzell St.Gallen Graubünden Tessin Waadt Wallis
+    Neuenburg Genf Jura Tirol Vorarlberg Salzburg Kärnten Steiermark Burgenland Niederösterreich
+    Oberösterreich Wien Bayern Sachsen Thüringen Hessen Brandenburg Berlin Hamburg Bremen""".split()
+)
 # Intensive and intermediate care units by their number: "ICU 2", "ITS 1", "IMC 3", "IPS 2".
 NUMBERED_UNIT = re.compile(
     # a numbered ward, and Vienna's municipal departments ("MA 11", the youth welfare office)
@@ -294,6 +311,15 @@ class InstitutionRule(RuleRecognizer):
                 yield Span(m.start(), m.end(), 0.6)
         for m in UNIT_LABEL.finditer(text):
             yield Span(m.start("v"), m.end("v"), 0.7)
+        for m in ACRONYM_PLACE.finditer(text):
+            place = m.group("place")
+            acronym = m.group("acronym")
+            if acronym in NOT_ORGANISATION_ACRONYMS or acronym.title() in self.lexicon.listed_names:
+                continue  # "KÄLIN Verena", "GASHI Lio": a surname in capitals and a given name
+            if place in self.lexicon.first_names:
+                continue
+            if place in self.lexicon.places or place in self.lexicon.towns or place in REGIONS:
+                yield Span(m.start(), m.end(), 0.9)  # over the place alone: the service is the finding
         yield from self._romance(text)
         for m in EN_NAMED.finditer(text):
             words = m.group().split()
