@@ -304,6 +304,9 @@ POSITIVES = [
     ("company", "Die Mutter arbeitet als Kassiererin bei Interspar.", "Interspar"),
     ("company", "Busfahrer bei den Wiener Linien", "Wiener Linien"),
     ("company", "Zielklinik: LK Neunkirchen, Übergabe 04:19", "LK Neunkirchen"),
+    ("name", "Pflegeeltern Monika und Ralf Brauneder, Lindenweg 7", "Monika"),
+    ("name", "die Mutter betreut die Zwillinge Emma und Jonas Pichler (5 J.).", "Emma"),
+    ("name", "Geschwister: Theresia (†2018), Ferdinand sowie Anni Tatzreiter in Scheibbs.", "Ferdinand"),
     ("company", "Zuweisung: Rettungsdienst (RD Thurgau), Hausarzt", "RD Thurgau"),
     ("address", "Kontrolle bei Dr. med. Urs Vonlanthen, Burgdorf, in 3 Monaten", "Burgdorf"),
     ("address", "Bevollmächtigte: Renate Schomaker, Lage, 0171 5 22 30 11", "Lage"),
@@ -612,6 +615,7 @@ LAB_TABLE = (
 # (text, value that must not be found as a name, address, institution or identifier; eponyms
 # may be found as `medical`)
 NEGATIVES = [
+    ("Befund an Dr. Anna Huber und Kardiologie zur Kenntnis", "Kardiologie"),
     ("CT Thorax und MRT Schädel ohne Befund", "CT Thorax"),
     ("Rücksprache mit Dr. Huber, Kardiologie.", "Kardiologie"),
     ("Bankverbindung: Volksbank, IBAN folgt", "IBAN"),

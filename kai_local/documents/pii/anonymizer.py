@@ -26,6 +26,7 @@ from kai_local.documents.pii.findings import (
 )
 from kai_local.documents.pii.letterhead import add_units
 from kai_local.documents.pii.lexicon import Lexicon
+from kai_local.documents.pii.name_lists import add_neighbours
 from kai_local.documents.pii.nlp import (
     LANGUAGES,
     BilingualSpacyNlpEngine,
@@ -97,6 +98,8 @@ class Anonymizer:
             found = add_units(view, found, self.lexicon)
         if "address" in pii_types:
             found = add_towns(view, found, self.lexicon)
+        if "name" in pii_types:
+            found = add_neighbours(view, found, self.lexicon)
         return add_repetitions(view, found, self.lexicon)
 
     def merge(self, text: str, rules: list[Finding], extra: Iterable[Finding]) -> list[Finding]:
