@@ -305,6 +305,12 @@ POSITIVES = [
     ("company", "Busfahrer bei den Wiener Linien", "Wiener Linien"),
     ("company", "Zielklinik: LK Neunkirchen, Übergabe 04:19", "LK Neunkirchen"),
     ("name", "Pflegeeltern Monika und Ralf Brauneder, Lindenweg 7", "Monika"),
+    ("company", "ÜBERGABE AN: Neurologische Notaufnahme, OÄ Dr. Teufl, 06:58", "Neurologische Notaufnahme"),
+    (
+        "company",
+        "BARMER\nAbrechnungszentrum Region Süd\nPostfach 11 07 04, 42307 Wuppertal",
+        "Abrechnungszentrum Region Süd",
+    ),
     ("name", "die Mutter betreut die Zwillinge Emma und Jonas Pichler (5 J.).", "Emma"),
     ("name", "Geschwister: Theresia (†2018), Ferdinand sowie Anni Tatzreiter in Scheibbs.", "Ferdinand"),
     ("company", "Zuweisung: Rettungsdienst (RD Thurgau), Hausarzt", "RD Thurgau"),

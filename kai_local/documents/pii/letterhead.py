@@ -22,6 +22,9 @@ from kai_local.documents.pii.lexicon import Lexicon
 RECIPIENT_OPENING = re.compile(r"^\s*(?:(?:Einschreiben\s+)?an\s+(?:die|das|den)|an:|to:)\s*$", re.I)
 # The delivery line of an address block: "z. Hd. Frau Dr. Ruth Zechmeister", "Attn: ...".
 DELIVERY = re.compile(r"^\s*(?:z\.\s*H(?:d)?\.|zu\s+Händen|Attn\b|c/o\b)", re.I)
+# What an address block's first line names: an institution, or an insurer ("BARMER /
+# Krankenhausabrechnung Region Nord / Postfach ...").
+ANCHOR_TYPES = frozenset({"company", "insurance"})
 # Lines that are not a unit: a salutation or a delivery note ("z. Hd. Frau ...", "Herrn", "per Fax").
 NOT_A_UNIT = re.compile(
     r"^\s*(?:z\.\s*H(?:d)?\.?|zu\s+Händen|zH\b|Herrn?\b|Frau\b|Familie\b|Attn\b|c/o\b|per\s|via\s|"
@@ -121,7 +124,8 @@ def _block_units(block: list[_Line], mask: bytearray, shaped: _UnitShape) -> lis
             (
                 i
                 for i, candidate in enumerate(above)
-                if RECIPIENT_OPENING.match(candidate.text) or any(f.pii_type == "company" for f in candidate.findings)
+                if RECIPIENT_OPENING.match(candidate.text)
+                or any(f.pii_type in ANCHOR_TYPES for f in candidate.findings)
             ),
             None,
         )

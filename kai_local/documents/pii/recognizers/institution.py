@@ -229,7 +229,7 @@ DEPARTMENT = re.compile(
     r"(?P<role>(?:[A-ZÄÖÜ][\w-]*e[rns]? )?" + SPECIALTY + r")(?![\w-])"
     # a specialty alone on its line (a letterhead or signature line) or in brackets after a person
     # or between commas in an address or copy line ("Kopie: Herzzentrum Bogenhausen, Rhythmologie, z. Hd. ...")
-    r"|(?:(?<=\n)|(?<=, )|(?<=\()|(?<=^)|(?<=– )|(?<=- )|(?<=· )|(?<=  )|(?<=/ ))(?P<alone>"
+    r"|(?:(?<=\n)|(?<=, )|(?<=\()|(?<=^)|(?<=– )|(?<=- )|(?<=· )|(?<=  )|(?<=/ )|(?<=: )|(?<=\| ))(?P<alone>"
     + SPECIALTY_ALONE
     + "|"
     + UNIT_NAMES
