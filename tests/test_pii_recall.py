@@ -306,6 +306,9 @@ POSITIVES = [
     ("company", "Zielklinik: LK Neunkirchen, Übergabe 04:19", "LK Neunkirchen"),
     ("name", "Pflegeeltern Monika und Ralf Brauneder, Lindenweg 7", "Monika"),
     ("company", "ÜBERGABE AN: Neurologische Notaufnahme, OÄ Dr. Teufl, 06:58", "Neurologische Notaufnahme"),
+    ("medical", "zum Ausschluss eines Vestibularisneurinoms ein MRT", "Vestibularisneurinoms"),
+    ("medical", "Risikoberechnung: Trisomie 21   1:420", "Trisomie 21"),
+    ("medical", "- Harninkontinenz, zeitweise Stuhlinkontinenz", "Stuhlinkontinenz"),
     (
         "company",
         "BARMER\nAbrechnungszentrum Region Süd\nPostfach 11 07 04, 42307 Wuppertal",
@@ -621,6 +624,7 @@ LAB_TABLE = (
 # (text, value that must not be found as a name, address, institution or identifier; eponyms
 # may be found as `medical`)
 NEGATIVES = [
+    ("Serologie: Masern-IgG pos. · Mumps-IgG grenzwertig · MMR + Varizellen", "Masern"),
     ("Befund an Dr. Anna Huber und Kardiologie zur Kenntnis", "Kardiologie"),
     ("CT Thorax und MRT Schädel ohne Befund", "CT Thorax"),
     ("Rücksprache mit Dr. Huber, Kardiologie.", "Kardiologie"),
