@@ -308,6 +308,13 @@ POSITIVES = [
     ("company", "ÜBERGABE AN: Neurologische Notaufnahme, OÄ Dr. Teufl, 06:58", "Neurologische Notaufnahme"),
     ("medical", "zum Ausschluss eines Vestibularisneurinoms ein MRT", "Vestibularisneurinoms"),
     ("medical", "Risikoberechnung: Trisomie 21   1:420", "Trisomie 21"),
+    ("dob", "Patient:  Mr Tom Hardy, born 14-09-1958 (66 y)", "14-09-1958"),
+    ("age", "Patient:  Mr Tom Hardy, born 14-09-1958 (66 y)", "66 y"),
+    ("age", "Patientin: SILVA Rosa    geb. 11.10.1993    31 a\n", "31 a"),
+    ("birth_year", "Frau Kunert wurde 1941 in Görlitz geboren.", "1941"),
+    ("birth_year", "Patient: Stucki Hans, 1952\nAdresse: Dorf 2", "1952"),
+    ("tax_id", "Mahnungen des Finanzamts, Steuer-ID 57 318 094 227", "57 318 094 227"),
+    ("address", "Kassenhebamme für den 16. Bezirk", "16. Bezirk"),
     ("medical", "- Harninkontinenz, zeitweise Stuhlinkontinenz", "Stuhlinkontinenz"),
     (
         "company",
@@ -624,6 +631,7 @@ LAB_TABLE = (
 # (text, value that must not be found as a name, address, institution or identifier; eponyms
 # may be found as `medical`)
 NEGATIVES = [
+    ("Lieferung 10-12-2025 laut Bestellnummer", "10-12-2025"),
     ("Serologie: Masern-IgG pos. · Mumps-IgG grenzwertig · MMR + Varizellen", "Masern"),
     ("Befund an Dr. Anna Huber und Kardiologie zur Kenntnis", "Kardiologie"),
     ("CT Thorax und MRT Schädel ohne Befund", "CT Thorax"),

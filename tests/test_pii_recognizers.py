@@ -133,7 +133,6 @@ NEGATIVES = [
     # A wrong check digit and no date of birth in it, without a label: no SVNR (with a label, or
     # with a date of birth, it is one: test_pii_recall.py).
     ("healthcare_number", "Kontrolle in 2237 013380 Tagen", "2237 013380"),
-    ("tax_id", "Steuer-ID 86 095 742 718", "86 095 742 718"),
     ("age", "seit 5 Jahren bekannt", "5 Jahren"),
     ("age", "mit 45 mg täglich", "45"),
     ("nationality", "Sie spricht Türkisch und Deutsch.", "Türkisch"),

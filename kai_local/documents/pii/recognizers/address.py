@@ -210,6 +210,10 @@ LABELLED_LINE = re.compile(
 )
 
 
+# A numbered district ("16. Bezirk", "im 3. Gemeindebezirk"): Vienna's, a place smaller than a town.
+VIENNA_DISTRICT = re.compile(r"(?<![\w.])\d{1,2}\.[ \t]?(?:Bezirk|Gemeindebezirk|Wiener Gemeindebezirk)(?![\w-])")
+
+
 class AddressRule(RuleRecognizer):
     ENTITY = "ADDRESS"
 
@@ -221,6 +225,8 @@ class AddressRule(RuleRecognizer):
         pieces += [Span(m.start(), m.end(), 0.85) for m in POSTFACH.finditer(text)]
         pieces += self._english(text)
         yield from self._merge(text, pieces)
+        for m in VIENNA_DISTRICT.finditer(text):
+            yield Span(m.start(), m.end(), 0.75)
         for m in LABELLED_LINE.finditer(text):
             if any(c.isdigit() for c in m.group("v")):
                 yield Span(m.start("v"), m.end("v"), 0.7)

@@ -28,7 +28,9 @@ PATTERNS = (
     # An infant's age after the birth date: "geb. 03.11.2023 (19 Monate)".
     re.compile(r"(?<=\.\d{4} \()(?P<v>\d{1,2} (?:Monate|Monaten|Mon\.|months|Wochen|weeks|Tage|days))(?=\))"),
     # ... or the last column of the line: "geb. 19.7.1949      76a".
-    re.compile(r"(?<=[ \t]{3})(?P<v>" + _N + r"(?:a|\s?J\.?|\s?Jahre))(?=[ \t]*$)", re.MULTILINE),
+    re.compile(r"(?<=[ \t]{3})(?P<v>" + _N + r"(?:\s?a|\s?J\.?|\s?Jahre))(?=[ \t]*$)", re.MULTILINE),
+    # an English age in brackets after the birth date: "born 11-04-1963 (61 y)"
+    re.compile(r"(?<=\d{4} \()(?P<v>" + _N + r"\s?(?:y|yrs?|years))(?=\))"),
 )
 # "mit 45" alone is too weak: 'mit 45 Jahren' yes, 'mit 45 mg' no.
 NEEDS_YEARS = re.compile(r"^mit\s")

@@ -54,6 +54,7 @@ DATE = re.compile(
     r"|(?P<d2>\d{1,2})\.?\s(?P<m2>" + _MONTH + r")\.?\s(?P<y2>\d{4})"  # 12. März 1965
     r"|(?P<y3>\d{4})(?P<sep3>[-.])(?P<m3>\d{2})(?P=sep3)(?P<d3>\d{2})(?![\d.]\d)"  # 1965-03-12, 1965.03.12 (HU)
     r"|(?P<a4>\d{1,2})/(?P<b4>\d{1,2})/(?P<y4>\d{4})"  # 03/12/1965 (either order)
+    r"|(?P<d8>\d{1,2})-(?P<m8>\d{1,2})-(?P<y8>\d{4})(?![\d-])"  # 11-04-1963 (a form's or a foreign writer's)
     r"|(?P<m5>" + _MONTH + r")\.?\s(?P<d5>\d{1,2})(?:st|nd|rd|th)?,?\s(?P<y5>\d{4})"  # March 12, 1965
     r"|(?P<d6>\d{1,2})(?:st|nd|rd|th)?\s(?:of\s)?(?P<m6>" + _MONTH + r")\.?,?\s(?P<y6>\d{4})"  # 12th March 1965
     r"|(?P<d7>\d{1,2}) \. (?P<m7>\d{1,2}) \. (?P<y7>\d{4})"  # 09 . 05 . 1958 (a scanned page's spaced dots)
@@ -101,6 +102,8 @@ def find_dates(text: str) -> Iterator[FoundDate]:
             date = _make(int(g["y6"]), MONTHS[g["m6"].lower()], int(g["d6"]))
         elif g["d7"]:
             date = _make(int(g["y7"]), int(g["m7"]), int(g["d7"]))
+        elif g["d8"]:
+            date = _make(int(g["y8"]), int(g["m8"]), int(g["d8"]))
         if date is not None:
             yield FoundDate(m.start(), m.end(), date)
 
