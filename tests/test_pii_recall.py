@@ -315,6 +315,10 @@ POSITIVES = [
     ("birth_year", "Patient: Stucki Hans, 1952\nAdresse: Dorf 2", "1952"),
     ("tax_id", "Mahnungen des Finanzamts, Steuer-ID 57 318 094 227", "57 318 094 227"),
     ("address", "Kassenhebamme für den 16. Bezirk", "16. Bezirk"),
+    ("dob", "Pat.:  BERISHA Valbona   geb.22.07.1975\n", "22.07.1975"),
+    ("healthcare_number", "AHV-Nr.756.4421.0938.16      Fall 31 0077", "756.4421.0938.16"),
+    ("healthcare_number", "Aufnahme auf Station K2, Isolierzimmer K2-07.", "K2-07"),
+    ("healthcare_number", "admitted to ward 3 Unfall, room 314", "314"),
     ("medical", "- Harninkontinenz, zeitweise Stuhlinkontinenz", "Stuhlinkontinenz"),
     (
         "company",
@@ -631,6 +635,7 @@ LAB_TABLE = (
 # (text, value that must not be found as a name, address, institution or identifier; eponyms
 # may be found as `medical`)
 NEGATIVES = [
+    ("Softwareversion 1.2.12.03.1965 installiert", "12.03.1965"),
     ("Lieferung 10-12-2025 laut Bestellnummer", "10-12-2025"),
     ("Serologie: Masern-IgG pos. · Mumps-IgG grenzwertig · MMR + Varizellen", "Masern"),
     ("Befund an Dr. Anna Huber und Kardiologie zur Kenntnis", "Kardiologie"),

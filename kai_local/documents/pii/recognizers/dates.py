@@ -49,7 +49,8 @@ MONTHS = {
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 
 DATE = re.compile(
-    r"(?<![\w.])(?:"
+    # not inside a longer number ("1.2.12.03.1965"), but glued to its label: "geb.22.07.1975"
+    r"(?<!\w)(?<!\d\.)(?:"
     r"(?P<d1>\d{1,2})\.\s?(?P<m1>\d{1,2})\.\s?(?P<y1>\d{4}|\d{2})(?![\d.]\d)"  # 12.03.1965, 1. 3. 65
     r"|(?P<d2>\d{1,2})\.?\s(?P<m2>" + _MONTH + r")\.?\s(?P<y2>\d{4})"  # 12. März 1965
     r"|(?P<y3>\d{4})(?P<sep3>[-.])(?P<m3>\d{2})(?P=sep3)(?P<d3>\d{2})(?![\d.]\d)"  # 1965-03-12, 1965.03.12 (HU)

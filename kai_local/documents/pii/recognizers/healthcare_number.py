@@ -19,7 +19,7 @@ from stdnum.us import ssn
 from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, has_context, words
 
 SVNR = re.compile(r"(?<![\d./-])\d{4}[ ]?\d{2}[ .]?\d{2}[ .]?\d{2}(?![\d]|[./-]\d)")
-AHV = re.compile(r"(?<![\d.])756[. ]?\d{4}[. ]?\d{4}[. ]?\d{2}(?![\d])")
+AHV = re.compile(r"(?<!\d)(?<!\d\.)756[. ]?\d{4}[. ]?\d{4}[. ]?\d{2}(?![\d])")
 KVNR = re.compile(r"(?<![\w])[A-Z]\d{9}(?!\w)")
 NHS = re.compile(r"(?<![\d])\d{3}[ -]?\d{3}[ -]?\d{4}(?![\d])")
 US_SSN = re.compile(r"(?<![\d-])\d{3}-\d{2}-\d{4}(?![\d-])")
