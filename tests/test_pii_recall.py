@@ -319,6 +319,9 @@ POSITIVES = [
     ("healthcare_number", "AHV-Nr.756.4421.0938.16      Fall 31 0077", "756.4421.0938.16"),
     ("healthcare_number", "Aufnahme auf Station K2, Isolierzimmer K2-07.", "K2-07"),
     ("healthcare_number", "admitted to ward 3 Unfall, room 314", "314"),
+    ("name", "Elektiv Mo: BRUNNER Franz, 71 J., Portimplantation", "BRUNNER Franz"),
+    ("company", "Er wurde vom Rettungsdienst in Ihre Zentrale Notaufnahme gebracht.", "Zentrale Notaufnahme"),
+    ("healthcare_number", "Kostenträger: PVA, Antrag RH-2025/118834", "RH-2025/118834"),
     ("medical", "- Harninkontinenz, zeitweise Stuhlinkontinenz", "Stuhlinkontinenz"),
     (
         "company",
@@ -635,6 +638,7 @@ LAB_TABLE = (
 # (text, value that must not be found as a name, address, institution or identifier; eponyms
 # may be found as `medical`)
 NEGATIVES = [
+    ("MRT mit KM; CT Thorax 3 a nach OP", "CT Thorax"),
     ("Softwareversion 1.2.12.03.1965 installiert", "12.03.1965"),
     ("Lieferung 10-12-2025 laut Bestellnummer", "10-12-2025"),
     ("Serologie: Masern-IgG pos. · Mumps-IgG grenzwertig · MMR + Varizellen", "Masern"),

@@ -34,6 +34,7 @@ LABEL = re.compile(
     r"|LOT|Lot|SN|S/N|Charge|Ch\.-B\."  # an implant's or a device's lot and serial number
     # in any case: "VGL. AUFTRAG 25-0211-0129" (a scanned page in capitals; not "BEFUND:", a heading)
     r"|(?i:Probe|Einsendung|Auftrag|Referenz|Reference|Vorgang)"
+    r"|Antrag|Meldung"  # "Kostenträger: PVA, Antrag RH-2025/118834", "Meldung T-26-1187"
     # a specimen's report before its number: "Histologie E-26-14402", "Vorhistologie H 2026/06102";
     # the Swiss insurance card: "Versichertenkarte 80756 0004 2271 39"
     r"|(?:Vor)?[Hh]istologie|Zytologie|Versichertenkarte"

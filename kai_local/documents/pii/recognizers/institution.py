@@ -217,6 +217,7 @@ DEPARTMENT = re.compile(
     r"(?<![\w-])(?P<placed>(?i:" + SPECIALTY + r")[ \t](?i:am|im|an der|in der)[ \t][A-ZÄÖÜ][\w-]+)"
     r"|(?:(?<=in der )|(?<=von der )|(?<=auf der )|(?<=auf die )|(?<=an die )|(?<=an der )|(?<=zur )|(?<=durch die )"
     r"|(?<=in die )|(?<=über die )|(?<=aus der )|(?<=mit der )|(?<=im )|(?<=ins )|(?<=vom )|(?<=Rücksprache mit )"
+    r"|(?<=Ihre )|(?<=Ihrer )|(?<=Ihr )"
     r"|(?<=unserer )|(?<=unsere )|(?<=seitens der )|(?<=Konsil )|(?<=Konsiliar )|(?<=Leiter )|(?<=Leiterin )"
     r"|(?<=Rücksprache mit )|(?<=Rücksprache mit der )|(?<=Absprache mit )|(?<=Absprache mit der )"
     r"|(?<=Leitung )|(?<=Assistenzarzt )|(?<=Assistenzärztin )|(?<=Oberarzt )|(?<=Oberärztin ))"

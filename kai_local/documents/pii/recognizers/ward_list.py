@@ -28,6 +28,20 @@ ROW = re.compile(
     r"[ ]+(?P<given>" + UPPER + LOWER + r"+(?:-" + UPPER + LOWER + r"+)?(?:[ ]" + UPPER + LOWER + r"+)?))"
     r"(?P<age>,?[ \t]+\d{1,3}[ \t]?(?:[Jj]\.?|a\b|y\b|[ \t]+[mwfdMWFD]\b))?"
 )
+# Outside a row: the same name with the patient's age after it ("Elektiv Mo: SOMMER Franz, 71 J.").
+AGED_NAME = re.compile(
+    r"(?<![\w-])(?P<name>"
+    + UPPER
+    + r"{2,}(?:['’-]"
+    + UPPER
+    + r"+)*(?:[ ]"
+    + UPPER
+    + r"{2,}(?:['’-]"
+    + UPPER
+    + r"+)*){0,2}"
+    r"[ ]+" + UPPER + LOWER + r"+(?:-" + UPPER + LOWER + r"+)?)"
+    r"(?=,?[ \t]+\d{1,3}[ \t]?(?:J\.|j\.|Jahre|a\b))"
+)
 SCORE = 0.9  # over the name rules' part of the row ("LUCA Matteo" of "DE LUCA Matteo")
 
 
@@ -41,6 +55,10 @@ class WardListRule(TypedRuleRecognizer):
                 continue
             yield TypedSpan("HEALTHCARE_NUMBER", m.start("room"), m.end("room"), SCORE)
             yield TypedSpan("NAME", m.start("name"), m.end("name"), SCORE)
+        for m in AGED_NAME.finditer(text):
+            surname, given = m.group("name").rsplit(" ", 1)
+            if self._listed(surname.strip(), given):  # "CT Thorax 3 a" is no one
+                yield TypedSpan("NAME", m.start("name"), m.end("name"), SCORE)
 
     def _listed(self, surname: str, given: str) -> bool:
         names = self.lexicon.listed_names
