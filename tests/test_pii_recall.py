@@ -320,6 +320,9 @@ POSITIVES = [
     ("healthcare_number", "Aufnahme auf Station K2, Isolierzimmer K2-07.", "K2-07"),
     ("healthcare_number", "admitted to ward 3 Unfall, room 314", "314"),
     ("name", "Elektiv Mo: BRUNNER Franz, 71 J., Portimplantation", "BRUNNER Franz"),
+    ("age", "Für Tarik (18 Mo.) wurde eine MMR-Impfung empfohlen.", "18 Mo."),
+    ("age", "Wir sahen Yusuf (6 4/12 Jahre) mit beiden Eltern.", "6 4/12 Jahre"),
+    ("company", "DGKP Gerhard Huber, Stationsleitung Akutgeriatrie, Kl. 4512", "Akutgeriatrie"),
     ("company", "Er wurde vom Rettungsdienst in Ihre Zentrale Notaufnahme gebracht.", "Zentrale Notaufnahme"),
     ("healthcare_number", "Kostenträger: PVA, Antrag RH-2025/118834", "RH-2025/118834"),
     ("medical", "- Harninkontinenz, zeitweise Stuhlinkontinenz", "Stuhlinkontinenz"),
@@ -638,6 +641,7 @@ LAB_TABLE = (
 # (text, value that must not be found as a name, address, institution or identifier; eponyms
 # may be found as `medical`)
 NEGATIVES = [
+    ("Therapie (3 Monate) stabil; Kontrolle (4 Wochen)", "3 Monate"),
     ("MRT mit KM; CT Thorax 3 a nach OP", "CT Thorax"),
     ("Softwareversion 1.2.12.03.1965 installiert", "12.03.1965"),
     ("Lieferung 10-12-2025 laut Bestellnummer", "10-12-2025"),

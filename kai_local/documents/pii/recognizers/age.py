@@ -36,6 +36,15 @@ PATTERNS = (
 NEEDS_YEARS = re.compile(r"^mit\s")
 
 
+# A child's age in months, weeks or years and twelfths after its given name: "Tarik (18 Mo.)",
+# "sister Saanvi (18 months)", "Yusuf (6 4/12 Jahre)"; only after a listed given name ("Therapie
+# (3 Monate)" is a duration).
+CHILD_AGE = re.compile(
+    r"(?P<name>[A-ZÄÖÜ][a-zäöüßéèáàíóúç]+)[ \t]\((?P<v>\d{1,2}(?:[ \t]\d{1,2}/12)?[ \t]?"
+    r"(?:Mo\.|Mon\.|Monate|months|Wochen|weeks|Jahre|J\.))\)"
+)
+
+
 class AgeRule(RuleRecognizer):
     ENTITY = "AGE"
 
@@ -48,3 +57,6 @@ class AgeRule(RuleRecognizer):
                     yield Span(m.start("v"), m.end("v"), 0.85)
                 else:
                     yield Span(m.start(), m.end(), 0.9)
+        for m in CHILD_AGE.finditer(text):
+            if m.group("name") in self.lexicon.listed_names or m.group("name") in self.lexicon.curated_first_names:
+                yield Span(m.start("v"), m.end("v"), 0.85)

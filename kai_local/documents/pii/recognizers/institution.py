@@ -220,7 +220,8 @@ DEPARTMENT = re.compile(
     r"|(?<=Ihre )|(?<=Ihrer )|(?<=Ihr )"
     r"|(?<=unserer )|(?<=unsere )|(?<=seitens der )|(?<=Konsil )|(?<=Konsiliar )|(?<=Leiter )|(?<=Leiterin )"
     r"|(?<=Rücksprache mit )|(?<=Rücksprache mit der )|(?<=Absprache mit )|(?<=Absprache mit der )"
-    r"|(?<=Leitung )|(?<=Assistenzarzt )|(?<=Assistenzärztin )|(?<=Oberarzt )|(?<=Oberärztin ))"
+    r"|(?<=Leitung )|(?<=Assistenzarzt )|(?<=Assistenzärztin )|(?<=Oberarzt )|(?<=Oberärztin )"
+    r"|(?<=Stationsleitung ))"
     r"(?P<dept>" + SPECIALTY + "|" + UNIT_NAMES + r")(?![\w-])"
     r"|(?<![\w-])(?P<numbered>"
     + SPECIALTY
