@@ -322,6 +322,9 @@ POSITIVES = [
     ("name", "Elektiv Mo: BRUNNER Franz, 71 J., Portimplantation", "BRUNNER Franz"),
     ("age", "Für Tarik (18 Mo.) wurde eine MMR-Impfung empfohlen.", "18 Mo."),
     ("age", "Wir sahen Yusuf (6 4/12 Jahre) mit beiden Eltern.", "6 4/12 Jahre"),
+    ("age", "wir sahen Amira (4 Jahre 8 Monate) am 19.02.", "4 Jahre 8 Monate"),
+    ("healthcare_number", "Gef.-Buch-Nr. 0331/2025, Haftraum B 2.17", "B 2.17"),
+    ("phone", "Tel. 09632 / 8190-0, Durchw. -271, Fax 09632 / 8190-299", "-271"),
     ("company", "DGKP Gerhard Huber, Stationsleitung Akutgeriatrie, Kl. 4512", "Akutgeriatrie"),
     ("company", "Er wurde vom Rettungsdienst in Ihre Zentrale Notaufnahme gebracht.", "Zentrale Notaufnahme"),
     ("healthcare_number", "Kostenträger: PVA, Antrag RH-2025/118834", "RH-2025/118834"),
@@ -641,6 +644,7 @@ LAB_TABLE = (
 # (text, value that must not be found as a name, address, institution or identifier; eponyms
 # may be found as `medical`)
 NEGATIVES = [
+    ("Kontrolle im Zeitraum 2 Wochen", "2"),
     ("Therapie (3 Monate) stabil; Kontrolle (4 Wochen)", "3 Monate"),
     ("MRT mit KM; CT Thorax 3 a nach OP", "CT Thorax"),
     ("Softwareversion 1.2.12.03.1965 installiert", "12.03.1965"),

@@ -37,11 +37,11 @@ NEEDS_YEARS = re.compile(r"^mit\s")
 
 
 # A child's age in months, weeks or years and twelfths after its given name: "Tarik (18 Mo.)",
-# "sister Saanvi (18 months)", "Yusuf (6 4/12 Jahre)"; only after a listed given name ("Therapie
+# "sister Saanvi (18 months)", "Yusuf (6 4/12 Jahre)", "Amira (4 Jahre 8 Monate)"; only after a listed given name ("Therapie
 # (3 Monate)" is a duration).
 CHILD_AGE = re.compile(
     r"(?P<name>[A-ZÄÖÜ][a-zäöüßéèáàíóúç]+)[ \t]\((?P<v>\d{1,2}(?:[ \t]\d{1,2}/12)?[ \t]?"
-    r"(?:Mo\.|Mon\.|Monate|months|Wochen|weeks|Jahre|J\.))\)"
+    r"(?:Mo\.|Mon\.|Monate|months|Wochen|weeks|Jahre|J\.)(?:[ \t]\d{1,2}[ \t]Monate)?)\)"
 )
 
 

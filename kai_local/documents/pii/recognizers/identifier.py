@@ -42,6 +42,7 @@ LABEL = re.compile(
     r"|(?:[A-ZÄÖÜ]{2,6}-)?Akt"  # an Austrian file: "KJH-Akt R10-2389/24"
     r"|Zimmer|ZIMMER|Zi\.|ZI\.|Bett|BETT|Room|Bed|Ward bed|room"
     r"|[A-ZÄÖÜ][a-zäöüß]{2,20}zimmer"  # "Isolierzimmer K2-07", "Einzelzimmer C 4.17"
+    r"|Haftraum|Behandlungsraum|Untersuchungsraum"  # "Haftraum B 2.17" (not "Zeitraum")
     r")(?![\w-])"
 )
 # ":", "#", "=", a full stop, or a form's dot leader ("Screening number .......... SCR-0452")
@@ -147,7 +148,7 @@ class IdentifierRule(RuleRecognizer):
         # Rooms and beds are short; a count-like label ("...zahl") needs a number of some length.
         # A reference ("Unser Zeichen: H2/rei-pa") is whatever follows its label.
         folded = label.lower()
-        if folded in ROOM_LABELS or folded.endswith("zimmer") or "zeichen" in folded:
+        if folded in ROOM_LABELS or folded.endswith(("zimmer", "raum")) or "zeichen" in folded:
             needed = 1
         elif folded.endswith("zahl"):
             needed = 4
