@@ -40,9 +40,13 @@ NEEDS_YEARS = re.compile(r"^mit\s")
 # "sister Saanvi (18 months)", "Yusuf (6 4/12 Jahre)", "Amira (4 Jahre 8 Monate)"; only after a listed given name ("Therapie
 # (3 Monate)" is a duration).
 CHILD_AGE = re.compile(
-    r"(?P<name>[A-ZÄÖÜ][a-zäöüßéèáàíóúç]+)[ \t]\((?P<v>\d{1,2}(?:[ \t]\d{1,2}/12)?[ \t]?"
-    r"(?:Mo\.|Mon\.|Monate|months|Wochen|weeks|Jahre|J\.)(?:[ \t]\d{1,2}[ \t]Monate)?)\)"
+    r"(?P<name>[A-ZÄÖÜÀ-ÖØ-ÞĀ-Ž][a-zäöüßà-öø-ÿā-ž]+)[ \t]\((?P<v>\d{1,3}(?:[ \t]\d{1,2}/12)?[ \t]?"
+    r"(?:Mo\.|Mon\.|Monate|months|Wochen|weeks|Jahre|J\.)(?:[ \t]\d{1,2}[ \t]Monate)?)"
+    r"(?=\)|[ \t]+(?:bei|zum|zur|am)[ \t])"  # "Herr Čolić (57 Jahre bei Aufnahme)"
 )
+
+
+SALUTATION_BEFORE = re.compile(r"(?:Herr|Herrn|Frau|Hr\.|Fr\.)[ \t]$")
 
 
 class AgeRule(RuleRecognizer):
@@ -58,5 +62,6 @@ class AgeRule(RuleRecognizer):
                 else:
                     yield Span(m.start(), m.end(), 0.9)
         for m in CHILD_AGE.finditer(text):
-            if m.group("name") in self.lexicon.listed_names or m.group("name") in self.lexicon.curated_first_names:
+            named = m.group("name") in self.lexicon.listed_names or m.group("name") in self.lexicon.curated_first_names
+            if named or SALUTATION_BEFORE.search(text, max(0, m.start() - 8), m.start()):
                 yield Span(m.start("v"), m.end("v"), 0.85)

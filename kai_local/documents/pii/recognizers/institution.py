@@ -266,8 +266,8 @@ SPECIALTY_NAMED = re.compile(r"(?<![\w-])" + SPECIALTY + r"[ \t](?P<name>[A-ZÄ�
 SPECIALTY_TAIL = re.compile(r"[ \t]" + SPECIALTY_PHRASE + r"(?![\w-])")
 # "Station: Chirurgie 2", "ABTEILUNG: GERIATRIE", "Station/Zimmer: M3 Ost / 3.14": a unit after its label.
 UNIT_LABEL = re.compile(
-    r"(?i:Station|Abteilung|Abt\.|Einsender|Fachbereich|Pflegestation|Ward|Bereich)(?:/Zimmer)?[ \t]*:[ \t]*"
-    r"(?P<v>[A-ZÄÖÜ0-9][\w.-]*(?:[ \t/][\w.-]+){0,3}?)(?=[ \t]*(?:,|;|\n|$| / \d|  ))"
+    r"(?i:Station|Stat\.|Abteilung|Abt\.|Einsender|Fachbereich|Pflegestation|Ward|Bereich)(?:/Zimmer)?[ \t]*:[ \t]*"
+    r"(?P<v>[A-ZÄÖÜ0-9][\w.-]*(?:(?: / |[ \t/])[\w.-]+){0,3}?)(?=[ \t]*(?:,|;|\n|$| / \d| / (?i:Zi|Zimmer|Bett)|  ))"
 )
 
 
