@@ -62,7 +62,7 @@ LABEL_QUALIFIER = re.compile(
     # letters only: "Fall TIS-2025-061394:" is a value before a colon, not a qualifier
     r"[ \t]+(?:(?:(?:der|des|vom|beim)[ \t]+)?[A-ZÄÖÜ][A-Za-zÄÖÜäöüß.-]{0,15}|\([^()\n]{1,30}\))[ \t]*:"  # "Schaden-Nr. (sofern bekannt):"
     # a few words saying whose number it is: "Pat.-Nr. in der Ordination:", "Fallzahl bei uns:"
-    r"|[ \t]+(?:in|im|bei|beim|an|am|der|des|vom|von|unserer?|ihrer?|Ihrer?)(?:[ \t]+[A-Za-zÄÖÜäöüß.-]{1,15}){0,2}[ \t]*:"
+    r"|[ \t]+(?:in|im|bei|beim|an|am|der|des|vom|von|unserer?|ihrer?|Ihrer?|lt\.|laut)(?:[ \t]+[A-Za-zÄÖÜäöüß.-]{1,15}){0,2}[ \t]*:"
 )
 # Labels that belong to other types: phone and fax, tax, VAT, company register, bank, plates,
 # insurance policies (insurance.py), counts ("Anzahl", "Zellzahl"), pages and house numbers.

@@ -320,7 +320,8 @@ class InstitutionRule(RuleRecognizer):
                 continue  # "KÄLIN Verena", "GASHI Lio": a surname in capitals and a given name
             if place in self.lexicon.first_names:
                 continue
-            if place in self.lexicon.places or place in self.lexicon.towns or place in REGIONS:
+            parts = place.split("-")  # "LK Baden-Mödling": a hospital of two towns
+            if all(p in self.lexicon.places or p in self.lexicon.towns or p in REGIONS for p in parts):
                 yield Span(m.start(), m.end(), 0.9)  # over the place alone: the service is the finding
         yield from self._romance(text)
         for m in EN_NAMED.finditer(text):

@@ -43,7 +43,7 @@ LANGUAGE_CONTEXT = words(
     "in",
 )
 PERSON_AFTER = re.compile(
-    r"\s+(?:Staatsbürger(?:in)?|Staatsangehörige[rn]?|Patient(?:in)?|Mann|Frau|Pensionist(?:in)?|Familie"
+    r"\s+(?:Staatsbürger(?:in)?|Staatsangehörige[rn]?|Patient(?:in|en|innen)?|Mann|Frau|Pensionist(?:in)?|Familie"
     # "einer slowakischen Betreuerin", "schweizerisch-italienischer Doppelbürger"
     r"|Betreuer(?:in)?|Pfleger(?:in)?|Pflegekraft|(?:Doppel)?[Bb]ürger(?:in)?|Ehefrau|Ehemann|Mutter|Vater"
     r"|Arbeiter(?:in)?|Asylwerber(?:in)?|Flüchtling|Wurzeln"
