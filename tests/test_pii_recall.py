@@ -325,6 +325,12 @@ POSITIVES = [
     ("age", "wir sahen Amira (4 Jahre 8 Monate) am 19.02.", "4 Jahre 8 Monate"),
     ("age", "Herr Čolić (57 Jahre bei Aufnahme) ist gelernter Dachdecker.", "57 Jahre"),
     ("company", "Termin an der Gefäßchirurgie des LK Baden-Mödling folgt.", "LK Baden-Mödling"),
+    (
+        "company",
+        "An die\nBezirkshauptmannschaft Melk\nFachgebiet Sanitätswesen, z.H. Frau Dr. Ruth Zechner\nAbt 2, 3390 Melk",
+        "Fachgebiet Sanitätswesen",
+    ),
+    ("vat_number", "MWST-Nr. CHE-114.587.302 MWST\nHandelsregister: CHE-114.587.302", "CHE-114.587.302"),
     ("healthcare_number", "stationär behandelt (Aufnahme-Nr. lt. Geschädigtem: 26-0041187).", "26-0041187"),
     ("nationality", "Abklärung des 41-jährigen afghanischen Patienten, der seit 2016", "afghanischen"),
     ("company", "AUFN.-ZL.: 2026/003318    STAT.: UCH 1 / MÄNNER   ZI. 7", "UCH 1 / MÄNNER"),

@@ -25,6 +25,7 @@ DELIVERY = re.compile(r"^\s*(?:z\.\s*H(?:d)?\.|zu\s+Händen|Attn\b|c/o\b)", re.I
 # What an address block's first line names: an institution, or an insurer ("BARMER /
 # Krankenhausabrechnung Region Nord / Postfach ...").
 ANCHOR_TYPES = frozenset({"company", "insurance"})
+DELIVERY_AFTER = re.compile(r",[ \t]*(?:z\.\s*H(?:d)?\.|zu\s+Händen|Attn\b|c/o\b)", re.I)
 # Lines that are not a unit: a salutation or a delivery note ("z. Hd. Frau ...", "Herrn", "per Fax").
 NOT_A_UNIT = re.compile(
     r"^\s*(?:z\.\s*H(?:d)?\.?|zu\s+Händen|zH\b|Herrn?\b|Frau\b|Familie\b|Attn\b|c/o\b|per\s|via\s|"
@@ -139,7 +140,9 @@ def _block_units(block: list[_Line], mask: bytearray, shaped: _UnitShape) -> lis
             if position < anchor:
                 continue
             on_line = candidate.findings
-            if any(f.pii_type == "name" for f in on_line):
+            note = DELIVERY_AFTER.search(candidate.text)
+            unit_end = candidate.start + (note.start() if note else len(candidate.text))
+            if any(f.pii_type == "name" and f.start < unit_end for f in on_line):
                 break
             if position > anchor:
                 added += _unit_of_line(candidate, on_line, mask, shaped)
@@ -148,10 +151,15 @@ def _block_units(block: list[_Line], mask: bytearray, shaped: _UnitShape) -> lis
 
 
 def _unit_of_line(line: _Line, on_line: Sequence[Finding], mask: bytearray, shaped: _UnitShape) -> list[Finding]:
-    """The uncovered part of a line that reads as a unit's name, as a company finding."""
-    if any(f.pii_type in CONTACT_TYPES for f in on_line) or not shaped(line.text):
+    """The uncovered part of a line that reads as a unit's name, as a company finding; up to a
+    delivery note after a comma ("Fachgebiet Gesundheitswesen, z.H. Frau Dr. Zechmeister")."""
+    value = line.text
+    note = DELIVERY_AFTER.search(value)
+    if note is not None:
+        value = value[: note.start()]
+    if any(f.pii_type in CONTACT_TYPES for f in on_line if f.start < line.start + len(value)) or not shaped(value):
         return []
-    return _uncovered_unit(line.start, line.text, mask)
+    return _uncovered_unit(line.start, value, mask)
 
 
 class _UnitShape:
