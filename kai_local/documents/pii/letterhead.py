@@ -74,21 +74,21 @@ def add_units(text: str, findings: Sequence[Finding], lexicon: Lexicon) -> list[
 
 
 def _lines(text: str, findings: Sequence[Finding]) -> list[_Line]:
-    """The text's lines, each with the findings on it (one pass: the findings are sorted)."""
+    """The text's lines, each with the findings on it (one pass: the findings are sorted; only
+    those still open at a line's start are carried to it)."""
     ordered = sorted(findings, key=lambda f: f.start)
     out = []
     pos = 0
-    first = 0  # the first finding that may still reach this line or a later one
+    index = 0
+    active: list[Finding] = []
     for raw in text.split("\n"):
         end = pos + len(raw)
-        while first < len(ordered) and ordered[first].end <= pos:
-            first += 1
-        on_line = []
-        index = first
+        active = [f for f in active if f.end > pos]
         while index < len(ordered) and ordered[index].start < end:
-            on_line.append(ordered[index])
+            if ordered[index].end > pos:
+                active.append(ordered[index])
             index += 1
-        out.append(_Line(pos, end, raw, tuple(on_line)))
+        out.append(_Line(pos, end, raw, tuple(f for f in active if f.start < end)))
         pos = end + 1
     return out
 

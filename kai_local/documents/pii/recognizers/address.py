@@ -206,7 +206,7 @@ ADDRESS_CONTEXT = words(
 # house number or a postcode): "Adresse: siehe oben" is no address.
 LABELLED_LINE = re.compile(
     r"(?im)^[ \t]*(?:Home address|Address|Adresse|Anschrift|Wohnadresse|Wohnanschrift|Meldeadresse"
-    r"|Postanschrift|Hauptwohnsitz|Wohnsitz)[ \t]*:[ \t]*(?P<v>[^\n]{4,120}?)[ \t]*$"
+    r"|Postanschrift|Hauptwohnsitz|Wohnsitz)[ \t]*:[ \t]*(?P<v>[^\s][^\n]{3,119}?)[ \t]*$"
 )
 
 

@@ -40,7 +40,7 @@ NEEDS_YEARS = re.compile(r"^mit\s")
 # "sister Saanvi (18 months)", "Yusuf (6 4/12 Jahre)", "Amira (4 Jahre 8 Monate)"; only after a listed given name ("Therapie
 # (3 Monate)" is a duration).
 CHILD_AGE = re.compile(
-    r"(?P<name>[A-ZÄÖÜÀ-ÖØ-ÞĀ-Ž][a-zäöüßà-öø-ÿā-ž]+)[ \t]\((?P<v>\d{1,3}(?:[ \t]\d{1,2}/12)?[ \t]?"
+    r"(?<!\w)(?P<name>[A-ZÄÖÜÀ-ÖØ-ÞĀ-Ž][a-zäöüßà-öø-ÿā-ž]+)[ \t]\((?P<v>\d{1,3}(?:[ \t]\d{1,2}/12)?[ \t]?"
     r"(?:Mo\.|Mon\.|Monate|months|Wochen|weeks|Jahre|J\.)(?:[ \t]\d{1,2}[ \t]Monate)?)"
     r"(?=\)|[ \t]+(?:bei|zum|zur|am)[ \t])"  # "Herr Čolić (57 Jahre bei Aufnahme)"
 )

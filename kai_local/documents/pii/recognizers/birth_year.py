@@ -15,7 +15,7 @@ YEAR = re.compile(
     # a year alone closing the patient's line: "Patient: Stucki Fritz, 1952"
     r"|(?im:^[ \t]*(?:Patient(?:in)?|Pat\.|Name)[ \t]*:[^\n]{3,60}?,[ \t]*(?P<y>(?:19|20)\d{2})[ \t]*$)"
     # "wurde 1938 in Lwówek Śląski geboren"
-    r"|(?<!\w)wurde[ \t]+(?P<x>(?:19|20)\d{2})(?=[ \t]+(?:in[ \t]+[^\n.,;]{1,40}[ \t]+)?geboren)",
+    r"|(?<!\w)wurde[ \t]+(?P<x>(?:19|20)\d{2})(?=[ \t]+(?:in[ \t]+[^\s.,;][^\n.,;]{0,39}?[ \t]+)?geboren)",
     re.IGNORECASE,
 )
 

@@ -20,7 +20,7 @@ LABEL_VALUE = re.compile(
     r"(?<!\w)(?:Beruf|Berufsbezeichnung|Ausgeübter Beruf|Derzeitiger Beruf|Erlernter Beruf|Tätigkeit|"
     r"Beschäftigung|Occupation|Profession|Job title|Employment)"
     # "Beruf (zuletzt): ...", a form's dot leader: "Beruf ........ Maurerpolier"
-    r"(?:[ \t]?\([^()\n]{1,20}\))?(?:[ \t]*:|[ \t]*\.{2,}|[ \t]*…+)[ \t]*(?P<v>[^\n,;:()]{3,60}?)[ \t]*(?=[\n,;()]|$)",
+    r"(?:[ \t]?\([^()\n]{1,20}\))?(?:[ \t]*:|[ \t]*\.{2,}|[ \t]*…+)[ \t]*(?P<v>[^\s,;:()][^\n,;:()]{2,59}?)[ \t]*(?=[\n,;()]|$)",
     re.IGNORECASE,
 )
 PHRASE_VALUE = re.compile(

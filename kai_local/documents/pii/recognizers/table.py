@@ -68,7 +68,7 @@ COLUMN_TYPES: tuple[tuple[re.Pattern[str], str], ...] = (
     # a unit or a party: "Station", "Abteilung", "Einsender", "Teilnehmer intern" (a phone log)
     (
         _header(
-            r"station|abteilung|abt\.?|fachabteilung|einsender|zuweisende stelle|klinik|ward|unit|department|oe"
+            r"station|abteilung|abt\.?|fachabteilung|einsender|zuweisende stelle|klinik|ward|department"
             r"|organisationseinheit|teilnehmer(?: intern)?|arbeitgeber|employer|dienstgeber"
         ),
         "COMPANY",

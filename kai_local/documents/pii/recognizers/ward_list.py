@@ -26,11 +26,11 @@ ROW = re.compile(
     r"[ \t]+(?P<name>(?P<surname>" + UPPER + r"{2,}(?:['’-]" + UPPER + r"+)*"
     r"(?:[ ]" + UPPER + r"{2,}(?:['’-]" + UPPER + r"+)*){0,2})"
     r"[ ]+(?P<given>" + UPPER + LOWER + r"+(?:-" + UPPER + LOWER + r"+)?(?:[ ]" + UPPER + LOWER + r"+)?))"
-    r"(?P<age>,?[ \t]+\d{1,3}[ \t]?(?:[Jj]\.?|a\b|y\b|[ \t]+[mwfdMWFD]\b))?"
+    r"(?P<age>,?[ \t]+\d{1,3}[ \t]?(?:[Jj]\.|[Jj](?!\w)|a\b|y\b|[ \t]+[mwfMWF]\b))?"
 )
 # Outside a row: the same name with the patient's age after it ("Elektiv Mo: SOMMER Franz, 71 J.").
 AGED_NAME = re.compile(
-    r"(?<![\w-])(?P<name>"
+    r"(?<![\w'’-])(?P<name>"  # not after an apostrophe: "AB'AB'AB'..." would start everywhere
     + UPPER
     + r"{2,}(?:['’-]"
     + UPPER
