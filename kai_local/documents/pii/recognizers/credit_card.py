@@ -11,28 +11,8 @@ from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, has_c
 
 CANDIDATE = re.compile(r"(?<![\d+-])\d(?:[ -]?\d){12,18}(?![\d-])")
 ISSUER = re.compile(r"^(?:4|5[1-5]|2[2-7]|3[47]|6011|65|64[4-9]|35|36|38|30[0-5])")
-CONTEXT = words(
-    "Kreditkarte",
-    "Kreditkartennummer",
-    "Karte",
-    "Kartennummer",
-    "Karten-Nr\\.",
-    "Visa",
-    "Mastercard",
-    "Maestro",
-    "Amex",
-    "American Express",
-    "Diners",
-    "card",
-    "credit card",
-    "card number",
-    "Debitkarte",
-    "Zahlung",
-)
-
-
-# Words that name a card right before its number (not "Zahlung", not "card" alone).
-CARD_LABEL = words(
+# Words that name a card right before its number.
+CARD_WORDS = (
     "Kreditkarte",
     "Kreditkartennummer",
     "Kartennummer",
@@ -47,6 +27,9 @@ CARD_LABEL = words(
     "card number",
     "Debitkarte",
 )
+CARD_LABEL = words(*CARD_WORDS)
+# Near a valid number these say "card" too: "Karte", "card" alone, "Zahlung".
+CONTEXT = words(*CARD_WORDS, "Karte", "card", "Zahlung")
 
 
 class CreditCardRule(RuleRecognizer):
