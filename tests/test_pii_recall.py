@@ -643,6 +643,35 @@ POSITIVES = [
     ("phone", "Tel. 034 421 2O 2O", "034 421 2O 2O"),
     ("name", "Caminada, Giusep, 17.01.1946, Via Sogn Pieder 3, 7013 Domat/Ems", "Caminada, Giusep"),
     ("name", "Fall 1 – Lang, Heinz-Dieter, *12.01.1958, Pat.-ID 7700 21843", "Lang, Heinz-Dieter"),
+    # round 37: compound labels, a plate after a compound label, register numbers, police and rescue
+    # units, coordinated compounds, a compass point after a head, hand signs of mixed case, jobs
+    # before their employer, a particle opening a table cell
+    ("healthcare_number", "Eltern-Kind-Pass-Nr.: 4 120 773 18", "4 120 773 18"),
+    ("healthcare_number", "VBG-Unfall-Az.: 2026/3/07718-HAM", "2026/3/07718-HAM"),
+    ("vehicle", "Privat-Pkw:                  AEB-417 (HU)", "AEB-417"),
+    ("username", "über das Portal (Zugangskennung brkic.luka99) freigegeben", "brkic.luka99"),
+    ("company_register", "DVR 0035 8721", "0035 8721"),
+    ("nationality", "Staatsangeh. tschechisch, Reisepass 45118903", "tschechisch"),
+    ("company", "wurde von der Alpinpolizei befragt", "Alpinpolizei"),
+    ("company", "von der Pistenrettung Arlberg gebracht", "Pistenrettung Arlberg"),
+    (
+        "company",
+        "Stadt Bielefeld – Gesundheits-, Veterinär- und Lebensmittelüberwachungsamt",
+        "Gesundheits-, Veterinär- und Lebensmittelüberwachungsamt",
+    ),
+    ("company", "Mütter- und Väterberatung: Frau Annalea Cavelti.", "Mütter- und Väterberatung"),
+    ("company", "Bundesbetreuungseinrichtung Ost – Ärztlicher Dienst", "Bundesbetreuungseinrichtung Ost"),
+    ("company", "Kopie: Frau C. Baumgartner, Kindergarten Lindenbühl Blau", "Kindergarten Lindenbühl"),
+    ("company", "08:14;aus;4001;Pforte;089 5709-0;Polizeiinspektion 41;00:01:02", "Polizeiinspektion 41"),
+    ("company", "Histologie bestätigt (Institut fur Pathologie)", "Institut fur Pathologie"),
+    ("company", "Rückfragen: Patientenadministration, Frau M. Bühler", "Patientenadministration"),
+    ("name", "ND Pflege: Malte (MaS), Chiara (CdA)\nBitte heute Mobi. – MaS", "MaS"),
+    ("name", "Dr. med. Kristina Schällibaum, Oberärztin (schk)", "schk"),
+    ("name", "Polizei (Verkehrsunfallaufnahme, PK Schwarz) hat angerufen", "Schwarz"),
+    ("name", "2026-100533;F26-004519;dos Santos Ferreira;Inês;21.12.1975;W", "dos Santos Ferreira"),
+    ("occupation", "Sturz auf Baustelle. Polier bei Bauunternehmung Frei AG (Wetzikon)", "Polier"),
+    ("occupation", '"Raumpflegerin, AG Reinigungsdienst Limmat GmbH, Wettingen"', "Raumpflegerin"),
+    ("occupation", "SOMMER, Marlene · weiblich · Pflegefachfrau (Diakoniekrankenhaus Halle)", "Pflegefachfrau"),
 ]
 
 LAB_TABLE = (
@@ -792,6 +821,13 @@ NEGATIVES = [
     ("Frau Anna Huber (am 3.4. aufgenommen) kam am Montag.", "am"),
     ("Bildung einer Rettungsgasse, danach Impfstraße im Foyer.", "Rettungsgasse"),
     ("Der Vertrag 2025 läuft aus.", "2025"),
+    # round 37: "amt" words that name no office, a job word before a person, the letter's staff
+    ("Insgesamt zeigt sich eine Besserung. Gesamt Cholesterin 200 mg/dl.", "Insgesamt"),
+    ("Insgesamt zeigt sich eine Besserung. Gesamt Cholesterin 200 mg/dl.", "Gesamt"),
+    ("Der Patient kam mit dem Partner (Herrn Meier).", "Partner"),
+    ("Dr. Anna Huber, Oberärztin (Kardiologie)", "Oberärztin"),
+    ("Termin in der Praxis Montag früh.", "Montag"),
+    ("Der Abstand betrug ABC-123 Meter", "ABC-123"),
 ]
 
 

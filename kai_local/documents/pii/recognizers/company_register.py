@@ -17,6 +17,8 @@ FN_BARE = re.compile(r"(?<!\w)(?P<n>FN\s?\d{1,6}\s?[a-z])(?!\w)")
 HR = re.compile(r"(?<!\w)(?P<n>(?:HRB|HRA)\s?\d{1,6}(?:\s?[A-Z]{1,2}(?![a-z]))?)(?!\w)")
 HR_WEAK = re.compile(r"(?<!\w)(?P<n>(?:GnR|PR|VR|GsR)\s?\d{1,6})(?!\w)")
 CHE = re.compile(r"(?<!\w)CHE[- ]?\d{3}\.?\d{3}\.?\d{3}(?! ?(?:MWST|TVA|IVA|VAT))(?!\w)")
+# The Austrian data-processing register ("DVR 0035 8721", "DVR-Nr.: 0468711").
+DVR = re.compile(r"(?<!\w)DVR(?:-Nr\.?|-Nummer)?[ \t]?:?[ \t]?(?P<n>\d{3,4}[ \t]?\d{3,4})(?![\w.,/-]?\d)")
 ZVR = re.compile(r"(?<!\w)ZVR(?:-Zahl|-Nr\.?|-Nummer)?\s?:?\s?(?P<n>\d{9,10})(?!\w)")
 UK = re.compile(
     r"(?<!\w)(?:Company (?:No\.?|number|registration number)|Registered (?:in England(?: and Wales)?|number)(?: No\.?)?)\s*:?\s*(?P<n>(?:[A-Z]{2})?\d{6,8})(?!\w)",
@@ -51,6 +53,6 @@ class CompanyRegisterRule(RuleRecognizer):
         for m in CHE.finditer(text):
             if ch_uid.is_valid(m.group()):
                 yield Span(m.start(), m.end(), 0.9)
-        for pattern in (ZVR, UK):
+        for pattern in (ZVR, DVR, UK):
             for m in pattern.finditer(text):
                 yield Span(m.start("n"), m.end("n"), 0.9)

@@ -27,10 +27,11 @@ LABEL = re.compile(
     r"(?<![\w-])(?P<label>"
     # Label words are bounded ({1,30}): unbounded, the two optional words backtrack
     # quadratically over one long run of letters (100,000 letters took 70 s).
-    r"(?:[A-Za-zÄÖÜäöüß]{1,30}\.?-?\s?)?(?:[A-Za-zÄÖÜäöüß]{1,30}\.?-)?"
-    r"(?:Nr|nr|NR|Nummer|nummer|NUMMER|Nummern|nummern|Zahl|zahl|ZAHL|Zl|ZL|ID|Id|Zeichen|zeichen|ZEICHEN|No"
+    # Up to three words: "Eltern-Kind-Pass-Nr.", "VBG-Unfall-Az.".
+    r"(?:[A-Za-zÄÖÜäöüß]{1,30}\.?-?\s?)?(?:[A-Za-zÄÖÜäöüß]{1,30}\.?-){0,2}"
+    r"(?:Az|AZ|Nr|nr|NR|Nummer|nummer|NUMMER|Nummern|nummern|Zahl|zahl|ZAHL|Zl|ZL|ID|Id|Zeichen|zeichen|ZEICHEN|No"
     r"|Numbers?|numbers?|Ref|ref|REF|fall|befund|auftrag|Auftrag)\b\.?"  # "kit numbers", "Labor-Auftrag"
-    r"|Az\.?|AZ|GZ|Gz\.?|PID|FID|BSNR|LANR|GLN|ZSR|Chiffre|Fall|FALL|Journal|Eingang|Befund"
+    r"|GZ|Gz\.?|PID|FID|BSNR|LANR|GLN|ZSR|Chiffre|Fall|FALL|Journal|Eingang|Befund"
     r"|LOT|Lot|SN|S/N|Charge|Ch\.-B\."  # an implant's or a device's lot and serial number
     # in any case: "VGL. AUFTRAG 25-0211-0129" (a scanned page in capitals; not "BEFUND:", a heading)
     r"|(?i:Probe|Einsendung|Auftrag|Referenz|Reference|Vorgang)"

@@ -92,7 +92,14 @@ HEAD_ENDINGS = (
     "liga",  # "Lungenliga Zürich", "Krebsliga"
     "präsidium",  # "Polizeipräsidium Mittelfranken"
     "ombudsschaft",  # "PatientInnen- und Pflegeombudsschaft des Landes Steiermark"
+    "polizei",  # "Alpinpolizei", "Kantonspolizei Bern"
+    "rettung",  # "Pistenrettung Arlberg", "Bergrettung Ramsau"
+    "amt",  # "Gesundheitsamt Bielefeld", "Landratsamt" (see NOT_OFFICES)
+    "administration",  # "Patientenadministration"
+    "beratung",  # with a name or coordinated: "Sozialberatung Spital Thun", "Mütter- und Väterberatung"
 )
+# Words ending in "amt" that name no office.
+NOT_OFFICES = frozenset("amt samt gesamt insgesamt allesamt ehrenamt beamt".split())
 # Head nouns that are whole words: services, authorities, businesses, schools, English heads.
 HEAD_WORDS = frozenset(
     """Spitex KESB MVZ SPZ PSD BH PI Kita Pavillon Abt. Klin. Univ.-Klinik Bereich Caritas Diakonie Volkshilfe
@@ -114,10 +121,10 @@ TAIL_ONLY_HEADS = frozenset(
 HEAD_WORDS |= TAIL_ONLY_HEADS
 WORD = r"[A-ZÄÖÜ][\w.'’]*(?:-[A-ZÄÖÜa-zäöü][\w'’]*)*"
 HEAD = re.compile(r"(?<![\w-])(?P<head>" + WORD + r")(?![\w-])")
-# After "für": specialties, joined by "und", commas, hyphens ("Allgemein- und Viszeralchirurgie").
+# After "für" ("fur" in a scan without umlauts): specialties, joined by "und", commas, hyphens ("Allgemein- und Viszeralchirurgie").
 FOR_TAIL = re.compile(
     # an adjective in small letters first: "Klinik für psychische Gesundheit", "für junge Erwachsene"
-    r"[ \t](?i:für|f\.|of)[ \t](?:(?!(?:die|der|das|den|dem|des|eine[mnrs]?|diese[mnrs]?|alle[mnrs]?)[ \t])"
+    r"[ \t](?i:für|fur|f\.|of)[ \t](?:(?!(?:die|der|das|den|dem|des|eine[mnrs]?|diese[mnrs]?|alle[mnrs]?)[ \t])"
     r"[a-zäöü]{3,}(?:e|er|es|en)[ \t])?(?:"
     + WORD
     + r"-?|und|and|u\.|,)(?:[ \t]?(?:"
@@ -159,11 +166,31 @@ UNIT_ENDINGS = (
     "kantonalbank",
     "raiffeisenbank",
     "volksbank",
+    "polizei",  # "Alpinpolizei", "Kantonspolizei", "Bundespolizei"
+    "rettung",  # "Pistenrettung", "Bergrettung", "Flugrettung"
+    "amt",  # "Gesundheitsamt", "Landratsamt", "Versorgungsamt" (not the short "Gesamt")
+    "administration",  # "Patientenadministration"
 )
+# Coordinated compounds before a head: "Gesundheits-, Veterinär- und Lebensmittelüberwachungsamt",
+# "Mütter- und Väterberatung".
+COORDINATED_BEFORE = re.compile(r"(?:[A-ZÄÖÜ][\w]{1,30}-,?[ \t])+(?:und|u\.|oder|&)[ \t]$")
+COMPASS = frozenset("Nord Süd Sued Ost West Mitte NORD SÜD SUED OST WEST MITTE".split())
 # A head joined to the name it bears: "Reinhold-Schneider-Grundschule", "Paracelsus-Klinik".
 NAMED_COMPOUND = re.compile(r"(?:[A-ZÄÖÜ][\w'’]+-)+[A-ZÄÖÜ]?[\w]+")
 TAIL_STOP = frozenset("HRB HRA FN UID DVR GLN ZSR BSNR LANR Tel Tel. Fax Fax. IBAN BIC".split())
-WARD_HEADS = ("station", "stat.", "pavillon", "abteilung", "ward", "unit", "bereich", "gruppe", "trakt", "stock")
+WARD_HEADS = (
+    "station",
+    "inspektion",
+    "stat.",
+    "pavillon",
+    "abteilung",
+    "ward",
+    "unit",
+    "bereich",
+    "gruppe",
+    "trakt",
+    "stock",
+)
 # "Praxis am Bahnhof", "Apotheke am Markt": after am/an der/... an everyday word names the place,
 # unless it says when ("Praxis am Montag").
 TIME_WORDS = frozenset(
@@ -386,6 +413,8 @@ class InstitutionRule(RuleRecognizer):
                 start = start - len(before) + adjective.start()  # "Phoniatrische Ambulanz"
             elif head not in TAIL_ONLY_HEADS:
                 start -= self._name_before(before)  # "Luzerner Kantonsspital", "Albert Schweitzer Klinik"
+            if start == m.start() and (coordinated := COORDINATED_BEFORE.search(before)) is not None:
+                start -= len(before) - coordinated.start()
             code = CODE_TAIL.match(text, end) if head.lower().endswith(WARD_HEADS) else None
             tail = (
                 FOR_TAIL.match(text, end)
@@ -437,7 +466,7 @@ class InstitutionRule(RuleRecognizer):
             word in HEAD_WORDS
             or word.title() in HEAD_WORDS
             or word.upper() in HEAD_WORDS
-            or folded.endswith(HEAD_ENDINGS)
+            or (folded.endswith(HEAD_ENDINGS) and folded not in NOT_OFFICES)
         )
 
     def _is_adjective(self, word: str) -> bool:
@@ -472,20 +501,30 @@ class InstitutionRule(RuleRecognizer):
                     return None
                 cut = m.start() + m.group().index(" " + word)
                 return NAME_TAIL.match(text[:cut], pos)
+        # Everyday words at the end are the sentence's: "Kindergarten Lindenbühl Blau" is at least
+        # "Kindergarten Lindenbühl"; "Praxis Montag" is no name at all.
+        tokens = list(re.finditer(r"\S+", m.group()))
+        for keep in range(len(tokens), 0, -1):
+            if self._tail_named([t.group() for t in tokens[:keep]]):
+                return m if keep == len(tokens) else NAME_TAIL.match(text[: m.start() + tokens[keep - 1].end()], pos)
+        return None
+
+    def _tail_named(self, words: list[str]) -> bool:
+        """Whether the words after a head name it: they end in a place, a code, a listed name or a
+        proper word, or are a compass point ("Bundesbetreuungseinrichtung Ost")."""
+        if all(word in COMPASS for word in words):
+            return True
         last = words[-1].rstrip(".,")
         if last.isupper():
             last = last.title()
-        # Stop at everyday words: "Praxis Montag" is not a name; a place, a code, a name is.
         lexicon = self.lexicon
         if any(c.isdigit() for c in last) or last in lexicon.places or last in lexicon.listed_names:
-            return m
+            return True
         placed = words[0].lower() in ("am", "an", "im", "in", "zum", "zur", "beim") and len(words) >= 2
         if placed and last not in TIME_WORDS and last[:1].isupper():
-            return m  # "Praxis am Bahnhof", "Hausarztpraxis am Markt"
+            return True  # "Praxis am Bahnhof", "Hausarztpraxis am Markt"
         folded = last.lower()
-        if folded in lexicon.german_frequent or folded in lexicon.stop_words or last in lexicon.not_names:
-            return None
-        return m
+        return not (folded in lexicon.german_frequent or folded in lexicon.stop_words or last in lexicon.not_names)
 
 
 # Abbreviations that end an institution's name with their own full stop ("Univ.-Klinik f. Chir.").

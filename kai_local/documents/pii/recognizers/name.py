@@ -118,7 +118,10 @@ SIGN_AFTER_DEED = re.compile(
     r"(?:\((?P<p>[A-ZÄÖÜ]{2,3}|[a-zäöü]{2})\)|(?P<v>[A-ZÄÖÜ]{2,3})(?=,))"
 )
 # A hand sign defined right after a name: "OA Bernhard Vogt (BV)", "Martina Schmid (MaS)".
-SIGN_AFTER_NAME = re.compile(r"[ \t]*\((?P<v>[A-ZÄÖÜ][A-Za-zÄÖÜäöü]{1,3}|[a-zäöü]{2,4})\)")
+# ... also after the person's role: "Dr. med. Kristina Schällibaum, Oberärztin (schk)".
+SIGN_AFTER_NAME = re.compile(
+    r"(?:,[ \t]*[A-ZÄÖÜ][\w.-]{2,30})?[ \t]*\((?P<v>[A-ZÄÖÜ][A-Za-zÄÖÜäöü]{1,3}|[a-zäöü]{2,4})\)"
+)
 # A salutation and a surname's initial: "Hr. Ö.", "Fr. K.", "Frau M." (a pseudonym, still a person).
 SALUTATION_INITIAL = re.compile(r"(?<![\w.])(?:Hr|Hrn|Fr|Frau|Herr|Herrn)\.?[ \t](?P<v>[A-ZÄÖÜ]\.)(?![\w.-])")
 SIGN_AT_END = re.compile(r"(?<=\s)/(?:[a-z]{2}-)?(?P<v>[A-ZÄÖÜ]{2,3}|[a-zäöü]{2})[ \t]*$", re.MULTILINE)
@@ -206,6 +209,9 @@ def _initials_of(name: str, sign: str) -> bool:
     """Whether a hand sign is made of the name's initials, in order ("BV" of "Bernhard Vogt",
     "MaS" of "Martina Schmid"): not a role after a name ("Katrin Braunsdorf (MFA)")."""
     initials = [word[0].upper() for word in re.findall(r"[^\W\d_]+", name)]
+    if len(initials) == 1 and re.fullmatch(r"[A-ZÄÖÜ][a-zäöü][A-ZÄÖÜ]", sign):
+        # a first name alone and a personal sign of mixed case: "Malte (MaS)", "Chiara (CdA)"
+        return bool(sign[0] == initials[0])
     # a sign in capitals is read by its capitals ("MaS"), one in small letters by its first ("schk")
     letters = [c for c in sign if c.isupper()] or [sign[0].upper()]
     position = 0

@@ -20,6 +20,7 @@ LABEL = words(
     "Staatsbürger(?:in)?",
     "Staatsbürgersch\\.",
     "Staatsang\\.",
+    "Staatsangeh\\.",
     "Staatsbürg\\.",
     "Nationality",
     "Citizenship",

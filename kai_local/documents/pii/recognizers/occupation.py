@@ -109,6 +109,20 @@ EN_JOB = re.compile(
     + r")(?![\w-])"
 )
 
+# A job and its employer right after it: "Polier bei Bauunternehmung Frei AG", "Raumpflegerin, AG
+# Reinigungsdienst Limmat GmbH" (AG: Arbeitgeber), "Pflegefachfrau (Diakoniekrankenhaus Halle)".
+JOB_AT_EMPLOYER = re.compile(
+    r"(?<![\w-])(?P<v>[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜa-zäöü][a-zäöüß]+)?)"
+    r"(?=[ \t]+bei[ \t]+[A-ZÄÖÜ]|(?P<label>,[ \t]*(?:AG|Arbeitgeber|Arbeitgeberin)[ \t]*:?[ \t]+[A-ZÄÖÜ])"
+    r"|[ \t]+\((?P<employer>[A-ZÄÖÜ][\w-]+))"
+)
+# An employer in brackets, by its kind: "Pflegefachfrau (Diakoniekrankenhaus Halle)", "Studentin
+# (ETH Zürich, ...)", "Polier (Bauunternehmung Frei AG)"; not "Partner (Herrn Meier)".
+EMPLOYER_HEAD = re.compile(
+    r"(?i:.*(?:krankenhaus|klinik|klinikum|spital|heim|praxis|schule|universität|unternehmung|unternehmen|werk"
+    r"|firma|bank|verwaltung|amt|betrieb|gmbh))|ETH|TU|PH|FH|HTL|EPFL|Uni|ÖBB|SBB|DB|Post|Migros|Coop"
+)
+
 # Health and care professions and roles: the letter's own staff, not the patient's job.
 STAFF = re.compile(
     r"arzt|ärzt|pflege|therapeut|schwester|hebamme|sanitäter|psycholog|logopäd|sozialarbeit|dolmetsch|assistent"
@@ -143,6 +157,16 @@ class OccupationRule(RuleRecognizer):
                     yield Span(m.start("v"), m.start("v") + best[1], 0.85)
                 elif (job := COORDINATED_JOB.match(value)) is not None:
                     yield Span(m.start("v"), m.start("v") + job.end(), 0.75)
+        for m in JOB_AT_EMPLOYER.finditer(text):
+            value, employer = m.group("v"), m.group("employer")
+            listed = any(start == 0 and end == len(value) for start, end in self.jobs.finditer(value))
+            if not (listed or JOB_WORD.fullmatch(value) or TRADE_WORD.fullmatch(value)) or value.lower() in NOT_JOBS:
+                continue
+            if employer is not None and not EMPLOYER_HEAD.fullmatch(employer):
+                continue  # "Dr. Huber, Oberärztin (Kardiologie)", "Partner (Herrn Meier)"
+            if STAFF.search(value) and employer is None and m.group("label") is None:
+                continue  # "Oberärztin bei ...": the letter's staff
+            yield Span(m.start("v"), m.end("v"), 0.7)
         for m in EN_JOB.finditer(text):
             yield Span(m.start("v"), m.end("v"), 0.75)
         for m in TRADE_WORD.finditer(text):

@@ -21,7 +21,7 @@ SHORT_NAME = re.compile(r"(?<!\w)(?:Kürzel|Kurzzeichen)\s*:?\s*(?P<v>[A-Za-z]{2
 # A login without a colon, when it looks like one (a digit, a dot or an underscore in it):
 # "(Benutzer dzenan.m96)", "Nutzerkennung gkienzler_jockele", "PACS-Sitzung: kgottschalk an ...".
 LOGIN_SHAPED = re.compile(
-    r"(?<!\w)(?:Benutzername|Benutzer|Nutzer|Nutzerkennung|Benutzerkennung|Kennung|Login|Anmeldung|Sitzung|Session"
+    r"(?<!\w)(?:Benutzername|Benutzer|Nutzer|Nutzerkennung|Zugangskennung|Benutzerkennung|Kennung|Login|Anmeldung|Sitzung|Session"
     r"|(?i:exportiert|erstellt|gedruckt|geändert|angelegt)[ \t]+(?:\S+[ \t]+){0,3}?(?:von|durch)(?:[ \t]+Benutzer)?)"
     r"(?:[ \t]*:)?[ \t]+(?P<v>[a-z][a-z0-9]*(?:[._-][a-z0-9]+)+|[a-z]{2,}\d{1,4}|[a-z]{6,}(?=[ \t]+(?:an|@)[ \t]))"
     r"(?![\w@-]|\.\w)"

@@ -9,7 +9,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from kai_local.documents.pii.recognizers.base import SWISS_CANTONS, RuleRecognizer, Span, has_context, words
+from kai_local.documents.pii.recognizers.base import (
+    SWISS_CANTONS,
+    RuleRecognizer,
+    Span,
+    context_before,
+    has_context,
+    words,
+)
 
 PLATE = re.compile(
     r"(?<![\w-])(?P<code>[A-ZÄÖÜ]{1,3})(?P<sep>[- ]|\s?·\s?)"
@@ -20,6 +27,8 @@ CH_PLATE = re.compile(
     r"(?<![\w-])" + SWISS_CANTONS + r"[ ]?"
     r"(?:\d{1,3}[ ']\d{3}|\d{1,6})(?![\w-])"  # "BL 128 463", "SO 71904"
 )
+# A foreign plate of letters and digits ("AEB-417" in Hungary), only after its label.
+FOREIGN_PLATE = re.compile(r"(?<![\w-])[A-Z]{2,3}-\d{3,4}(?![\w-])")
 VIN = re.compile(r"(?<!\w)[A-HJ-NPR-Z0-9]{17}(?!\w)")
 LABEL = words(
     "Kennzeichen",
@@ -57,6 +66,10 @@ LABEL = words(
     "Unfallgegner",
 )
 
+# The label right before the plate, its own compounds too: "Privat-Pkw:", "Kennzeichen".
+# (no start boundary: the label may end a compound).
+LABEL_RIGHT_BEFORE = re.compile(r"(?:" + LABEL.pattern.replace("(?<!\\w)", "") + r")[ \t]*:?[ \t]*$", re.IGNORECASE)
+
 
 class VehicleRule(RuleRecognizer):
     ENTITY = "VEHICLE"
@@ -71,6 +84,9 @@ class VehicleRule(RuleRecognizer):
                 yield Span(m.start(), m.end(), 0.9)
             elif m.group("sep") == "-" and (m.group("at") or m.group("de")):
                 yield Span(m.start(), m.end(), 0.6)
+        for m in FOREIGN_PLATE.finditer(text):
+            if LABEL_RIGHT_BEFORE.search(context_before(text, m.start(), 30)):  # "Privat-Pkw: AEB-417 (HU)"
+                yield Span(m.start(), m.end(), 0.8)
         for m in CH_PLATE.finditer(text):
             if has_context(LABEL, text, m.start(), 40):  # "Fahrzeug unserer Klientin (SO 71904)"
                 yield Span(m.start(), m.end(), 0.85)
