@@ -920,6 +920,8 @@ def test_an_eircode_needs_a_letter_in_its_last_four(anonymizer: Anonymizer) -> N
     [
         "X-ray: no displaced fracture. CT ruled out a pelvic fracture.",  # negated
         "Impfstatus: Masern/Mumps/Röteln 2x, Varizellen 2x",  # vaccines, not diseases
+        "Nach dem Sturz im Bad kam sie zu uns.",  # a fall is an event; its injuries are the diagnoses
+        "Abteilung für Neurologie mit Stroke Unit; DGKP Irena Vukić, Stroke Nurse",  # a ward and a role
     ],
 )
 def test_no_diagnosis_is_read_into(anonymizer: Anonymizer, text: str) -> None:

@@ -497,7 +497,8 @@ class MedicalRule(RuleRecognizer):
 
     def find(self, text: str, nlp_artifacts: object) -> Iterable[Span]:
         for start, end in self.diagnoses.finditer(text, words_of(nlp_artifacts)):
-            yield Span(start, end, 0.85)
+            if not UNIT_AFTER.match(text, end):  # "Stroke Unit", "Stroke Nurse": a ward and a role
+                yield Span(start, end, 0.85)
         for m in WORD.finditer(text):
             word = _uninflected(m.group().lower())
             if not word.endswith(DISEASE_ENDINGS) or not _long_enough(word):
@@ -549,6 +550,10 @@ class MedicalRule(RuleRecognizer):
             if m.group("site") and m.group("site").split()[-1] in stop_words:  # "... of the left ankle and"
                 end = m.end() - len(m.group("site").split()[-1]) - 1
             yield Span(start, end, 0.7)
+
+
+# A unit or role named after a condition: "Stroke Unit", "Stroke Nurse", "Diabetes Team".
+UNIT_AFTER = re.compile(r"[ \t]+(?:Unit|Nurse|Center|Centre|Team)(?![\w-])")
 
 
 def _ending_length(word: str) -> int:
