@@ -63,6 +63,7 @@ SPLITS = (
     "blind13",
     "blind14",
     "blind15",
+    "blind16",
 )
 # The groups of the issue's table (issue 11), for a line that compares with it.
 GROUPS = {
