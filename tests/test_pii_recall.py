@@ -672,6 +672,38 @@ POSITIVES = [
     ("occupation", "Sturz auf Baustelle. Polier bei Bauunternehmung Frei AG (Wetzikon)", "Polier"),
     ("occupation", '"Raumpflegerin, AG Reinigungsdienst Limmat GmbH, Wettingen"', "Raumpflegerin"),
     ("occupation", "SOMMER, Marlene · weiblich · Pflegefachfrau (Diakoniekrankenhaus Halle)", "Pflegefachfrau"),
+    # round 39 (blind16): compound labels, court files, a number printed digit by digit, a bracket
+    # after a label, two numbers after "Tel. / Fax", an extension, an IBAN after its payment label,
+    # "Name, Vorname:", genitive heads, a form's columns, a country by its code or in a table cell
+    ("healthcare_number", "Betreff: GIZ-Fall 25-044871 – Ingestion Amlodipin", "25-044871"),
+    ("healthcare_number", "Kopie an: Staatsanwaltschaft Wien (zu St 1874/25s)", "St 1874/25s"),
+    ("healthcare_number", "(vormals StA Innsbruck 31 St 88/25k)", "31 St 88/25k"),
+    ("healthcare_number", "SEITE 1/1       2 0 2 6 0 2 1 9 0 0 4 1 1\n", "2 0 2 6 0 2 1 9 0 0 4 1 1"),
+    ("healthcare_number", "IV-Referenz: IV-ZH 2025/118 774          Bitte zurücksenden", "IV-ZH 2025/118 774"),
+    ("healthcare_number", "PAT.-ID (ALIAS) Zulu-17/2025          FALL-NR. 2025-0093316", "Zulu-17/2025"),
+    ("phone", "Tel. / Fax:       044 940 17 62 / 044 940 17 69\n", "044 940 17 62"),
+    ("phone", "Tel. / Fax:       044 940 17 62 / 044 940 17 69\n", "044 940 17 69"),
+    ("phone", "Case Manager, Medical Assistance Team, ext. 4417", "4417"),
+    ("iban", "Zahlungsverbindung     CH93 0079 0016 2334 8711 2", "CH93 0079 0016 2334 8711 2"),
+    ("name", "1  Name, Vorname:       Sommer, Ralf-Dieter\n2  Geburtsdatum:  02.02.1979", "Sommer, Ralf-Dieter"),
+    ("name", "Versicherte/r:     FRÜHWIRTH Hermenegild             SV-Nr.: 1562 110338", "FRÜHWIRTH Hermenegild"),
+    (
+        "company",
+        "Das Gutachten des Medizinischen Dienstes Baden-Württemberg vom 24.02.2026",
+        "Medizinischen Dienstes Baden-Württemberg",
+    ),
+    ("company", "An das\nLandesgericht Innsbruck\nAbt. 28 – z.H. Frau Mag. Barbara Oberhofer", "Abt. 28"),
+    ("nationality", "| Staatsangehörigkeit            | Ungarn                 |", "Ungarn"),
+    ("nationality", "             NATIONALITÄT  ITA\n", "ITA"),
+    ("company_register", "Kestrel Wealth Partners LLP, London (reg. no. OC412877)", "OC412877"),
+    ("medical", "Familienanamnese: Vater mit Prostata-Ca im 70. Lj.", "Prostata-Ca"),
+    (
+        "occupation",
+        "STAATSANGEH.     syrisch\nBERUF            Fahrradkurier (Blitzkurier Saale GmbH)",
+        "Fahrradkurier",
+    ),
+    ("occupation", "beschäftigt als:     Tischlergehilfe / Montagearbeiter", "Tischlergehilfe"),
+    ("occupation", "Chiara, 34-jährig, Agronomin bei der Agrargenossenschaft Surental", "Agronomin"),
 ]
 
 LAB_TABLE = (
@@ -827,6 +859,7 @@ NEGATIVES = [
     ("Der Patient kam mit dem Partner (Herrn Meier).", "Partner"),
     ("Dr. Anna Huber, Oberärztin (Kardiologie)", "Oberärztin"),
     ("Termin in der Praxis Montag früh.", "Montag"),
+    ("Die Blutwerte des Krankenhauses waren normal, der Befund des Labors unauffällig.", "Krankenhauses"),
     ("Der Abstand betrug ABC-123 Meter", "ABC-123"),
 ]
 

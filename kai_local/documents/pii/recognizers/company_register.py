@@ -21,7 +21,8 @@ CHE = re.compile(r"(?<!\w)CHE[- ]?\d{3}\.?\d{3}\.?\d{3}(?! ?(?:MWST|TVA|IVA|VAT)
 DVR = re.compile(r"(?<!\w)DVR(?:-Nr\.?|-Nummer)?[ \t]?:?[ \t]?(?P<n>\d{3,4}[ \t]?\d{3,4})(?![\w.,/-]?\d)")
 ZVR = re.compile(r"(?<!\w)ZVR(?:-Zahl|-Nr\.?|-Nummer)?\s?:?\s?(?P<n>\d{9,10})(?!\w)")
 UK = re.compile(
-    r"(?<!\w)(?:Company (?:No\.?|number|registration number)|Registered (?:in England(?: and Wales)?|number)(?: No\.?)?)\s*:?\s*(?P<n>(?:[A-Z]{2})?\d{6,8})(?!\w)",
+    r"(?<!\w)(?:Company (?:No\.?|number|registration number)|Registered (?:in England(?: and Wales)?|number)(?: No\.?)?"
+    r"|reg\. no\.|registration no\.)\s*:?\s*(?P<n>(?:[A-Z]{2})?\d{6,8})(?!\w)",
     re.IGNORECASE,
 )
 REGISTER_LABEL = words(

@@ -13,7 +13,7 @@ from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, has_c
 CANDIDATE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){10,30}", re.IGNORECASE)
 
 
-LABEL = words("IBAN", "IBAN:", "Kontonummer", "Konto", "Bankverbindung", "account")
+LABEL = words("IBAN", "IBAN:", "Kontonummer", "Konto", "Kto\\.", "Bankverbindung", "Zahlungsverbindung", "account")
 # A labelled IBAN-shaped value: country, check digits, then groups of digits (no words).
 SHAPE = re.compile(r"[A-Z]{2}\d{2}(?: ?\d{4}){3,7}(?: ?\d{1,4})?")
 

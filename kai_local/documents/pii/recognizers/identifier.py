@@ -29,7 +29,7 @@ LABEL = re.compile(
     # quadratically over one long run of letters (100,000 letters took 70 s).
     # Up to three words: "Eltern-Kind-Pass-Nr.", "VBG-Unfall-Az.".
     r"(?:[A-Za-zÄÖÜäöüß]{1,30}\.?-?\s?)?(?:[A-Za-zÄÖÜäöüß]{1,30}\.?-){0,2}"
-    r"(?:Az|AZ|Nr|nr|NR|Nummer|nummer|NUMMER|Nummern|nummern|Zahl|zahl|ZAHL|Zl|ZL|ID|Id|Zeichen|zeichen|ZEICHEN|No"
+    r"(?:Az|AZ|Fall|Referenz|Nr|nr|NR|Nummer|nummer|NUMMER|Nummern|nummern|Zahl|zahl|ZAHL|Zl|ZL|ID|Id|Zeichen|zeichen|ZEICHEN|No"
     r"|Numbers?|numbers?|Ref|ref|REF|fall|befund|auftrag|Auftrag)\b\.?"  # "kit numbers", "Labor-Auftrag"
     r"|GZ|Gz\.?|PID|FID|BSNR|LANR|GLN|ZSR|Chiffre|Fall|FALL|Journal|Eingang|Befund"
     r"|LOT|Lot|SN|S/N|Charge|Ch\.-B\."  # an implant's or a device's lot and serial number
@@ -62,6 +62,8 @@ DATED_INITIALS = re.compile(r"(?<=\d{4})[ \t]*/[ \t]*(?P<v>" + _INITIALS + r")[ 
 LABEL_QUALIFIER = re.compile(
     # letters only: "Fall TIS-2025-061394:" is a value before a colon, not a qualifier
     r"[ \t]+(?:(?:(?:der|des|vom|beim)[ \t]+)?[A-ZÄÖÜ][A-Za-zÄÖÜäöüß.-]{0,15}|\([^()\n]{1,30}\))[ \t]*:"  # "Schaden-Nr. (sofern bekannt):"
+    # a bracketed word in capitals without a colon: "PAT.-ID (ALIAS) Zulu-17/2025"
+    r"|[ \t]+\([A-ZÄÖÜ]{2,12}\)(?=[ \t]+\S)"
     # a few words saying whose number it is: "Pat.-Nr. in der Ordination:", "Fallzahl bei uns:"
     r"|[ \t]+(?:in|im|bei|beim|an|am|der|des|vom|von|unserer?|ihrer?|Ihrer?|lt\.|laut)(?:[ \t]+[A-Za-zÄÖÜäöüß.-]{1,15}){0,2}[ \t]*:"
 )
@@ -77,6 +79,15 @@ REGISTER = re.compile(r"[A-ZÄÖÜ][a-zäöüA-Z]{0,3}")  # a court register's l
 ROOM_LABELS = frozenset({"zimmer", "zi.", "bett", "room", "bed", "ward bed"})
 DATE = re.compile(r"\d{1,2}\.\s?\d{1,2}\.(?:\d{2}|\d{4})?|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}")
 DATE_HOUR = re.compile(r"(?:" + DATE.pattern + r") \d{1,2}")
+# A court's or prosecutor's file number without a label: department, register, number, year and
+# (in Austria) a check letter: "St 1874/25s", "31 St 88/25k", "28 Hv 41/25t", "412 Js 18834/25".
+COURT_FILE = re.compile(
+    r"(?<![\w/.-])(?:\d{1,4}[ \t])?(?:St|Hv|Js|Ds|Cg|Cgs|Ps|Bl|Ur|Vr|Hr|Ns|Bs|UT|BAZ|Gs|Ls|KLs|Ks|Ss|Ws|Ob|Os|Rs|Pg)"
+    r"[ \t]\d{1,6}/\d{2}(?:\d{2})?[a-z]?(?![\w/]|[.,]\d)"
+)
+# A long number printed digit by digit, alone in its column at a line's end (a form's barcode
+# line): "SEITE 1/1       2 0 2 6 0 2 1 9 0 0 4 1 1".
+SPACED_DIGITS = re.compile(r"(?:(?<=\n)|(?<=[ \t]{2})|^)\d(?: \d){9,19}(?=[ \t]*(?:\n|$))", re.MULTILINE)
 UNLABELLED_RUN = re.compile(r"(?<![\w.,:/+-])\d{7,}(?![\w]|[.,:/-]\d)")
 # A record code without a label: capitals (with a few digits), a hyphen and four or more digits,
 # more groups after it: "RAD-7021188", "E25-14873-1A" (a tissue block), "SCR-CH04-0452", "MP2406B-0917",
@@ -105,8 +116,9 @@ class IdentifierRule(RuleRecognizer):
             span = self._value(text, start, label)
             if span is not None:
                 yield span
-        for m in UNLABELLED_RUN.finditer(text):
-            yield Span(m.start(), m.end(), 0.6)
+        for pattern in (UNLABELLED_RUN, COURT_FILE, SPACED_DIGITS):
+            for m in pattern.finditer(text):
+                yield Span(m.start(), m.end(), 0.6)
         for m in UNLABELLED_CODE.finditer(text):
             postcode = m.group("letters") in POSTCODE_COUNTRIES and re.fullmatch(r"[A-Z]+-\d{4,5}", m.group())
             if not postcode and m.group("letters") not in STANDARDS:

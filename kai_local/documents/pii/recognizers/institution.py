@@ -181,6 +181,7 @@ TAIL_STOP = frozenset("HRB HRA FN UID DVR GLN ZSR BSNR LANR Tel Tel. Fax Fax. IB
 WARD_HEADS = (
     "station",
     "inspektion",
+    "abt.",
     "stat.",
     "pavillon",
     "abteilung",
@@ -467,6 +468,13 @@ class InstitutionRule(RuleRecognizer):
             or word.title() in HEAD_WORDS
             or word.upper() in HEAD_WORDS
             or (folded.endswith(HEAD_ENDINGS) and folded not in NOT_OFFICES)
+            # a genitive: "des Medizinischen Dienstes Baden-Württemberg", "des Klinikums Klagenfurt"
+            or any(
+                folded.endswith(ending)
+                and folded[: -len(ending)].endswith(HEAD_ENDINGS)
+                and folded[: -len(ending)] not in NOT_OFFICES
+                for ending in ("es", "s")
+            )
         )
 
     def _is_adjective(self, word: str) -> bool:

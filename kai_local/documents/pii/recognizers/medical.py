@@ -26,6 +26,8 @@ DEPENDENCE = re.compile(
     r"(?!(?:der|die|das|den|dem|des|eine[mnrs]?|Alter|Dosis|Zeit)\b)[A-ZÄÖÜ][\w-]+"
 )
 # A disease named by its eponym, listed or not: "Morbus Baastrup".
+# A cancer by its short form: "Prostata-Ca", "Mamma-Ca", "Bronchial-Ca".
+CANCER_SHORT = re.compile(r"(?<![\w-])[A-ZÄÖÜ][a-zäöü]{2,}-Ca(?![\w-])")
 MORBUS = re.compile(r"(?<![\w-])(?:Morbus|MORBUS)[ \t]+[A-ZÄÖÜ][\w'’-]+")
 # English conditions by their head noun and the words that qualify it: "L1 burst fracture",
 # "bilateral calcaneal fractures", "trimalleolar fracture of the left ankle", "end-stage kidney
@@ -514,7 +516,7 @@ class MedicalRule(RuleRecognizer):
             yield Span(m.start("v"), m.end("v"), 0.7)
         if self.supported_language == "en":
             yield from self._english_conditions(text)
-        for pattern in (ICD_O, MORBUS, DEPENDENCE):
+        for pattern in (ICD_O, MORBUS, DEPENDENCE, CANCER_SHORT):
             for m in pattern.finditer(text):
                 yield Span(m.start(), m.end(), 0.8)
         for m in ICD_O_LABELLED.finditer(text):

@@ -62,8 +62,9 @@ LABEL = re.compile(
     r"|GP|From|To|Signed|Contact|Next of kin|Dictated by|Author|Doctor|Consultant|Nurse|Emergency contact"
     r"|Versicherte Person|Betroffene Person|NFS|Notfallsanitäter(?:in)?|Rettungssanitäter(?:in)?|Sanitäter(?:in)?"
     r"|Account holder|Insured|Member|Spouse)"
-    # a bilingual form's translation of the label: "Familienname / Vezetéknév:", "Name / Nom:"
-    r"(?:[ \t]?/[ \t]?[^\W\d_][\w.-]{1,20})?"
+    # a bilingual form's translation of the label: "Familienname / Vezetéknév:", "Name / Nom:"; a
+    # second field or a gender ending: "Name, Vorname:", "Versicherte/r:"
+    r"(?:[ \t]?/[ \t]?[^\W\d_][\w.-]{0,20}|,[ \t]?(?:Vorname|Vornamen|Given name|first name))?"
     r"(?:[ \t]*:[ \t]*(?:\n[ \t]*)?|[ \t]{3,}|[ \t]*(?:\.{2,}|…+)[ \t]*)",
     # "Klientin        Signer-Fässler Ida", a form's dot leader: "Familienname ......... HUBER". Blanks
     # before a label are read only after a line's start, ";" or "|" (after a run of blanks the label

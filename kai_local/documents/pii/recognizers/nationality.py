@@ -51,7 +51,14 @@ PERSON_AFTER = re.compile(
     r"|Abstammung|Herkunft|citizen|national|patient|man|woman|male|female|descent|origin)\b",
     re.IGNORECASE,
 )
-LABEL_RIGHT_BEFORE = re.compile(r"(?:" + LABEL.pattern + r")[ \t]*:?[ \t]*$", re.IGNORECASE)
+# the label right before its value, also in a table's cell: "| Staatsangehörigkeit | Ungarn |"
+LABEL_RIGHT_BEFORE = re.compile(r"(?:" + LABEL.pattern + r")[ \t]*[:|]?[ \t]*$", re.IGNORECASE)
+# Countries by their three-letter code, as a form prints them after the label: "NATIONALITÄT ITA".
+COUNTRY_CODES = frozenset(
+    """AUT DEU CHE LIE ITA FRA ESP PRT NLD BEL LUX GBR IRL USA CAN HUN CZE SVK POL SVN HRV SRB BIH MNE MKD ALB
+    KOS XKX ROU BGR GRC TUR SYR IRQ IRN AFG PAK IND CHN RUS UKR BLR MDA GEO ARM AZE SOM ERI ETH NGA MAR DZA TUN
+    EGY SWE NOR DNK FIN BRA""".split()
+)
 LIST_JOIN = re.compile(r"[ \t]*(?:,|/|und|oder|u\.|and|or)[ \t]*")
 COORDINATED = re.compile(r"\s+(?:und|oder|u\.|and|or)\s+([^\W\d_][\w-]*)")
 WORD = re.compile(r"(?<![\w-])[^\W\d_][\w-]*[^\W\d_](?![\w-])")
@@ -80,6 +87,10 @@ class NationalityRule(RuleRecognizer):
             lower = word.lower()
             # "schweizerisch-italienischer": every part a nationality word
             hyphenated = "-" in lower and all(part in vocabulary for part in lower.split("-"))
+            if word in COUNTRY_CODES:
+                if LABEL_RIGHT_BEFORE.search(text[max(0, m.start() - 40) : m.start()]):
+                    yield Span(m.start(), m.end(), 0.85)
+                continue
             if lower not in vocabulary and word not in self.lexicon.countries and not hyphenated:
                 continue
             labelled = has_context(LABEL, text, m.start(), 35)

@@ -20,7 +20,8 @@ LABEL_VALUE = re.compile(
     r"(?<!\w)(?:Beruf|Berufsbezeichnung|Ausgeübter Beruf|Derzeitiger Beruf|Erlernter Beruf|Tätigkeit|"
     r"Beschäftigung|Occupation|Profession|Job title|Employment)"
     # "Beruf (zuletzt): ...", a form's dot leader: "Beruf ........ Maurerpolier"
-    r"(?:[ \t]?\([^()\n]{1,20}\))?(?:[ \t]*:|[ \t]*\.{2,}|[ \t]*…+)[ \t]*(?P<v>[^\s,;:()][^\n,;:()]{2,59}?)[ \t]*(?=[\n,;()]|$)",
+    # a form's columns: "BERUF            Fahrradkurier (Blitzkurier Saale GmbH)"
+    r"(?:[ \t]?\([^()\n]{1,20}\))?(?:[ \t]*:|[ \t]*\.{2,}|[ \t]*…+|[ \t]{3,})[ \t]*(?P<v>[^\s,;:()][^\n,;:()]{2,59}?)[ \t]*(?=[\n,;()]|$)",
     re.IGNORECASE,
 )
 PHRASE_VALUE = re.compile(
@@ -35,7 +36,7 @@ PATIENT_JOB = re.compile(r"(?<!\w)(?:Patient(?:in)?|Pat\.)\s?[(,–-]\s?(?P<v>[A
 # Endings of German and English job nouns, for jobs missing from the lists.
 JOB_WORD = re.compile(
     r"[A-ZÄÖÜ][\w-]*(?:er|erin|eur|eurin|euse|wirt|wirtin|koch|ist|istin|ant|antin|ent|entin|kraft|frau|mann|helfer|helferin|pädagoge"
-    r"|pädagogin|techniker|technikerin|meister|meisterin|or|orin|ee|ian|ician)s?(?![\w-])"  # the genitive too: "den Beruf des Schlossers"
+    r"|pädagogin|gehilfe|gehilfin|techniker|technikerin|meister|meisterin|or|orin|ee|ian|ician)s?(?![\w-])"  # the genitive too: "den Beruf des Schlossers"
 )
 # After "arbeitet als": "Gesundheits- und Krankenpflegerin", a coordinated compound, is one job.
 COORDINATED_JOB = re.compile(r"(?:[A-ZÄÖÜ][\w]*- (?:und|u\.|oder) )?" + JOB_WORD.pattern)
@@ -113,7 +114,7 @@ EN_JOB = re.compile(
 # Reinigungsdienst Limmat GmbH" (AG: Arbeitgeber), "Pflegefachfrau (Diakoniekrankenhaus Halle)".
 JOB_AT_EMPLOYER = re.compile(
     r"(?<![\w-])(?P<v>[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜa-zäöü][a-zäöüß]+)?)"
-    r"(?=[ \t]+bei[ \t]+[A-ZÄÖÜ]|(?P<label>,[ \t]*(?:AG|Arbeitgeber|Arbeitgeberin)[ \t]*:?[ \t]+[A-ZÄÖÜ])"
+    r"(?=[ \t]+bei[ \t]+(?:der[ \t]+|dem[ \t]+|den[ \t]+)?[A-ZÄÖÜ]|(?P<label>,[ \t]*(?:AG|Arbeitgeber|Arbeitgeberin)[ \t]*:?[ \t]+[A-ZÄÖÜ])"
     r"|[ \t]+\((?P<employer>[A-ZÄÖÜ][\w-]+))"
 )
 # An employer in brackets, by its kind: "Pflegefachfrau (Diakoniekrankenhaus Halle)", "Studentin

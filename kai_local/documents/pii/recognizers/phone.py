@@ -15,13 +15,15 @@ import phonenumbers
 from kai_local.documents.pii.recognizers.base import RuleRecognizer, Span, has_context, words
 
 CANDIDATE = re.compile(
-    r"(?<![\w+/,-])(?:(?<=Tel\.)|(?<=Fax\.)|(?<!\.))(?:\+|00|\(0|0|\(?[1-9])[\d \t()/.–-]{5,22}\d(?![\w]|[.,]\d)"
+    # not across " / " before a second number: "Tel. / Fax: 044 940 17 62 / 044 940 17 69"
+    r"(?<![\w+/,-])(?:(?<=Tel\.)|(?<=Fax\.)|(?<!\.))(?:\+|00|\(0|0|\(?[1-9])"
+    r"(?:(?![ \t]/[ \t]*(?:\+|0\d))[\d \t()/.–-]){5,22}\d(?![\w]|[.,]\d)"
 )
 EXTENSION = re.compile(r"\s*(?:x|ext\.?|Durchwahl|DW|Klappe|Kl\.)\s*\d{1,6}", re.IGNORECASE)
 # An extension alone after its label: "Fax DW -20", "DW 64628", "Fax -39" (the number before it
 # on the letterhead; the extension still reaches a person).
 EXTENSION_ALONE = re.compile(
-    r"(?<![\w])(?:(?:Fax|Tel\.?)[ \t]+DW|DW|Durchwahl|Durchw\.|Klappe|Kl\.|DECT|Dect|Piepser|Pieper|Piep|Sucher|Funk|Nebenstelle"
+    r"(?<![\w])(?:(?:Fax|Tel\.?)[ \t]+DW|DW|Durchwahl|Durchw\.|Klappe|Kl\.|ext\.|DECT|Dect|Piepser|Pieper|Piep|Sucher|Funk|Nebenstelle"
     r"|intern|Bleep|Pager)[ \t.:]*(?P<v>-?\d{2,6})(?![\d\w])"
     r"|(?<![\w])(?:Fax|Telefax|Tel\.?|Telefon)[ \t:]*(?P<w>-[ ]?\d{1,5})(?![\d\w])"
     # an in-house number after "Tel.": "Tel. 2354", "(Tel. 3120)"
