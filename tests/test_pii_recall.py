@@ -687,6 +687,8 @@ POSITIVES = [
     ("iban", "Zahlungsverbindung     CH93 0079 0016 2334 8711 2", "CH93 0079 0016 2334 8711 2"),
     ("name", "1  Name, Vorname:       Sommer, Ralf-Dieter\n2  Geburtsdatum:  02.02.1979", "Sommer, Ralf-Dieter"),
     ("name", "Versicherte/r:     FRÜHWIRTH Hermenegild             SV-Nr.: 1562 110338", "FRÜHWIRTH Hermenegild"),
+    ("name", "Co-Autoren:\nV. Novak\nA. HUBER\n", "V. Novak"),
+    ("name", "Co-Autoren:\nV. Novak\nA. HUBER\n", "A. HUBER"),
     (
         "company",
         "Das Gutachten des Medizinischen Dienstes Baden-Württemberg vom 24.02.2026",
@@ -860,6 +862,8 @@ NEGATIVES = [
     ("Dr. Anna Huber, Oberärztin (Kardiologie)", "Oberärztin"),
     ("Termin in der Praxis Montag früh.", "Montag"),
     ("Die Blutwerte des Krankenhauses waren normal, der Befund des Labors unauffällig.", "Krankenhauses"),
+    ("Bitte zurücksenden\n\nA. VERSICHERTE PERSON\nName / Vorname:  Huber Anna", "VERSICHERTE PERSON"),
+    ("GUTACHTEN\n\nI. Auftrag\nMit Beschluss vom 3. Mai", "Auftrag"),
     ("Der Abstand betrug ABC-123 Meter", "ABC-123"),
 ]
 

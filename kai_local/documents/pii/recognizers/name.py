@@ -206,6 +206,11 @@ def _is_caps_title(token: str) -> bool:
     )
 
 
+# A numbered section heading, alone on its line: "A. VERSICHERTE PERSON", "D. BERUFLICHE SITUATION",
+# "I. Auftrag", "V. Gutachten" (a letter or roman numeral, then everyday words: see _section_heading).
+SECTION_HEADING = re.compile(r"[ \t]*(?:[A-Z]|[IVX]{1,4})\.[ \t]+(?P<title>[^\W\d_][^\n]{1,60}?)[ \t]*$")
+
+
 def _initials_of(name: str, sign: str) -> bool:
     """Whether a hand sign is made of the name's initials, in order ("BV" of "Bernhard Vogt",
     "MaS" of "Martina Schmid"): not a role after a name ("Katrin Braunsdorf (MFA)")."""
@@ -242,11 +247,27 @@ class NameRule(RuleRecognizer):
         ]
         index = {w.start: i for i, w in enumerate(words)}
         names = [*self._after_triggers(text, words, index), *self._listed_names(text, words)]
+        names = [span for span in names if not self._section_heading(text, span)]
         yield from names
         yield from self._defined_signs(text, names)
         yield from self._hand_signs(text)
-        yield from self._initial_names(text, words)
+        yield from (span for span in self._initial_names(text, words) if not self._section_heading(text, span))
         # Evidence 4 (English NER) runs after all rules, from Anonymizer: see ner_windows.
+
+    def _section_heading(self, text: str, span: Span) -> bool:
+        """Whether a name span is a numbered section heading that fills its line and is made of
+        everyday words ("A. VERSICHERTE PERSON", "I. Auftrag"), not an initial and a name ("V. Novak",
+        "A. HUBER", "F. Fuchs")."""
+        line_start = text.rfind("\n", 0, span.start) + 1
+        line_end = text.find("\n", span.start)
+        line = text[line_start : len(text) if line_end == -1 else line_end]
+        m = SECTION_HEADING.fullmatch(line)
+        if m is None or text[line_start : span.start].strip():
+            return False
+        title_words = re.findall(r"[^\W\d_]+", m.group("title"))
+        return all(
+            w.lower() in self.lexicon.german_words and w.title() not in self.lexicon.listed_names for w in title_words
+        )
 
     # --- evidence 1 and 2: titles, salutations, labels, sign-offs --------------------------------
 
