@@ -69,9 +69,10 @@ def _neighbours(text: str, found: Finding, lexicon: Lexicon) -> list[tuple[int, 
 
 
 def _with_particles(text: str, found: Finding) -> Finding:
+    """The name finding grown back over particles that open its cell or line."""
     line_start = text.rfind("\n", 0, found.start) + 1
     m = PARTICLES_BEFORE.search(text, max(line_start, found.start - 20), found.start)
-    if m is None or m.start("p") < line_start:
+    if m is None:
         return found
     return Finding(found.pii_type, m.start("p"), found.end, found.score, found.source)
 

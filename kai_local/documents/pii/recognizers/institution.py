@@ -168,7 +168,7 @@ UNIT_ENDINGS = (
     "volksbank",
     "polizei",  # "Alpinpolizei", "Kantonspolizei", "Bundespolizei"
     "rettung",  # "Pistenrettung", "Bergrettung", "Flugrettung"
-    "amt",  # "Gesundheitsamt", "Landratsamt", "Versorgungsamt" (not the short "Gesamt")
+    "amt",  # "Gesundheitsamt", "Landratsamt", "Versorgungsamt" (see NOT_OFFICES)
     "administration",  # "Patientenadministration"
 )
 # Coordinated compounds before a head: "Gesundheits-, Veterinär- und Lebensmittelüberwachungsamt",
@@ -467,13 +467,10 @@ class InstitutionRule(RuleRecognizer):
             word in HEAD_WORDS
             or word.title() in HEAD_WORDS
             or word.upper() in HEAD_WORDS
-            or (folded.endswith(HEAD_ENDINGS) and folded not in NOT_OFFICES)
-            # a genitive: "des Medizinischen Dienstes Baden-Württemberg", "des Klinikums Klagenfurt"
+            # also in the genitive: "des Medizinischen Dienstes Baden-Württemberg", "des Klinikums Klagenfurt"
             or any(
-                folded.endswith(ending)
-                and folded[: -len(ending)].endswith(HEAD_ENDINGS)
-                and folded[: -len(ending)] not in NOT_OFFICES
-                for ending in ("es", "s")
+                stem.endswith(HEAD_ENDINGS) and stem not in NOT_OFFICES
+                for stem in (folded, folded.removesuffix("es"), folded.removesuffix("s"))
             )
         )
 
@@ -508,13 +505,13 @@ class InstitutionRule(RuleRecognizer):
                 if k == 0:
                     return None
                 cut = m.start() + m.group().index(" " + word)
-                return NAME_TAIL.match(text[:cut], pos)
+                return NAME_TAIL.match(text, pos, cut)
         # Everyday words at the end are the sentence's: "Kindergarten Lindenbühl Blau" is at least
         # "Kindergarten Lindenbühl"; "Praxis Montag" is no name at all.
         tokens = list(re.finditer(r"\S+", m.group()))
         for keep in range(len(tokens), 0, -1):
             if self._tail_named([t.group() for t in tokens[:keep]]):
-                return m if keep == len(tokens) else NAME_TAIL.match(text[: m.start() + tokens[keep - 1].end()], pos)
+                return m if keep == len(tokens) else NAME_TAIL.match(text, pos, m.start() + tokens[keep - 1].end())
         return None
 
     def _tail_named(self, words: list[str]) -> bool:

@@ -26,9 +26,9 @@ DEPENDENCE = re.compile(
     r"(?!(?:der|die|das|den|dem|des|eine[mnrs]?|Alter|Dosis|Zeit)\b)[A-ZÄÖÜ][\w-]+"
 )
 # A disease named by its eponym, listed or not: "Morbus Baastrup".
+MORBUS = re.compile(r"(?<![\w-])(?:Morbus|MORBUS)[ \t]+[A-ZÄÖÜ][\w'’-]+")
 # A cancer by its short form: "Prostata-Ca", "Mamma-Ca", "Bronchial-Ca".
 CANCER_SHORT = re.compile(r"(?<![\w-])[A-ZÄÖÜ][a-zäöü]{2,}-Ca(?![\w-])")
-MORBUS = re.compile(r"(?<![\w-])(?:Morbus|MORBUS)[ \t]+[A-ZÄÖÜ][\w'’-]+")
 # English conditions by their head noun and the words that qualify it: "L1 burst fracture",
 # "bilateral calcaneal fractures", "trimalleolar fracture of the left ankle", "end-stage kidney
 # disease", "bucket-handle tear of the medial meniscus".

@@ -88,7 +88,7 @@ class NationalityRule(RuleRecognizer):
             # "schweizerisch-italienischer": every part a nationality word
             hyphenated = "-" in lower and all(part in vocabulary for part in lower.split("-"))
             if word in COUNTRY_CODES:
-                if LABEL_RIGHT_BEFORE.search(text[max(0, m.start() - 40) : m.start()]):
+                if _right_after_label(text, m.start()):
                     yield Span(m.start(), m.end(), 0.85)
                 continue
             if lower not in vocabulary and word not in self.lexicon.countries and not hyphenated:
@@ -96,7 +96,7 @@ class NationalityRule(RuleRecognizer):
             labelled = has_context(LABEL, text, m.start(), 35)
             if word in self.lexicon.countries:
                 # a country only as the label's value: "Staatsbürgerschaft: Syrien", not "seit 2015 in Österreich"
-                labelled = LABEL_RIGHT_BEFORE.search(text[max(0, m.start() - 40) : m.start()]) is not None
+                labelled = _right_after_label(text, m.start())
             # "Staatsangehörigkeit: schweizerisch, französisch", "Schweiz/Kosovo": the label's second value
             labelled = labelled or (
                 labelled_end >= 0 and LIST_JOIN.fullmatch(text, labelled_end, m.start()) is not None
@@ -129,3 +129,8 @@ class NationalityRule(RuleRecognizer):
         """'Schweizer Franken', 'Wiener Straße': a demonym used as an attribute, not a person."""
         m = re.match(r" ([A-ZÄÖÜ])", text[end : end + 2])
         return m is not None
+
+
+def _right_after_label(text: str, start: int) -> bool:
+    """Whether a nationality label stands right before `start` ("Staatsbürgerschaft: Syrien")."""
+    return LABEL_RIGHT_BEFORE.search(text[max(0, start - 40) : start]) is not None

@@ -144,9 +144,12 @@ class OccupationRule(RuleRecognizer):
             yield Span(m.start("v"), m.end("v"), 0.9)
         for m in KIN_JOB.finditer(text):
             value = m.group("v")
-            listed = any(start == 0 and end == len(value) for start, end in self.jobs.finditer(value))
             looks_like_job = JOB_WORD.fullmatch(value) or TRADE_WORD.fullmatch(value)
-            if (listed or looks_like_job) and value not in self.lexicon.towns and value.lower() not in NOT_JOBS:
+            if (
+                (self._listed(value) or looks_like_job)
+                and value not in self.lexicon.towns
+                and value.lower() not in NOT_JOBS
+            ):
                 yield Span(m.start("v"), m.end("v"), 0.7)
         for pattern in (PHRASE_VALUE, PATIENT_JOB):
             for m in pattern.finditer(text):
@@ -160,8 +163,8 @@ class OccupationRule(RuleRecognizer):
                     yield Span(m.start("v"), m.start("v") + job.end(), 0.75)
         for m in JOB_AT_EMPLOYER.finditer(text):
             value, employer = m.group("v"), m.group("employer")
-            listed = any(start == 0 and end == len(value) for start, end in self.jobs.finditer(value))
-            if not (listed or JOB_WORD.fullmatch(value) or TRADE_WORD.fullmatch(value)) or value.lower() in NOT_JOBS:
+            looks_like_job = JOB_WORD.fullmatch(value) or TRADE_WORD.fullmatch(value)
+            if not (self._listed(value) or looks_like_job) or value.lower() in NOT_JOBS:
                 continue
             if employer is not None and not EMPLOYER_HEAD.fullmatch(employer):
                 continue  # "Dr. Huber, Oberärztin (Kardiologie)", "Partner (Herrn Meier)"
@@ -183,6 +186,10 @@ class OccupationRule(RuleRecognizer):
                 yield Span(start, end, 0.75)
             elif self._telling(text[start:end]):
                 yield Span(start, end, 0.55)
+
+    def _listed(self, value: str) -> bool:
+        """Whether the whole value is a listed job title."""
+        return any(start == 0 and end == len(value) for start, end in self.jobs.finditer(value))
 
     def _telling(self, job: str) -> bool:
         """A listed job title that says something about the person wherever it stands."""

@@ -30,7 +30,7 @@ CH_PLATE = re.compile(
 # A foreign plate of letters and digits ("AEB-417" in Hungary), only after its label.
 FOREIGN_PLATE = re.compile(r"(?<![\w-])[A-Z]{2,3}-\d{3,4}(?![\w-])")
 VIN = re.compile(r"(?<!\w)[A-HJ-NPR-Z0-9]{17}(?!\w)")
-LABEL = words(
+LABEL_WORDS = (
     "Kennzeichen",
     "Kontrollschild",
     "Autonummer",
@@ -65,10 +65,9 @@ LABEL = words(
     "Fahrzeugidentifikationsnummer",
     "Unfallgegner",
 )
-
-# The label right before the plate, its own compounds too: "Privat-Pkw:", "Kennzeichen".
-# (no start boundary: the label may end a compound).
-LABEL_RIGHT_BEFORE = re.compile(r"(?:" + LABEL.pattern.replace("(?<!\\w)", "") + r")[ \t]*:?[ \t]*$", re.IGNORECASE)
+LABEL = words(*LABEL_WORDS)
+# The label right before the plate, also as the end of a compound: "Privat-Pkw: AEB-417".
+LABEL_RIGHT_BEFORE = re.compile(r"(?:" + "|".join(LABEL_WORDS) + r")(?!\w)[ \t]*:?[ \t]*$", re.IGNORECASE)
 
 
 class VehicleRule(RuleRecognizer):
