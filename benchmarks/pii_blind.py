@@ -20,7 +20,7 @@ helpers in the same session (psychiatry and social work; surgery, oncology and r
 practices, partly OCR'd) and scored once, unread, after rounds 12-13; parts y, z and aa form
 "blind9", written by three more helpers in the same session (emergency and intensive care;
 authorities, insurers, courts and lawyers; obstetrics and paediatrics, one transcribed by speech
-recognition) and scored once, unread, after round 14. Later splits (blind10-blind16, three parts
+recognition) and scored once, unread, after round 14. Later splits (blind10-blind17, three parts
 each) were written the same way and scored once, unread, each in the session it was written;
 their first scorings are in results/pii_blindN_first_run_*.txt.
 """
@@ -88,6 +88,9 @@ SPLIT_OF_PART = {
     "at": "blind16",
     "au": "blind16",
     "av": "blind16",
+    "aw": "blind17",
+    "ax": "blind17",
+    "ay": "blind17",
 }
 HEADER = re.compile(r"^=== LETTER (\S+) \| (AT|DE|CH) \| (.+?) ===\s*$", re.M)
 TAG = re.compile(r"\{\{([a-z_]+)\|([^{}\n]+?)\}\}")

@@ -64,6 +64,7 @@ SPLITS = (
     "blind14",
     "blind15",
     "blind16",
+    "blind17",
 )
 # The groups of the issue's table (issue 11), for a line that compares with it.
 GROUPS = {
