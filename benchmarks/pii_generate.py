@@ -796,9 +796,8 @@ def referral_a(rng: random.Random, country: str) -> Doc:
     spec = make_person(rng, country)
     d = Doc()
     d(
-        "Ordination ",
-        "Dr. ",
-        P("name", gp.full),
+        # a practice named after its owner is one organisation (issue 11: "with their ... owner, as company")
+        P("company", f"Ordination Dr. {gp.full}"),
         "\n",
         rng.choice(["Ärztin für Allgemeinmedizin", "Arzt für Allgemeinmedizin"]),
         "\n",
@@ -1531,7 +1530,8 @@ def insurer_letter_c(rng: random.Random, country: str) -> Doc:
     )
     d = Doc()
     d(
-        P("company", insurer),
+        # an insurance company is an insurer (the blind guide's "insurance" type)
+        P("insurance", insurer),
         "\n",
         P("address", f"{make_person(rng, 'AT').street}, {make_person(rng, 'AT').town_line}"),
         "\n",

@@ -706,6 +706,44 @@ POSITIVES = [
     ),
     ("occupation", "beschäftigt als:     Tischlergehilfe / Montagearbeiter", "Tischlergehilfe"),
     ("occupation", "Chiara, 34-jährig, Agronomin bei der Agrargenossenschaft Surental", "Agronomin"),
+    # round 41: a practice with its owner is one company; an insurer is an insurer; a town that
+    # continues an institution's name is the institution's
+    ("company", "Befundkopie an: Praxis Dr. Wendt", "Praxis Dr. Wendt"),
+    (
+        "company",
+        "Ordination Dr. med. univ. Margarethe Pölzl-Wiesinger\nFachärztin",
+        "Ordination Dr. med. univ. Margarethe Pölzl-Wiesinger",
+    ),
+    (
+        "company",
+        "HNO-Gemeinschaftspraxis Dr. med. Henrike Sommer & Dr. med. Cem Yıldırım\nFachärzte",
+        "HNO-Gemeinschaftspraxis Dr. med. Henrike Sommer & Dr. med. Cem Yıldırım",
+    ),
+    ("company", "INSTITUT FÜR RADIOLOGIE DR. FUCHS & PARTNER", "INSTITUT FÜR RADIOLOGIE DR. FUCHS & PARTNER"),
+    (
+        "company",
+        "GEMEINSCHAFTSPRAXIS DR. MED. K.-H. MAIER / DR. MED. S. KOCH",
+        "GEMEINSCHAFTSPRAXIS DR. MED. K.-H. MAIER / DR. MED. S. KOCH",
+    ),
+    ("company", "Kopie: Notariat Mag. Wimmer", "Notariat Mag. Wimmer"),
+    ("name", "Befundkopie an Praxis Dr. Wendt. Dr. Wendt rief an.", "Wendt"),  # the owner alone is a person
+    ("insurance", "KK:          AOK Bayern, Vers.-Nr. K803315472", "AOK Bayern"),
+    ("insurance", "Versicherer:        Helsana Versicherungen AG, Grundversicherung", "Helsana Versicherungen AG"),
+    (
+        "insurance",
+        "Kostenträger:  DKV Deutsche Krankenversicherung AG (Vollversicherung)",
+        "DKV Deutsche Krankenversicherung AG",
+    ),
+    (
+        "company",
+        "Universitätsklinikum Halle (Saale)\nDepartment für Innere Medizin",
+        "Universitätsklinikum Halle (Saale)",
+    ),
+    ("company", "Sozialabteilung der Stadt Dietikon\nz. H. Herrn Marco Cavelti", "Sozialabteilung der Stadt Dietikon"),
+    ("company", "siting ED registrar (Royal Infirmary of Edinburgh)", "Royal Infirmary of Edinburgh"),
+    ("company", "Feuerwehr Landsberg. Polizeirevier Saalekreis: POK Detlef Krahl", "Polizeirevier Saalekreis"),
+    ("address", "Polier bei Bauunternehmung Frei AG (Wetzikon)", "Wetzikon"),  # the firm's town, in brackets
+    ("address", "LKH Hochsteiermark, Standort Leoben, 06/2022", "Leoben"),
 ]
 
 LAB_TABLE = (
@@ -865,6 +903,13 @@ NEGATIVES = [
     ("Bitte zurücksenden\n\nA. VERSICHERTE PERSON\nName / Vorname:  Huber Anna", "VERSICHERTE PERSON"),
     ("GUTACHTEN\n\nI. Auftrag\nMit Beschluss vom 3. Mai", "Auftrag"),
     ("Der Abstand betrug ABC-123 Meter", "ABC-123"),
+    # round 41: a title's name stands on its line, after no comma; a title is no initial
+    ("EKG: SR, LSB unverändert.", "LSB"),
+    ("RR 112/70 mmHg, HF 64/min, SR.\nEchokardiographie: LVEF 38 %", "Echokardiographie"),
+    ("Danijela Marković\nDr. med., FMH Urologie", "FMH"),
+    ("- ED 09/2025 (TTE Dr. Ibrahimović: LVEF 28 %)\nPD Dr. med. Matthias Burri", "TTE"),
+    ("- ED 09/2025 (TTE Dr. Ibrahimović: LVEF 28 %)\nPD Dr. med. Matthias Burri", "PD"),
+    ("Wir verlegen ins Spital Uster. Herr Meier aus Uster kam.", "Herr"),
 ]
 
 

@@ -24,6 +24,8 @@ from kai_local.documents.pii.findings import (
     repeatable_values,
     resolve_overlaps,
 )
+from kai_local.documents.pii.institution_places import places_in_institutions
+from kai_local.documents.pii.insurers import insurers_as_insurance
 from kai_local.documents.pii.letterhead import add_units
 from kai_local.documents.pii.lexicon import Lexicon
 from kai_local.documents.pii.name_lists import add_neighbours
@@ -39,6 +41,7 @@ from kai_local.documents.pii.nlp import (
 from kai_local.documents.pii.ocr_digits import ocr_digits
 from kai_local.documents.pii.person_town import add_towns
 from kai_local.documents.pii.placeholders import PlaceholderMap, apply_placeholders
+from kai_local.documents.pii.practices import owned_practices
 from kai_local.documents.pii.recognizers import RECOGNIZERS
 from kai_local.documents.pii.recognizers.name import NameRule
 from kai_local.documents.pii.spaced import HEADING_TYPES, spaced_runs
@@ -100,7 +103,12 @@ class Anonymizer:
             found = add_towns(view, found, self.lexicon)
         if "name" in pii_types:
             found = add_neighbours(view, found, self.lexicon)
-        return add_repetitions(view, found, self.lexicon)
+        found = add_repetitions(view, found, self.lexicon)
+        if "company" in pii_types:
+            found = places_in_institutions(view, owned_practices(view, found), self.lexicon)
+        if "insurance" in pii_types:
+            found = insurers_as_insurance(view, found, self.lexicon)
+        return found
 
     def merge(self, text: str, rules: list[Finding], extra: Iterable[Finding]) -> list[Finding]:
         """Add findings from another source where the rules found nothing; never drops a rule finding."""

@@ -112,6 +112,8 @@ def name_parts(value: str, lexicon: Lexicon) -> list[str]:
     for part in re.split(r"[\s,]+", value):
         if len(part) < MIN_REPEAT_LENGTH or not part[0].isupper() or part in lexicon.not_names:
             continue
+        if part.endswith("."):
+            continue  # an abbreviation a name rule took along ("Dr." of "TTE Dr."): no name alone
         if part.lower() in lexicon.common_words and part not in lexicon.last_names:
             continue
         parts.append(part)

@@ -93,6 +93,7 @@ HEAD_ENDINGS = (
     "präsidium",  # "Polizeipräsidium Mittelfranken"
     "ombudsschaft",  # "PatientInnen- und Pflegeombudsschaft des Landes Steiermark"
     "polizei",  # "Alpinpolizei", "Kantonspolizei Bern"
+    "revier",  # "Polizeirevier Saalekreis"
     "rettung",  # "Pistenrettung Arlberg", "Bergrettung Ramsau"
     "amt",  # "Gesundheitsamt Bielefeld", "Landratsamt" (see NOT_OFFICES)
     "administration",  # "Patientenadministration"
@@ -508,10 +509,15 @@ class InstitutionRule(RuleRecognizer):
                 return NAME_TAIL.match(text, pos, cut)
         # Everyday words at the end are the sentence's: "Kindergarten Lindenbühl Blau" is at least
         # "Kindergarten Lindenbühl"; "Praxis Montag" is no name at all.
-        tokens = list(re.finditer(r"\S+", m.group()))
+        tokens = all_tokens = list(re.finditer(r"\S+", m.group()))
+        # A full stop after a word ends the sentence ("ins Spital Uster. Herr Meier kam"), not after
+        # an abbreviation ("St. Gallen").
+        ends = [k for k, t in enumerate(tokens[:-1]) if _ends_sentence(t.group())]
+        if ends:
+            tokens = tokens[: ends[0] + 1]
         for keep in range(len(tokens), 0, -1):
             if self._tail_named([t.group() for t in tokens[:keep]]):
-                return m if keep == len(tokens) else NAME_TAIL.match(text, pos, m.start() + tokens[keep - 1].end())
+                return m if keep == len(all_tokens) else NAME_TAIL.match(text, pos, m.start() + tokens[keep - 1].end())
         return None
 
     def _tail_named(self, words: list[str]) -> bool:
@@ -534,6 +540,12 @@ class InstitutionRule(RuleRecognizer):
 
 # Abbreviations that end an institution's name with their own full stop ("Univ.-Klinik f. Chir.").
 NAME_ABBREVIATIONS = frozenset("Univ Klin Stat Abt Chir Med Allg Inn Str Co".split())
+
+
+def _ends_sentence(word: str) -> bool:
+    """ "Uster.": a word of four letters or more with a full stop, no abbreviation."""
+    last = re.split(r"-", word[:-1])[-1]
+    return word.endswith(".") and len(last) >= 4 and last not in NAME_ABBREVIATIONS and any(c.islower() for c in last)
 
 
 def _without_full_stop(text: str, span: Span) -> Span:

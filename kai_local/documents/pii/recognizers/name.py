@@ -193,7 +193,7 @@ def _before_dose(token: SpacyToken) -> bool:
 TITLES_FOLDED = frozenset(t.lower() for t in TITLES | SALUTATIONS)
 
 
-def _is_title_token(token: str) -> bool:
+def is_title_token(token: str) -> bool:
     return token in TITLES or token.rstrip(".") in TITLES or token in SALUTATIONS or _is_caps_title(token)
 
 
@@ -275,8 +275,13 @@ class NameRule(RuleRecognizer):
         starts: list[tuple[int, float]] = []
         for i, w in enumerate(words):
             raw = text[w.start : w.end + 1] if text[w.end : w.end + 1] == "." else w.text
-            if raw in TITLES or raw in SALUTATIONS or w.text in SALUTATIONS or _is_caps_title(raw):
-                starts.append((i + 1, 0.85))
+            if raw in SALUTATIONS or w.text in SALUTATIONS:
+                starts.append((i + 1, 0.85))  # "Herrn\nMax Muster": an address block's two lines
+            elif raw in TITLES or _is_caps_title(raw):
+                # A title's name follows on its line: not "Dr. med., FMH Urologie", "SR.\nEchokardiographie"
+                gap = text[w.start + len(raw) : words[i + 1].start] if i + 1 < len(words) else ""
+                if not gap.strip(" \t\u00a0"):
+                    starts.append((i + 1, 0.85))
             elif w.text in GREETINGS and self._starts_sentence(text, w.start):
                 starts.append((i + 1, 0.8))
         for m in RELATIVE.finditer(text):
@@ -396,6 +401,8 @@ class NameRule(RuleRecognizer):
         ):
             return False
         initial = INITIAL.match(nxt.text) is not None and text[nxt.end : nxt.end + 1] == "."
+        if initial and is_title_token(nxt.text + "."):
+            return False  # "TTE Dr. Ibrahimović": an acronym before a title, no surname and initial
         return given in self.lexicon.first_names or initial
 
     def _stands_alone_de(self, token: str) -> bool:
@@ -480,7 +487,7 @@ class NameRule(RuleRecognizer):
         for ent in entities:
             if ent.label_ != "PERSON":
                 continue
-            parts = [t for t in ent if not _is_title_token(t.text)]
+            parts = [t for t in ent if not is_title_token(t.text)]
             parts = [t for t in parts if t.text[:1].isupper() or t.text.lower() in PARTICLES]
             if not parts or any(t.text in NOT_IN_NAMES for t in ent):
                 continue  # "Requester: Michael Downs", "Downs (downs17@...)"
@@ -526,7 +533,7 @@ class NameRule(RuleRecognizer):
                     if ok[k]:
                         j = k
                         break
-                    if u[:1].isupper() and not _is_title_token(u):
+                    if u[:1].isupper() and not is_title_token(u):
                         break
             if j is None:  # no second name word on its line
                 continue
@@ -546,7 +553,7 @@ class NameRule(RuleRecognizer):
         text = token.text
         return (
             text[:1].isupper()
-            and not _is_title_token(text)
+            and not is_title_token(text)
             and text not in self.lexicon.not_names
             and text.upper() not in ACRONYMS
             and text not in PLACE_WORDS
@@ -569,7 +576,8 @@ class NameRule(RuleRecognizer):
     def _name_from(self, text: str, words: list[Word], i: int, *, after_trigger: bool) -> tuple[int, int] | None:
         """The name starting at word i (skipping further titles), or None."""
         while i < len(words) and self._is_title(text, words[i]):
-            if i + 1 < len(words) and "\n" in text[words[i].end : words[i + 1].start]:
+            # the titles and the name stand on one line, in one run: not "Dr. med., FMH Urologie"
+            if i + 1 < len(words) and any(c in text[words[i].end : words[i + 1].start] for c in "\n,"):
                 return None
             i += 1
         parts: list[Word] = []
