@@ -744,6 +744,33 @@ POSITIVES = [
     ("company", "Feuerwehr Landsberg. Polizeirevier Saalekreis: POK Detlef Krahl", "Polizeirevier Saalekreis"),
     ("address", "Polier bei Bauunternehmung Frei AG (Wetzikon)", "Wetzikon"),  # the firm's town, in brackets
     ("address", "LKH Hochsteiermark, Standort Leoben, 06/2022", "Leoben"),
+    # round 42: number and person columns by their header, relatives by the family's side, double
+    # surnames before a given name, an infant's age, a job "im" its employer, an insurer after its
+    # label, codes and "Chiffre ... für", prisons and therapeutic communities
+    ("healthcare_number", "Scr-Nr.;KSE-PID;Name, Vorname;Jg.\nS-0142;4481207;Brönnimann, Ueli;1951", "S-0142"),
+    ("name", "Person | Rolle | Telefon\nRes | Sponsor | 078 660 12 08\nSimon Rüegg | Ehemann | 079 286 41 93", "Res"),
+    ("name", "- Großmutter mütterlicherseits Hajra Begović: verstorben 1998", "Hajra Begović"),
+    ("name", "2 | Lutz-Kehl Andreas, 41 J. | 02.11. | Oberholzer", "Lutz-Kehl Andreas"),
+    ("age", "Der 8 Monate alte Säugling in reduziertem AZ", "8 Monate"),
+    (
+        "occupation",
+        "Kindesmutter: Agnieszka Pawlak, Pflegefachfrau im Saalekreis-Klinikum Merseburg",
+        "Pflegefachfrau",
+    ),
+    (
+        "insurance",
+        "Zusatzversicherung: Hanse-Union Zahnschutz, Versicherungsschein-Nr. ZE-7720",
+        "Hanse-Union Zahnschutz",
+    ),
+    ("healthcare_number", "Substitutionsregister-Code: SR-15-0092271", "SR-15-0092271"),
+    ("healthcare_number", "Chiffre für das Gutachterverfahren: H120389", "H120389"),
+    ("company", "Der Explorand wurde im Gefängnis Limmattal untersucht.", "Gefängnis Limmattal"),
+    (
+        "company",
+        "Therapeutische Wohngemeinschaft Kaiserbad | Kufsteiner Straße 112",
+        "Therapeutische Wohngemeinschaft Kaiserbad",
+    ),
+    ("company", "Die Dargebotene Hand | anonym | 143 | 24 h", "Die Dargebotene Hand"),
 ]
 
 LAB_TABLE = (
@@ -1067,3 +1094,19 @@ def test_an_export_leaves_measurements_and_sentences_alone(anonymizer: Anonymize
     assert not [hit for _, hit in hits if hit in ("6.42", "14.80", "81", "kg")]
     prose = "Bitte Name, Vorname, Geb. und Tel. der Patientin angeben, danke.\nDie Werte waren 12, 14, 15 und 18 mg/dl."
     assert found(anonymizer, prose) == []
+
+
+def test_a_row_count_column_holds_no_identifiers(anonymizer: Anonymizer) -> None:
+    """A "Nr." column alone counts rows; "Scr-Nr." or "Proben-ID" name a number."""
+    text = "Nr | Medikament      | Dosis\n1  | Eliquis 5 mg    | 1-0-1\n2  | Torasemid 10 mg | 1-0-0\n"
+    assert not [v for t, v in found(anonymizer, text) if t == "healthcare_number"]
+
+
+def test_a_wound_has_no_age_and_a_private_patient_no_insurer(anonymizer: Anonymizer) -> None:
+    assert not [v for t, v in found(anonymizer, "Die 2 Wochen alte Wunde heilt gut.") if t == "age"]
+    assert not [v for t, v in found(anonymizer, "Kasse: Privat\nBefund folgt") if t == "insurance"]
+
+
+def test_a_diagnosis_code_label_is_no_identifier_label(anonymizer: Anonymizer) -> None:
+    assert found(anonymizer, "ICD-Code: F32.1") == [("medical", "F32.1")]
+    assert found(anonymizer, "Zugangskennung: ab7731") == [("username", "ab7731")]

@@ -14,6 +14,9 @@ PATTERNS = (
     re.compile(r"(?<![\w.,])" + _N + r"-j(?:ä|ae)hr\.", re.IGNORECASE),  # "75-jähr. Pat."
     re.compile(
         r"(?<![\w.,])" + _N + r"\s?(?:J\.|Jahre alt|Jahren alt)(?!\w)|(?<![\w.,])" + _N + r"\.?\s(?:LJ|Lj\.)(?!\w)"
+        # an infant: "der 8 Monate alte Säugling" (not "die 2 Wochen alte Wunde")
+        r"|(?<![\w.,])\d{1,2}\s(?:Monate|Wochen|Tage)(?=\salte[nrs]?\s(?:Säugling|Baby|Kind|Neugeborene|Frühgeborene"
+        r"|Junge|Knabe|Mädchen|Patient|Sohn|Tochter|Enkel))"
         r"|(?<![\w.,])" + _N + r"j\.(?!\w)"  # "KÄLIN Ueli 74j." on a handover sheet
     ),
     re.compile(

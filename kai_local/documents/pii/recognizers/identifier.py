@@ -31,6 +31,9 @@ LABEL = re.compile(
     r"(?:[A-Za-zÄÖÜäöüß]{1,30}\.?-?\s?)?(?:[A-Za-zÄÖÜäöüß]{1,30}\.?-){0,2}"
     r"(?:Az|AZ|Fall|Referenz|Nr|nr|NR|Nummer|nummer|NUMMER|Nummern|nummern|Zahl|zahl|ZAHL|Zl|ZL|ID|Id|Zeichen|zeichen|ZEICHEN|No"
     r"|Numbers?|numbers?|Ref|ref|REF|fall|befund|auftrag|Auftrag)\b\.?"  # "kit numbers", "Labor-Auftrag"
+    # a code or "Kennung" compound: "Substitutionsregister-Code", "Kostenträgerkennung" (not a
+    # bare "code", a JSON key, nor "postalCode")
+    r"|(?:[A-Za-zÄÖÜäöüß]{1,30}-){0,2}[A-ZÄÖÜa-zäöüß][a-zäöüß]{1,30}(?:-Code|code|-Kennung|kennung)\b"
     r"|GZ|Gz\.?|PID|FID|BSNR|LANR|GLN|ZSR|Chiffre|Fall|FALL|Journal|Eingang|Befund"
     r"|LOT|Lot|SN|S/N|Charge|Ch\.-B\."  # an implant's or a device's lot and serial number
     # in any case: "VGL. AUFTRAG 25-0211-0129" (a scanned page in capitals; not "BEFUND:", a heading)
@@ -65,14 +68,18 @@ LABEL_QUALIFIER = re.compile(
     # a bracketed word in capitals without a colon: "PAT.-ID (ALIAS) Zulu-17/2025"
     r"|[ \t]+\([A-ZÄÖÜ]{2,12}\)(?=[ \t]+\S)"
     # a few words saying whose number it is: "Pat.-Nr. in der Ordination:", "Fallzahl bei uns:"
-    r"|[ \t]+(?:in|im|bei|beim|an|am|der|des|vom|von|unserer?|ihrer?|Ihrer?|lt\.|laut)(?:[ \t]+[A-Za-zÄÖÜäöüß.-]{1,15}){0,2}[ \t]*:"
+    r"|[ \t]+(?:in|im|bei|beim|an|am|der|des|vom|von|für|unserer?|ihrer?|Ihrer?|lt\.|laut)(?:[ \t]+[A-Za-zÄÖÜäöüß.-]{1,25}){0,2}[ \t]*:"
 )
 # Labels that belong to other types: phone and fax, tax, VAT, company register, bank, plates,
 # insurance policies (insurance.py), counts ("Anzahl", "Zellzahl"), pages and house numbers.
 FOREIGN_LABEL = re.compile(
     r"tel|fax|handy|mobil|phone|ruf|kennzeichen|anzahl|zellzahl|keimzahl|frequenz|steuer|tax|uid|ust|mwst|iban|konto"
     r"|blz|bic|firmenbuch|(?<![a-zäöü])fn\b|hrb|haus|seite|page|polizze|police|policy|vertrag(?!s?(?:zahn)?arzt|s?partner)|mitglied"
-    r"|member|kunden?nr",  # not "Vertragszahnarzt-Nr.", "Vertragspartner-Nr." (a doctor's own number)
+    # not "Vertragszahnarzt-Nr.", "Vertragspartner-Nr." (a doctor's own number)
+    r"|member|kunden?nr"
+    # codes that are no one's number: a diagnosis's ("ICD-Code F32.1"), a colour, a QR code;
+    # a login is username.py's
+    r"|icd|(?<![a-zäöü])ops(?![a-zäöü])|diagnose|farb|colou?r|qr|zugangs|nutzer|login|post|zip|plz|area|country",
     re.IGNORECASE,
 )
 REGISTER = re.compile(r"[A-ZÄÖÜ][a-zäöüA-Z]{0,3}")  # a court register's letters: "KLs", "Js", "Ob", "C"

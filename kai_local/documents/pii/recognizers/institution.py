@@ -94,6 +94,8 @@ HEAD_ENDINGS = (
     "ombudsschaft",  # "PatientInnen- und Pflegeombudsschaft des Landes Steiermark"
     "polizei",  # "Alpinpolizei", "Kantonspolizei Bern"
     "revier",  # "Polizeirevier Saalekreis"
+    "gefängnis",  # "Gefängnis Limmattal", "Regionalgefängnis Thun"
+    "wohngemeinschaft",  # "Therapeutische Wohngemeinschaft Kaiserbad"
     "rettung",  # "Pistenrettung Arlberg", "Bergrettung Ramsau"
     "amt",  # "Gesundheitsamt Bielefeld", "Landratsamt" (see NOT_OFFICES)
     "administration",  # "Patientenadministration"

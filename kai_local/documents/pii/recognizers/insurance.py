@@ -55,6 +55,14 @@ POLICY = re.compile(
     re.IGNORECASE,
 )
 
+# A carrier's name after its label, listed or not: "Zusatzversicherung: Hanse-Union Zahnschutz",
+# "Krankenkasse: BKK Mobil Oil" (up to four capitalised words, on the label's line).
+CARRIER_LABEL = re.compile(
+    r"(?<![\w-])(?:Krankenkasse|Kasse|KK|Krankenversicherung|Zusatzversicherung|Privatversicherung|Versicherung"
+    r"|Versicherer|Krankenversicherer|Kostenträger|Versicherungsträger)[ \t]*:[ \t]*"
+    r"(?P<v>[A-ZÄÖÜ][\w&'’.-]*(?:[ \t](?:[A-ZÄÖÜ&][\w&'’.-]*|a\.[ \t]?G\.)){0,3})"
+)
+
 
 class InsuranceRule(RuleRecognizer):
     ENTITY = "INSURANCE"
@@ -69,6 +77,10 @@ class InsuranceRule(RuleRecognizer):
             after = text[end : end + 40].split("\n", 1)[0]  # "register with CSS for basic insurance"
             if has_context(INSURANCE_WORDS, text, start, 40) or INSURANCE_WORDS.search(after):
                 yield Span(start, end, 0.8)
+        for m in CARRIER_LABEL.finditer(text):
+            value = m.group("v").rstrip(".")
+            if " " in value or not self.lexicon.is_everyday_word(value):  # not "Kasse: Privat", "keine"
+                yield Span(m.start("v"), m.start("v") + len(value), 0.7)
         for m in POLICY.finditer(text):
             value = m.group("v").rstrip(" .-/")
             if sum(c.isdigit() for c in value) >= 4:

@@ -99,8 +99,9 @@ RELATIVE = re.compile(
     r"|DSA|HA|wife|husband|son|daughter|brother|sister|mother|father|partner|friend|carer|neighbour|colleague)"
     r"(?:s|es)?"  # the genitive: "nach dem Tod des Ehemanns Horst"
     # the capitalised word before a colon is a language ("Dolmetscher Dari: Hamid Noori")
-    # an adjective, not an article ("Sohn eines Holzknechts" names no son)
-    r"(?:[ \t]+(?!(?:eine[mnrs]?|de[mnrs]|die|ihre[mnrs]?|seine[mnrs]?)[ \t])(?P<adjective>[a-zäöüß]+(?:e|er|en|es)))?"
+    # an adjective, not an article ("Sohn eines Holzknechts" names no son), or the family's side
+    # ("Großmutter mütterlicherseits Hajra Begović")
+    r"(?:[ \t]+(?!(?:eine[mnrs]?|de[mnrs]|die|ihre[mnrs]?|seine[mnrs]?)[ \t])(?P<adjective>[a-zäöüß]+(?:e|er|en|es)|(?:mütterlicher|väterlicher)seits))?"
     r"(?:[ \t]+[A-Z][a-z]+(?=[ \t]*:))?[ \t]*[:,]?[ \t]+(?=[A-ZÄÖÜ])",
 )
 # Hand signs: initials after a sign label ("Hdz.: sk", "Visum: NB / LP") or at the end of a note line ("... /SH").
@@ -382,7 +383,9 @@ class NameRule(RuleRecognizer):
         given = nxt.text.title() if nxt.text.isupper() else nxt.text
         given = given.split("-")[0] if given.split("-")[0] in self.lexicon.first_names else given  # "Ionuț-Cristian"
         if not w.text.isupper():
-            if w.text in self.lexicon.last_names:
+            # "Lutz-Kehl Andreas": a double name of listed surnames
+            double = "-" in w.text and all(p in self.lexicon.last_names for p in w.text.split("-"))
+            if w.text in self.lexicon.last_names or double:
                 return given in self.lexicon.first_names and not self._is_common(w.text)
             # "Dumitrescu, Ionuț-Cristian": an unlisted surname before a comma and a listed first name
             return (

@@ -115,7 +115,7 @@ EN_JOB = re.compile(
 JOB_AT_EMPLOYER = re.compile(
     r"(?<![\w-])(?P<v>[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜa-zäöü][a-zäöüß]+)?)"
     r"(?=[ \t]+bei[ \t]+(?:der[ \t]+|dem[ \t]+|den[ \t]+)?[A-ZÄÖÜ]|(?P<label>,[ \t]*(?:AG|Arbeitgeber|Arbeitgeberin)[ \t]*:?[ \t]+[A-ZÄÖÜ])"
-    r"|[ \t]+\((?P<employer>[A-ZÄÖÜ][\w-]+))"
+    r"|[ \t]+(?:\(|(?:im|in[ \t]+der|am)[ \t]+)(?P<employer>[A-ZÄÖÜ][\w-]+))"  # "Pflegefachfrau im Saalekreis-Klinikum"
 )
 # An employer in brackets, by its kind: "Pflegefachfrau (Diakoniekrankenhaus Halle)", "Studentin
 # (ETH Zürich, ...)", "Polier (Bauunternehmung Frei AG)"; not "Partner (Herrn Meier)".

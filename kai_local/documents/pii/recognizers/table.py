@@ -33,7 +33,8 @@ COLUMN_TYPES: tuple[tuple[re.Pattern[str], str], ...] = (
             r"(?:nach|vor|familien|geburts)?name(?:,? vorname)?|vorname|patient(?:/in|in)?|pat\.?|kontakt ?person"
             r"|angehörige[r]?|bewohner(?:/in|in)?|kind|op/ass\.?|operateur(?:/in|in)?|patient name|surname"
             r"|given name|first name|last name|family name|doctor(?: name)?|physician|arzt|ärztin|beh\.? arzt"
-            r"|behandelnde[r]? (?:arzt|ärztin)|zuweiser(?:/in|in)?|anrufer(?:/in|in)?"
+            r"|behandelnde[r]? (?:arzt|ärztin)|zuweiser(?:/in|in)?|anrufer(?:/in|in)?|person|bezugsperson"
+            r"|ansprechpartner(?:/in|in)?|mitarbeiter(?::in|/in|in)?|berater(?::in|/in|in)?"
         ),
         "NAME",
     ),
@@ -60,6 +61,9 @@ COLUMN_TYPES: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         "PHONE",
     ),
+    # any other number or code column: "Scr-Nr.", "Rand.-Nr.", "Proben-ID", "Kostenträgerkennung";
+    # not "Nr." alone (a row's count)
+    (_header(r"[\w.-]{2,}(?:nr\.?|nummer|no\.?|id|code|kennung)"), "HEALTHCARE_NUMBER"),
     (_header(r"alter|age"), "AGE"),
     (_header(r"g|geschl\.?|geschlecht|sex|gender|m/w|w/m"), "GENDER"),
     (_header(r"adresse|anschrift|wohnort|wohnadresse|address|plz|ort|strasse|straße|city|zip|postcode"), "ADDRESS"),
