@@ -771,6 +771,14 @@ POSITIVES = [
         "Therapeutische Wohngemeinschaft Kaiserbad",
     ),
     ("company", "Die Dargebotene Hand | anonym | 143 | 24 h", "Die Dargebotene Hand"),
+    # round 43
+    ("company", "Aufnahme auf Station 4 Nord, dann Wohngruppe 3", "Wohngruppe 3"),
+    ("company", "Carbapenem erwägen, Rücksprache Infektiologie (Dr. med. Fabian Rüegg)", "Infektiologie"),
+    ("company", "Befund aus der Endoskopie folgt.", "Endoskopie"),
+    ("medical", "Leichte kognitive Störung, follikuläre Zysten", "follikuläre Zysten"),
+    ("insurance", "Gerüstbauer, Unfall 2025 (Suva), seither arbeitsunfähig. Die Suva zahlt.", "Suva"),
+    ("iban", "refund to his UK account, IBAN GB71 LOYD 3094 5521 8839 04, or back", "GB71 LOYD 3094 5521 8839 04"),
+    ("name", "PAT1ENTIN: WEGSCHE1DER, Walburga", "WEGSCHE1DER, Walburga"),
 ]
 
 LAB_TABLE = (
@@ -937,6 +945,17 @@ NEGATIVES = [
     ("- ED 09/2025 (TTE Dr. Ibrahimović: LVEF 28 %)\nPD Dr. med. Matthias Burri", "TTE"),
     ("- ED 09/2025 (TTE Dr. Ibrahimović: LVEF 28 %)\nPD Dr. med. Matthias Burri", "PD"),
     ("Wir verlegen ins Spital Uster. Herr Meier aus Uster kam.", "Herr"),
+    # round 43: shifts, events, floors, examinations and grades are no units nor names
+    ("Er arbeitet im Schichtdienst als Pfleger, im Nachtdienst allein.", "Schichtdienst"),
+    ("V.a. juvenile myoklonische Epilepsie (Erstmanifestation\nverspätet)", "Erstmanifestation"),
+    ("Für die Gruppe 2 (Lkw/Bus) derzeit keine Fahreignung.", "Gruppe 2"),
+    ("Wohnung im 2. OG ohne Lift", "OG"),
+    ("Fragestellung: Zystoskopie, Sono Nieren/Blase", "Zystoskopie"),
+    ("Knorpel med. Femurkondyle Grad II, Glättung.", "Femurkondyle"),
+    ("retropatellar Chondromalazie Grad I. Laterales Kompartiment: Meniskus intakt", "Kompartiment"),
+    ("Dr. med. Claudio Zanetti, Facharzt FMH für Orthopädische Chirurgie", "FMH"),
+    ("Mit freundlichen Grüßen\nAss. Dr. Valentina Kreuzer", "Ass"),
+    ("Fall-Nr.:  80045127    Station: K2b, Zi. 17", "Zi."),
 ]
 
 
@@ -1110,3 +1129,8 @@ def test_a_wound_has_no_age_and_a_private_patient_no_insurer(anonymizer: Anonymi
 def test_a_diagnosis_code_label_is_no_identifier_label(anonymizer: Anonymizer) -> None:
     assert found(anonymizer, "ICD-Code: F32.1") == [("medical", "F32.1")]
     assert found(anonymizer, "Zugangskennung: ab7731") == [("username", "ab7731")]
+
+
+def test_a_procedure_is_no_diagnosis_inside_its_word(anonymizer: Anonymizer) -> None:
+    """ "Cholezystektomie" holds "zyste", a diagnosis's head, only as part of the word."""
+    assert not found(anonymizer, "Geplanter Eingriff: Laparoskopische Cholezystektomie, OP-Tag 21.04.2026")

@@ -22,11 +22,11 @@ INSURER_TAIL = re.compile(
     r"(?:[ \t]+(?:[\w-]*(?:[Vv]ersicherung(?:en)?|[Kk]asse)|AG|SE|GmbH|a\.[ \t]?G\.|Deutsche|Österreich|Schweiz"
     r"|Suisse|Gesundheit))+"
 )
-RETYPED = frozenset({"company", "name"})
+RETYPED = frozenset({"company", "name", "address"})  # "Suva" is also Fiji's capital
 
 
 def insurers_as_insurance(text: str, findings: Sequence[Finding], lexicon: Lexicon) -> list[Finding]:
-    """The findings, with each company or name finding that is a listed insurer typed insurance."""
+    """The findings, with each company, name or place finding that is a listed insurer typed insurance."""
     plain, marked = split_marked(lexicon.insurers)
     # A name that is also a word ("CSS", "DKV") must go with its insurance words to count.
     alone_ok, with_tail = frozenset(plain), frozenset(marked)

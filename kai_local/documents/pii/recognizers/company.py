@@ -100,8 +100,8 @@ class CompanyRule(RuleRecognizer):
                 break
             start = line_start + word.start()
             taken += 1
-        if start is None:
-            return None
+        if start is None or not re.search(r"[^\W\d_]{2,}", text[start:form_start]):
+            return None  # "im 2. OG": a floor, no name before the legal form
         # Do not start on a connector ("und Huber GmbH" -> "Huber GmbH").
         while True:
             m = re.match(r"(?:&|\+|und|and|u\.|von|der|de|of|the)\s+", text[start:form_start])

@@ -195,6 +195,19 @@ WARD_HEADS = (
     "trakt",
     "stock",
 )
+# Compounds of a unit's ending that name a work shift or an event, not a unit.
+NOT_UNIT_ENDINGS = (
+    "schichtdienst",
+    "nachtdienst",
+    "frühdienst",
+    "spätdienst",
+    "tagdienst",
+    "tagesdienst",
+    "bereitschaftsdienst",
+    "wochenenddienst",
+    "manifestation",
+)
+BARE_GROUPS = frozenset({"gruppe", "gruppen"})
 # "Praxis am Bahnhof", "Apotheke am Markt": after am/an der/... an everyday word names the place,
 # unless it says when ("Praxis am Montag").
 TIME_WORDS = frozenset(
@@ -208,7 +221,8 @@ ADJECTIVE = re.compile(r"(?:\d{1,2}\.\s)?[A-ZÄÖÜ][\w-]*(?i:e|er|es|en)\s$")  
 # "Innere III" (not "Facharzt für Innere Medizin": a qualification, not a place).
 SPECIALTY = (
     # Not in capitals: alone on a line, "HÄMATOLOGIE" heads a section of a lab report.
-    r"(?:[A-ZÄÖÜ][\w-]*(?:logie|chirurgie|medizin|iatrie|heilkunde|geriatrie|onkologie|ologie|pädie|skopie)"
+    # an examination is no unit ("Zystoskopie"), the endoscopy unit is ("in der Endoskopie")
+    r"(?:[A-ZÄÖÜ][\w-]*(?:logie|chirurgie|medizin|iatrie|heilkunde|geriatrie|onkologie|ologie|pädie|ndoskopie)"
     r"|Chirurgie|Rehabilitation)"
 )
 # A specialty with its adjective, or two joined: "Innere Medizin", "Neurologische Rehabilitation",
@@ -250,7 +264,7 @@ DEPARTMENT = re.compile(
     r"|(?<=in die )|(?<=über die )|(?<=aus der )|(?<=mit der )|(?<=im )|(?<=ins )|(?<=vom )|(?<=Rücksprache mit )"
     r"|(?<=Ihre )|(?<=Ihrer )|(?<=Ihr )"
     r"|(?<=unserer )|(?<=unsere )|(?<=seitens der )|(?<=Konsil )|(?<=Konsiliar )|(?<=Leiter )|(?<=Leiterin )"
-    r"|(?<=Rücksprache mit )|(?<=Rücksprache mit der )|(?<=Absprache mit )|(?<=Absprache mit der )"
+    r"|(?<=Rücksprache )|(?<=Rücksprache mit )|(?<=Rücksprache mit der )|(?<=Absprache mit )|(?<=Absprache mit der )"
     r"|(?<=Leitung )|(?<=Assistenzarzt )|(?<=Assistenzärztin )|(?<=Oberarzt )|(?<=Oberärztin )"
     r"|(?<=Stationsleitung ))"
     r"(?P<dept>" + SPECIALTY + "|" + UNIT_NAMES + r")(?![\w-])"
@@ -419,7 +433,9 @@ class InstitutionRule(RuleRecognizer):
                 start -= self._name_before(before)  # "Luzerner Kantonsspital", "Albert Schweitzer Klinik"
             if start == m.start() and (coordinated := COORDINATED_BEFORE.search(before)) is not None:
                 start -= len(before) - coordinated.start()
-            code = CODE_TAIL.match(text, end) if head.lower().endswith(WARD_HEADS) else None
+            # "Station 4 Nord", "Wohngruppe 3"; not the bare "Gruppe 2" (a licence's, a risk's group)
+            ward = head.lower().endswith(WARD_HEADS) and head.lower() not in BARE_GROUPS
+            code = CODE_TAIL.match(text, end) if ward else None
             tail = (
                 FOR_TAIL.match(text, end)
                 or code
@@ -432,7 +448,10 @@ class InstitutionRule(RuleRecognizer):
             if start == m.start() and end == m.start() + len(head):
                 # A head noun alone is no institution; a compound of one names a unit
                 # ("Unfallambulanz", "Notfallstation", "Augenklinik"), weaker evidence.
-                if head.lower().endswith(UNIT_ENDINGS) and head.lower() not in UNIT_ENDINGS and len(head) > 8:
+                folded = head.lower()
+                if folded.endswith(UNIT_ENDINGS) and folded not in UNIT_ENDINGS and len(head) > 8:
+                    if folded.endswith(NOT_UNIT_ENDINGS):
+                        continue  # "im Schichtdienst", "Erstmanifestation": a shift, no "-station"
                     yield Span(start, end, 0.6)
                 elif NAMED_COMPOUND.fullmatch(head):
                     yield Span(start, end, 0.6)  # "Reinhold-Schneider-Grundschule", "Simon-Marius-Gymnasium"

@@ -467,7 +467,7 @@ def _names_a_condition(piece: str, *, first: bool) -> bool:
 QUALIFIED_HEAD = re.compile(
     r"(?<![\w-])(?P<adj>(?:(?:nicht\s)?[^\W\d_]+(?:e|er|es|en|em)\s){1,2})(?P<head>(?:[^\W\d_]*(?:"
     r"störung|zyste|läsion|fraktur|ruptur|infekt|blutung|reaktion|block|nävus|gebrauch|episode|erkrankung))"
-    r"(?:en|es|s)?)(?P<tail>\s(?:der|des|von)\s(?-i:(?:[a-zäöüß]+(?:e|en|er|es)\s){0,2}[A-ZÄÖÜ][^\W\d_]+))?",
+    r"(?:en|es|s|n)?)(?![\w-])(?P<tail>\s(?:der|des|von)\s(?-i:(?:[a-zäöüß]+(?:e|en|er|es)\s){0,2}[A-ZÄÖÜ][^\W\d_]+))?",
     re.IGNORECASE,
 )
 ADJECTIVE = re.compile(

@@ -207,6 +207,13 @@ def _is_caps_title(token: str) -> bool:
     )
 
 
+# The parts of a degree that follow a title ("Dr. med. univ.", "Dr. med. dent."), never first.
+DEGREE_PARTS = frozenset({"med.", "univ.", "dent.", "vet.", "pharm.", "nat.", "sc.", "techn.", "rer."})
+# Words before a grade in roman numerals, which reads like an initial: "Grad I.", "Stadium II."
+GRADE_WORDS = frozenset(
+    "Grad Grades Stadium Stadiums Typ Typs Klasse Stufe Level Grade Stage Type Class NYHA CCS".split()
+)
+ROMAN_INITIALS = frozenset({"I", "V", "X"})
 # A numbered section heading, alone on its line: "A. VERSICHERTE PERSON", "D. BERUFLICHE SITUATION",
 # "I. Auftrag", "V. Gutachten" (a letter or roman numeral, then everyday words: see _section_heading).
 SECTION_HEADING = re.compile(r"[ \t]*(?:[A-Z]|[IVX]{1,4})\.[ \t]+(?P<title>[^\W\d_][^\n]{1,60}?)[ \t]*$")
@@ -255,6 +262,17 @@ class NameRule(RuleRecognizer):
         yield from (span for span in self._initial_names(text, words) if not self._section_heading(text, span))
         # Evidence 4 (English NER) runs after all rules, from Anonymizer: see ner_windows.
 
+    @staticmethod
+    def _degree_alone(raw: str, words: list[Word], i: int, text: str) -> bool:
+        """ "med.", "univ.", "dent." without a title before them: "Knorpel med. Femurkondyle" (medial)."""
+        if raw not in DEGREE_PARTS:
+            return False
+        if i == 0:
+            return True
+        before = words[i - 1]
+        previous = text[before.start : before.end + 1] if text[before.end : before.end + 1] == "." else before.text
+        return not (previous in TITLES or _is_caps_title(previous))
+
     def _section_heading(self, text: str, span: Span) -> bool:
         """Whether a name span is a numbered section heading that fills its line and is made of
         everyday words ("A. VERSICHERTE PERSON", "I. Auftrag"), not an initial and a name ("V. Novak",
@@ -278,7 +296,7 @@ class NameRule(RuleRecognizer):
             raw = text[w.start : w.end + 1] if text[w.end : w.end + 1] == "." else w.text
             if raw in SALUTATIONS or w.text in SALUTATIONS:
                 starts.append((i + 1, 0.85))  # "Herrn\nMax Muster": an address block's two lines
-            elif raw in TITLES or _is_caps_title(raw):
+            elif (raw in TITLES or _is_caps_title(raw)) and not self._degree_alone(raw, words, i, text):
                 # A title's name follows on its line: not "Dr. med., FMH Urologie", "SR.\nEchokardiographie"
                 gap = text[w.start + len(raw) : words[i + 1].start] if i + 1 < len(words) else ""
                 if not gap.strip(" \t\u00a0"):
@@ -383,6 +401,8 @@ class NameRule(RuleRecognizer):
         given = nxt.text.title() if nxt.text.isupper() else nxt.text
         given = given.split("-")[0] if given.split("-")[0] in self.lexicon.first_names else given  # "Ionuț-Cristian"
         if not w.text.isupper():
+            if any(c.isdigit() for c in w.text):
+                return False  # "Station: K2b, Zi. 17": a ward's code (a scan's "WEGSCHE1DER" is in capitals)
             # "Lutz-Kehl Andreas": a double name of listed surnames
             double = "-" in w.text and all(p in self.lexicon.last_names for p in w.text.split("-"))
             if w.text in self.lexicon.last_names or double:
@@ -450,6 +470,8 @@ class NameRule(RuleRecognizer):
                 continue
             if w.text in ("M", "Mb") and words[i + 1].text in self.eponyms:
                 continue
+            if i and words[i - 1].text in GRADE_WORDS and w.text in ROMAN_INITIALS:
+                continue  # "Chondromalazie Grad I. Laterales Kompartiment": a grade, no initial
             span = self._name_from(text, words, i, after_trigger=False)
             if span is not None and span[1] > w.end + 1:
                 yield Span(span[0], span[1], 0.7)
