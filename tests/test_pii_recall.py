@@ -779,6 +779,22 @@ POSITIVES = [
     ("insurance", "Gerüstbauer, Unfall 2025 (Suva), seither arbeitsunfähig. Die Suva zahlt.", "Suva"),
     ("iban", "refund to his UK account, IBAN GB71 LOYD 3094 5521 8839 04, or back", "GB71 LOYD 3094 5521 8839 04"),
     ("name", "PAT1ENTIN: WEGSCHE1DER, Walburga", "WEGSCHE1DER, Walburga"),
+    # round 44: scanned codes with an O for a zero, a bare code after a coded one, units and offices
+    # by their compound, a tear with its adjective, dependence words
+    ("medical", "AU-begründende Diagnose(n)\n  F1O.3 G     Alkoholentzugssyndrom", "F1O.3"),
+    ("medical", "– F10.21, kombinierte Persönlichkeitsstörung mit impulsiven Anteilen – F61) läuft", "F61"),
+    ("medical", "Vaskuläre Demenz, mittelgradig (F01.3), G30-Komponente nicht sicher auszuschließen", "G30"),
+    ("healthcare_number", "Kostenträgerkennung: 1O1575519   Versicherten-Nr.: K7O4412839", "K7O4412839"),
+    ("company", "Station 6B (Hämatologie/Onkologie)\nMeldende Person: AA Dr. Tobias Reuter", "Hämatologie/Onkologie"),
+    ("company", "BEZIRKSHAUPTMANNSCHAFT VILLACH-LAND\nSanitätsreferat / Amtsärztin Dr. Moser", "Sanitätsreferat"),
+    ("company", "an die Nationale Referenzzentrale für Legionella gesandt", "Referenzzentrale für Legionella"),
+    ("company", "Psychotherapie bei Herrn Dipl.-Psych. Tobias Aksoy in unserer PIA, Ernährungsberatung", "PIA"),
+    (
+        "medical",
+        "1. Komplexer Riss des Innenmeniskushinterhorns mit disloziertem Fragment",
+        "Komplexer Riss des Innenmeniskushinterhorns",
+    ),
+    ("medical", "Anlass: Akute Belastungsreaktion nach Trennung, Alkoholmissbrauch", "Alkoholmissbrauch"),
 ]
 
 LAB_TABLE = (
@@ -956,6 +972,8 @@ NEGATIVES = [
     ("Dr. med. Claudio Zanetti, Facharzt FMH für Orthopädische Chirurgie", "FMH"),
     ("Mit freundlichen Grüßen\nAss. Dr. Valentina Kreuzer", "Ass"),
     ("Fall-Nr.:  80045127    Station: K2b, Zi. 17", "Zi."),
+    # round 44
+    ("BEFUND:\nZENTRALE UND SEGMENTALE FÜLLUNGSDEFEKTE IN DER RECHTEN UNTERLAPPENARTERIE", "ZENTRALE"),
 ]
 
 
@@ -1134,3 +1152,11 @@ def test_a_diagnosis_code_label_is_no_identifier_label(anonymizer: Anonymizer) -
 def test_a_procedure_is_no_diagnosis_inside_its_word(anonymizer: Anonymizer) -> None:
     """ "Cholezystektomie" holds "zyste", a diagnosis's head, only as part of the word."""
     assert not found(anonymizer, "Geplanter Eingriff: Laparoskopische Cholezystektomie, OP-Tag 21.04.2026")
+
+
+def test_a_scanned_date_and_an_icd_version_stay_what_they_are(anonymizer: Anonymizer) -> None:
+    """An O read for a zero at a date's start is a digit too; a code's version is no diagnosis."""
+    assert ("dob", "O7.O3.1949") in found(anonymizer, "geb.: O7.O3.1949")
+    hits = found(anonymizer, "DG1|1||I50.13^Linksherzinsuffizienz^I10-GM-2026||20260211|A")
+    assert ("medical", "I10") not in hits, hits
+    assert ("name", "Pia Huber") in found(anonymizer, "Kontakt über Pia Huber, Tel. 0664 1234567")  # no unit

@@ -3,7 +3,7 @@
 A scanned "30.06.1958" comes out of OCR as "30.O6.1958", a phone number as "O664 / 21O 55 38", a
 case number as "2O26OO9184471": the letter O for a zero, l or I for a one. Detection sees a copy
 of the text in which, inside every token that holds at least two digits and no other letters,
-O/o become 0 and l/I become 1. The copy has the same length, so what is found in it stands at
+O/o become 0 and l/I become 1 (after the capital of a code such as "F1O.3" too). The copy has the same length, so what is found in it stands at
 the same place in the text itself, and the placeholders replace the text as it was read.
 """
 
@@ -44,8 +44,15 @@ def _grouped_digits(match: re.Match[str]) -> str:
     return run.translate(_CONFUSABLE)
 
 
+# A code of one capital and a number: an ICD code or an insurance number read with an O for a
+# zero ("F1O.3", "K7O4412839"): the capital is meant, the rest is the number.
+_LETTER_THEN_NUMBER = re.compile(r"[A-HJ-NP-Z]\d[0-9Oo./:-]+")  # not O or I: "O7.O3.1949" is all digits
+
+
 def _digits(match: re.Match[str]) -> str:
     token = match.group()
+    if _LETTER_THEN_NUMBER.fullmatch(token) and sum(c.isdigit() for c in token) >= 2:
+        return token[0] + token[1:].translate(_CONFUSABLE)
     if (
         sum(c.isdigit() for c in token) < 2
         or _OTHER_LETTERS.search(token)

@@ -95,14 +95,17 @@ HEAD_ENDINGS = (
     "polizei",  # "Alpinpolizei", "Kantonspolizei Bern"
     "revier",  # "Polizeirevier Saalekreis"
     "gefängnis",  # "Gefängnis Limmattal", "Regionalgefängnis Thun"
+    "zentrale",  # "Nationale Referenzzentrale für Legionella", "Leitzentrale Tirol"
+    "referat",  # "Sanitätsreferat", "Jugendreferat" (also alone: see UNIT_ENDINGS)
     "wohngemeinschaft",  # "Therapeutische Wohngemeinschaft Kaiserbad"
     "rettung",  # "Pistenrettung Arlberg", "Bergrettung Ramsau"
     "amt",  # "Gesundheitsamt Bielefeld", "Landratsamt" (see NOT_OFFICES)
     "administration",  # "Patientenadministration"
     "beratung",  # with a name or coordinated: "Sozialberatung Spital Thun", "Mütter- und Väterberatung"
 )
-# Words ending in "amt" that name no office.
-NOT_OFFICES = frozenset("amt samt gesamt insgesamt allesamt ehrenamt beamt".split())
+# Words ending in "amt" that name no office, and the adjective "zentrale" ("ZENTRALE UND SEGMENTALE
+# FÜLLUNGSDEFEKTE"; a "Referenzzentrale" is one).
+NOT_OFFICES = frozenset("amt samt gesamt insgesamt allesamt ehrenamt beamt zentrale zentralen".split())
 # Head nouns that are whole words: services, authorities, businesses, schools, English heads.
 HEAD_WORDS = frozenset(
     """Spitex KESB MVZ SPZ PSD BH PI Kita Pavillon Abt. Klin. Univ.-Klinik Bereich Caritas Diakonie Volkshilfe
@@ -173,6 +176,7 @@ UNIT_ENDINGS = (
     "rettung",  # "Pistenrettung", "Bergrettung", "Flugrettung"
     "amt",  # "Gesundheitsamt", "Landratsamt", "Versorgungsamt" (see NOT_OFFICES)
     "administration",  # "Patientenadministration"
+    "referat",  # an office: "Sanitätsreferat", "Jugendreferat"
 )
 # Coordinated compounds before a head: "Gesundheits-, Veterinär- und Lebensmittelüberwachungsamt",
 # "Mütter- und Väterberatung".
@@ -240,7 +244,7 @@ SPECIALTY_ALONE = (
     + _SPECIALTY_ADJECTIVE
     + r"(?![\w-]*skopie))?"
     + SPECIALTY
-    + r"(?:[ \t](?:und|&|u\.)[ \t]"
+    + r"(?:(?:[ \t](?:und|&|u\.)[ \t]|/)"  # "Orthopädie und Traumatologie", "(Hämatologie/Onkologie)"
     + SPECIALTY
     + r")?"
 )
@@ -256,6 +260,7 @@ UNIT_NAMES = (
     # intensive care and the heart catheter lab by their short names: "auf der IPS", "im HKL"
     r"|IPS|ITS|ICU|IMCU|IMC|HKL|Herzkatheterlabor|Neo-Intensiv|Neo-IPS|Intensivüberwachung|Interne"
     r"|(?:Klinische[ \t])?Sozialarbeit|Krankenhaushygiene|Bettenmanagement|Patientenaufnahme"
+    r"|PIA"  # a psychiatric hospital's outpatient unit ("in unserer PIA"; not "Pia", a given name)
 )
 DEPARTMENT = re.compile(
     # a practice or unit named by its specialty and its place: "Radiologie am Wasserturm", "NEUROLOGIE AM STADTPARK"

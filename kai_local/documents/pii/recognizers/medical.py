@@ -42,7 +42,8 @@ EN_CONDITION = re.compile(
 EN_MODIFIERS = re.compile(r"(?:(?:[A-Z]\d{1,2}|[A-Za-z][\w'’-]*)[ \t]){1,4}$")
 # Words before such a head that make it no diagnosis of this patient: "no fracture", "rule out".
 EN_NEGATION = frozenset("no not without exclude excluded excluding rule ruled rules free negative".split())
-ICD_BARE = re.compile(r"(?<![\w.])[A-TV-Z]\d{2}(?![\w.]|\.\d)")
+# Not a version or a case number: "I10-GM-2026", "F26-004502" (a compound is fine: "G30-Komponente").
+ICD_BARE = re.compile(r"(?<![\w.])[A-TV-Z]\d{2}(?![\w.]|\.\d|-(?:\d|[A-Z]{2}))")
 ICD_LABEL = words("ICD", "ICD-10", "ICD-10-GM", "ICD10", "\\w*[Dd]iagnosen?", "Dg\\.?", "Dx", "Diagnos[ie]s", "Code")
 # The word right before the code: "Vitamin B12", "Zimmer A12", "Top B21" are no diagnoses.
 NOT_ICD = re.compile(
@@ -86,6 +87,8 @@ DISEASE_ENDINGS = (
     "urie",
     "ose",
     "syndrom",
+    "delir",  # "Entzugsdelir"
+    "missbrauch",  # "Alkoholmissbrauch", "Substanzmissbrauch" (F1x.1)
     "erkrankung",
     "krankheit",
     "infektion",
@@ -466,12 +469,12 @@ def _names_a_condition(piece: str, *, first: bool) -> bool:
 # Zyste", "dysplastischen Nävus"), as does a genitive after it ("Ruptur des vorderen Kreuzbandes").
 QUALIFIED_HEAD = re.compile(
     r"(?<![\w-])(?P<adj>(?:(?:nicht\s)?[^\W\d_]+(?:e|er|es|en|em)\s){1,2})(?P<head>(?:[^\W\d_]*(?:"
-    r"störung|zyste|läsion|fraktur|ruptur|infekt|blutung|reaktion|block|nävus|gebrauch|episode|erkrankung))"
+    r"störung|zyste|läsion|fraktur|ruptur|riss|infekt|blutung|reaktion|block|nävus|gebrauch|episode|erkrankung))"
     r"(?:en|es|s|n)?)(?![\w-])(?P<tail>\s(?:der|des|von)\s(?-i:(?:[a-zäöüß]+(?:e|en|er|es)\s){0,2}[A-ZÄÖÜ][^\W\d_]+))?",
     re.IGNORECASE,
 )
 ADJECTIVE = re.compile(
-    r"(?:al|iv|är|isch|ig|lich|ell|ös|ent|iert|kt|ut|cht|ett|ht|rt|ät|ar|ür|ös|ilär|ulär|er|ch)"
+    r"(?:al|iv|är|isch|ig|lich|ell|ös|ent|iert|kt|ut|cht|ett|ht|rt|ät|ar|ür|ös|ilär|ulär|er|ch|ex)"
     r"(?:e|er|es|en|em)$",
     re.IGNORECASE,
 )
@@ -527,7 +530,9 @@ class MedicalRule(RuleRecognizer):
                 yield Span(m.start(), m.end(), 0.85)
         for m in ICD_BARE.finditer(text):
             in_brackets = text[m.start() - 1 : m.start()] == "(" and text[m.end() : m.end() + 1] == ")"
-            labelled = in_brackets or has_context(ICD_LABEL, text, m.start(), 150, same_line=False)
+            # ... or another code with its subcode shortly before: "– F10.21, kombinierte ... – F61)"
+            coded = ICD_WITH_SUB.search(text, max(0, m.start() - 150), m.start()) is not None
+            labelled = in_brackets or coded or has_context(ICD_LABEL, text, m.start(), 150, same_line=False)
             if labelled and not has_context(NOT_ICD, text, m.start(), 12):
                 yield Span(m.start(), m.end(), 0.8)
 
