@@ -1159,4 +1159,57 @@ def test_a_scanned_date_and_an_icd_version_stay_what_they_are(anonymizer: Anonym
     assert ("dob", "O7.O3.1949") in found(anonymizer, "geb.: O7.O3.1949")
     hits = found(anonymizer, "DG1|1||I50.13^Linksherzinsuffizienz^I10-GM-2026||20260211|A")
     assert ("medical", "I10") not in hits, hits
-    assert ("name", "Pia Huber") in found(anonymizer, "Kontakt über Pia Huber, Tel. 0664 1234567")  # no unit
+
+
+def test_a_given_name_in_capitals_is_no_unit(anonymizer: Anonymizer) -> None:
+    """ "PIA" in capitals is a psychiatric outpatient unit; "Pia" is a person."""
+    assert ("name", "Pia Huber") in found(anonymizer, "Kontakt über Pia Huber, Tel. 0664 1234567")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "| Datum  | Natrium | Kalium | Chlorid |\n| 03.03. | 139     | 4,1    | 102     |\n| 04.03. | 140 | 4,0 | 101 |",
+        "| Neutro | Lympho | Mono | Eos |\n| 60     | 28     | 8    | 3   |\n| 58     | 30     | 9    | 2   |",
+    ],
+)
+def test_a_lab_column_is_no_number_column(anonymizer: Anonymizer, text: str) -> None:
+    """ "Chlorid" and "Mono" end like "-id" and "-no" headers; their values are measurements."""
+    assert not [v for t, v in found(anonymizer, text) if t == "healthcare_number"]
+
+
+@pytest.mark.parametrize(
+    ("text", "company", "person"),
+    [
+        (
+            "Das Labor für Mikrobiologie hat den Befund gestern an Dr. Huber geschickt.",
+            "Labor für Mikrobiologie",
+            "Huber",
+        ),
+        ("Institut für Pathologie, telefonisch mit Prof. Huber besprochen", "Institut für Pathologie", "Huber"),
+        ("Die Praxis Dr. Gruber und Frau Huber haben telefoniert", "Praxis Dr. Gruber", "Huber"),
+    ],
+)
+def test_a_practice_takes_no_sentence_and_no_untitled_person(
+    anonymizer: Anonymizer, text: str, company: str, person: str
+) -> None:
+    """A practice's name runs to its owners, each with a title: not on through the sentence."""
+    hits = found(anonymizer, text)
+    assert ("company", company) in hits and ("name", person) in hits, hits
+
+
+def test_an_insurer_after_its_label_ends_with_the_sentence(anonymizer: Anonymizer) -> None:
+    assert ("insurance", "AOK") in found(anonymizer, "Krankenkasse: AOK. Die Patientin kommt morgen.")
+    assert not [v for t, v in found(anonymizer, "Versicherung: Keine Angabe") if t == "insurance"]
+
+
+def test_a_practice_owner_is_masked_in_the_file_name(anonymizer: Anonymizer) -> None:
+    """The owner inside "Praxis Dr. Wendt" and a town joined to an institution stay names and
+    places for the file's name, while a head word ("Klinikum") stays readable there."""
+    result = anonymizer.run(
+        "Befundkopie an Praxis Dr. Wendt.\nSozialabteilung der Stadt Dietikon", "Wendt_Dietikon.pdf"
+    )
+    assert "Wendt" not in result.sanitized_filename and "Dietikon" not in result.sanitized_filename
+    assert anonymizer.run("Befund aus dem Klinikum Augsburg.", "Befund_Klinikum.pdf").sanitized_filename == (
+        "Befund_Klinikum.pdf"
+    )

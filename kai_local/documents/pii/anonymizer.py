@@ -21,6 +21,7 @@ from kai_local.documents.pii.findings import (
     add_occurrences,
     add_repetitions,
     coverage,
+    name_parts,
     repeatable_values,
     resolve_overlaps,
 )
@@ -43,6 +44,7 @@ from kai_local.documents.pii.person_town import add_towns
 from kai_local.documents.pii.placeholders import PlaceholderMap, apply_placeholders
 from kai_local.documents.pii.practices import owned_practices
 from kai_local.documents.pii.recognizers import RECOGNIZERS
+from kai_local.documents.pii.recognizers.institution import HEAD_ENDINGS, HEAD_WORDS
 from kai_local.documents.pii.recognizers.name import NameRule
 from kai_local.documents.pii.spaced import HEADING_TYPES, spaced_runs
 from kai_local.documents.pii.types import PII_TYPES, entity_of, type_of
@@ -174,6 +176,7 @@ class Anonymizer:
         mapping = PlaceholderMap()
         sanitized = apply_placeholders(self.presidio, text, findings, mapping)
         known = repeatable_values(text, findings, self.lexicon)
+        known.update(self._merged_names(text, findings))
         return Anonymized(
             sanitized_text=sanitized,
             sanitized_filename=self._sanitize_filename(filename, mapping, known, pii_types),
@@ -181,6 +184,22 @@ class Anonymizer:
             findings=tuple(findings),
             surfaces=dict(mapping.surfaces),
         )
+
+    def _merged_names(self, text: str, findings: Sequence[Finding]) -> dict[str, str]:
+        """Names and places inside an institution's finding (a practice's owner, a town joined to
+        its hospital: practices.py, institution_places.py), which a file's name may hold alone
+        ("Wendt_Befund.pdf")."""
+        lexicon = self.lexicon
+        merged: dict[str, str] = {}
+        for f in findings:
+            if f.pii_type != "company":
+                continue
+            for part in name_parts(text[f.start : f.end], lexicon):
+                if part in lexicon.places:
+                    merged.setdefault(part, "address")
+                elif not part.lower().endswith(HEAD_ENDINGS) and part not in HEAD_WORDS:
+                    merged.setdefault(part, "company")  # the owner, not the head ("Klinikum")
+        return merged
 
     def run(self, text: str, filename: str, pii_types: Sequence[str] = PII_TYPES) -> Anonymized:
         return self.anonymize(text, filename, self.detect(text, pii_types), pii_types)

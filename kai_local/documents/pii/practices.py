@@ -4,7 +4,7 @@
 
 Issue 11 asks for practices "with their place or owner, as company", and letters treat the whole
 as the practice's name. The name rules find the owner as a person; this joins the head word, the
-titles and the owner's name into one company finding. It runs last, on the findings with their
+titles and the owner's name into one company finding. It runs on the findings with their
 repetitions: the owner's name found elsewhere in the letter ("Dr. Gruber rief an") has been
 found as a person by then, from this very finding.
 """
@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 
 from kai_local.documents.pii.findings import Finding
-from kai_local.documents.pii.recognizers.name import is_title_token
+from kai_local.documents.pii.recognizers.name import SALUTATIONS, is_title_token
 
 # The head word: "Praxis", "Hausarztpraxis", "HNO-Gemeinschaftspraxis", "Kassenordination",
 # "Röntgeninstitut", "LABOR", "Notariat", "Advokatur", "Kanzlei".
@@ -23,10 +23,11 @@ HEAD = re.compile(
     r"(?<![\w-])[\w-]*(?:praxis|ordination|institut|labor|laboratorium|notariat|advokatur|kanzlei)(?![\w-])",
     re.IGNORECASE,
 )
-# "Praxis für Orthopädie & Sportmedizin Dr. ...": a specialty between the head and the titles.
+# "Praxis für Orthopädie & Sportmedizin Dr. ...": a specialty of capitalised words between the head
+# and the titles (not a sentence: "Labor für Mikrobiologie hat den Befund an Dr. Huber geschickt").
 SPECIALTY = re.compile(
-    r"[ \t]+(?:für|fur)[ \t]+[^\n:;|()]{3,60}?(?=[ \t]+(?:Dr(?:es)?|DDr|Prof|Mag|Univ|Priv|PD)\b)",
-    re.IGNORECASE,
+    r"[ \t]+(?:für|fur|FÜR|FUR)[ \t]+[A-ZÄÖÜ][\w-]*(?:[ \t]+(?:(?:und|UND|&|u\.)[ \t]+)?[A-ZÄÖÜ][\w-]*){0,4}"
+    r"(?=[ \t]+(?:Dr|DR|Dres|DRES|DDr|Prof|PROF|Mag|MAG|Univ|UNIV|Priv|PRIV|PD)\b)"
 )
 TOKEN = re.compile(r"[ \t]*(\S+)")
 # Between two owners: "Dr. Vogel & Dr. Lindemann", "DR. MED. K.-H. MAIER / DR. MED. S. KOCH".
@@ -68,9 +69,11 @@ def _practice(text: str, head: re.Match[str], names: dict[int, Finding]) -> tupl
     while len(owners) < MAX_OWNERS:
         titled = False
         while (token := TOKEN.match(text, pos)) is not None and is_title_token(token.group(1)):
-            pos, titled = token.end(), True
+            pos, titled = token.end(), titled or token.group(1) not in SALUTATIONS
         if specialty is not None and not titled and not owners:
             return None  # "Praxis für Innere Medizin Huber": too loose without a title
+        if owners and not titled:
+            break  # a co-owner has a title: "Dr. Vogel & Dr. Lindemann", not "Dr. Gruber, Anna Muster"
         name = names.get(_skip_blanks(text, pos))
         if name is None:
             break

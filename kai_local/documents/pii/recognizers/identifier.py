@@ -79,7 +79,8 @@ FOREIGN_LABEL = re.compile(
     r"|member|kunden?nr"
     # codes that are no one's number: a diagnosis's ("ICD-Code F32.1"), a colour, a QR code;
     # a login is username.py's
-    r"|icd|(?<![a-zäöü])ops(?![a-zäöü])|diagnose|farb|colou?r|qr|zugangs|nutzer|login|post|zip|plz|area|country",
+    r"|icd|(?<![a-zäöü])ops(?![a-zäöü])|(?<![a-zäöü])atc(?![a-zäöü])|diagnose|farb|colou?r|qr|zugangs|nutzer|login"
+    r"|post|zip|plz|area|country",
     re.IGNORECASE,
 )
 REGISTER = re.compile(r"[A-ZÄÖÜ][a-zäöüA-Z]{0,3}")  # a court register's letters: "KLs", "Js", "Ob", "C"

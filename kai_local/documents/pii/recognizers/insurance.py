@@ -60,7 +60,8 @@ POLICY = re.compile(
 CARRIER_LABEL = re.compile(
     r"(?<![\w-])(?:Krankenkasse|Kasse|KK|Krankenversicherung|Zusatzversicherung|Privatversicherung|Versicherung"
     r"|Versicherer|Krankenversicherer|Kostenträger|Versicherungsträger)[ \t]*:[ \t]*"
-    r"(?P<v>[A-ZÄÖÜ][\w&'’.-]*(?:[ \t](?:[A-ZÄÖÜ&][\w&'’.-]*|a\.[ \t]?G\.)){0,3})"
+    # words without a full stop (it ends the sentence: "Krankenkasse: AOK. Die ..."), but "a. G."
+    r"(?P<v>[A-ZÄÖÜ][\w&'’-]*(?:[ \t](?:[A-ZÄÖÜ&][\w&'’-]*|a\.[ \t]?G\.)){0,3})"
 )
 
 
@@ -78,8 +79,8 @@ class InsuranceRule(RuleRecognizer):
             if has_context(INSURANCE_WORDS, text, start, 40) or INSURANCE_WORDS.search(after):
                 yield Span(start, end, 0.8)
         for m in CARRIER_LABEL.finditer(text):
-            value = m.group("v").rstrip(".")
-            if " " in value or not self.lexicon.is_everyday_word(value):  # not "Kasse: Privat", "keine"
+            value = m.group("v")
+            if not all(self.lexicon.is_everyday_word(w) for w in value.split()):  # not "Privat", "Keine Angabe"
                 yield Span(m.start("v"), m.start("v") + len(value), 0.7)
         for m in POLICY.finditer(text):
             value = m.group("v").rstrip(" .-/")

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from kai_local.documents.pii.recognizers.base import TypedRuleRecognizer, TypedSpan
+from kai_local.documents.pii.recognizers.identifier import FOREIGN_LABEL
 
 
 def _header(pattern: str) -> re.Pattern[str]:
@@ -61,9 +62,13 @@ COLUMN_TYPES: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         "PHONE",
     ),
-    # any other number or code column: "Scr-Nr.", "Rand.-Nr.", "Proben-ID", "Kostenträgerkennung";
-    # not "Nr." alone (a row's count)
-    (_header(r"[\w.-]{2,}(?:nr\.?|nummer|no\.?|id|code|kennung)"), "HEALTHCARE_NUMBER"),
+    # any other number or code column: "Scr-Nr.", "Rand.-Nr.", "Proben-ID", "KSE-PID",
+    # "Kostenträgerkennung"; not "Nr." alone (a row's count), nor a lab value ending alike
+    # ("Chlorid", "Mono"), nor a code that is no one's ("ICD-Code": see _number_column)
+    (
+        _header(r"[\w.]{2,}[-. ](?:nr\.?|no\.?|p?id)|[\w.-]{2,}(?:nummer|kennung|-?code)"),
+        "HEALTHCARE_NUMBER",
+    ),
     (_header(r"alter|age"), "AGE"),
     (_header(r"g|geschl\.?|geschlecht|sex|gender|m/w|w/m"), "GENDER"),
     (_header(r"adresse|anschrift|wohnort|wohnadresse|address|plz|ort|strasse|straße|city|zip|postcode"), "ADDRESS"),
@@ -216,7 +221,10 @@ def _column_types(header: str) -> list[str]:
 
 
 def _entity_of(label: str) -> str | None:
-    return next((entity for pattern, entity in COLUMN_TYPES if pattern.fullmatch(label)), None)
+    entity = next((entity for pattern, entity in COLUMN_TYPES if pattern.fullmatch(label)), None)
+    if entity == "HEALTHCARE_NUMBER" and FOREIGN_LABEL.search(label):
+        return None  # "ICD-Code", "Tel.-Nr." of a kind the identifier labels leave to others
+    return entity
 
 
 def _parts(text: str, start: int, end: int, count: int) -> list[tuple[int, int]]:
