@@ -1198,6 +1198,11 @@ def test_a_practice_takes_no_sentence_and_no_untitled_person(
     assert ("company", company) in hits and ("name", person) in hits, hits
 
 
+def test_a_role_title_makes_no_practice_owner(anonymizer: Anonymizer) -> None:
+    """An owner carries an academic title; "OA" is the unit's staff, who stays a person."""
+    assert ("name", "Huber") in found(anonymizer, "Im Herzkatheterlabor OA Dr. Huber: PCI der RCA")
+
+
 def test_an_insurer_after_its_label_ends_with_the_sentence(anonymizer: Anonymizer) -> None:
     assert ("insurance", "AOK") in found(anonymizer, "Krankenkasse: AOK. Die Patientin kommt morgen.")
     assert not [v for t, v in found(anonymizer, "Versicherung: Keine Angabe") if t == "insurance"]

@@ -3,7 +3,8 @@
 A scanned "30.06.1958" comes out of OCR as "30.O6.1958", a phone number as "O664 / 21O 55 38", a
 case number as "2O26OO9184471": the letter O for a zero, l or I for a one. Detection sees a copy
 of the text in which, inside every token that holds at least two digits and no other letters,
-O/o become 0 and l/I become 1 (after the capital of a code such as "F1O.3" too). The copy has the same length, so what is found in it stands at
+O/o become 0 and l/I become 1; after the capital of a code ("F1O.3", "K7O4412839") O/o become 0.
+The copy has the same length, so what is found in it stands at
 the same place in the text itself, and the placeholders replace the text as it was read.
 """
 

@@ -15,7 +15,6 @@ import re
 from collections.abc import Sequence
 
 from kai_local.documents.pii.findings import Finding
-from kai_local.documents.pii.recognizers.name import SALUTATIONS, is_title_token
 
 # The head word: "Praxis", "Hausarztpraxis", "HNO-Gemeinschaftspraxis", "Kassenordination",
 # "Röntgeninstitut", "LABOR", "Notariat", "Advokatur", "Kanzlei".
@@ -35,6 +34,9 @@ OWNER_JOIN = re.compile(r"[ \t]*(?:&|\+|/|,|und|u\.)[ \t]*")
 # After the owners: "& Partner", "und Kolleginnen".
 PARTNERS = re.compile(r"[ \t]*(?:&|und|u\.)[ \t]*(?:Partner(?:in(?:nen)?)?|Kolleg(?:en|innen))\b", re.IGNORECASE)
 MAX_OWNERS = 3
+DEGREE_PARTS = frozenset(
+    "dr dres ddr prof mag mmag dipl univ priv doz pd med dent vet pharm rer nat sc phil iur lic di ing psych a in ao".split()
+)
 
 
 def owned_practices(text: str, findings: Sequence[Finding]) -> list[Finding]:
@@ -68,8 +70,8 @@ def _practice(text: str, head: re.Match[str], names: dict[int, Finding]) -> tupl
     owners: list[Finding] = []
     while len(owners) < MAX_OWNERS:
         titled = False
-        while (token := TOKEN.match(text, pos)) is not None and is_title_token(token.group(1)):
-            pos, titled = token.end(), titled or token.group(1) not in SALUTATIONS
+        while (token := TOKEN.match(text, pos)) is not None and _is_degree(token.group(1)):
+            pos, titled = token.end(), True
         if specialty is not None and not titled and not owners:
             return None  # "Praxis für Innere Medizin Huber": too loose without a title
         if owners and not titled:
@@ -90,6 +92,13 @@ def _practice(text: str, head: re.Match[str], names: dict[int, Finding]) -> tupl
     if partners is not None:
         end = partners.end()
     return head.start(), end, max(f.score for f in owners)
+
+
+def _is_degree(token: str) -> bool:
+    """An academic title, which an owner carries ("Dr.", "Univ.-Prof.", "Dipl.-Psych.", "MAG."); not a
+    role ("OA Dr. Huber" in the "Herzkatheterlabor" is staff) nor a salutation ("und Frau Huber")."""
+    parts = [p for p in re.split(r"[.-]", token.lower()) if p]
+    return bool(parts) and all(p in DEGREE_PARTS for p in parts)
 
 
 def _skip_blanks(text: str, pos: int) -> int:

@@ -565,7 +565,9 @@ class InstitutionRule(RuleRecognizer):
 
 
 # Abbreviations that end an institution's name with their own full stop ("Univ.-Klinik f. Chir.").
-NAME_ABBREVIATIONS = frozenset("Univ Klin Stat Abt Chir Med Allg Inn Str Co".split())
+NAME_ABBREVIATIONS = frozenset(
+    "Univ Klin Stat Abt Chir Med Allg Inn Str Co Barmh Dept Inst Kath Evang Zentr Priv".split()
+)
 
 
 def _ends_sentence(word: str) -> bool:

@@ -242,6 +242,11 @@ class Word(NamedTuple):
     end: int
 
 
+def _with_full_stop(text: str, w: Word) -> str:
+    """The word with the full stop after it, as titles are listed ("Dr.", "med.")."""
+    return text[w.start : w.end + 1] if text[w.end : w.end + 1] == "." else w.text
+
+
 class NameRule(RuleRecognizer):
     ENTITY = "NAME"
 
@@ -270,7 +275,7 @@ class NameRule(RuleRecognizer):
         if i == 0:
             return True
         before = words[i - 1]
-        previous = text[before.start : before.end + 1] if text[before.end : before.end + 1] == "." else before.text
+        previous = _with_full_stop(text, before)
         return not (previous in TITLES or _is_caps_title(previous))
 
     def _section_heading(self, text: str, span: Span) -> bool:
@@ -293,7 +298,7 @@ class NameRule(RuleRecognizer):
     def _after_triggers(self, text: str, words: list[Word], index: dict[int, int]) -> Iterable[Span]:
         starts: list[tuple[int, float]] = []
         for i, w in enumerate(words):
-            raw = text[w.start : w.end + 1] if text[w.end : w.end + 1] == "." else w.text
+            raw = _with_full_stop(text, w)
             if raw in SALUTATIONS or w.text in SALUTATIONS:
                 starts.append((i + 1, 0.85))  # "Herrn\nMax Muster": an address block's two lines
             elif (raw in TITLES or _is_caps_title(raw)) and not self._degree_alone(raw, words, i, text):
@@ -779,7 +784,7 @@ class NameRule(RuleRecognizer):
 
     @staticmethod
     def _is_title(text: str, w: Word) -> bool:
-        raw = text[w.start : w.end + 1] if text[w.end : w.end + 1] == "." else w.text
+        raw = _with_full_stop(text, w)
         if raw in TITLES or w.text in TITLES or raw in SALUTATIONS or _is_caps_title(raw):
             return True
         # the ending of a title that the tokens split: the "a" of "Mag.a"
