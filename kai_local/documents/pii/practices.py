@@ -34,7 +34,7 @@ OWNER_JOIN = re.compile(r"[ \t]*(?:&|\+|/|,|und|u\.)[ \t]*")
 # After the owners: "& Partner", "und Kolleginnen".
 PARTNERS = re.compile(r"[ \t]*(?:&|und|u\.)[ \t]*(?:Partner(?:in(?:nen)?)?|Kolleg(?:en|innen))\b", re.IGNORECASE)
 MAX_OWNERS = 3
-DEGREE_PARTS = frozenset(
+ACADEMIC_TITLE_PARTS = frozenset(
     "dr dres ddr prof mag mmag dipl univ priv doz pd med dent vet pharm rer nat sc phil iur lic di ing psych a in ao".split()
 )
 
@@ -98,7 +98,7 @@ def _is_degree(token: str) -> bool:
     """An academic title, which an owner carries ("Dr.", "Univ.-Prof.", "Dipl.-Psych.", "MAG."); not a
     role ("OA Dr. Huber" in the "Herzkatheterlabor" is staff) nor a salutation ("und Frau Huber")."""
     parts = [p for p in re.split(r"[.-]", token.lower()) if p]
-    return bool(parts) and all(p in DEGREE_PARTS for p in parts)
+    return bool(parts) and all(p in ACADEMIC_TITLE_PARTS for p in parts)
 
 
 def _skip_blanks(text: str, pos: int) -> int:

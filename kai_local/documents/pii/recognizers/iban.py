@@ -14,8 +14,8 @@ CANDIDATE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){10,30}", 
 
 
 LABEL = words("IBAN", "IBAN:", "Kontonummer", "Konto", "Kto\\.", "Bankverbindung", "Zahlungsverbindung", "account")
-# A labelled IBAN-shaped value: country, check digits, then groups of digits (no words).
-# Groups of four after the country and check digits; letters where a bank code has them ("GB71 LOYD ...").
+# A labelled IBAN-shaped value: country, check digits, then groups of four, with letters where a
+# bank code has them ("GB71 LOYD ..."); it ends before a word goes on.
 SHAPE = re.compile(r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}(?: ?[A-Z0-9]{1,4})?(?![A-Za-z0-9])")
 
 

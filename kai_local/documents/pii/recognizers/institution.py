@@ -578,9 +578,6 @@ def _ends_sentence(word: str) -> bool:
 
 def _without_full_stop(text: str, span: Span) -> Span:
     """ "im Wohnprojekt Leopoldau." : the full stop ends the sentence, not the name."""
-    if text[span.end - 1 : span.end] != "." or span.end - span.start < 2:
+    if span.end - span.start < 2 or not _ends_sentence(re.split(r"\s", text[span.start : span.end])[-1]):
         return span
-    last = re.split(r"[\s-]", text[span.start : span.end - 1])[-1]
-    if len(last) >= 4 and last not in NAME_ABBREVIATIONS and any(c.islower() for c in last):
-        return Span(span.start, span.end - 1, span.score)
-    return span
+    return Span(span.start, span.end - 1, span.score)

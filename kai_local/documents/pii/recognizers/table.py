@@ -64,7 +64,7 @@ COLUMN_TYPES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     # any other number or code column: "Scr-Nr.", "Rand.-Nr.", "Proben-ID", "KSE-PID",
     # "Kostenträgerkennung"; not "Nr." alone (a row's count), nor a lab value ending alike
-    # ("Chlorid", "Mono"), nor a code that is no one's ("ICD-Code": see _number_column)
+    # ("Chlorid", "Mono"), nor a code that is no one's ("ICD-Code": see _entity_of)
     (
         _header(r"[\w.]{2,}[-. ](?:nr\.?|no\.?|p?id)|[\w.-]{2,}(?:nummer|kennung|-?code)"),
         "HEALTHCARE_NUMBER",
